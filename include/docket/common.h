@@ -1,0 +1,37 @@
+#ifndef DOCKET_COMMON_H
+#define DOCKET_COMMON_H
+/*
+ * Error codes and the thread-local last error shared by every docket function.
+ *
+ * Fallible functions return 0 on success or one of the negative codes below; the detail
+ * (a message in plain English, with the underlying libgit2/libxml2/OpenSSL message kept)
+ * is read with docket_error_last() on the same thread.
+ */
+#include <stddef.h>
+
+enum {
+	DOCKET_OK = 0,
+	DOCKET_ERROR = -1,      /* anything else: I/O, repository, internal */
+	DOCKET_ENOTFOUND = -2,  /* no such document, revision, person, ... */
+	DOCKET_EINVALID = -3,   /* the input is invalid (bad XML, schema, rule) */
+	DOCKET_EVERIFY = -4,    /* a signature or check failed */
+	DOCKET_ECONFLICT = -5,  /* lost a race: the document changed since it was read */
+	DOCKET_EEXISTS = -6,    /* the thing to create already exists */
+	DOCKET_EDENIED = -7,    /* the actor may not do this (state, role, unit, duty) */
+	DOCKET_EUSAGE = -8      /* a caller error: bad argument */
+};
+
+/* The message of the last error on this thread, or "" when there is none. Borrowed. */
+const char *docket_error_last(void);
+
+/* The code of the last error on this thread, or 0. */
+int docket_error_code(void);
+
+/* Forget the last error. */
+void docket_error_clear(void);
+
+/* Initialise libxml2, libxslt, libgit2 and OpenSSL once per process. Safe to call twice. */
+int docket_global_init(void);
+void docket_global_shutdown(void);
+
+#endif

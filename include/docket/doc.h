@@ -1,0 +1,84 @@
+#ifndef DOCKET_DOC_H
+#define DOCKET_DOC_H
+/*
+ * A docket document: one XML file in namespace DOCKET_NS, root <document id kind>.
+ * Documents are parsed with the hostile-input rules of docket_doc_parse and kept as a
+ * libxml2 tree; the getters below read the few fields the engine needs.
+ */
+#include <stddef.h>
+#include "common.h"
+#include "repo.h"
+
+#define DOCKET_NS "urn:docket:document:1"
+#define DOCKET_DSIG_NS "http://www.w3.org/2000/09/xmldsig#"
+
+/* Documents larger than this are refused before parsing. */
+#define DOCKET_DOC_MAX_BYTES (8u * 1024u * 1024u)
+
+typedef struct docket_doc docket_doc;
+
+/*
+ * Parse BUF as a docket document. NAME is used in messages (a file name or path).
+ * Refused with DOCKET_EINVALID: more than DOCKET_DOC_MAX_BYTES, not well-formed, invalid
+ * UTF-8, any DTD (internal or external subset), entity references, nesting deeper than
+ * libxml2's limit, a root that is not {DOCKET_NS}document. The message names the reason
+ * with FILE:LINE:COL.
+ */
+int docket_doc_parse(docket_doc **out, const char *buf, size_t len, const char *name);
+
+/*
+ * Read a document file's bytes (malloc'd, NUL-terminated). DOCKET_EINVALID with the message
+ * "document is larger than ..." when over DOCKET_DOC_MAX_BYTES: nothing more is read.
+ */
+int docket_doc_read_file(char **out, size_t *out_len, const char *path);
+
+/* Read and parse a file on disk. */
+int docket_doc_load_file(docket_doc **out, const char *path);
+
+/*
+ * Find the document whose id is ID (or whose repository path is ID) at REV (NULL: tip)
+ * and parse it. DOCKET_ENOTFOUND when there is none.
+ */
+int docket_doc_load(docket_doc **out, docket_repo *repo, const char *id, const char *rev);
+
+/*
+ * The repository path of document ID at REV, malloc'd into *out.
+ * DOCKET_ENOTFOUND when there is none.
+ */
+int docket_doc_find(char **out, docket_repo *repo, const char *id, const char *rev);
+
+void docket_doc_free(docket_doc *doc);
+
+/* Getters; all borrowed from DOC, NULL (or "") when absent. */
+const char *docket_doc_name(const docket_doc *doc);     /* the NAME given at parse */
+const char *docket_doc_id(const docket_doc *doc);
+const char *docket_doc_kind(const docket_doc *doc);     /* "plan", "report", "task" */
+const char *docket_doc_state(const docket_doc *doc);    /* NULL when no workflow element */
+
+/* The document's year: from header/date, else NULL. malloc'd. */
+char *docket_doc_year(const docket_doc *doc);
+
+/*
+ * The drafting unit: the first unit after "VT" in the last recipient "Lưu: VT, CTTT";
+ * NULL when the document names none. malloc'd.
+ */
+char *docket_doc_drafting_unit(const docket_doc *doc);
+
+/* Set the root id attribute (copied). */
+int docket_doc_set_id(docket_doc *doc, const char *id);
+
+/*
+ * The place of a document in a repository: documents/<kind>/<year>/<unit>/<id>.xml, where
+ * year is the document's year (else FALLBACK_YEAR) and unit its drafting unit (else
+ * FALLBACK_UNIT, else "_"). malloc'd.
+ */
+int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year,
+                    const char *fallback_unit);
+
+/* Serialise as UTF-8 XML with a declaration. *out is malloc'd. */
+int docket_doc_serialize(char **out, size_t *out_len, docket_doc *doc);
+
+/* The underlying libxml2 document (xmlDocPtr), borrowed. For library internals and tests. */
+void *docket_doc_xml(docket_doc *doc);
+
+#endif

@@ -1,0 +1,10 @@
+#ifndef DOCKET_H
+#define DOCKET_H
+/* The whole public API of libdocket. */
+#include "common.h"
+#include "repo.h"
+#include "doc.h"
+#include "validate.h"
+#include "render.h"
+#include "store.h"
+#endif

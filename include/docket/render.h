@@ -1,0 +1,16 @@
+#ifndef DOCKET_RENDER_H
+#define DOCKET_RENDER_H
+/* Rendering a document as Decree-30-style plain text (the pinned or built-in text.xsl). */
+#include <stddef.h>
+#include "doc.h"
+#include "repo.h"
+
+/*
+ * Render DOC as UTF-8 text into *out (malloc'd). The stylesheet comes from REPO at REV
+ * (.docket/schemas/text.xsl) when REPO is not NULL, else from the built-in copy. The
+ * stylesheet may not read or write files or the network.
+ */
+int docket_render_text(char **out, size_t *out_len, docket_doc *doc, docket_repo *repo,
+                       const char *rev);
+
+#endif

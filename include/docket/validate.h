@@ -1,0 +1,59 @@
+#ifndef DOCKET_VALIDATE_H
+#define DOCKET_VALIDATE_H
+/*
+ * Validation: the XSD schemas (pinned in the repository, or built in) plus the rules XSD
+ * cannot express. Findings carry FILE, LINE, COL and a message; a document is valid when
+ * validation adds no finding.
+ */
+#include "common.h"
+#include "doc.h"
+#include "repo.h"
+
+typedef struct docket_findings docket_findings;
+typedef struct docket_schema docket_schema;
+
+typedef struct {
+	const char *file;
+	int line;
+	int col;
+	const char *message;
+} docket_finding;
+
+int docket_findings_new(docket_findings **out);
+void docket_findings_free(docket_findings *f);
+size_t docket_findings_count(const docket_findings *f);
+/* Borrowed; valid until the list is freed. */
+const docket_finding *docket_findings_get(const docket_findings *f, size_t i);
+/* Add a finding (strings copied). */
+int docket_findings_add(docket_findings *f, const char *file, int line, int col,
+                        const char *fmt, ...)
+#if defined(__GNUC__)
+	__attribute__((format(printf, 5, 6)))
+#endif
+	;
+
+/* The schemas built into this docket binary. */
+int docket_schema_builtin(docket_schema **out);
+/* The schemas pinned in REPO at REV (.docket/schemas/docket.xsd); NULL rev: tip. */
+int docket_schema_load(docket_schema **out, docket_repo *repo, const char *rev);
+void docket_schema_free(docket_schema *schema);
+
+/*
+ * Validate DOC against SCHEMA and the rules XSD cannot say. When REPO is not NULL, references
+ * to other documents are resolved in REPO at REV. Each problem is added to FINDINGS.
+ * Returns 0 when validation ran (whatever it found), negative on an internal failure.
+ */
+int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                    docket_repo *repo, const char *rev);
+
+/*
+ * Parse then validate: the parse failure itself becomes a finding. NAME is the file name
+ * used in findings.
+ */
+int docket_validate_buffer(docket_findings *findings, docket_schema *schema, const char *buf,
+                           size_t len, const char *name, docket_repo *repo, const char *rev);
+
+/* The Decree 30 Annex III abbreviation table: 1 when CODE is a known type abbreviation. */
+int docket_doctype_known(const char *code);
+
+#endif

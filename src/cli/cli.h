@@ -1,0 +1,74 @@
+#ifndef DOCKET_CLI_H
+#define DOCKET_CLI_H
+/* The docket command line: shared declarations of main.c, common.c and cmd_*.c. */
+#include <stdio.h>
+#include "docket/docket.h"
+
+/* Exit codes, documented in `docket help` and the README. */
+#define EXIT_OK 0
+#define EXIT_CHECK 1   /* the check failed: invalid, refused, verification failed, findings */
+#define EXIT_USAGE 2
+#define EXIT_OTHER 3   /* anything else: I/O, repository, internal */
+
+typedef struct {
+	const char *dir;    /* -C DIR */
+	const char *actor;  /* --as ID or DOCKET_ACTOR */
+	const char *prog;
+} cli_globals;
+
+typedef int (*cli_cmd_fn)(int argc, char **argv, cli_globals *g);
+
+#define CMD_NEEDS_REPO 1
+
+typedef struct {
+	const char *name;
+	cli_cmd_fn fn;
+	int flags;
+	const char *summary;
+	const char *usage;   /* full help text */
+} cli_command;
+
+/* Option tables for cli_parse. */
+typedef struct {
+	const char *name;      /* long name without "--", e.g. "rev" */
+	char short_name;       /* 0 when none */
+	int takes_value;
+	const char **value;    /* where the value goes (takes_value) */
+	int *flag;             /* set to 1 when given (no value) */
+} cli_opt;
+
+/*
+ * Parse ARGV (ARGV[0] is the command name) against OPTS; positional arguments are collected
+ * into POS (at most MAXPOS). Returns -1 when parsing succeeded, else the exit code to
+ * return at once (0 after printing help, 2 after a usage error).
+ */
+int cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int maxpos,
+              int *npos, const cli_command *cmd);
+
+/* Print "docket: MESSAGE" on stderr and return the exit code for CODE. */
+int cli_fail(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Print "docket: <context>: <last error>" and return the exit code for the last error. */
+int cli_fail_last(int code, const char *context);
+/* The exit code for a library error code. */
+int cli_exit_code(int code);
+
+/* Open the repository named by -C (or the current directory); prints the failure. */
+int cli_open_repo(docket_repo **out, cli_globals *g);
+
+/* Print the usage of CMD to F. */
+void cli_usage(FILE *f, const cli_command *cmd);
+
+/* Flush stdout and report a write error (git does the same): returns CODE or EXIT_OTHER. */
+int cli_finish(int code);
+
+const cli_command *cli_find_command(const char *name);
+
+extern const char usage_init[], usage_add[], usage_validate[], usage_show[], usage_help[];
+
+int cmd_init(int argc, char **argv, cli_globals *g);
+int cmd_add(int argc, char **argv, cli_globals *g);
+int cmd_validate(int argc, char **argv, cli_globals *g);
+int cmd_show(int argc, char **argv, cli_globals *g);
+int cmd_help(int argc, char **argv, cli_globals *g);
+
+#endif

@@ -1,0 +1,101 @@
+/*
+ * error: the thread-local last error. Functions return a small set of codes; the message
+ * explains, in plain English, what failed and keeps the underlying library's own words.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <git2.h>
+#include <libxml/parser.h>
+#include <libxslt/xslt.h>
+#include <openssl/crypto.h>
+#include "internal.h"
+
+static _Thread_local char last_message[2048];
+static _Thread_local int last_code;
+
+const char *docket_error_last(void)
+{
+	return last_message;
+}
+
+int docket_error_code(void)
+{
+	return last_code;
+}
+
+void docket_error_clear(void)
+{
+	last_message[0] = '\0';
+	last_code = 0;
+}
+
+static void vset(int code, const char *fmt, va_list ap)
+{
+	last_code = code;
+	vsnprintf(last_message, sizeof(last_message), fmt, ap);
+}
+
+int docket_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vset(code, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int docket_error_from_git(int giterr)
+{
+	switch (giterr) {
+	case GIT_ENOTFOUND:
+		return DOCKET_ENOTFOUND;
+	case GIT_EEXISTS:
+		return DOCKET_EEXISTS;
+	case GIT_EMODIFIED:
+	case GIT_ELOCKED:
+		return DOCKET_ECONFLICT;
+	case GIT_EINVALIDSPEC:
+	case GIT_EAMBIGUOUS:
+		return DOCKET_EUSAGE;
+	default:
+		return DOCKET_ERROR;
+	}
+}
+
+int docket_error_git(int code, const char *fmt, ...)
+{
+	const git_error *ge = git_error_last();
+	size_t n;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vset(code, fmt, ap);
+	va_end(ap);
+	n = strlen(last_message);
+	if (ge && ge->message && n < sizeof(last_message))
+		snprintf(last_message + n, sizeof(last_message) - n, ": %s", ge->message);
+	return code;
+}
+
+static int initialised;
+
+int docket_global_init(void)
+{
+	if (initialised++)
+		return 0;
+	xmlInitParser();
+	if (git_libgit2_init() < 0)
+		return docket_error_git(DOCKET_ERROR, "cannot initialise libgit2");
+	/* A docket repository may be owned by another user on a server; libgit2 1.5 checks
+	 * safe.directory itself, which we keep. */
+	return 0;
+}
+
+void docket_global_shutdown(void)
+{
+	if (!initialised || --initialised)
+		return;
+	git_libgit2_shutdown();
+	xsltCleanupGlobals();
+	xmlCleanupParser();
+}

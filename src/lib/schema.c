@@ -1,0 +1,221 @@
+/*
+ * schema: loading the XSD schemas a document is judged by.
+ *
+ * A repository pins its schemas in .docket/schemas/ so that history is judged by the rules
+ * in force at each commit; outside a repository the built-in copy is used. libxml2 reads a
+ * schema and its xs:includes from files, so the schema set is written to a private
+ * temporary directory first. Schemas from a repository are untrusted input like any
+ * document: each file goes through the safe parser (no DTD, hence no entities), and while
+ * the schema compiles, the external entity loader only lets libxml2 open files inside that
+ * directory - no network, no other file.
+ */
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xmlschemas.h>
+#include "internal.h"
+#include "docket/validate.h"
+
+struct docket_schema {
+	xmlSchemaPtr xsd;
+};
+
+static _Thread_local const char *allowed_dir;
+
+static xmlParserInputPtr confined_loader(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	const char *path = url;
+	size_t n;
+
+	if (path && strncmp(path, "file://", 7) == 0)
+		path += 7;
+	if (allowed_dir && path && (n = strlen(allowed_dir)) && strncmp(path, allowed_dir, n) == 0 &&
+	    path[n] == '/' && !strstr(path + n, "/..") && !strchr(path + n + 1, '/'))
+		return xmlNewInputFromFile(ctxt, path);
+	return NULL;
+}
+
+typedef struct {
+	const char *name;  /* file name inside the schema directory */
+	const char *data;
+	size_t len;
+} schema_file;
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	return remove(p);
+}
+
+static void collect_error(void *ctx, xmlErrorPtr e)
+{
+	docket_buf *b = ctx;
+	if (b->len == 0 && e && e->message)
+		docket_buf_printf(b, "%s:%d: %s", e->file ? e->file : "schema", e->line, e->message);
+}
+
+static int compile(docket_schema **out, const schema_file *files, size_t n, const char *origin)
+{
+	char dir[] = "/tmp/docket-xsd-XXXXXX";
+	docket_buf path = DOCKET_BUF_INIT, err = DOCKET_BUF_INIT;
+	xmlSchemaParserCtxtPtr pctxt = NULL;
+	xmlSchemaPtr xsd = NULL;
+	xmlExternalEntityLoader saved = NULL;
+	int made = 0, error = DOCKET_ERROR, have_entry = 0;
+	size_t i;
+
+	*out = NULL;
+	if (!mkdtemp(dir)) {
+		docket_error_set(DOCKET_ERROR, "cannot create a temporary directory: %s", strerror(errno));
+		goto cleanup;
+	}
+	made = 1;
+	for (i = 0; i < n; i++) {
+		xmlDocPtr check = NULL;
+		if (strchr(files[i].name, '/') || files[i].name[0] == '.')
+			continue;
+		if (docket_xml_parse(&check, files[i].data, files[i].len, files[i].name) < 0) {
+			error = docket_error_set(DOCKET_EINVALID, "the schema %s/%s is refused: %s", origin,
+			                         files[i].name, docket_error_last());
+			goto cleanup;
+		}
+		xmlFreeDoc(check);
+		path.len = 0;
+		if (docket_buf_printf(&path, "%s/%s", dir, files[i].name) < 0 ||
+		    docket_file_write_atomic(path.ptr, files[i].data, files[i].len, 0600) < 0)
+			goto cleanup;
+		if (strcmp(files[i].name, "docket.xsd") == 0)
+			have_entry = 1;
+	}
+	if (!have_entry) {
+		error = docket_error_set(DOCKET_EINVALID, "%s has no docket.xsd", origin);
+		goto cleanup;
+	}
+	path.len = 0;
+	if (docket_buf_printf(&path, "%s/docket.xsd", dir) < 0)
+		goto cleanup;
+	allowed_dir = dir;
+	saved = xmlGetExternalEntityLoader();
+	xmlSetExternalEntityLoader(confined_loader);
+	if ((pctxt = xmlSchemaNewParserCtxt(path.ptr)) != NULL) {
+		xmlSchemaSetParserStructuredErrors(pctxt, collect_error, &err);
+		xsd = xmlSchemaParse(pctxt);
+	}
+	xmlSetExternalEntityLoader(saved);
+	allowed_dir = NULL;
+	if (!xsd) {
+		error = docket_error_set(DOCKET_EINVALID, "the schemas in %s do not compile: %s", origin,
+		                         err.len ? err.ptr : "unknown error");
+		goto cleanup;
+	}
+	if (!(*out = calloc(1, sizeof(**out)))) {
+		xmlSchemaFree(xsd);
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	(*out)->xsd = xsd;
+	error = 0;
+cleanup:
+	xmlSchemaFreeParserCtxt(pctxt);
+	if (made)
+		nftw(dir, rm_entry, 8, FTW_DEPTH | FTW_PHYS);
+	docket_buf_free(&path);
+	docket_buf_free(&err);
+	return error;
+}
+
+int docket_schema_builtin(docket_schema **out)
+{
+	schema_file files[32];
+	const docket_data_file *f;
+	size_t n = 0;
+
+	for (f = docket_data_files; f->path && n < 32; f++)
+		if (strncmp(f->path, "schemas/", 8) == 0 && strstr(f->path, ".xsd")) {
+			files[n].name = f->path + 8;
+			files[n].data = (const char *)f->data;
+			files[n].len = f->len;
+			n++;
+		}
+	return compile(out, files, n, "the built-in schemas");
+}
+
+typedef struct {
+	docket_repo *repo;
+	const char *rev;
+	schema_file files[32];
+	char *bufs[32];
+	char *names[32];
+	size_t n;
+	int error;
+} repo_schemas;
+
+static int collect_schema(const char *path, void *payload)
+{
+	repo_schemas *rs = payload;
+	const char *name = path + strlen(".docket/schemas/");
+	size_t len;
+
+	if (!strstr(name, ".xsd") || strchr(name, '/'))
+		return 0;
+	if (rs->n == 32) {
+		rs->error = docket_error_set(DOCKET_EINVALID, "too many schema files in .docket/schemas");
+		return 1;
+	}
+	if ((rs->error = docket_repo_read(&rs->bufs[rs->n], &len, rs->repo, rs->rev, path)) < 0)
+		return 1;
+	if (!(rs->names[rs->n] = docket_strdup(name))) {
+		free(rs->bufs[rs->n]);
+		rs->error = docket_error_set(DOCKET_ERROR, "out of memory");
+		return 1;
+	}
+	rs->files[rs->n].name = rs->names[rs->n];
+	rs->files[rs->n].data = rs->bufs[rs->n];
+	rs->files[rs->n].len = len;
+	rs->n++;
+	return 0;
+}
+
+int docket_schema_load(docket_schema **out, docket_repo *repo, const char *rev)
+{
+	repo_schemas rs;
+	size_t i;
+	int error;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.repo = repo;
+	rs.rev = rev;
+	*out = NULL;
+	error = docket_repo_walk(repo, rev, ".docket/schemas/", collect_schema, &rs);
+	if (error >= 0 && !rs.error) {
+		if (rs.n == 0)
+			error = docket_error_set(DOCKET_EINVALID, "the repository has no .docket/schemas/");
+		else
+			error = compile(out, rs.files, rs.n, ".docket/schemas");
+	} else if (rs.error) {
+		error = rs.error;
+	}
+	for (i = 0; i < rs.n; i++) {
+		free(rs.bufs[i]);
+		free(rs.names[i]);
+	}
+	return error;
+}
+
+void docket_schema_free(docket_schema *schema)
+{
+	if (!schema)
+		return;
+	xmlSchemaFree(schema->xsd);
+	free(schema);
+}
+
+void *docket_schema_xsd(docket_schema *schema);
+void *docket_schema_xsd(docket_schema *schema)
+{
+	return schema->xsd;
+}

@@ -1,0 +1,128 @@
+/*
+ * store: documents entering the repository. A document is validated against the schemas
+ * pinned at the tip it will be committed on, given its stable place, and committed as one
+ * commit. The existence check runs inside the transaction, so two writers adding the same
+ * id at once cannot both succeed.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "internal.h"
+#include "docket/doc.h"
+#include "docket/store.h"
+
+typedef struct {
+	docket_doc *doc;
+	const char *data;
+	size_t len;
+	char *path;
+} add_payload;
+
+static int add_fill(docket_txn *txn, void *payload)
+{
+	add_payload *p = payload;
+	docket_repo *repo = docket_txn_repo(txn);
+	const char *id = docket_doc_id(p->doc);
+	char *existing = NULL;
+	docket_buf msg = DOCKET_BUF_INIT;
+	int error;
+
+	error = docket_doc_find(&existing, repo, id, docket_txn_base(txn)[0] ? docket_txn_base(txn) : NULL);
+	if (error == 0) {
+		error = docket_error_set(DOCKET_EEXISTS, "a document with the id '%s' exists already at %s",
+		                         id, existing);
+		goto cleanup;
+	}
+	if (error != DOCKET_ENOTFOUND)
+		goto cleanup;
+	if ((error = docket_txn_write(txn, p->path, p->data, p->len)) < 0)
+		goto cleanup;
+	if ((error = docket_buf_printf(&msg, "docket: add %s\n\nDocket-Document: %s\nDocket-Action: add\n",
+	                               id, id)) < 0 ||
+	    (error = docket_txn_message(txn, msg.ptr)) < 0)
+		goto cleanup;
+cleanup:
+	free(existing);
+	docket_buf_free(&msg);
+	return error;
+}
+
+int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf, size_t len,
+                      const char *name, const char *id)
+{
+	docket_doc *doc = NULL;
+	docket_schema *schema = NULL;
+	char *serialized = NULL;
+	size_t slen = 0;
+	add_payload p = { NULL, buf, len, NULL };
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = docket_findings_new(&out->findings)) < 0)
+		goto cleanup;
+	if ((error = docket_doc_parse(&doc, buf, len, name)) < 0) {
+		error = docket_validate_buffer(out->findings, NULL, buf, len, name, NULL, NULL);
+		error = error < 0 && error != DOCKET_EINVALID ? error : DOCKET_EINVALID;
+		goto cleanup;
+	}
+	if (id) {
+		if ((error = docket_doc_set_id(doc, id)) < 0 ||
+		    (error = docket_doc_serialize(&serialized, &slen, doc)) < 0)
+			goto cleanup;
+		p.data = serialized;
+		p.len = slen;
+		/* validate what will be committed, with its new id */
+		docket_doc_free(doc);
+		doc = NULL;
+		if ((error = docket_doc_parse(&doc, serialized, slen, name)) < 0)
+			goto cleanup;
+	}
+	if ((error = docket_schema_load(&schema, repo, NULL)) < 0)
+		goto cleanup;
+	if ((error = docket_validate(out->findings, schema, doc, repo, NULL)) < 0)
+		goto cleanup;
+	if (docket_findings_count(out->findings)) {
+		error = docket_error_set(DOCKET_EINVALID, "'%s' is not valid", name);
+		goto cleanup;
+	}
+	if ((error = docket_doc_path(&p.path, doc, NULL, NULL)) < 0)
+		goto cleanup;
+	p.doc = doc;
+	if ((error = docket_repo_transact(repo, add_fill, &p, out->commit)) < 0)
+		goto cleanup;
+	out->id = docket_strdup(docket_doc_id(doc));
+	out->path = p.path;
+	p.path = NULL;
+cleanup:
+	free(p.path);
+	free(serialized);
+	docket_schema_free(schema);
+	docket_doc_free(doc);
+	return error;
+}
+
+int docket_add_file(docket_add_result *out, docket_repo *repo, const char *file, const char *id)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if ((error = docket_doc_read_file(&buf, &len, file)) < 0) {
+		if (error == DOCKET_EINVALID && docket_findings_new(&out->findings) == 0)
+			docket_findings_add(out->findings, file, 1, 1, "%s", docket_error_last());
+		return error;
+	}
+	error = docket_add_buffer(out, repo, buf, len, file, id);
+	free(buf);
+	return error;
+}
+
+void docket_add_result_free(docket_add_result *r)
+{
+	if (!r)
+		return;
+	free(r->id);
+	free(r->path);
+	docket_findings_free(r->findings);
+	memset(r, 0, sizeof(*r));
+}
