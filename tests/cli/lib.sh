@@ -1,0 +1,46 @@
+# Shared helpers for docket's end-to-end tests. Source it first:  . "$(dirname "$0")/lib.sh"
+# Every test runs in a fresh temporary directory that is removed on exit.
+set -eu
+: "${DOCKET:?DOCKET must name the docket binary (ctest sets it)}"
+: "${DOCKET_SRC:?}"
+RES="$DOCKET_SRC/tests/resources"
+EXAMPLES="$DOCKET_SRC/examples"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/docket-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+export GIT_CONFIG_NOSYSTEM=1 HOME="$WORK/home" TZ=Asia/Ho_Chi_Minh
+mkdir -p "$HOME"
+git config --global user.name "Docket Test"
+git config --global user.email "test@docket.invalid"
+git config --global init.defaultBranch main
+unset DOCKET_ACTOR DOCKET_KEY DOCKET_PASSPHRASE 2>/dev/null || true
+
+TEST_NAME=$(basename "$0" .sh)
+fail() { echo "FAIL [$TEST_NAME]: $*" >&2; exit 1; }
+ok() { echo "ok - $*"; }
+
+# expect_exit CODE CMD...: run CMD, capture stdout/stderr in $WORK/out, $WORK/err; check the code.
+expect_exit() {
+	local want=$1; shift
+	local got=0
+	"$@" >"$WORK/out" 2>"$WORK/err" || got=$?
+	if [ "$got" != "$want" ]; then
+		echo "--- stdout:"; cat "$WORK/out"; echo "--- stderr:"; cat "$WORK/err"
+		fail "expected exit $want, got $got: $*"
+	fi
+}
+
+# expect_grep PATTERN FILE: FILE contains PATTERN (fixed string).
+expect_grep() {
+	grep -qF -- "$1" "$2" || { echo "--- $2:"; cat "$2"; fail "'$1' not found in $2"; }
+}
+
+# fsck_clean REPO: git fsck --strict passes.
+fsck_clean() {
+	git -C "$1" fsck --strict --no-progress >"$WORK/fsck" 2>&1 || { cat "$WORK/fsck"; fail "git fsck --strict failed in $1"; }
+}
+
+# snapshot REPO: every ref and its target, to prove "nothing changed".
+snapshot() {
+	git -C "$1" for-each-ref --format='%(refname) %(objectname)' ; git -C "$1" count-objects -v | grep -E '^(count|in-pack):'
+}
