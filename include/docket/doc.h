@@ -59,8 +59,8 @@ const char *docket_doc_state(const docket_doc *doc);    /* NULL when no workflow
 char *docket_doc_year(const docket_doc *doc);
 
 /*
- * The drafting unit: the first unit after "VT" in the last recipient "Lưu: VT, CTTT";
- * NULL when the document names none. malloc'd.
+ * The drafting unit: header/drafter/@unit when present, else the first unit after "VT" in
+ * the last recipient "Lưu: VT, CTTT"; NULL when the document names none. malloc'd.
  */
 char *docket_doc_drafting_unit(const docket_doc *doc);
 

@@ -7,4 +7,6 @@
 #include "validate.h"
 #include "render.h"
 #include "store.h"
+#include "config.h"
+#include "workflow.h"
 #endif

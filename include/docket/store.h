@@ -11,18 +11,26 @@ typedef struct {
 	docket_findings *findings; /* when the document was refused as invalid */
 } docket_add_result;
 
+typedef struct {
+	const char *id;     /* replaces the document's own id when not NULL */
+	int draft;          /* reset to a fresh draft: drop number, workflow steps, signatures */
+	const char *actor;  /* the person adding it, or NULL; must exist in the configuration */
+} docket_add_options;
+
 /*
  * Validate the document in BUF (NAME for messages) against the schemas pinned at the
  * repository's tip, then commit it at its place (docket_doc_path) as one commit whose
- * message carries the trailers "Docket-Document: ID" and "Docket-Action: add".
- * ID, when not NULL, replaces the document's own id. Refused (nothing written) with
+ * message carries the trailers "Docket-Document: ID", "Docket-Action: add" (and
+ * "Docket-Actor: PERSON"). A document without a drafting unit is placed under the actor's
+ * unit. Refused (nothing written) with
  * DOCKET_EINVALID when the document is invalid (out->findings lists why) and
  * DOCKET_EEXISTS when a document with that id exists already.
  */
 int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf, size_t len,
-                      const char *name, const char *id);
+                      const char *name, const docket_add_options *opts);
 /* The same, reading FILE from disk. */
-int docket_add_file(docket_add_result *out, docket_repo *repo, const char *file, const char *id);
+int docket_add_file(docket_add_result *out, docket_repo *repo, const char *file,
+                    const docket_add_options *opts);
 void docket_add_result_free(docket_add_result *r);
 
 #endif

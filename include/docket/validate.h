@@ -36,7 +36,18 @@ int docket_findings_add(docket_findings *f, const char *file, int line, int col,
 int docket_schema_builtin(docket_schema **out);
 /* The schemas pinned in REPO at REV (.docket/schemas/docket.xsd); NULL rev: tip. */
 int docket_schema_load(docket_schema **out, docket_repo *repo, const char *rev);
+/* The same for another entry point, e.g. "workflow.xsd". */
+int docket_schema_builtin_entry(docket_schema **out, const char *entry);
+int docket_schema_load_entry(docket_schema **out, docket_repo *repo, const char *rev,
+                             const char *entry);
 void docket_schema_free(docket_schema *schema);
+
+/*
+ * Validate an arbitrary XML tree (a libxml2 xmlDocPtr) against SCHEMA; each problem is a
+ * finding against NAME. For workflow definitions and the configuration.
+ */
+int docket_schema_check(docket_findings *findings, docket_schema *schema, void *xml,
+                        const char *name);
 
 /*
  * Validate DOC against SCHEMA and the rules XSD cannot say. When REPO is not NULL, references

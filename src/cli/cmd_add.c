@@ -4,13 +4,18 @@
 #include "cli.h"
 
 const char usage_add[] =
-	"usage: docket add FILE [--id ID]\n"
+	"usage: docket [--as PERSON] add FILE [--id ID] [--draft]\n"
 	"\n"
 	"Validate FILE against the repository's pinned schemas and rules, then commit it at\n"
 	"documents/<kind>/<year>/<unit>/<id>.xml as one commit (built without the index, so it\n"
 	"works in bare repositories too). Prints the document id alone on stdout.\n"
 	"\n"
 	"  --id ID    use ID as the document id instead of the file's own\n"
+	"  --draft    add it as a fresh draft: drop its number and notation, workflow steps and\n"
+	"             signatures (to walk an issued example such as the seed plan again)\n"
+	"\n"
+	"A document without workflow metadata starts in its workflow's initial state. A document\n"
+	"that names no drafting unit is filed under the unit of the acting person.\n"
 	"\n"
 	"Exit status: 0 added; 1 invalid document or the id exists already; 2 usage;\n"
 	"3 other errors.\n";
@@ -18,7 +23,10 @@ const char usage_add[] =
 int cmd_add(int argc, char **argv, cli_globals *g)
 {
 	const char *pos[1], *id = NULL;
-	const cli_opt opts[] = { { "id", 0, 1, &id, NULL }, { NULL, 0, 0, NULL, NULL } };
+	int draft = 0;
+	const cli_opt opts[] = { { "id", 0, 1, &id, NULL }, { "draft", 0, 0, NULL, &draft },
+	                         { NULL, 0, 0, NULL, NULL } };
+	docket_add_options ao;
 	docket_repo *repo = NULL;
 	docket_add_result res;
 	int npos, r, error, code;
@@ -32,7 +40,10 @@ int cmd_add(int argc, char **argv, cli_globals *g)
 	}
 	if ((code = cli_open_repo(&repo, g)) != 0)
 		return code;
-	error = docket_add_file(&res, repo, pos[0], id);
+	ao.id = id;
+	ao.draft = draft;
+	ao.actor = g->actor;
+	error = docket_add_file(&res, repo, pos[0], &ao);
 	if (error == DOCKET_EINVALID && res.findings && docket_findings_count(res.findings)) {
 		for (size_t i = 0; i < docket_findings_count(res.findings); i++) {
 			const docket_finding *f = docket_findings_get(res.findings, i);

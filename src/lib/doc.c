@@ -210,7 +210,17 @@ char *docket_doc_drafting_unit(const docket_doc *doc)
 	xmlNodePtr r, last = NULL;
 	char *text, *p, *unit = NULL;
 	static const char prefix[] = "L\xc6\xb0u:"; /* "Lưu:" */
+	xmlNodePtr drafter = docket_xml_path(xmlDocGetRootElement(doc->xml), DOCKET_NS, "header/drafter");
 
+	if (drafter) {
+		xmlChar *u = xmlGetNoNsProp(drafter, (const xmlChar *)"unit");
+		if (u && *u) {
+			unit = docket_strdup((const char *)u);
+			xmlFree(u);
+			return unit;
+		}
+		xmlFree(u);
+	}
 	for (r = docket_xml_child(recips, DOCKET_NS, "recipient"); r; r = docket_xml_next(r))
 		last = r;
 	if (!last || !(text = docket_xml_text_trim(last)))

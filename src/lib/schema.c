@@ -58,7 +58,8 @@ static void collect_error(void *ctx, xmlErrorPtr e)
 		docket_buf_printf(b, "%s:%d: %s", e->file ? e->file : "schema", e->line, e->message);
 }
 
-static int compile(docket_schema **out, const schema_file *files, size_t n, const char *origin)
+static int compile(docket_schema **out, const schema_file *files, size_t n, const char *origin,
+                   const char *entry)
 {
 	char dir[] = "/tmp/docket-xsd-XXXXXX";
 	docket_buf path = DOCKET_BUF_INIT, err = DOCKET_BUF_INIT;
@@ -88,15 +89,15 @@ static int compile(docket_schema **out, const schema_file *files, size_t n, cons
 		if (docket_buf_printf(&path, "%s/%s", dir, files[i].name) < 0 ||
 		    docket_file_write_atomic(path.ptr, files[i].data, files[i].len, 0600) < 0)
 			goto cleanup;
-		if (strcmp(files[i].name, "docket.xsd") == 0)
+		if (strcmp(files[i].name, entry) == 0)
 			have_entry = 1;
 	}
 	if (!have_entry) {
-		error = docket_error_set(DOCKET_EINVALID, "%s has no docket.xsd", origin);
+		error = docket_error_set(DOCKET_EINVALID, "%s has no %s", origin, entry);
 		goto cleanup;
 	}
 	path.len = 0;
-	if (docket_buf_printf(&path, "%s/docket.xsd", dir) < 0)
+	if (docket_buf_printf(&path, "%s/%s", dir, entry) < 0)
 		goto cleanup;
 	allowed_dir = dir;
 	saved = xmlGetExternalEntityLoader();
@@ -130,6 +131,11 @@ cleanup:
 
 int docket_schema_builtin(docket_schema **out)
 {
+	return docket_schema_builtin_entry(out, "docket.xsd");
+}
+
+int docket_schema_builtin_entry(docket_schema **out, const char *entry)
+{
 	schema_file files[32];
 	const docket_data_file *f;
 	size_t n = 0;
@@ -141,7 +147,7 @@ int docket_schema_builtin(docket_schema **out)
 			files[n].len = f->len;
 			n++;
 		}
-	return compile(out, files, n, "the built-in schemas");
+	return compile(out, files, n, "the built-in schemas", entry);
 }
 
 typedef struct {
@@ -182,6 +188,12 @@ static int collect_schema(const char *path, void *payload)
 
 int docket_schema_load(docket_schema **out, docket_repo *repo, const char *rev)
 {
+	return docket_schema_load_entry(out, repo, rev, "docket.xsd");
+}
+
+int docket_schema_load_entry(docket_schema **out, docket_repo *repo, const char *rev,
+                             const char *entry)
+{
 	repo_schemas rs;
 	size_t i;
 	int error;
@@ -195,7 +207,7 @@ int docket_schema_load(docket_schema **out, docket_repo *repo, const char *rev)
 		if (rs.n == 0)
 			error = docket_error_set(DOCKET_EINVALID, "the repository has no .docket/schemas/");
 		else
-			error = compile(out, rs.files, rs.n, ".docket/schemas");
+			error = compile(out, rs.files, rs.n, ".docket/schemas", entry);
 	} else if (rs.error) {
 		error = rs.error;
 	}
@@ -218,4 +230,34 @@ void *docket_schema_xsd(docket_schema *schema);
 void *docket_schema_xsd(docket_schema *schema)
 {
 	return schema->xsd;
+}
+
+typedef struct {
+	docket_findings *out;
+	const char *name;
+	int error;
+} check_ctx;
+
+static void check_error(void *data, xmlErrorPtr e)
+{
+	check_ctx *c = data;
+	if (e->level == XML_ERR_WARNING)
+		return;
+	if (docket_findings_add(c->out, c->name, e->line, 1, "%s",
+	                        e->message ? e->message : "schema validation failed") < 0)
+		c->error = DOCKET_ERROR;
+}
+
+int docket_schema_check(docket_findings *findings, docket_schema *schema, void *xml,
+                        const char *name)
+{
+	xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema->xsd);
+	check_ctx c = { findings, name, 0 };
+
+	if (!v)
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	xmlSchemaSetValidStructuredErrors(v, check_error, &c);
+	xmlSchemaValidateDoc(v, (xmlDocPtr)xml);
+	xmlSchemaFreeValidCtxt(v);
+	return c.error;
 }

@@ -9,12 +9,15 @@
 #include "internal.h"
 #include "docket/doc.h"
 #include "docket/store.h"
+#include "docket/config.h"
+#include "docket/workflow.h"
 
 typedef struct {
 	docket_doc *doc;
 	const char *data;
 	size_t len;
 	char *path;
+	const char *actor;
 } add_payload;
 
 static int add_fill(docket_txn *txn, void *payload)
@@ -38,6 +41,7 @@ static int add_fill(docket_txn *txn, void *payload)
 		goto cleanup;
 	if ((error = docket_buf_printf(&msg, "docket: add %s\n\nDocket-Document: %s\nDocket-Action: add\n",
 	                               id, id)) < 0 ||
+	    (p->actor && (error = docket_buf_printf(&msg, "Docket-Actor: %s\n", p->actor)) < 0) ||
 	    (error = docket_txn_message(txn, msg.ptr)) < 0)
 		goto cleanup;
 cleanup:
@@ -46,14 +50,47 @@ cleanup:
 	return error;
 }
 
-int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf, size_t len,
-                      const char *name, const char *id)
+/* A fresh draft: no number, no workflow history, no signatures. */
+static void reset_to_draft(docket_doc *doc)
 {
+	xmlNodePtr root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
+	xmlNodePtr code = docket_xml_path(root, DOCKET_NS, "header/code");
+	const char *drop[] = { "workflow", "signatures" };
+
+	for (size_t i = 0; i < 2; i++) {
+		xmlNodePtr n = docket_xml_child(root, DOCKET_NS, drop[i]);
+		if (n) {
+			if (n->prev && n->prev->type == XML_TEXT_NODE && xmlIsBlankNode(n->prev)) {
+				xmlNodePtr ws = n->prev;
+				xmlUnlinkNode(ws);
+				xmlFreeNode(ws);
+			}
+			xmlUnlinkNode(n);
+			xmlFreeNode(n);
+		}
+	}
+	if (code) {
+		xmlNodePtr num = docket_xml_child(code, DOCKET_NS, "number");
+		xmlNodePtr nota = docket_xml_child(code, DOCKET_NS, "notation");
+		if (num)
+			xmlNodeSetContent(num, NULL);
+		if (nota)
+			xmlNodeSetContent(nota, NULL);
+	}
+}
+
+int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf, size_t len,
+                      const char *name, const docket_add_options *opts)
+{
+	const char *id = opts ? opts->id : NULL;
+	docket_config *cfg = NULL;
+	docket_person person;
+	const char *fallback_unit = NULL;
 	docket_doc *doc = NULL;
 	docket_schema *schema = NULL;
 	char *serialized = NULL;
 	size_t slen = 0;
-	add_payload p = { NULL, buf, len, NULL };
+	add_payload p = { NULL, buf, len, NULL, opts ? opts->actor : NULL };
 	int error;
 
 	memset(out, 0, sizeof(*out));
@@ -64,9 +101,22 @@ int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf
 		error = error < 0 && error != DOCKET_EINVALID ? error : DOCKET_EINVALID;
 		goto cleanup;
 	}
-	if (id) {
-		if ((error = docket_doc_set_id(doc, id)) < 0 ||
-		    (error = docket_doc_serialize(&serialized, &slen, doc)) < 0)
+	if (p.actor) {
+		if ((error = docket_config_load(&cfg, repo, NULL)) < 0)
+			goto cleanup;
+		if (docket_config_person(&person, cfg, p.actor) < 0) {
+			error = docket_error_set(DOCKET_EDENIED, "'%s' is not a person of this organisation "
+			                         "(see 'docket person list')", p.actor);
+			goto cleanup;
+		}
+		fallback_unit = person.unit;
+	}
+	if (id || (opts && opts->draft)) {
+		if (id && (error = docket_doc_set_id(doc, id)) < 0)
+			goto cleanup;
+		if (opts && opts->draft)
+			reset_to_draft(doc);
+		if ((error = docket_doc_serialize(&serialized, &slen, doc)) < 0)
 			goto cleanup;
 		p.data = serialized;
 		p.len = slen;
@@ -84,8 +134,15 @@ int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf
 		error = docket_error_set(DOCKET_EINVALID, "'%s' is not valid", name);
 		goto cleanup;
 	}
-	if ((error = docket_doc_path(&p.path, doc, NULL, NULL)) < 0)
-		goto cleanup;
+	{
+		char *year = docket_now_iso();
+		if (year)
+			year[4] = '\0';
+		error = docket_doc_path(&p.path, doc, year, fallback_unit);
+		free(year);
+		if (error < 0)
+			goto cleanup;
+	}
 	p.doc = doc;
 	if ((error = docket_repo_transact(repo, add_fill, &p, out->commit)) < 0)
 		goto cleanup;
@@ -95,12 +152,14 @@ int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf
 cleanup:
 	free(p.path);
 	free(serialized);
+	docket_config_free(cfg);
 	docket_schema_free(schema);
 	docket_doc_free(doc);
 	return error;
 }
 
-int docket_add_file(docket_add_result *out, docket_repo *repo, const char *file, const char *id)
+int docket_add_file(docket_add_result *out, docket_repo *repo, const char *file,
+                    const docket_add_options *opts)
 {
 	char *buf = NULL;
 	size_t len = 0;
@@ -112,7 +171,7 @@ int docket_add_file(docket_add_result *out, docket_repo *repo, const char *file,
 			docket_findings_add(out->findings, file, 1, 1, "%s", docket_error_last());
 		return error;
 	}
-	error = docket_add_buffer(out, repo, buf, len, file, id);
+	error = docket_add_buffer(out, repo, buf, len, file, opts);
 	free(buf);
 	return error;
 }

@@ -205,9 +205,9 @@ static void rule_unique_ids(ctx *c, xmlNodePtr node, xmlHashTablePtr seen)
 		for (xmlAttrPtr a = node->properties; a; a = a->next) {
 			xmlChar *v;
 			const char *n = (const char *)a->name;
-			if (a->ns || (strcmp(n, "Id") && strcmp(n, "ID") && strcmp(n, "id")))
-				continue;
-			if (node == c->root)
+			/* "Id" is the XML-DSig reference target; the domain's own ids (indicators,
+			 * groups, footnotes) are scoped and checked by the schema */
+			if (a->ns || strcmp(n, "Id"))
 				continue;
 			v = xmlNodeListGetString(node->doc, a->children, 1);
 			if (v && xmlHashLookup(seen, v))
@@ -324,12 +324,17 @@ static void rule_code(ctx *c)
 			report(c, notation, NULL, "the notation '%s' must read TYPE-ISSUER, e.g. 'KH-PGDĐT'", nota);
 		} else {
 			char *t = docket_strndup(nota, (size_t)(dash - nota));
-			if (tcode && *tcode && strcmp(t, tcode) != 0)
+			if (!tcode || !*tcode) {
+				/* an official letter (công văn) has no type: ISSUER-UNIT, e.g. "126/SGDĐT-CTTT" */
+				if (abbr && *abbr && strcmp(t, abbr) != 0)
+					report(c, notation, NULL, "the notation '%s' of an official letter must begin with "
+					       "the issuer's abbreviation '%s'", nota, abbr);
+			} else if (strcmp(t, tcode) != 0)
 				report(c, notation, NULL, "the notation '%s' begins with '%s' but the document type is '%s'",
 				       nota, t, tcode);
 			else if (!docket_doctype_known(t))
 				report(c, notation, NULL, "'%s' in the notation '%s' is not a type abbreviation of Decree 30/2020 Annex III", t, nota);
-			if (abbr && *abbr && !starts_with(dash + 1, abbr))
+			if (tcode && *tcode && abbr && *abbr && !starts_with(dash + 1, abbr))
 				report(c, notation, NULL, "the notation '%s' names issuer '%s' but the issuer's abbreviation is '%s'",
 				       nota, dash + 1, abbr);
 			free(t);

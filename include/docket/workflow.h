@@ -1,0 +1,117 @@
+#ifndef DOCKET_WORKFLOW_H
+#define DOCKET_WORKFLOW_H
+/*
+ * Workflows as data (.docket/workflows/<kind>.xml, namespace DOCKET_WORKFLOW_NS) and the
+ * engine that moves documents through them. Every action is exactly one commit whose
+ * message ends with machine-readable trailers:
+ *
+ *   Docket-Document: kh-2021-354
+ *   Docket-Transition: approve
+ *   Docket-From: reviewed
+ *   Docket-To: approved
+ *   Docket-Actor: lan
+ */
+#include <stddef.h>
+#include "repo.h"
+#include "validate.h"
+
+#define DOCKET_WORKFLOW_NS "urn:docket:workflow:1"
+
+typedef struct docket_workflow docket_workflow;
+
+typedef enum {
+	DOCKET_SCOPE_DRAFTING_UNIT,
+	DOCKET_SCOPE_RECIPIENT_UNIT,
+	DOCKET_SCOPE_ORGANISATION
+} docket_scope;
+
+typedef struct {
+	const char *role;
+	docket_scope scope;
+} docket_allow;
+
+typedef struct {
+	const char *id;
+	const char *const *from;     /* NULL-terminated */
+	const char *to;
+	const docket_allow *allow;
+	size_t nallow;
+	const char *const *separate; /* NULL-terminated transition ids */
+	const char *signature;       /* meaning, or NULL when no signature is required */
+	int reason_required;
+	int assign_number;
+} docket_transition_def;
+
+/*
+ * Parse a workflow definition and check it for consistency: every state named by a
+ * transition is declared, exactly one initial state, every state reachable from it, no
+ * transition out of a final state. Problems are added to FINDINGS (when not NULL) and the
+ * call fails with DOCKET_EINVALID. SCHEMA (workflow.xsd) may be NULL to skip XSD.
+ */
+int docket_workflow_parse(docket_workflow **out, docket_findings *findings, docket_schema *schema,
+                          const char *buf, size_t len, const char *name);
+/* Load .docket/workflows/KIND.xml from REPO at REV (NULL: tip), with its pinned schema. */
+int docket_workflow_load(docket_workflow **out, docket_repo *repo, const char *rev, const char *kind);
+void docket_workflow_free(docket_workflow *wf);
+
+const char *docket_workflow_kind(const docket_workflow *wf);
+const char *docket_workflow_initial(const docket_workflow *wf);
+int docket_workflow_is_editable(const docket_workflow *wf, const char *state);
+int docket_workflow_is_final(const docket_workflow *wf, const char *state);
+int docket_workflow_has_state(const docket_workflow *wf, const char *state);
+/* Borrowed; NULL when there is no transition ID. */
+const docket_transition_def *docket_workflow_transition(const docket_workflow *wf, const char *id);
+size_t docket_workflow_transition_count(const docket_workflow *wf);
+const docket_transition_def *docket_workflow_transition_at(const docket_workflow *wf, size_t i);
+
+/* --- actions --------------------------------------------------------------------------- */
+
+typedef struct {
+	const char *doc;         /* document id or path */
+	const char *transition;  /* e.g. "submit" */
+	const char *actor;       /* person id */
+	const char *message;     /* reason or comment; may be NULL */
+	const char *now;         /* ISO 8601 time with offset; NULL: the current time at +07:00 */
+} docket_action;
+
+typedef struct {
+	char commit[41];
+	char *id;          /* document id */
+	char *path;
+	char *from, *to;
+	char *number;      /* "354/KH-PGDĐT" when the action assigned a number */
+	docket_findings *findings; /* when refused because the document is invalid */
+} docket_action_result;
+
+/*
+ * Take a transition. Checks, against the workflow and configuration in force at the tip:
+ * the document's state allows it, the actor holds an allowed role in the required unit
+ * scope, separation of duties, the reason when required, and that the document validates.
+ * Appends a workflow step, applies side effects (assign-number takes the next number of the
+ * issuer's register for the year, in the same commit) and commits. A lost race is retried
+ * on the new tip if the document itself did not change; otherwise DOCKET_ECONFLICT
+ * ("document changed since you read it"). Refusals: DOCKET_EDENIED (state, role, unit,
+ * duty, reason), DOCKET_EINVALID (document invalid: out->findings), DOCKET_ENOTFOUND.
+ */
+int docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action *a);
+void docket_action_result_free(docket_action_result *r);
+
+/*
+ * Record the edits made to DOC's file in the work tree (by any editor) as one commit.
+ * Allowed only in an editable state; the workflow steps, state and signatures must be
+ * unchanged; the new content must validate.
+ */
+int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char *doc,
+                       const char *actor, const char *message);
+
+/*
+ * The transitions ACTOR may take on DOC now: a malloc'd NULL-terminated array of malloc'd
+ * transition ids (free each, then the array). STATE_OUT receives the current state (malloc'd).
+ */
+int docket_action_available(const char ***out, char **state_out, docket_repo *repo,
+                            const char *doc, const char *actor);
+
+/* The current time as "YYYY-MM-DDTHH:MM:SS+07:00" (or $DOCKET_NOW when set), malloc'd. */
+char *docket_now_iso(void);
+
+#endif

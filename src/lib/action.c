@@ -1,0 +1,704 @@
+/*
+ * action: the workflow engine. An action reads the document, the configuration and the
+ * workflow at the branch tip, checks every rule, changes the document (state, a new step,
+ * side effects such as the register number) and writes it back as exactly one commit.
+ * All of it runs inside a repository transaction: when another writer moves the branch
+ * first, the action is rebuilt on the new tip. If the document itself changed meanwhile the
+ * action is refused rather than silently applied to something the actor never read.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <libxml/tree.h>
+#include "internal.h"
+#include "docket/doc.h"
+#include "docket/config.h"
+#include "docket/workflow.h"
+
+#define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
+
+char *docket_now_iso(void)
+{
+	const char *env = getenv("DOCKET_NOW");
+	char buf[40];
+	time_t t;
+	struct tm tm;
+
+	if (env && *env)
+		return docket_strdup(env);
+	/* Vietnam time (UTC+7, no daylight saving), whatever the machine's zone. */
+	t = time(NULL) + 7 * 3600;
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+	return docket_strdup(buf);
+}
+
+void docket_action_result_free(docket_action_result *r)
+{
+	if (!r)
+		return;
+	free(r->id);
+	free(r->path);
+	free(r->from);
+	free(r->to);
+	free(r->number);
+	docket_findings_free(r->findings);
+	memset(r, 0, sizeof(*r));
+}
+
+/* --- units and roles ----------------------------------------------------------------------- */
+
+/* Whether UNIT is TARGET or one of its ancestors in the configuration's unit tree. */
+static int unit_covers(const docket_config *cfg, const char *unit, const char *target)
+{
+	int depth = 0;
+	docket_unit u;
+
+	while (target && depth++ < 32) {
+		if (unit && strcmp(unit, target) == 0)
+			return 1;
+		if (docket_config_unit(&u, cfg, target) < 0 || !u.parent)
+			break;
+		target = u.parent;
+	}
+	docket_error_clear();
+	return 0;
+}
+
+static int in_recipient_unit(const docket_config *cfg, xmlNodePtr root, const char *unit)
+{
+	xmlNodePtr r;
+	int found = 0;
+
+	for (r = N(N(N(root, "header"), "recipients"), "recipient"); r && !found; r = docket_xml_next(r)) {
+		xmlChar *u = xmlGetNoNsProp(r, (const xmlChar *)"unit");
+		found = u && unit_covers(cfg, unit, (const char *)u);
+		xmlFree(u);
+	}
+	for (r = N(N(N(root, "content"), "task"), "assignee"); r && !found; r = docket_xml_next(r)) {
+		xmlChar *u = xmlGetNoNsProp(r, (const xmlChar *)"unit");
+		found = u && unit_covers(cfg, unit, (const char *)u);
+		xmlFree(u);
+	}
+	return found;
+}
+
+static const char *scope_name(docket_scope s)
+{
+	return s == DOCKET_SCOPE_ORGANISATION ? "the organisation" :
+	       s == DOCKET_SCOPE_RECIPIENT_UNIT ? "the recipient unit" : "the drafting unit";
+}
+
+/*
+ * The role under which PERSON may take T on the document, or NULL with the reason in WHY.
+ */
+static const char *authorise(const docket_transition_def *t, const docket_person *person,
+                             const docket_config *cfg, docket_doc *doc, const char *drafting_unit,
+                             docket_buf *why)
+{
+	xmlNodePtr root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
+	size_t i;
+
+	for (i = 0; i < t->nallow; i++) {
+		const docket_allow *a = &t->allow[i];
+		if (!docket_person_has_role(person, a->role))
+			continue;
+		if (a->scope == DOCKET_SCOPE_ORGANISATION)
+			return a->role;
+		if (a->scope == DOCKET_SCOPE_DRAFTING_UNIT && unit_covers(cfg, person->unit, drafting_unit))
+			return a->role;
+		if (a->scope == DOCKET_SCOPE_RECIPIENT_UNIT && in_recipient_unit(cfg, root, person->unit))
+			return a->role;
+	}
+	why->len = 0;
+	docket_buf_printf(why, "'%s' (unit %s, roles %s) may not %s it: it needs ", person->id,
+	                  person->unit ? person->unit : "none", person->roles ? person->roles : "none", t->id);
+	for (i = 0; i < t->nallow; i++)
+		docket_buf_printf(why, "%srole '%s' in %s%s%s%s", i ? " or " : "", t->allow[i].role,
+		                  scope_name(t->allow[i].scope),
+		                  t->allow[i].scope == DOCKET_SCOPE_DRAFTING_UNIT ? " (" : "",
+		                  t->allow[i].scope == DOCKET_SCOPE_DRAFTING_UNIT ?
+		                  (drafting_unit ? drafting_unit : "unknown") : "",
+		                  t->allow[i].scope == DOCKET_SCOPE_DRAFTING_UNIT ? ")" : "");
+	return NULL;
+}
+
+/* The actor of the last step that took transition ID, or NULL. Borrowed from the tree. */
+static xmlChar *last_actor_of(xmlNodePtr root, const char *id)
+{
+	xmlNodePtr s;
+	xmlChar *actor = NULL;
+
+	for (s = N(N(root, "workflow"), "step"); s; s = docket_xml_next(s)) {
+		xmlChar *tr = xmlGetNoNsProp(s, (const xmlChar *)"transition");
+		if (tr && strcmp((const char *)tr, id) == 0) {
+			xmlFree(actor);
+			actor = xmlGetNoNsProp(s, (const xmlChar *)"actor");
+		}
+		xmlFree(tr);
+	}
+	return actor;
+}
+
+static int separated(const docket_transition_def *t, xmlNodePtr root, const char *actor, docket_buf *why)
+{
+	for (const char *const *s = t->separate; s && *s; s++) {
+		xmlChar *prev = last_actor_of(root, *s);
+		int same = prev && strcmp((const char *)prev, actor) == 0;
+		xmlFree(prev);
+		if (same) {
+			why->len = 0;
+			docket_buf_printf(why, "'%s' took '%s' on this document and may not also take '%s' "
+			                  "(separation of duties)", actor, *s, t->id);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* --- changing the document ------------------------------------------------------------------ */
+
+static void indent_before(xmlNodePtr node, const char *ws)
+{
+	xmlAddPrevSibling(node, xmlNewText((const xmlChar *)ws));
+}
+
+static xmlNodePtr ensure_workflow(xmlNodePtr root, const char *initial)
+{
+	xmlNodePtr wf = N(root, "workflow"), content;
+
+	if (wf)
+		return wf;
+	wf = xmlNewNode(xmlDocGetRootElement(root->doc)->ns, (const xmlChar *)"workflow");
+	xmlSetProp(wf, (const xmlChar *)"state", (const xmlChar *)initial);
+	content = N(root, "content");
+	if (content) {
+		xmlAddNextSibling(content, wf);
+		indent_before(wf, "\n  ");
+	} else {
+		xmlAddChild(root, wf);
+	}
+	return wf;
+}
+
+static void append_step(xmlNodePtr wf, const char *date, const char *actor, const char *role,
+                        const char *transition, const char *from, const char *to, const char *msg)
+{
+	xmlNodePtr step, last = wf->last;
+
+	/* drop the closing indentation, append, put it back */
+	if (last && last->type == XML_TEXT_NODE && xmlIsBlankNode(last)) {
+		xmlUnlinkNode(last);
+		xmlFreeNode(last);
+	}
+	xmlAddChild(wf, xmlNewText((const xmlChar *)"\n    "));
+	step = xmlNewChild(wf, wf->ns, (const xmlChar *)"step", NULL);
+	xmlSetProp(step, (const xmlChar *)"date", (const xmlChar *)date);
+	xmlSetProp(step, (const xmlChar *)"actor", (const xmlChar *)actor);
+	xmlSetProp(step, (const xmlChar *)"role", (const xmlChar *)role);
+	xmlSetProp(step, (const xmlChar *)"transition", (const xmlChar *)transition);
+	xmlSetProp(step, (const xmlChar *)"from", (const xmlChar *)from);
+	xmlSetProp(step, (const xmlChar *)"to", (const xmlChar *)to);
+	if (msg && *msg)
+		xmlNodeAddContent(step, (const xmlChar *)msg);
+	xmlAddChild(wf, xmlNewText((const xmlChar *)"\n  "));
+}
+
+static xmlNodePtr ensure_header_child(xmlNodePtr header, const char *name, const char *after)
+{
+	xmlNodePtr n = N(header, name), prev;
+
+	if (n)
+		return n;
+	n = xmlNewNode(header->ns, (const xmlChar *)name);
+	prev = N(header, after);
+	if (prev) {
+		xmlAddNextSibling(prev, n);
+		indent_before(n, "\n    ");
+	} else {
+		xmlAddChild(header, n);
+	}
+	return n;
+}
+
+static void set_text(xmlNodePtr n, const char *text)
+{
+	xmlNodeSetContent(n, NULL);
+	xmlNodeAddContent(n, (const xmlChar *)text);
+}
+
+/*
+ * The register: .docket/register/<year>.txt (a separate series for secret documents), one
+ * line per issued document: number, notation, document id, date. The next number is the
+ * count of lines plus one, so numbers are unique and gap-free as long as each issue is one
+ * commit - which the transaction guarantees.
+ */
+static int assign_number(docket_txn *txn, xmlNodePtr root, const char *id, const char *now,
+                         docket_action_result *out)
+{
+	xmlNodePtr header = N(root, "header"), code, num, nota, date, marks;
+	char year[5], day[11], *reg = NULL, *type = NULL, *abbr = NULL;
+	docket_buf path = DOCKET_BUF_INIT, line = DOCKET_BUF_INIT, notation = DOCKET_BUF_INIT;
+	xmlChar *secrecy = NULL;
+	size_t len = 0, count = 0, i;
+	int error;
+
+	memcpy(year, now, 4);
+	year[4] = '\0';
+	memcpy(day, now, 10);
+	day[10] = '\0';
+	marks = N(header, "marks");
+	secrecy = marks ? xmlGetNoNsProp(marks, (const xmlChar *)"secrecy") : NULL;
+	if ((error = docket_buf_printf(&path, ".docket/register/%s%s.txt", year,
+	                               secrecy && strcmp((const char *)secrecy, "none") ? "-secret" : "")) < 0)
+		goto cleanup;
+	error = docket_txn_read(&reg, &len, txn, path.ptr);
+	if (error == DOCKET_ENOTFOUND) {
+		reg = docket_strdup("");
+		len = 0;
+		error = reg ? 0 : DOCKET_ERROR;
+	}
+	if (error < 0)
+		goto cleanup;
+	for (i = 0; i < len; i++)
+		count += reg[i] == '\n';
+	{
+		xmlChar *t = N(header, "type") ? xmlGetNoNsProp(N(header, "type"), (const xmlChar *)"code") : NULL;
+		type = docket_strdup(t ? (const char *)t : "");
+		xmlFree(t);
+	}
+	abbr = docket_xml_text_trim(N(N(header, "issuer"), "abbr"));
+	if (!type || !*type || !abbr || !*abbr) {
+		error = docket_error_set(DOCKET_EINVALID,
+			"cannot number '%s': the header needs a type code and an issuer abbreviation", id);
+		goto cleanup;
+	}
+	if ((error = docket_buf_printf(&notation, "%s-%s", type, abbr)) < 0)
+		goto cleanup;
+	if ((error = docket_buf_printf(&line, "%s%02zu\t%s\t%s\t%s\n", reg, count + 1, notation.ptr, id, day)) < 0 ||
+	    (error = docket_txn_write(txn, path.ptr, line.ptr, line.len)) < 0)
+		goto cleanup;
+	code = ensure_header_child(header, "code", "issuer");
+	num = N(code, "number");
+	nota = N(code, "notation");
+	if (!num) {
+		num = xmlNewChild(code, code->ns, (const xmlChar *)"number", NULL);
+	}
+	if (!nota)
+		nota = xmlNewChild(code, code->ns, (const xmlChar *)"notation", NULL);
+	{
+		char n[32];
+		snprintf(n, sizeof(n), "%02zu", count + 1);
+		set_text(num, n);
+	}
+	set_text(nota, notation.ptr);
+	date = ensure_header_child(header, "date", "place");
+	set_text(date, day);
+	out->number = malloc(64 + notation.len);
+	if (out->number)
+		snprintf(out->number, 64 + notation.len, "%02zu/%s", count + 1, notation.ptr);
+	error = 0;
+cleanup:
+	xmlFree(secrecy);
+	free(reg);
+	free(type);
+	free(abbr);
+	docket_buf_free(&path);
+	docket_buf_free(&line);
+	docket_buf_free(&notation);
+	return error;
+}
+
+/* --- the transaction ------------------------------------------------------------------------ */
+
+typedef enum { ACT_TRANSITION, ACT_EDIT } act_kind;
+
+typedef struct {
+	act_kind kind;
+	const docket_action *a;
+	docket_action_result *out;
+	char *path;          /* the document's path, from the first attempt */
+	char *seen;          /* the document's content at the first attempt */
+	size_t seen_len;
+	const char *edit;    /* ACT_EDIT: the new content */
+	size_t edit_len;
+} act_ctx;
+
+static char *node_xml(xmlNodePtr n)
+{
+	xmlBufferPtr b;
+	char *s;
+	if (!n)
+		return docket_strdup("");
+	b = xmlBufferCreate();
+	xmlNodeDump(b, n->doc, n, 0, 0);
+	s = docket_strdup((const char *)xmlBufferContent(b));
+	xmlBufferFree(b);
+	return s;
+}
+
+static int act_fill(docket_txn *txn, void *payload)
+{
+	act_ctx *c = payload;
+	const docket_action *a = c->a;
+	docket_repo *repo = docket_txn_repo(txn);
+	const char *base = docket_txn_base(txn);
+	char *buf = NULL, *cfgbuf = NULL, *newbuf = NULL, *unit = NULL, *now = NULL;
+	size_t len = 0, cfglen = 0, newlen = 0;
+	docket_doc *doc = NULL, *edited = NULL;
+	docket_config *cfg = NULL;
+	docket_workflow *wf = NULL;
+	docket_schema *schema = NULL;
+	docket_person person;
+	docket_buf why = DOCKET_BUF_INIT, msg = DOCKET_BUF_INIT;
+	const docket_transition_def *t = NULL;
+	const char *state, *role = NULL, *id;
+	xmlNodePtr root;
+	int error;
+
+	if (!c->path) {
+		if ((error = docket_doc_find(&c->path, repo, a->doc, base)) < 0)
+			goto cleanup;
+	}
+	if ((error = docket_txn_read(&buf, &len, txn, c->path)) < 0) {
+		if (error == DOCKET_ENOTFOUND)
+			error = docket_error_set(DOCKET_ECONFLICT, "document '%s' changed since you read it (it is gone)", a->doc);
+		goto cleanup;
+	}
+	if (!c->seen) {
+		c->seen = docket_strndup(buf, len);
+		c->seen_len = len;
+	} else if (len != c->seen_len || memcmp(buf, c->seen, len) != 0) {
+		error = docket_error_set(DOCKET_ECONFLICT, "document '%s' changed since you read it", a->doc);
+		goto cleanup;
+	}
+	if ((error = docket_doc_parse(&doc, buf, len, c->path)) < 0)
+		goto cleanup;
+	id = docket_doc_id(doc);
+	root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
+	if ((error = docket_txn_read(&cfgbuf, &cfglen, txn, DOCKET_CONFIG_PATH)) < 0 ||
+	    (error = docket_config_parse(&cfg, cfgbuf, cfglen, DOCKET_CONFIG_PATH)) < 0)
+		goto cleanup;
+	if (!a->actor) {
+		error = docket_error_set(DOCKET_EUSAGE, "who is acting? give --as PERSON or set DOCKET_ACTOR");
+		goto cleanup;
+	}
+	if (docket_config_person(&person, cfg, a->actor) < 0) {
+		error = docket_error_set(DOCKET_EDENIED, "'%s' is not a person of this organisation (see 'docket person list')",
+		                         a->actor);
+		goto cleanup;
+	}
+	if ((error = docket_workflow_load(&wf, repo, base, docket_doc_kind(doc))) < 0)
+		goto cleanup;
+	state = docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf);
+	if (!docket_workflow_has_state(wf, state)) {
+		error = docket_error_set(DOCKET_EINVALID, "'%s' is in the state '%s', which its workflow does not define",
+		                         id, state);
+		goto cleanup;
+	}
+	unit = docket_doc_drafting_unit(doc);
+	if (!(now = a->now ? docket_strdup(a->now) : docket_now_iso())) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+
+	if (c->kind == ACT_EDIT) {
+		char *old_wf, *new_wf, *old_sig, *new_sig;
+		xmlNodePtr nroot;
+		docket_transition_def edit_def;
+		docket_allow allow[2] = { { "drafter", DOCKET_SCOPE_DRAFTING_UNIT },
+		                          { "reviewer", DOCKET_SCOPE_DRAFTING_UNIT } };
+		if (!docket_workflow_is_editable(wf, state)) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': its state '%s' is not editable "
+			                         "(content may change only in a draft)", id, state);
+			goto cleanup;
+		}
+		memset(&edit_def, 0, sizeof(edit_def));
+		edit_def.id = "edit";
+		edit_def.allow = allow;
+		edit_def.nallow = 2;
+		if (!authorise(&edit_def, &person, cfg, doc, unit, &why)) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': %s", id, why.ptr);
+			goto cleanup;
+		}
+		if ((error = docket_doc_parse(&edited, c->edit, c->edit_len, c->path)) < 0)
+			goto cleanup;
+		if (strcmp(docket_doc_id(edited) ? docket_doc_id(edited) : "", id) != 0) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': the id of a document never changes", id);
+			goto cleanup;
+		}
+		nroot = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(edited));
+		old_wf = node_xml(N(root, "workflow"));
+		new_wf = node_xml(N(nroot, "workflow"));
+		old_sig = node_xml(N(root, "signatures"));
+		new_sig = node_xml(N(nroot, "signatures"));
+		error = (!old_wf || !new_wf || strcmp(old_wf, new_wf) || !old_sig || !new_sig || strcmp(old_sig, new_sig));
+		free(old_wf);
+		free(new_wf);
+		free(old_sig);
+		free(new_sig);
+		if (error) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': the workflow steps, state and signatures "
+			                         "are written by docket only", id);
+			goto cleanup;
+		}
+		if ((error = docket_schema_load(&schema, repo, base)) < 0)
+			goto cleanup;
+		if ((error = docket_findings_new(&c->out->findings)) < 0 ||
+		    (error = docket_validate(c->out->findings, schema, edited, repo, base)) < 0)
+			goto cleanup;
+		if (docket_findings_count(c->out->findings)) {
+			error = docket_error_set(DOCKET_EINVALID, "cannot commit '%s': the edited document is not valid", id);
+			goto cleanup;
+		}
+		if ((error = docket_txn_write(txn, c->path, c->edit, c->edit_len)) < 0)
+			goto cleanup;
+		docket_buf_printf(&msg, "docket: edit %s\n\n%s%sDocket-Document: %s\nDocket-Action: edit\n"
+		                  "Docket-State: %s\nDocket-Actor: %s\n", id, a->message ? a->message : "",
+		                  a->message ? "\n\n" : "", id, state, a->actor);
+		if ((error = docket_txn_message(txn, msg.ptr)) < 0)
+			goto cleanup;
+		c->out->from = docket_strdup(state);
+		c->out->to = docket_strdup(state);
+		goto done;
+	}
+
+	if (!(t = docket_workflow_transition(wf, a->transition))) {
+		error = docket_error_set(DOCKET_EUSAGE, "the %s workflow has no transition '%s'",
+		                         docket_doc_kind(doc), a->transition);
+		goto cleanup;
+	}
+	{
+		int allowed = 0;
+		for (const char *const *f = t->from; f && *f; f++)
+			allowed |= strcmp(*f, state) == 0;
+		if (!allowed) {
+			docket_buf exp = DOCKET_BUF_INIT;
+			for (const char *const *f = t->from; f && *f; f++)
+				docket_buf_printf(&exp, "%s'%s'", f == t->from ? "" : " or ", *f);
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': state is '%s', expected %s",
+			                         t->id, id, state, exp.ptr ? exp.ptr : "none");
+			docket_buf_free(&exp);
+			goto cleanup;
+		}
+	}
+	if (!(role = authorise(t, &person, cfg, doc, unit, &why))) {
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s", t->id, id, why.ptr);
+		goto cleanup;
+	}
+	if (!separated(t, root, a->actor, &why)) {
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s", t->id, id, why.ptr);
+		goto cleanup;
+	}
+	if (t->reason_required && (!a->message || !*a->message)) {
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': a reason is required (-m REASON)", t->id, id);
+		goto cleanup;
+	}
+
+	/* the change itself */
+	{
+		xmlNodePtr wfn = ensure_workflow(root, docket_workflow_initial(wf));
+		xmlSetProp(wfn, (const xmlChar *)"state", (const xmlChar *)t->to);
+		append_step(wfn, now, a->actor, role, t->id, state, t->to, a->message);
+	}
+	if (t->assign_number && (error = assign_number(txn, root, id, now, c->out)) < 0)
+		goto cleanup;
+	if ((error = docket_doc_serialize(&newbuf, &newlen, doc)) < 0)
+		goto cleanup;
+	/* what is committed must validate, as it will be read back */
+	docket_doc_free(edited);
+	edited = NULL;
+	if ((error = docket_doc_parse(&edited, newbuf, newlen, c->path)) < 0 ||
+	    (error = docket_schema_load(&schema, repo, base)) < 0)
+		goto cleanup;
+	docket_findings_free(c->out->findings);
+	c->out->findings = NULL;
+	if ((error = docket_findings_new(&c->out->findings)) < 0 ||
+	    (error = docket_validate(c->out->findings, schema, edited, repo, base)) < 0)
+		goto cleanup;
+	if (docket_findings_count(c->out->findings)) {
+		error = docket_error_set(DOCKET_EINVALID, "cannot %s '%s': the document is not valid", t->id, id);
+		goto cleanup;
+	}
+	if ((error = docket_txn_write(txn, c->path, newbuf, newlen)) < 0)
+		goto cleanup;
+	docket_buf_printf(&msg, "docket: %s %s (%s -> %s)\n\n", t->id, id, state, t->to);
+	if (a->message && *a->message)
+		docket_buf_printf(&msg, "%s\n\n", a->message);
+	docket_buf_printf(&msg, "Docket-Document: %s\nDocket-Transition: %s\nDocket-From: %s\nDocket-To: %s\n"
+	                  "Docket-Actor: %s\nDocket-Role: %s\n", id, t->id, state, t->to, a->actor, role);
+	if (c->out->number)
+		docket_buf_printf(&msg, "Docket-Number: %s\n", c->out->number);
+	if ((error = docket_txn_message(txn, msg.ptr)) < 0)
+		goto cleanup;
+	free(c->out->from);
+	free(c->out->to);
+	c->out->from = docket_strdup(state);
+	c->out->to = docket_strdup(t->to);
+done:
+	free(c->out->id);
+	c->out->id = docket_strdup(id);
+	error = 0;
+cleanup:
+	free(buf);
+	free(cfgbuf);
+	free(newbuf);
+	free(unit);
+	free(now);
+	docket_buf_free(&why);
+	docket_buf_free(&msg);
+	docket_doc_free(doc);
+	docket_doc_free(edited);
+	docket_config_free(cfg);
+	docket_workflow_free(wf);
+	docket_schema_free(schema);
+	return error;
+}
+
+/*
+ * A transition must not overwrite edits the user has made to the file in the work tree but
+ * not yet recorded: they would be lost without a trace.
+ */
+static int check_worktree(docket_repo *repo, const char *path, const char *committed, size_t len)
+{
+	docket_buf full = DOCKET_BUF_INIT;
+	char *disk = NULL;
+	size_t dlen = 0;
+	int error = 0;
+
+	if (!docket_repo_workdir(repo))
+		return 0;
+	if (docket_buf_printf(&full, "%s%s", docket_repo_workdir(repo), path) < 0)
+		return DOCKET_ERROR;
+	if (docket_file_read(&disk, &dlen, full.ptr, DOCKET_DOC_MAX_BYTES + 1) == 0 &&
+	    (dlen != len || memcmp(disk, committed, len) != 0))
+		error = docket_error_set(DOCKET_EDENIED, "'%s' has edits not yet recorded; record them with "
+		                         "'docket commit' or discard them first", path);
+	docket_error_code() == DOCKET_ENOTFOUND ? docket_error_clear() : (void)0;
+	free(disk);
+	docket_buf_free(&full);
+	return error;
+}
+
+int docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action *a)
+{
+	act_ctx c;
+	char *buf = NULL;
+	size_t len = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.kind = ACT_TRANSITION;
+	c.a = a;
+	c.out = out;
+	if ((error = docket_doc_find(&c.path, repo, a->doc, NULL)) < 0 ||
+	    (error = docket_repo_read(&buf, &len, repo, NULL, c.path)) < 0 ||
+	    (error = check_worktree(repo, c.path, buf, len)) < 0)
+		goto cleanup;
+	if ((error = docket_repo_transact(repo, act_fill, &c, out->commit)) < 0)
+		goto cleanup;
+	out->path = c.path;
+	c.path = NULL;
+cleanup:
+	free(buf);
+	free(c.path);
+	free(c.seen);
+	return error;
+}
+
+int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char *doc,
+                       const char *actor, const char *message)
+{
+	docket_action a = { doc, "edit", actor, message, NULL };
+	docket_buf full = DOCKET_BUF_INIT;
+	act_ctx c;
+	char *disk = NULL;
+	size_t dlen = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.kind = ACT_EDIT;
+	c.a = &a;
+	c.out = out;
+	if (!docket_repo_workdir(repo)) {
+		error = docket_error_set(DOCKET_EUSAGE, "a bare repository has no work tree to commit edits from");
+		goto cleanup;
+	}
+	if ((error = docket_doc_find(&c.path, repo, doc, NULL)) < 0)
+		goto cleanup;
+	if ((error = docket_buf_printf(&full, "%s%s", docket_repo_workdir(repo), c.path)) < 0)
+		goto cleanup;
+	if ((error = docket_doc_read_file(&disk, &dlen, full.ptr)) < 0)
+		goto cleanup;
+	c.edit = disk;
+	c.edit_len = dlen;
+	if ((error = docket_repo_transact(repo, act_fill, &c, out->commit)) < 0)
+		goto cleanup;
+	out->path = c.path;
+	c.path = NULL;
+cleanup:
+	free(disk);
+	free(c.path);
+	free(c.seen);
+	docket_buf_free(&full);
+	return error;
+}
+
+int docket_action_available(const char ***out, char **state_out, docket_repo *repo,
+                            const char *docid, const char *actor)
+{
+	docket_doc *doc = NULL;
+	docket_config *cfg = NULL;
+	docket_workflow *wf = NULL;
+	docket_person person;
+	docket_buf why = DOCKET_BUF_INIT;
+	const char **list = NULL;
+	const char *state;
+	char *unit = NULL;
+	size_t i, n = 0;
+	int error, have_person;
+
+	*out = NULL;
+	*state_out = NULL;
+	if ((error = docket_doc_load(&doc, repo, docid, NULL)) < 0 ||
+	    (error = docket_config_load(&cfg, repo, NULL)) < 0 ||
+	    (error = docket_workflow_load(&wf, repo, NULL, docket_doc_kind(doc))) < 0)
+		goto cleanup;
+	state = docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf);
+	*state_out = docket_strdup(state);
+	unit = docket_doc_drafting_unit(doc);
+	have_person = actor && docket_config_person(&person, cfg, actor) == 0;
+	docket_error_clear();
+	if (!(list = calloc(docket_workflow_transition_count(wf) + 1, sizeof(*list)))) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0; have_person && i < docket_workflow_transition_count(wf); i++) {
+		const docket_transition_def *t = docket_workflow_transition_at(wf, i);
+		int from_ok = 0;
+		for (const char *const *f = t->from; f && *f; f++)
+			from_ok |= strcmp(*f, state) == 0;
+		if (!from_ok || !authorise(t, &person, cfg, doc, unit, &why) ||
+		    !separated(t, xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), actor, &why))
+			continue;
+		list[n++] = t->id;
+	}
+	/* the ids belong to WF, which is freed below */
+	for (i = 0; i < n; i++)
+		list[i] = docket_strdup(list[i]);
+	*out = list;
+	list = NULL;
+	error = 0;
+cleanup:
+	free(list);
+	free(unit);
+	docket_buf_free(&why);
+	docket_doc_free(doc);
+	docket_config_free(cfg);
+	docket_workflow_free(wf);
+	return error;
+}
