@@ -64,6 +64,18 @@ char *docket_doc_year(const docket_doc *doc);
  */
 char *docket_doc_drafting_unit(const docket_doc *doc);
 
+/* What a listing shows of a document; every field malloc'd or NULL. */
+typedef struct {
+	char *number;           /* "354/KH-PGDĐT", or NULL before issue */
+	char *last_date;        /* the last workflow step, when there is one */
+	char *last_actor;
+	char *last_role;
+	char *last_transition;
+} docket_doc_summary;
+
+void docket_doc_summarize(docket_doc_summary *out, const docket_doc *doc);
+void docket_doc_summary_free(docket_doc_summary *s);
+
 /* Set the root id attribute (copied). */
 int docket_doc_set_id(docket_doc *doc, const char *id);
 

@@ -63,12 +63,29 @@ int cli_finish(int code);
 
 const cli_command *cli_find_command(const char *name);
 
+/* Print S padded with spaces to WIDTH columns (UTF-8 aware), then one space. */
+void cli_pad(FILE *f, const char *s, int width);
+
 extern const char usage_init[], usage_add[], usage_validate[], usage_show[], usage_help[];
+extern const char usage_org[], usage_unit[], usage_person[], usage_status[], usage_commit[];
+extern const char usage_submit[], usage_review[], usage_approve[], usage_issue[], usage_return[];
+extern const char usage_transition[];
 
 int cmd_init(int argc, char **argv, cli_globals *g);
 int cmd_add(int argc, char **argv, cli_globals *g);
 int cmd_validate(int argc, char **argv, cli_globals *g);
 int cmd_show(int argc, char **argv, cli_globals *g);
 int cmd_help(int argc, char **argv, cli_globals *g);
+int cmd_org(int argc, char **argv, cli_globals *g);
+int cmd_unit(int argc, char **argv, cli_globals *g);
+int cmd_person(int argc, char **argv, cli_globals *g);
+int cmd_status(int argc, char **argv, cli_globals *g);
+int cmd_commit(int argc, char **argv, cli_globals *g);
+int cmd_submit(int argc, char **argv, cli_globals *g);
+int cmd_review(int argc, char **argv, cli_globals *g);
+int cmd_approve(int argc, char **argv, cli_globals *g);
+int cmd_issue(int argc, char **argv, cli_globals *g);
+int cmd_return(int argc, char **argv, cli_globals *g);
+int cmd_transition(int argc, char **argv, cli_globals *g);
 
 #endif

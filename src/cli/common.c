@@ -41,11 +41,29 @@ int cli_fail_last(int code, const char *context)
 	return cli_fail(code, "%s", docket_error_last());
 }
 
+/*
+ * Commits made while acting as a person carry that person as author and committer, so that
+ * plain `git log` tells who did what too.
+ */
 int cli_open_repo(docket_repo **out, cli_globals *g)
 {
+	docket_config *cfg = NULL;
+	docket_person p;
 	int error = docket_repo_open(out, g->dir);
+
 	if (error < 0)
 		return cli_fail_last(error, NULL);
+	if (g->actor && docket_config_load(&cfg, *out, NULL) == 0 &&
+	    docket_config_person(&p, cfg, g->actor) == 0) {
+		char email[256];
+		if (p.email && *p.email)
+			snprintf(email, sizeof(email), "%s", p.email);
+		else
+			snprintf(email, sizeof(email), "%s@docket.invalid", p.id);
+		docket_repo_set_identity(*out, p.name, email);
+	}
+	docket_config_free(cfg);
+	docket_error_clear();
 	return 0;
 }
 
@@ -143,4 +161,20 @@ int cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int 
 		}
 	}
 	return -1;
+}
+
+void cli_pad(FILE *f, const char *s, int width)
+{
+	int cols = 0;
+	const unsigned char *p;
+
+	if (!s)
+		s = "";
+	for (p = (const unsigned char *)s; *p; p++)
+		if ((*p & 0xC0) != 0x80)
+			cols++;
+	fputs(s, f);
+	for (; cols < width; cols++)
+		fputc(' ', f);
+	fputc(' ', f);
 }

@@ -12,6 +12,17 @@ static const cli_command commands[] = {
 	{ "add", cmd_add, CMD_NEEDS_REPO, "add an XML document to the repository", usage_add },
 	{ "validate", cmd_validate, 0, "check documents against the schemas and rules", usage_validate },
 	{ "show", cmd_show, CMD_NEEDS_REPO, "print a document as text or XML", usage_show },
+	{ "status", cmd_status, CMD_NEEDS_REPO, "states of documents and what you may do next", usage_status },
+	{ "submit", cmd_submit, CMD_NEEDS_REPO, "submit a draft", usage_submit },
+	{ "review", cmd_review, CMD_NEEDS_REPO, "record the unit head's review", usage_review },
+	{ "approve", cmd_approve, CMD_NEEDS_REPO, "approve (the competent person)", usage_approve },
+	{ "issue", cmd_issue, CMD_NEEDS_REPO, "number, date and issue (records clerk)", usage_issue },
+	{ "return", cmd_return, CMD_NEEDS_REPO, "send back to draft with a reason", usage_return },
+	{ "transition", cmd_transition, CMD_NEEDS_REPO, "take any transition by name", usage_transition },
+	{ "commit", cmd_commit, CMD_NEEDS_REPO, "record edits of a draft made in the work tree", usage_commit },
+	{ "org", cmd_org, CMD_NEEDS_REPO, "set or show the organisation", usage_org },
+	{ "unit", cmd_unit, CMD_NEEDS_REPO, "add or list units", usage_unit },
+	{ "person", cmd_person, CMD_NEEDS_REPO, "add or list people and their roles", usage_person },
 	{ "help", cmd_help, 0, "show help for docket or a command", usage_help },
 	{ NULL, NULL, 0, NULL, NULL }
 };

@@ -345,7 +345,7 @@ static int act_fill(docket_txn *txn, void *payload)
 	const docket_action *a = c->a;
 	docket_repo *repo = docket_txn_repo(txn);
 	const char *base = docket_txn_base(txn);
-	char *buf = NULL, *cfgbuf = NULL, *newbuf = NULL, *unit = NULL, *now = NULL;
+	char *buf = NULL, *cfgbuf = NULL, *newbuf = NULL, *unit = NULL, *now = NULL, *state_copy = NULL;
 	size_t len = 0, cfglen = 0, newlen = 0;
 	docket_doc *doc = NULL, *edited = NULL;
 	docket_config *cfg = NULL;
@@ -392,7 +392,12 @@ static int act_fill(docket_txn *txn, void *payload)
 	}
 	if ((error = docket_workflow_load(&wf, repo, base, docket_doc_kind(doc))) < 0)
 		goto cleanup;
-	state = docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf);
+	/* a copy: the state attribute is rewritten below */
+	state_copy = docket_strdup(docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf));
+	if (!(state = state_copy)) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
 	if (!docket_workflow_has_state(wf, state)) {
 		error = docket_error_set(DOCKET_EINVALID, "'%s' is in the state '%s', which its workflow does not define",
 		                         id, state);
@@ -547,6 +552,7 @@ cleanup:
 	free(newbuf);
 	free(unit);
 	free(now);
+	free(state_copy);
 	docket_buf_free(&why);
 	docket_buf_free(&msg);
 	docket_doc_free(doc);

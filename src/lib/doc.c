@@ -8,6 +8,7 @@
  * repository"), and the id in the file name makes the place stable.
  */
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/parser.h>
@@ -397,4 +398,48 @@ cleanup:
 	free(path);
 	free(buf);
 	return error;
+}
+
+static char *prop_dup(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	char *s = v ? docket_strdup((const char *)v) : NULL;
+	xmlFree(v);
+	return s;
+}
+
+void docket_doc_summarize(docket_doc_summary *out, const docket_doc *doc)
+{
+	xmlNodePtr root = xmlDocGetRootElement(doc->xml), step, last = NULL;
+	char *num = docket_xml_text_trim(docket_xml_path(root, DOCKET_NS, "header/code/number"));
+	char *nota = docket_xml_text_trim(docket_xml_path(root, DOCKET_NS, "header/code/notation"));
+
+	memset(out, 0, sizeof(*out));
+	if (num && *num && nota && *nota) {
+		size_t n = strlen(num) + strlen(nota) + 2;
+		if ((out->number = malloc(n)) != NULL)
+			snprintf(out->number, n, "%s/%s", num, nota);
+	}
+	free(num);
+	free(nota);
+	for (step = docket_xml_path(root, DOCKET_NS, "workflow/step"); step; step = docket_xml_next(step))
+		last = step;
+	if (last) {
+		out->last_date = prop_dup(last, "date");
+		out->last_actor = prop_dup(last, "actor");
+		out->last_role = prop_dup(last, "role");
+		out->last_transition = prop_dup(last, "transition");
+	}
+}
+
+void docket_doc_summary_free(docket_doc_summary *s)
+{
+	if (!s)
+		return;
+	free(s->number);
+	free(s->last_date);
+	free(s->last_actor);
+	free(s->last_role);
+	free(s->last_transition);
+	memset(s, 0, sizeof(*s));
 }
