@@ -10,10 +10,12 @@ const char usage_validate[] =
 	"targets in 0..100, milestone years inside the plan period, unique ids, Decree 30 number\n"
 	"and notation, recipients ending with 'Lưu: ...', references to documents in the\n"
 	"repository, NFC text). Inside a repository the schemas pinned in .docket/schemas/ are\n"
-	"used; outside one, the built-in schemas.\n"
+	"used; outside one, the built-in schemas. A workflow definition (namespace\n"
+	"urn:docket:workflow:1) is checked against workflow.xsd and for consistency: every state\n"
+	"declared, one initial state, every state reachable, nothing leaving a final state.\n"
 	"\n"
-	"  --all      validate every document of the repository at the tip (or at REV), read\n"
-	"             from the git object store: no work tree needed\n"
+	"  --all      validate every document and workflow of the repository at the tip (or at\n"
+	"             REV), read from the git object store: no work tree needed\n"
 	"  --rev REV  with --all: the revision to validate\n"
 	"  --json     print the findings as a JSON array of {file, line, col, message}\n"
 	"\n"
@@ -35,6 +37,32 @@ static void json_str(FILE *f, const char *s)
 			fputc(c, f);
 	}
 	fputc('"', f);
+}
+
+/* A workflow definition is recognised by its namespace and checked as one. */
+static int is_workflow(const char *buf)
+{
+	return strstr(buf, DOCKET_WORKFLOW_NS) != NULL && strstr(buf, "<workflow") != NULL &&
+	       strstr(buf, DOCKET_NS) == NULL;
+}
+
+static int validate_workflow(docket_findings *findings, docket_repo *repo, const char *rev,
+                             const char *buf, size_t len, const char *name)
+{
+	docket_schema *schema = NULL;
+	docket_workflow *wf = NULL;
+	int error;
+
+	if (repo)
+		error = docket_schema_load_entry(&schema, repo, rev, "workflow.xsd");
+	else
+		error = docket_schema_builtin_entry(&schema, "workflow.xsd");
+	if (error < 0)
+		return error;
+	error = docket_workflow_parse(&wf, findings, schema, buf, len, name);
+	docket_workflow_free(wf);
+	docket_schema_free(schema);
+	return error == DOCKET_EINVALID ? 0 : error;
 }
 
 typedef struct {
@@ -66,6 +94,25 @@ static int validate_one(const char *path, void *payload)
 		st->error = error;
 		return 1;
 	}
+	return 0;
+}
+
+static int validate_workflow_file(const char *path, void *payload)
+{
+	all_state *st = payload;
+	char *buf = NULL;
+	size_t len = 0;
+	int error;
+
+	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0)
+		return 0;
+	if ((error = docket_repo_read(&buf, &len, st->repo, st->rev, path)) < 0 ||
+	    (error = validate_workflow(st->findings, st->repo, st->rev, buf, len, path)) < 0) {
+		free(buf);
+		st->error = error;
+		return 1;
+	}
+	free(buf);
 	return 0;
 }
 
@@ -119,7 +166,10 @@ int cmd_validate(int argc, char **argv, cli_globals *g)
 			code = cli_fail_last(error, NULL);
 			continue;
 		}
-		error = docket_validate_buffer(findings, schema, buf, len, pos[i], repo, NULL);
+		if (is_workflow(buf))
+			error = validate_workflow(findings, repo, NULL, buf, len, pos[i]);
+		else
+			error = docket_validate_buffer(findings, schema, buf, len, pos[i], repo, NULL);
 		free(buf);
 		if (error < 0 && error != DOCKET_EINVALID)
 			code = cli_fail_last(error, pos[i]);
@@ -129,6 +179,10 @@ int cmd_validate(int argc, char **argv, cli_globals *g)
 		error = docket_repo_walk(repo, rev, "documents/", validate_one, &st);
 		if (st.error || error < 0)
 			code = cli_fail_last(st.error ? st.error : error, "cannot validate the repository");
+		st.error = 0;
+		error = docket_repo_walk(repo, rev, ".docket/workflows/", validate_workflow_file, &st);
+		if (st.error || error < 0)
+			code = cli_fail_last(st.error ? st.error : error, "cannot validate the workflows");
 	}
 	if (json) {
 		fputs("[", stdout);

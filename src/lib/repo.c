@@ -94,7 +94,23 @@ int docket_repo_open(docket_repo **out, const char *path)
 	if ((error = git_repository_open_ext(&git, path ? path : ".", 0, NULL)) < 0)
 		return docket_error_git(error == GIT_ENOTFOUND ? DOCKET_ENOTFOUND : DOCKET_ERROR,
 			"'%s' is not in a docket repository", path ? path : ".");
-	return repo_wrap(out, git);
+	if ((error = repo_wrap(out, git)) < 0)
+		return error;
+	{
+		/* a git repository is a docket repository when its branch holds .docket/config.xml */
+		char *cfg = NULL;
+		error = docket_repo_read(&cfg, NULL, *out, NULL, ".docket/config.xml");
+		free(cfg);
+		if (error < 0) {
+			char where[1024];
+			snprintf(where, sizeof(where), "%s", (*out)->workdir ? (*out)->workdir : (*out)->gitdir);
+			docket_repo_free(*out);
+			*out = NULL;
+			return docket_error_set(DOCKET_ENOTFOUND, "'%s' is not a docket repository "
+			                        "(no .docket/config.xml on its branch); see 'docket init'", where);
+		}
+	}
+	return 0;
 }
 
 void docket_repo_free(docket_repo *repo)

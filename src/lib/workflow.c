@@ -16,6 +16,7 @@
 typedef struct {
 	char *id;
 	int initial, editable, final;
+	int line;
 } state_rec;
 
 typedef struct {
@@ -25,6 +26,7 @@ typedef struct {
 	char **separate;
 	docket_allow *allow;
 	char **roles;
+	int line;
 } transition_rec;
 
 struct docket_workflow {
@@ -114,6 +116,20 @@ static const state_rec *find_state(const docket_workflow *wf, const char *id)
 	return NULL;
 }
 
+static void add_at(docket_findings *f, const char *name, int line, const char *fmt, ...) DOCKET_PRINTF(4, 5);
+static void add_at(docket_findings *f, const char *name, int line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	if (!f)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	docket_findings_add(f, name, line, 1, "%s", msg);
+}
+
 static void add(docket_findings *f, const char *name, xmlNodePtr n, const char *fmt, ...) DOCKET_PRINTF(4, 5);
 static void add(docket_findings *f, const char *name, xmlNodePtr n, const char *fmt, ...)
 {
@@ -150,16 +166,16 @@ static int check(docket_workflow *wf, docket_findings *f, const char *name, xmlN
 	for (i = 0; i < wf->ntransitions; i++) {
 		transition_rec *t = &wf->transitions[i];
 		if (!find_state(wf, t->to)) {
-			add(f, name, root, "transition '%s' goes to the unknown state '%s'", t->id, t->to);
+			add_at(f, name, t->line, "transition '%s' goes to the unknown state '%s'", t->id, t->to);
 			problems++;
 		}
 		for (char **s = t->from; s && *s; s++) {
 			const state_rec *st = find_state(wf, *s);
 			if (!st) {
-				add(f, name, root, "transition '%s' leaves the unknown state '%s'", t->id, *s);
+				add_at(f, name, t->line, "transition '%s' leaves the unknown state '%s'", t->id, *s);
 				problems++;
 			} else if (st->final) {
-				add(f, name, root, "transition '%s' leaves the final state '%s'", t->id, *s);
+				add_at(f, name, t->line, "transition '%s' leaves the final state '%s'", t->id, *s);
 				problems++;
 			}
 		}
@@ -168,7 +184,7 @@ static int check(docket_workflow *wf, docket_findings *f, const char *name, xmlN
 			for (j = 0; j < wf->ntransitions; j++)
 				found |= strcmp(wf->transitions[j].id, *s) == 0;
 			if (!found) {
-				add(f, name, root, "transition '%s' is separated from the unknown transition '%s'", t->id, *s);
+				add_at(f, name, t->line, "transition '%s' is separated from the unknown transition '%s'", t->id, *s);
 				problems++;
 			}
 		}
@@ -195,8 +211,8 @@ static int check(docket_workflow *wf, docket_findings *f, const char *name, xmlN
 	}
 	for (i = 0; i < wf->nstates; i++)
 		if (!seen[i]) {
-			add(f, name, root, "the state '%s' cannot be reached from the initial state '%s'",
-			    wf->states[i].id, wf->initial);
+			add_at(f, name, wf->states[i].line, "the state '%s' cannot be reached from the initial state '%s'",
+			       wf->states[i].id, wf->initial);
 			problems++;
 		}
 	free(seen);
@@ -261,6 +277,7 @@ int docket_workflow_parse(docket_workflow **out, docket_findings *findings, dock
 		s->initial = is_true(n, "initial");
 		s->editable = is_true(n, "editable");
 		s->final = is_true(n, "final");
+		s->line = (int)xmlGetLineNo(n);
 		if (!s->id) {
 			wf->nstates--;
 			add(findings, name, n, "a state without an id");
@@ -281,6 +298,7 @@ int docket_workflow_parse(docket_workflow **out, docket_findings *findings, dock
 		memset(t, 0, sizeof(*t));
 		t->id = prop(n, "id");
 		t->to = prop(n, "to");
+		t->line = (int)xmlGetLineNo(n);
 		{
 			char *from = prop(n, "from");
 			t->from = split_words(from);
