@@ -29,6 +29,14 @@ void docket_repo_free(docket_repo *repo);
 const char *docket_repo_gitdir(const docket_repo *repo);
 const char *docket_repo_workdir(const docket_repo *repo);
 
+/*
+ * Sign every commit this handle writes: FN receives the commit object's text and returns
+ * in *armored (malloc'd) the signature to store in its "gpgsig" header (for git's SSH
+ * signatures: "-----BEGIN SSH SIGNATURE-----…", without a trailing newline). NULL: unsigned.
+ */
+typedef int (*docket_commit_signer)(char **armored, const char *buf, size_t len, void *payload);
+void docket_repo_set_commit_signer(docket_repo *repo, docket_commit_signer fn, void *payload);
+
 /* Set the identity written as author and committer (copied). NULL name: from git config. */
 int docket_repo_set_identity(docket_repo *repo, const char *name, const char *email);
 

@@ -29,6 +29,8 @@ struct docket_repo {
 	char *email;
 	char *gitdir;
 	char *workdir;
+	docket_commit_signer signer;
+	void *signer_payload;
 };
 
 typedef struct {
@@ -142,6 +144,42 @@ git_repository *docket_repo_git(docket_repo *repo)
 	return repo->git;
 }
 
+void docket_repo_set_commit_signer(docket_repo *repo, docket_commit_signer fn, void *payload)
+{
+	repo->signer = fn;
+	repo->signer_payload = payload;
+}
+
+/* Write the commit object, signed when the handle has a signer. */
+static int write_commit(git_oid *out, docket_repo *repo, const git_signature *sig, const char *message,
+                        const git_tree *tree, size_t nparents, const git_commit **parents)
+{
+	git_buf buf = GIT_BUF_INIT;
+	char *armored = NULL;
+	int error;
+
+	if (!repo->signer) {
+		if (git_commit_create(out, repo->git, NULL, sig, sig, NULL, message, tree, nparents, parents) < 0)
+			return docket_error_git(DOCKET_ERROR, "cannot write the commit");
+		return 0;
+	}
+	if (git_commit_create_buffer(&buf, repo->git, sig, sig, NULL, message, tree, nparents, parents) < 0) {
+		error = docket_error_git(DOCKET_ERROR, "cannot write the commit");
+		goto cleanup;
+	}
+	if ((error = repo->signer(&armored, buf.ptr, buf.size, repo->signer_payload)) < 0)
+		goto cleanup;
+	if (git_commit_create_with_signature(out, repo->git, buf.ptr, armored, "gpgsig") < 0) {
+		error = docket_error_git(DOCKET_ERROR, "cannot write the signed commit");
+		goto cleanup;
+	}
+	error = 0;
+cleanup:
+	free(armored);
+	git_buf_dispose(&buf);
+	return error;
+}
+
 int docket_repo_set_identity(docket_repo *repo, const char *name, const char *email)
 {
 	free(repo->name);
@@ -153,11 +191,39 @@ int docket_repo_set_identity(docket_repo *repo, const char *name, const char *em
 	return 0;
 }
 
+/* $DOCKET_NOW ("2021-05-11T09:30:00+07:00") as seconds since the epoch and an offset. */
+static int fixed_now(git_time_t *when, int *offset)
+{
+	const char *s = getenv("DOCKET_NOW");
+	struct tm tm;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0;
+	char sign = '+';
+
+	if (!s || !*s)
+		return 0;
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d", &y, &mo, &d, &h, &mi, &sec, &sign, &oh, &om) < 6)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*offset = (sign == '-' ? -1 : 1) * (oh * 60 + om);
+	*when = (git_time_t)timegm(&tm) - (git_time_t)*offset * 60;
+	return 1;
+}
+
 static int make_signature(git_signature **out, docket_repo *repo)
 {
-	int error;
+	git_time_t when;
+	int offset, error;
 
-	if (repo->name)
+	if (fixed_now(&when, &offset)) {
+		error = git_signature_new(out, repo->name ? repo->name : "docket",
+		                          repo->name ? repo->email : "docket@localhost", when, offset);
+	} else if (repo->name)
 		error = git_signature_now(out, repo->name, repo->email);
 	else if ((error = git_signature_default(out, repo->git)) < 0)
 		error = git_signature_now(out, "docket", "docket@localhost");
@@ -586,11 +652,8 @@ int docket_repo_transact(docket_repo *repo, docket_txn_fn fn, void *payload, cha
 			goto cleanup;
 		}
 		parents[0] = txn.base;
-		if (git_commit_create(&commit_id, repo->git, NULL, sig, sig, NULL, txn.message, tree,
-		                      txn.base ? 1 : 0, parents) < 0) {
-			error = docket_error_git(DOCKET_ERROR, "cannot write the commit");
+		if ((error = write_commit(&commit_id, repo, sig, txn.message, tree, txn.base ? 1 : 0, parents)) < 0)
 			goto cleanup;
-		}
 		if (txn.base)
 			error = git_reference_create_matching(&ref, repo->git, repo->branch, &commit_id, 1,
 			                                      git_commit_id(txn.base), "docket");
