@@ -1,4 +1,5 @@
 /* docket init: a new document repository from the built-in template. */
+#include <stdio.h>
 #include "cli.h"
 
 const char usage_init[] =
@@ -25,8 +26,16 @@ int cmd_init(int argc, char **argv, cli_globals *g)
 		cli_usage(stderr, cli_find_command("init"));
 		return EXIT_USAGE;
 	}
-	if ((error = docket_repo_init(&repo, pos[0], bare)) < 0)
-		return cli_fail(error, "cannot create a repository in '%s': %s", pos[0], docket_error_last());
+	{
+		/* like git -C: a relative DIR is taken inside the -C directory */
+		char path[4096];
+		if (g->dir && pos[0][0] != '/')
+			snprintf(path, sizeof(path), "%s/%s", g->dir, pos[0]);
+		else
+			snprintf(path, sizeof(path), "%s", pos[0]);
+		if ((error = docket_repo_init(&repo, path, bare)) < 0)
+			return cli_fail(error, "cannot create a repository in '%s': %s", path, docket_error_last());
+	}
 	printf("Initialised docket repository in %s\n", docket_repo_workdir(repo) ?
 	       docket_repo_workdir(repo) : docket_repo_gitdir(repo));
 	docket_repo_free(repo);

@@ -137,6 +137,7 @@ int docket_xml_parse(xmlDocPtr *out, const char *buf, size_t len, const char *na
 	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	parse_state st = { 0, 0, 0 };
+	const char *nul;
 	size_t bad;
 	int line, col, error = DOCKET_EINVALID;
 
@@ -148,6 +149,15 @@ int docket_xml_parse(xmlDocPtr *out, const char *buf, size_t len, const char *na
 	if (len >= 2 && (((unsigned char)buf[0] == 0xFE && (unsigned char)buf[1] == 0xFF) ||
 	                 ((unsigned char)buf[0] == 0xFF && (unsigned char)buf[1] == 0xFE))) {
 		docket_error_set(DOCKET_EINVALID, "%s:1:1: document is UTF-16; docket accepts UTF-8 only", name);
+		goto cleanup;
+	}
+	/* U+0000 is allowed nowhere in XML. A NUL byte means UTF-16 or UTF-32 without a
+	 * byte-order mark, which would otherwise pass the UTF-8 check below when its text is
+	 * ASCII and come out of the parser as a puzzling "invalid element name". */
+	if ((nul = memchr(buf, '\0', len)) != NULL) {
+		line_col_of(buf, (size_t)(nul - buf), &line, &col);
+		docket_error_set(DOCKET_EINVALID, "%s:%d:%d: NUL byte (UTF-16 or UTF-32 without a byte-order mark?); "
+		                 "docket accepts UTF-8 only", name, line, col);
 		goto cleanup;
 	}
 	if (!declared_encoding_ok(buf, len)) {
