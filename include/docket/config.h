@@ -28,6 +28,7 @@ typedef struct {
 	const char *id;
 	const char *name;
 	const char *parent;    /* a unit id, or NULL */
+	int affiliated;        /* an affiliated unit (a school): "*affiliated" in a plan names it */
 } docket_unit;
 
 typedef struct {

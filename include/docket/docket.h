@@ -9,4 +9,8 @@
 #include "store.h"
 #include "config.h"
 #include "workflow.h"
+#include "history.h"
+#include "audit.h"
+#include "sign.h"
+#include "draft.h"
 #endif

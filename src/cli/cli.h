@@ -70,6 +70,8 @@ extern const char usage_init[], usage_add[], usage_validate[], usage_show[], usa
 extern const char usage_org[], usage_unit[], usage_person[], usage_status[], usage_commit[];
 extern const char usage_submit[], usage_review[], usage_approve[], usage_issue[], usage_return[];
 extern const char usage_transition[];
+extern const char usage_log[], usage_diff[], usage_audit[];
+extern const char usage_new[], usage_assign[], usage_aggregate[];
 
 int cmd_init(int argc, char **argv, cli_globals *g);
 int cmd_add(int argc, char **argv, cli_globals *g);
@@ -87,5 +89,13 @@ int cmd_approve(int argc, char **argv, cli_globals *g);
 int cmd_issue(int argc, char **argv, cli_globals *g);
 int cmd_return(int argc, char **argv, cli_globals *g);
 int cmd_transition(int argc, char **argv, cli_globals *g);
+int cmd_log(int argc, char **argv, cli_globals *g);
+int cmd_diff(int argc, char **argv, cli_globals *g);
+int cmd_audit(int argc, char **argv, cli_globals *g);
+int cmd_new(int argc, char **argv, cli_globals *g);
+int cmd_assign(int argc, char **argv, cli_globals *g);
+int cmd_aggregate(int argc, char **argv, cli_globals *g);
+/* docket status --plan PLAN --year YEAR [--json] (cmd_new.c, called by cmd_status) */
+int cmd_status_plan(cli_globals *g, const char *plan, const char *year, int json);
 
 #endif

@@ -16,20 +16,49 @@
 #include "docket/doc.h"
 #include "docket/config.h"
 #include "docket/workflow.h"
+#include "docket/draft.h"
+#include "engine.h"
 
 #define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
 
+/*
+ * Now in Vietnam time (UTC+7, no daylight saving), whatever the machine's zone: step dates
+ * carry +07:00 and a document is issued on the calendar day of Cẩm Phả. $DOCKET_NOW fixes
+ * the instant and may be written with any offset; it is converted too, so that
+ * 2021-05-11T20:00:00Z is recorded as 2021-05-12T03:00:00+07:00 and issued on 12 May.
+ * Callers take the year and the day from the first 4 and 10 characters, so anything that
+ * is not a full date and time is refused rather than passed through.
+ */
 char *docket_now_iso(void)
 {
 	const char *env = getenv("DOCKET_NOW");
-	char buf[40];
+	char buf[40], sign = 0, extra;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0, n;
 	time_t t;
 	struct tm tm;
 
-	if (env && *env)
-		return docket_strdup(env);
-	/* Vietnam time (UTC+7, no daylight saving), whatever the machine's zone. */
-	t = time(NULL) + 7 * 3600;
+	if (env && *env) {
+		n = sscanf(env, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &sign, &oh, &om,
+		           &extra);
+		if (!((n == 7 && sign == 'Z') || (n == 9 && (sign == '+' || sign == '-'))) ||
+		    y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
+		    mi < 0 || mi > 59 || sec < 0 || sec > 59 || oh < 0 || oh > 14 || om < 0 || om > 59) {
+			docket_error_set(DOCKET_EUSAGE, "DOCKET_NOW='%s' is not a date and time with an offset, "
+			                 "such as 2021-05-11T09:00:00+07:00", env);
+			return NULL;
+		}
+		memset(&tm, 0, sizeof(tm));
+		tm.tm_year = y - 1900;
+		tm.tm_mon = mo - 1;
+		tm.tm_mday = d;
+		tm.tm_hour = h;
+		tm.tm_min = mi;
+		tm.tm_sec = sec;
+		t = timegm(&tm) - (sign == '-' ? -1 : 1) * (time_t)(oh * 3600 + om * 60);
+	} else {
+		t = time(NULL);
+	}
+	t += 7 * 3600;
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+07:00", &tm);
 	return docket_strdup(buf);
@@ -94,7 +123,7 @@ static const char *scope_name(docket_scope s)
 /*
  * The role under which PERSON may take T on the document, or NULL with the reason in WHY.
  */
-static const char *authorise(const docket_transition_def *t, const docket_person *person,
+const char *docket_authorise(const docket_transition_def *t, const docket_person *person,
                              const docket_config *cfg, docket_doc *doc, const char *drafting_unit,
                              docket_buf *why)
 {
@@ -142,7 +171,7 @@ static xmlChar *last_actor_of(xmlNodePtr root, const char *id)
 	return actor;
 }
 
-static int separated(const docket_transition_def *t, xmlNodePtr root, const char *actor, docket_buf *why)
+int docket_separated(const docket_transition_def *t, xmlNodePtr root, const char *actor, docket_buf *why)
 {
 	for (const char *const *s = t->separate; s && *s; s++) {
 		xmlChar *prev = last_actor_of(root, *s);
@@ -156,6 +185,46 @@ static int separated(const docket_transition_def *t, xmlNodePtr root, const char
 		}
 	}
 	return 1;
+}
+
+/*
+ * The state must be where the recorded steps lead: from the workflow's initial state, each
+ * step leaving the state the one before reached, the last reaching @state. A state written
+ * by hand ("approved" with no step that approved it) is not moved on: otherwise anyone who
+ * can put a file in the repository skips the review and the approval.
+ */
+static int steps_lead_to_state(xmlNodePtr root, const char *initial, const char *state, docket_buf *why)
+{
+	xmlChar *at = xmlStrdup((const xmlChar *)initial);
+	xmlNodePtr s;
+	int ok = 1, n = 0;
+
+	for (s = N(N(root, "workflow"), "step"); s && ok; s = docket_xml_next(s)) {
+		xmlChar *from = xmlGetNoNsProp(s, (const xmlChar *)"from");
+		xmlChar *to = xmlGetNoNsProp(s, (const xmlChar *)"to");
+		n++;
+		if (!at || !from || !to || xmlStrcmp(from, at) != 0) {
+			why->len = 0;
+			docket_buf_printf(why, "its step %d leaves '%s', but the steps before it lead to '%s'", n,
+			                  from ? (const char *)from : "", at ? (const char *)at : "");
+			ok = 0;
+		}
+		xmlFree(from);
+		xmlFree(at);
+		at = to;
+	}
+	if (ok && (!at || strcmp((const char *)at, state) != 0)) {
+		why->len = 0;
+		if (n)
+			docket_buf_printf(why, "its state is '%s', but its last step leads to '%s'", state,
+			                  at ? (const char *)at : "");
+		else
+			docket_buf_printf(why, "its state is '%s', but it has no workflow steps (it would be in '%s')",
+			                  state, initial);
+		ok = 0;
+	}
+	xmlFree(at);
+	return ok;
 }
 
 /* --- changing the document ------------------------------------------------------------------ */
@@ -403,9 +472,16 @@ static int act_fill(docket_txn *txn, void *payload)
 		                         id, state);
 		goto cleanup;
 	}
+	if (!steps_lead_to_state(root, docket_workflow_initial(wf), state, &why)) {
+		error = docket_error_set(DOCKET_EINVALID, "cannot %s '%s': %s; its state was not written by docket",
+		                         c->kind == ACT_EDIT ? "edit" : a->transition, id, why.ptr);
+		goto cleanup;
+	}
 	unit = docket_doc_drafting_unit(doc);
+	docket_error_clear();
 	if (!(now = a->now ? docket_strdup(a->now) : docket_now_iso())) {
-		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		/* docket_now_iso says why (a malformed $DOCKET_NOW) */
+		error = docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
 
@@ -424,7 +500,7 @@ static int act_fill(docket_txn *txn, void *payload)
 		edit_def.id = "edit";
 		edit_def.allow = allow;
 		edit_def.nallow = 2;
-		if (!authorise(&edit_def, &person, cfg, doc, unit, &why)) {
+		if (!docket_authorise(&edit_def, &person, cfg, doc, unit, &why)) {
 			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': %s", id, why.ptr);
 			goto cleanup;
 		}
@@ -489,11 +565,11 @@ static int act_fill(docket_txn *txn, void *payload)
 			goto cleanup;
 		}
 	}
-	if (!(role = authorise(t, &person, cfg, doc, unit, &why))) {
+	if (!(role = docket_authorise(t, &person, cfg, doc, unit, &why))) {
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s", t->id, id, why.ptr);
 		goto cleanup;
 	}
-	if (!separated(t, root, a->actor, &why)) {
+	if (!docket_separated(t, root, a->actor, &why)) {
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s", t->id, id, why.ptr);
 		goto cleanup;
 	}
@@ -522,6 +598,10 @@ static int act_fill(docket_txn *txn, void *payload)
 	c->out->findings = NULL;
 	if ((error = docket_findings_new(&c->out->findings)) < 0 ||
 	    (error = docket_validate(c->out->findings, schema, edited, repo, base)) < 0)
+		goto cleanup;
+	/* drafting (draftcheck.c): completeness rules when a document leaves an editable state */
+	if (docket_workflow_is_editable(wf, state) && !docket_workflow_is_editable(wf, t->to) &&
+	    (error = docket_draft_check_submit(c->out->findings, edited, repo, base)) < 0)
 		goto cleanup;
 	if (docket_findings_count(c->out->findings)) {
 		error = docket_error_set(DOCKET_EINVALID, "cannot %s '%s': the document is not valid", t->id, id);
@@ -677,7 +757,10 @@ int docket_action_available(const char ***out, char **state_out, docket_repo *re
 	state = docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf);
 	*state_out = docket_strdup(state);
 	unit = docket_doc_drafting_unit(doc);
-	have_person = actor && docket_config_person(&person, cfg, actor) == 0;
+	/* a document whose state its steps do not lead to is moved by nobody (see act_fill) */
+	have_person = actor && docket_config_person(&person, cfg, actor) == 0 &&
+	              steps_lead_to_state(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)),
+	                                  docket_workflow_initial(wf), state, &why);
 	docket_error_clear();
 	if (!(list = calloc(docket_workflow_transition_count(wf) + 1, sizeof(*list)))) {
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
@@ -688,8 +771,8 @@ int docket_action_available(const char ***out, char **state_out, docket_repo *re
 		int from_ok = 0;
 		for (const char *const *f = t->from; f && *f; f++)
 			from_ok |= strcmp(*f, state) == 0;
-		if (!from_ok || !authorise(t, &person, cfg, doc, unit, &why) ||
-		    !separated(t, xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), actor, &why))
+		if (!from_ok || !docket_authorise(t, &person, cfg, doc, unit, &why) ||
+		    !docket_separated(t, xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), actor, &why))
 			continue;
 		list[n++] = t->id;
 	}

@@ -1,0 +1,101 @@
+#ifndef DOCKET_AUDIT_H
+#define DOCKET_AUDIT_H
+/*
+ * Audit: a document's timeline (log), a semantic diff of two versions (diff), and the
+ * replay of the whole history that reports every finding (audit).
+ */
+#include <stddef.h>
+#include "repo.h"
+
+/* One signature as a timeline shows it. */
+typedef struct {
+	char *id;          /* Signature Id, e.g. "sig-2" */
+	char *signer;      /* the signer's printed name (certificate subject CN) */
+	char *time;        /* SigningTime as written (+07:00) */
+	char *meaning;     /* "review", "approval", "origin", ... */
+	char *status;      /* "valid", "INVALID: <reason>", or "not verified (no trust anchor)" */
+} docket_log_sig;
+
+typedef struct {
+	char commit[41];
+	char *time;           /* commit time at +07:00, "2021-05-11T09:30:00+07:00" */
+	char *actor;          /* Docket-Actor trailer, else the commit author's name */
+	char *actor_name;     /* the person's full name and position, from the config then */
+	char *actor_position;
+	char *action;         /* the transition, or "add", "edit", "config"; "outside docket" without trailers */
+	char *from, *to;      /* states; NULL when unchanged/unknown */
+	char *subject;        /* the commit's first line */
+	char *message;        /* the step's message (reason, comment), or NULL */
+	char *path;           /* the document's path in that commit */
+	int deleted;          /* the commit removed the document */
+	docket_log_sig *sigs; /* signatures first present in this commit */
+	size_t nsigs;
+} docket_log_entry;
+
+/*
+ * The timeline of document ID: every commit that touched it, oldest first. TRUST (a PEM
+ * file of trusted CA certificates, may be NULL) is used to verify signatures.
+ * Free with docket_log_free.
+ */
+int docket_log(docket_log_entry **out, size_t *n, docket_repo *repo, const char *id,
+               const char *trust);
+void docket_log_free(docket_log_entry *entries, size_t n);
+
+/* One change between two versions of a document. */
+typedef struct {
+	char *path;        /* in the words of the domain: "indicator 4.1 target 2025" */
+	char change;       /* '+' added, '-' removed, '~' changed */
+	char *old_value;   /* NULL when added */
+	char *new_value;   /* NULL when removed */
+} docket_diff_item;
+
+/*
+ * The semantic difference between two versions of document ID: at REV1 and REV2 (commits;
+ * NULL: the last two versions of the document). Free with docket_diff_free.
+ * OUT_REV1/OUT_REV2 (41 bytes each, may be NULL) receive the commits compared.
+ */
+int docket_diff(docket_diff_item **out, size_t *n, docket_repo *repo, const char *id,
+                const char *rev1, const char *rev2, char out_rev1[41], char out_rev2[41]);
+/* The same for two documents in memory (xmlDocPtr). */
+int docket_diff_xml(docket_diff_item **out, size_t *n, void *old_xml, void *new_xml);
+void docket_diff_free(docket_diff_item *items, size_t n);
+
+/* --- audit ------------------------------------------------------------------------------ */
+
+typedef struct {
+	char *kind;        /* e.g. "illegal-transition"; see docs/audit.md for the list */
+	char commit[41];   /* where it happened ("" for findings about the repository) */
+	char *document;    /* the document id, or NULL */
+	char *message;     /* plain English */
+} docket_audit_finding;
+
+typedef struct {
+	const char *trust;          /* PEM file of trusted CA certificates, or NULL */
+	const char *since;          /* audit only commits after this revision (no cache) */
+	const char *const *docs;    /* only findings about these document ids (NULL: all) */
+	size_t ndocs;
+	int no_cache;               /* ignore and do not write the cache */
+} docket_audit_options;
+
+typedef struct {
+	docket_audit_finding *findings;
+	size_t n;
+	size_t commits;        /* commits examined in this run */
+	size_t cached;         /* commits whose verdict came from the cache */
+	size_t signatures;     /* signatures verified in this run */
+	int trust_used;        /* signatures were checked against a trust anchor */
+} docket_audit_result;
+
+/*
+ * Replay the history of the main branch and report every finding (see docs/audit.md):
+ * illegal transitions, actors without the role or unit, broken separation of duties,
+ * failing or missing signatures, content changed in a non-editable state or after a
+ * signature, commits touching documents without docket's trailers, changes to .docket/ not
+ * made by an administrator, workflow steps rewritten, history rewritten. The verdicts are
+ * cached under the git directory (docket/audit), keyed by the commit audited last, so a
+ * re-run only replays the new commits. Free with docket_audit_result_free.
+ */
+int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit_options *opts);
+void docket_audit_result_free(docket_audit_result *r);
+
+#endif

@@ -1,0 +1,273 @@
+#ifndef DOCKET_DRAFT_H
+#define DOCKET_DRAFT_H
+/*
+ * Drafting: new documents from templates, the cascade of a department's plan to its units
+ * (unit plans, task assignments, annual reports) and the roll-up of the units' approved
+ * reports into the department's own report. docs/drafting.md describes the commands, the
+ * template language and the id scheme.
+ *
+ * Every function that writes does so in exactly one commit (a batch of task assignments is
+ * one commit too), built inside a repository transaction: ids are allocated, the template is
+ * filled and the result validated on the commit it will be written over, so a lost race is
+ * redone on the new tip and two writers can never take the same id. Nothing is written
+ * when anything fails.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include "common.h"
+#include "repo.h"
+#include "doc.h"
+#include "store.h"
+#include "validate.h"
+
+/* The namespace of template instructions (prefix "t" by convention). */
+#define DOCKET_TEMPLATE_NS "urn:docket:template:1"
+#define DOCKET_TEMPLATE_DIR "templates/"
+
+/* --- template variables ------------------------------------------------------------------ */
+
+/*
+ * A set of named values for filling a template: strings, and lists of nested sets (one per
+ * repetition of a t:repeat element). Names are [A-Za-z0-9._-]+; "a.b" is just a name.
+ */
+typedef struct docket_tpl_vars docket_tpl_vars;
+
+int docket_tpl_vars_new(docket_tpl_vars **out);
+void docket_tpl_vars_free(docket_tpl_vars *vars);
+/* Set NAME to VALUE (copied), replacing any earlier value. NULL VALUE unsets NAME. */
+int docket_tpl_vars_set(docket_tpl_vars *vars, const char *name, const char *value);
+/* Set from "NAME=VALUE" (as given to --set); DOCKET_EUSAGE when there is no '='. */
+int docket_tpl_vars_assign(docket_tpl_vars *vars, const char *assignment);
+/* Append a new, empty item to the list NAME and return it in *out (owned by VARS). */
+int docket_tpl_vars_append(docket_tpl_vars **out, docket_tpl_vars *vars, const char *name);
+/* The string value of NAME in VARS itself (borrowed), or NULL. */
+const char *docket_tpl_vars_get(const docket_tpl_vars *vars, const char *name);
+
+/*
+ * Fill the template TPL (LEN bytes of XML; NAME for messages) with VARS and return the
+ * document in *out (malloc'd, NUL-terminated). The template language:
+ *   {{name}}, {{name|default}}  in attribute values and text: the value of name (an error
+ *                               when it has none and no default is given);
+ *   t:repeat="list"             the element once per item of list (none when it is empty),
+ *                               names resolved in the item first, then outwards;
+ *   t:if="name", t:unless="name" keep the element only when name is (not) set, non-empty;
+ *   t:content="name"            the element's content is name's value (text or XML);
+ *   t:comment="text"            the filled element is written out as an XML comment that
+ *                               starts with text: a place for the user to fill and uncomment.
+ * Template comments are dropped; the t: namespace does not appear in the result.
+ * DOCKET_EINVALID when the template is not well-formed or a placeholder has no value.
+ */
+int docket_template_fill(char **out, size_t *out_len, const char *tpl, size_t len,
+                         const char *name, const docket_tpl_vars *vars);
+
+/* Read templates/NAME.xml from REPO at REV (NULL: tip). DOCKET_ENOTFOUND when absent. */
+int docket_template_read(char **out, size_t *out_len, docket_repo *repo, const char *rev,
+                         const char *name);
+
+/*
+ * The names of the templates in REPO at REV (templates/NAME.xml): a malloc'd NULL-terminated
+ * array of malloc'd names; free with docket_strv_free.
+ */
+int docket_template_list(char ***out, docket_repo *repo, const char *rev);
+void docket_strv_free(char **v);
+
+/* --- new documents ----------------------------------------------------------------------- */
+
+/*
+ * Options shared by the drafting functions. ACTOR (required) must be a person of the
+ * configuration holding the drafter or reviewer role in the drafting unit (or a unit above
+ * it). SET: NULL-terminated "NAME=VALUE" strings that override the template variables.
+ */
+typedef struct {
+	const char *actor;
+	const char *unit;           /* the drafting unit; NULL: the actor's own (or the plan's) */
+	const char *title;          /* the summary (trích yếu); NULL: the template's default */
+	const char *template_name;  /* NULL: the default template of the command */
+	const char *const *set;
+} docket_draft_options;
+
+/*
+ * A new draft of KIND ("plan", "report" or "task") from templates/TEMPLATE.xml with a fresh
+ * id "<prefix>-<year>-<unit>-<n>" (prefix kh, bc, nv by kind; unit in lower case; n the next
+ * free number), the issuing body and place from the configuration (the organisation, or the
+ * school when the drafting unit is an affiliated unit), today's date (docket_now_iso), committed
+ * with the trailers Docket-Document, Docket-Action: add, Docket-Actor, Docket-Template.
+ * Results as docket_add_buffer: DOCKET_EINVALID with out->findings when the filled template
+ * does not validate; DOCKET_EDENIED when the actor may not draft for the unit.
+ */
+int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind,
+                     const docket_draft_options *opts);
+
+/*
+ * A unit's plan drafted from the plan PLAN (which must carry its number): PLAN cited as
+ * legal basis (@ref, number/notation, date, issuer), every objective and indicator carried
+ * over with PLAN's targets (the floor: see docket_draft_check_targets), every task group
+ * carried over empty for the unit to fill, the responsibilities narrowed to those of UNIT
+ * (its own, its ancestors', and "*affiliated" when UNIT is affiliated). Template: unit-plan.
+ */
+int docket_draft_unit_plan(docket_add_result *out, docket_repo *repo, const char *plan,
+                           const docket_draft_options *opts);
+
+/*
+ * The annual report skeleton of opts->unit on PLAN for YEAR: one commented-out result per
+ * indicator (numerator and denominator for rates) to fill, a narrative per task group, sent
+ * to RECIPIENT_UNIT (NULL: PLAN's drafting unit), which reviews it. Template: annual-report.
+ */
+int docket_draft_report(docket_add_result *out, docket_repo *repo, const char *plan, int year,
+                        const char *recipient_unit, const docket_draft_options *opts);
+
+/* One document of a batch. */
+typedef struct {
+	char *id;
+	char *path;
+	char *unit;      /* the assignee, or the unit skipped */
+	char *section;   /* the plan's section it comes from, e.g. "V.2" */
+	char *reason;    /* skipped: why */
+} docket_draft_item;
+
+typedef struct {
+	char commit[41];
+	docket_draft_item *items;    /* the documents written */
+	size_t n;
+	docket_draft_item *skipped;  /* units named by the plan that got no task, with the reason */
+	size_t nskipped;
+	docket_findings *findings;   /* when refused because a document would be invalid */
+} docket_batch_result;
+
+void docket_batch_result_free(docket_batch_result *r);
+
+/*
+ * Task assignments from PLAN's responsibilities: one task per unit named there (a section's
+ * @unit, and for "*affiliated" every affiliated unit of the configuration), each with the
+ * deliverable (the annual report of the plan), the due date DUE (NULL: 15 December of the
+ * current year), the source plan and section, the responsibility's items as description.
+ * Assigner and drafting unit: opts->unit, else PLAN's drafting unit. Units named by the
+ * plan but absent from the configuration are skipped (out->skipped); a unit that has a task
+ * from PLAN due the same year already is skipped too. All tasks in ONE commit (one
+ * Docket-Document trailer per task). Template: task.
+ */
+int docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char *plan,
+                        const char *due, const docket_draft_options *opts);
+
+/* --- roll-up: status and aggregation ----------------------------------------------------- */
+
+typedef enum {
+	DOCKET_REPORT_NOT_STARTED = 0,  /* no report */
+	DOCKET_REPORT_DRAFTING,         /* a draft never returned */
+	DOCKET_REPORT_RETURNED,         /* a draft whose last step is 'return' */
+	DOCKET_REPORT_OVERDUE,          /* not submitted and the task's due date has passed */
+	DOCKET_REPORT_SUBMITTED,
+	DOCKET_REPORT_IN_REVIEW,        /* reviewed by the department, awaiting approval */
+	DOCKET_REPORT_APPROVED
+} docket_report_status;
+
+/* "not-started", "drafting", "returned", "overdue", "submitted", "in-review", "approved". */
+const char *docket_report_status_name(docket_report_status s);
+
+typedef struct {
+	char *unit;
+	char *unit_name;      /* from the configuration, or NULL */
+	char *report;         /* the unit's report id, or NULL */
+	char *state;          /* its workflow state, or NULL */
+	docket_report_status status;
+	char *task;           /* the unit's task from the plan, or NULL */
+	char *due;            /* its due date, or NULL */
+	char *last_date;      /* the date of the report's last step, or NULL */
+	char *reason;         /* returned: the reason given */
+	int counted;          /* aggregation: its figures went in */
+	char *note;           /* aggregation: why not counted */
+} docket_unit_report;
+
+typedef struct {
+	char *indicator;
+	char *name;
+	char *measure;        /* rate, count, value */
+	char *comparison;     /* ge gt le lt eq */
+	uint64_t numerator, denominator;  /* rates: the sums */
+	char *value;          /* the aggregate as written in the report, NULL: none */
+	char *target;         /* the target judged against, NULL: none */
+	int target_year;
+	int met;              /* 1 met, 0 not met, -1 not judged */
+	size_t units;         /* reports whose figure went in */
+} docket_indicator_total;
+
+typedef struct {
+	docket_unit_report *units;
+	size_t n;
+	docket_indicator_total *totals;   /* aggregation only */
+	size_t ntotals;
+	docket_add_result doc;            /* aggregation: the report written */
+} docket_rollup;
+
+void docket_rollup_free(docket_rollup *r);
+
+/*
+ * Where the reports of YEAR on PLAN stand, per unit: the units expected to report (the
+ * affiliated units, and the assignees of PLAN's tasks whose deliverable is a report due in
+ * YEAR), plus any other unit that filed one; PLAN's drafting unit (which aggregates) is
+ * left out. Reports on PLAN and on unit plans citing PLAN count. TODAY (YYYY-MM-DD; NULL:
+ * docket_now_iso) decides what is overdue. Read at the tip.
+ */
+int docket_draft_status(docket_rollup *out, docket_repo *repo, const char *plan, int year,
+                        const char *today);
+
+/*
+ * The department's report of YEAR on PLAN drafted from the APPROVED unit reports: for rates
+ * the numerators and denominators summed and the rate recomputed (never an average of
+ * percentages), counts summed, each indicator judged against the plan's target for the
+ * year (else the nearest milestone) with its comparison; the units that did not report and
+ * the reports not counted (not approved: with their state) listed by name; the plan and the
+ * counted reports cited as bases (@ref). Drafting unit: opts->unit, else PLAN's drafting
+ * unit. One commit. Template: annual-report.
+ */
+int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *plan, int year,
+                           const docket_draft_options *opts);
+
+/* --- arithmetic (exposed for tests and for other tools) ---------------------------------- */
+
+/*
+ * 100 * NUM / DEN written as a decimal, rounded half up to 2 places with trailing zeros
+ * dropped ("99.5", "99.67", "100"); when TARGET (a decimal, may be NULL) would compare
+ * differently with the rounded value than with the exact one, more places are written (up to
+ * 8) so that the written value never contradicts the verdict. DOCKET_EUSAGE when DEN is 0.
+ */
+int docket_rate_format(char *out, size_t size, uint64_t num, uint64_t den, const char *target);
+
+/*
+ * Whether the exact value NUM / DEN (times 100 when RATE) meets TARGET (a decimal) under
+ * COMPARISON ("ge" "gt" "le" "lt" "eq"): *met = 1 or 0. DOCKET_EUSAGE on a bad argument.
+ */
+int docket_target_met(int *met, const char *comparison, const char *target, uint64_t num,
+                      uint64_t den, int rate);
+
+/*
+ * Whether the unit target UNIT_VALUE under UNIT_CMP is at least as demanding as the parent's
+ * PARENT_VALUE under PARENT_CMP: 1 yes, 0 weaker (a lower floor for ge/gt, a higher ceiling for
+ * le/lt, a different value for eq, or a comparison of another direction); DOCKET_EUSAGE on a bad
+ * argument.
+ */
+int docket_target_not_weaker(const char *parent_cmp, const char *parent_value,
+                             const char *unit_cmp, const char *unit_value);
+
+/* --- rules ------------------------------------------------------------------------------- */
+
+/*
+ * The floor rule of unit plans, for docket_validate: when DOC is a plan citing (bases/basis
+ * @ref) another plan of REPO at REV, no target of an indicator the two share (same id) may be
+ * weaker than the cited plan's target of the same year. Findings FILE:LINE:COL on the target.
+ * Returns 0 when the rule ran, negative on an internal failure only.
+ */
+int docket_draft_check_targets(docket_findings *findings, docket_doc *doc, docket_repo *repo,
+                               const char *rev);
+
+/*
+ * Completeness at submission, for the engine (a transition out of an editable state): a
+ * report must have a result for every indicator of the plan it reports on and none for an
+ * indicator the plan lacks; rates need numerator and denominator consistent with the value;
+ * narratives must name groups of the plan; the year must lie in the plan's period; the plan
+ * must be issued. Other kinds pass. Findings FILE:LINE:COL; returns 0 when the check ran.
+ */
+int docket_draft_check_submit(docket_findings *findings, docket_doc *doc, docket_repo *repo,
+                              const char *rev);
+
+#endif

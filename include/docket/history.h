@@ -1,0 +1,46 @@
+#ifndef DOCKET_HISTORY_H
+#define DOCKET_HISTORY_H
+/*
+ * History: which commits touched which documents.
+ *
+ * Reading a document's history must not read every commit's trees (a province keeps
+ * 500,000 commits). docket keeps an index under the git directory, docket/history: one line
+ * per commit of the main branch's first-parent chain, oldest first — the commit id, then
+ * the paths it changed under documents/ and .docket/ against its first parent. It is brought
+ * up to date incrementally: only commits newer than the indexed tip are diffed, and each
+ * diff reads only the trees on changed paths. It is a cache: deleting it is always safe.
+ */
+#include <stddef.h>
+#include "repo.h"
+
+/*
+ * Bring the index up to date with the tip of the main branch. When the indexed tip is no
+ * longer an ancestor of the tip (history was rewritten), the index is rebuilt and
+ * *rewritten (when not NULL) is set to 1; old_tip (41 bytes, may be NULL) receives the
+ * indexed tip before the update ("" when there was none).
+ */
+int docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41]);
+
+/*
+ * Call FN for every indexed commit, oldest first, with the paths it changed (borrowed,
+ * valid during the call). FN returns 0 to go on, non-zero to stop (returned). Commits before
+ * START (a 40-hex id, exclusive; NULL: from the first) are skipped.
+ */
+typedef int (*docket_history_fn)(const char *commit, const char *const *paths, size_t npaths,
+                                 void *payload);
+int docket_history_scan(docket_repo *repo, const char *start, docket_history_fn fn, void *payload);
+
+/*
+ * The commits that changed document ID (followed by its id — the file name — across moves),
+ * oldest first, with the path it had in each: malloc'd arrays of malloc'd strings.
+ * Free with docket_history_list_free.
+ */
+typedef struct {
+	char **commits;
+	char **paths;
+	size_t n;
+} docket_history_list;
+int docket_history_for(docket_history_list *out, docket_repo *repo, const char *id);
+void docket_history_list_free(docket_history_list *l);
+
+#endif
