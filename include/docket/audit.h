@@ -60,6 +60,30 @@ int docket_diff(docket_diff_item **out, size_t *n, docket_repo *repo, const char
 int docket_diff_xml(docket_diff_item **out, size_t *n, void *old_xml, void *new_xml);
 void docket_diff_free(docket_diff_item *items, size_t n);
 
+/* --- verify ------------------------------------------------------------------------------ */
+
+typedef struct {
+	char *id;          /* Signature Id */
+	int ok;            /* every check held */
+	char *signer;      /* certificate subject CN */
+	char *person;      /* the person who took the signed transition ("?" when unknown) */
+	char *time;        /* SigningTime as written */
+	char *meaning;     /* review, approval, origin */
+	char *transition;
+	char *problem;     /* the first failed check, plain English; NULL when ok */
+} docket_verify_item;
+
+/*
+ * Verify every signature of document DOC at the tip against TRUST (a PEM file of trusted
+ * CA certificates; required): chain and validity at signing time, content (and header)
+ * unchanged, the signature belongs to this document, and the signer is the person who took
+ * the signed transition, whose certificate the configuration recorded, holding a role the
+ * workflow in force at that commit allowed. Free with docket_verify_items_free.
+ */
+int docket_verify_document(docket_verify_item **out, size_t *n, docket_repo *repo, const char *doc,
+                           const char *trust);
+void docket_verify_items_free(docket_verify_item *items, size_t n);
+
 /* --- audit ------------------------------------------------------------------------------ */
 
 typedef struct {

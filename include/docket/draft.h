@@ -47,13 +47,17 @@ const char *docket_tpl_vars_get(const docket_tpl_vars *vars, const char *name);
  * Fill the template TPL (LEN bytes of XML; NAME for messages) with VARS and return the
  * document in *out (malloc'd, NUL-terminated). The template language:
  *   {{name}}, {{name|default}}  in attribute values and text: the value of name (an error
- *                               when it has none and no default is given);
+ *                               when it has none and no default is given; a default may
+ *                               hold placeholders itself);
  *   t:repeat="list"             the element once per item of list (none when it is empty),
  *                               names resolved in the item first, then outwards;
  *   t:if="name", t:unless="name" keep the element only when name is (not) set, non-empty;
- *   t:content="name"            the element's content is name's value (text or XML);
- *   t:comment="text"            the filled element is written out as an XML comment that
- *                               starts with text: a place for the user to fill and uncomment.
+ *   t:content="name"            the element's content is name's value (text or XML) when
+ *                               it has one, else the template's own content;
+ *   t:optional="a b"            drop the attributes a, b when they are empty once filled;
+ *   t:comment="text"            when text (filled) is not empty, the filled element is
+ *                               written out as an XML comment that starts with text: a place
+ *                               for the user to fill in and uncomment.
  * Template comments are dropped; the t: namespace does not appear in the result.
  * DOCKET_EINVALID when the template is not well-formed or a placeholder has no value.
  */

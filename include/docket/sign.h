@@ -84,6 +84,12 @@ int docket_key_is_rsa(const docket_key *key);
  */
 int docket_key_ssh_pubkey(char **out, docket_key *key);
 
+/* Read a PEM certificate file; *out is the certificate alone, re-encoded as PEM (malloc'd). */
+int docket_file_read_pem_cert(char **out, size_t *out_len, const char *path);
+
+/* The same "TYPE BASE64" line for the public key of CERT (for allowed-signers files). */
+int docket_cert_ssh_pubkey(char **out, X509 *cert);
+
 /*
  * The fingerprint that identifies KEY: lowercase hex SHA-256 (64 characters) of the DER
  * SubjectPublicKeyInfo of its public key, EC points taken uncompressed. Equal to

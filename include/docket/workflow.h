@@ -72,6 +72,8 @@ typedef struct {
 	const char *actor;       /* person id */
 	const char *message;     /* reason or comment; may be NULL */
 	const char *now;         /* ISO 8601 time with offset; NULL: the current time at +07:00 */
+	struct docket_key *key;  /* the actor's signing key, or NULL; required by transitions that
+	                          * need a signature, and used to sign the commit when given */
 } docket_action;
 
 typedef struct {
@@ -91,7 +93,10 @@ typedef struct {
  * issuer's register for the year, in the same commit) and commits. A lost race is retried
  * on the new tip if the document itself did not change; otherwise DOCKET_ECONFLICT
  * ("document changed since you read it"). Refusals: DOCKET_EDENIED (state, role, unit,
- * duty, reason), DOCKET_EINVALID (document invalid: out->findings), DOCKET_ENOTFOUND.
+ * duty, reason, no key or certificate for a required signature), DOCKET_EINVALID (document
+ * invalid: out->findings), DOCKET_ENOTFOUND. When the transition requires a signature, the
+ * document is signed (XML-DSig, see sign.h) with a->key and the actor's certificate from the
+ * configuration; the organisation signature at issue also covers the number and date.
  */
 int docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action *a);
 void docket_action_result_free(docket_action_result *r);

@@ -63,6 +63,15 @@ int cli_finish(int code);
 
 const cli_command *cli_find_command(const char *name);
 
+/* Passphrases, keys (common.c). */
+char *cli_passphrase(const char *prompt);
+void cli_passphrase_free(char *p);
+int cli_default_key_path(char *out, size_t size, const char *person);
+int cli_load_key(docket_key **out, cli_globals *g);
+int cli_open_repo_signing(docket_repo **out, docket_key **key, cli_globals *g, int want_key);
+/* The trust anchor: FLAG, else the user's own configuration; never the repository. */
+const char *cli_trust_anchor(const char *flag);
+
 /* Print S padded with spaces to WIDTH columns (UTF-8 aware), then one space. */
 void cli_pad(FILE *f, const char *s, int width);
 
@@ -71,6 +80,7 @@ extern const char usage_org[], usage_unit[], usage_person[], usage_status[], usa
 extern const char usage_submit[], usage_review[], usage_approve[], usage_issue[], usage_return[];
 extern const char usage_transition[];
 extern const char usage_log[], usage_diff[], usage_audit[];
+extern const char usage_key[], usage_ca[], usage_signers[], usage_verify[];
 extern const char usage_new[], usage_assign[], usage_aggregate[];
 
 int cmd_init(int argc, char **argv, cli_globals *g);
@@ -92,6 +102,10 @@ int cmd_transition(int argc, char **argv, cli_globals *g);
 int cmd_log(int argc, char **argv, cli_globals *g);
 int cmd_diff(int argc, char **argv, cli_globals *g);
 int cmd_audit(int argc, char **argv, cli_globals *g);
+int cmd_key(int argc, char **argv, cli_globals *g);
+int cmd_ca(int argc, char **argv, cli_globals *g);
+int cmd_signers(int argc, char **argv, cli_globals *g);
+int cmd_verify(int argc, char **argv, cli_globals *g);
 int cmd_new(int argc, char **argv, cli_globals *g);
 int cmd_assign(int argc, char **argv, cli_globals *g);
 int cmd_aggregate(int argc, char **argv, cli_globals *g);

@@ -28,8 +28,6 @@ const char usage_diff[] =
 	"\n"
 	"Exit status: 0 shown; 2 usage; 3 other errors.\n";
 
-/* The trust anchor: --trust, else the user's own configuration. Never the repository. */
-const char *cli_trust_anchor(const char *flag);
 const char *cli_trust_anchor(const char *flag)
 {
 	static char path[4096];

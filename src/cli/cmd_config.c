@@ -15,12 +15,13 @@ const char usage_org[] =
 	"Exit status: 0 done; 1 refused (not an administrator); 2 usage; 3 other errors.\n";
 
 const char usage_unit[] =
-	"usage: docket [--as ADMIN] unit add ID --name NAME [--parent UNIT]\n"
+	"usage: docket [--as ADMIN] unit add ID --name NAME [--parent UNIT] [--affiliated]\n"
 	"       docket unit list [--json]\n"
 	"\n"
 	"Add a unit of the organisation (a section such as CTTT, or an affiliated school), or list\n"
 	"them. A person of a parent unit acts for its child units where a workflow says\n"
-	"'drafting unit'.\n"
+	"'drafting unit'. --affiliated marks an affiliated unit (a school): a plan's\n"
+	"responsibility for \"*affiliated\" names it, and 'docket assign' gives it a task.\n"
 	"\n"
 	"Exit status: 0 done; 1 refused (exists, not an administrator); 2 usage; 3 other errors.\n";
 
@@ -28,11 +29,13 @@ const char usage_person[] =
 	"usage: docket [--as ADMIN] person add ID --name NAME --position POS --unit UNIT\n"
 	"                                 --role ROLE[,ROLE...] [--email E]\n"
 	"       docket person list [--json]\n"
+	"       docket [--as ADMIN] person cert ID CERT.pem\n"
 	"\n"
 	"Add a person (full name as printed, position, unit, roles) or list the people. Roles:\n"
 	"drafter, reviewer (head of a unit), approver (competent signer), clerk (records office,\n"
 	"văn thư), admin (may change the configuration). Commits made with --as PERSON carry that\n"
-	"person's name and e-mail as author and committer.\n"
+	"person's name and e-mail as author and committer. 'cert' records the person's X.509\n"
+	"certificate (PEM), against which their signatures are checked.\n"
 	"\n"
 	"Exit status: 0 done; 1 refused (exists, not an administrator); 2 usage; 3 other errors.\n";
 
@@ -75,6 +78,7 @@ int cmd_org(int argc, char **argv, cli_globals *g)
 		{ NULL, 0, 0, NULL, NULL }
 	};
 	docket_repo *repo = NULL;
+	docket_key *key = NULL;
 	docket_config *cfg = NULL;
 	const char *pos[1];
 	int sub = subcommand(argc, argv, "org", subs), npos, r, error, code;
@@ -89,7 +93,7 @@ int cmd_org(int argc, char **argv, cli_globals *g)
 	}
 	if ((r = cli_parse(argc - 1, argv + 1, opts, pos, 0, &npos, cmd)) >= 0)
 		return r;
-	if ((code = cli_open_repo(&repo, g)) != 0)
+	if ((code = cli_open_repo_signing(&repo, &key, g, sub == 0)) != 0)
 		return code;
 	if (sub == 0) {
 		if (!org.name && !org.abbr && !org.parent && !org.place) {
@@ -108,6 +112,7 @@ int cmd_org(int argc, char **argv, cli_globals *g)
 	}
 	docket_config_free(cfg);
 	docket_repo_free(repo);
+	docket_key_free(key);
 	return cli_finish(code);
 }
 
@@ -115,13 +120,15 @@ int cmd_unit(int argc, char **argv, cli_globals *g)
 {
 	static const char *const subs[] = { "add", "list", NULL };
 	const cli_command *cmd = cli_find_command("unit");
-	docket_unit unit = { NULL, NULL, NULL };
+	docket_unit unit = { NULL, NULL, NULL, 0 };
 	int json = 0;
 	const cli_opt opts[] = {
 		{ "name", 0, 1, &unit.name, NULL }, { "parent", 0, 1, &unit.parent, NULL },
+		{ "affiliated", 0, 0, NULL, &unit.affiliated },
 		{ "json", 0, 0, NULL, &json }, { NULL, 0, 0, NULL, NULL }
 	};
 	docket_repo *repo = NULL;
+	docket_key *key = NULL;
 	docket_config *cfg = NULL;
 	const char *pos[1];
 	int sub = subcommand(argc, argv, "unit", subs), npos, r, error, code;
@@ -141,7 +148,7 @@ int cmd_unit(int argc, char **argv, cli_globals *g)
 		fprintf(stderr, "docket unit add: give the unit ID and --name\n");
 		return EXIT_USAGE;
 	}
-	if ((code = cli_open_repo(&repo, g)) != 0)
+	if ((code = cli_open_repo_signing(&repo, &key, g, sub == 0)) != 0)
 		return code;
 	if (sub == 0) {
 		unit.id = pos[0];
@@ -164,12 +171,14 @@ int cmd_unit(int argc, char **argv, cli_globals *g)
 					json_str(unit.parent);
 				else
 					printf("null");
-				putchar('}');
+				printf(", \"affiliated\": %s}", unit.affiliated ? "true" : "false");
 			} else {
 				if (unit.parent)
-					printf("%-12s %s (in %s)\n", unit.id, unit.name ? unit.name : "", unit.parent);
+					printf("%-12s %s (in %s)%s\n", unit.id, unit.name ? unit.name : "", unit.parent,
+					       unit.affiliated ? " [affiliated]" : "");
 				else
-					printf("%-12s %s\n", unit.id, unit.name ? unit.name : "");
+					printf("%-12s %s%s\n", unit.id, unit.name ? unit.name : "",
+					       unit.affiliated ? " [affiliated]" : "");
 			}
 		}
 		if (json)
@@ -177,17 +186,19 @@ int cmd_unit(int argc, char **argv, cli_globals *g)
 	}
 	docket_config_free(cfg);
 	docket_repo_free(repo);
+	docket_key_free(key);
 	return cli_finish(code);
 }
 
 int cmd_person(int argc, char **argv, cli_globals *g)
 {
-	static const char *const subs[] = { "add", "list", NULL };
+	static const char *const subs[] = { "add", "list", "cert", NULL };
 	const cli_command *cmd = cli_find_command("person");
 	docket_person p;
 	int json = 0;
 	const char *pos[1];
 	docket_repo *repo = NULL;
+	docket_key *key = NULL;
 	docket_config *cfg = NULL;
 	int sub = subcommand(argc, argv, "person", subs), npos, r, error, code;
 	size_t i;
@@ -208,14 +219,38 @@ int cmd_person(int argc, char **argv, cli_globals *g)
 			cli_usage(stderr, cmd);
 			return EXIT_USAGE;
 		}
-		if ((r = cli_parse(argc - 1, argv + 1, opts, pos, sub == 0 ? 1 : 0, &npos, cmd)) >= 0)
+		if (sub != 2 && (r = cli_parse(argc - 1, argv + 1, opts, pos, sub == 0 ? 1 : 0, &npos, cmd)) >= 0)
 			return r;
+	}
+	if (sub == 2) {
+		char *pem = NULL;
+		size_t len = 0;
+		const char *a2[3];
+		int n2 = 0;
+		for (int k = 2; k < argc && n2 < 3; k++)
+			a2[n2++] = argv[k];
+		if (n2 != 2) {
+			fprintf(stderr, "docket person cert: give the person ID and the certificate file\n");
+			return EXIT_USAGE;
+		}
+		if ((error = docket_file_read_pem_cert(&pem, &len, a2[1])) < 0)
+			return cli_fail(error, "cannot record the certificate of '%s': %s", a2[0], docket_error_last());
+		if ((code = cli_open_repo_signing(&repo, &key, g, 1)) != 0) {
+			free(pem);
+			return code;
+		}
+		if ((error = docket_config_set_cert(repo, g->actor, a2[0], pem)) < 0)
+			code = cli_fail(error, "cannot record the certificate of '%s': %s", a2[0], docket_error_last());
+		free(pem);
+		docket_repo_free(repo);
+		docket_key_free(key);
+		return cli_finish(code);
 	}
 	if (sub == 0 && (npos != 1 || !p.name || !p.position || !p.unit || !p.roles)) {
 		fprintf(stderr, "docket person add: give ID, --name, --position, --unit and --role\n");
 		return EXIT_USAGE;
 	}
-	if ((code = cli_open_repo(&repo, g)) != 0)
+	if ((code = cli_open_repo_signing(&repo, &key, g, sub == 0)) != 0)
 		return code;
 	if (sub == 0) {
 		p.id = pos[0];
@@ -255,5 +290,6 @@ int cmd_person(int argc, char **argv, cli_globals *g)
 	}
 	docket_config_free(cfg);
 	docket_repo_free(repo);
+	docket_key_free(key);
 	return cli_finish(code);
 }

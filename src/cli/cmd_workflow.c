@@ -36,23 +36,35 @@ const char usage_commit[] =
 
 const char usage_status[] =
 	"usage: docket [--as PERSON] status [DOC] [--json]\n"
+	"       docket status --plan PLAN --year YEAR [--json]\n"
 	"\n"
 	"With DOC: its state, its last step, and the transitions the acting person may take now.\n"
 	"Without: every document of the repository with its kind, state, drafting unit and number,\n"
 	"then the count of documents in each state.\n"
+	"With --plan and --year: per unit expected to report on PLAN for YEAR, where its report\n"
+	"stands: not-started, drafting, returned, overdue (its task's due date passed before it\n"
+	"was submitted), submitted, in-review, approved.\n"
 	"\n"
-	"Exit status: 0 shown; 2 usage; 3 other errors.\n";
+	"Exit status: 0 shown; 1 the document or its workflow definition is not valid; 2 usage;\n"
+	"3 other errors.\n";
 
 static int run_transition(cli_globals *g, const char *doc, const char *name, const char *message)
 {
 	docket_repo *repo = NULL;
-	docket_action a = { doc, name, g->actor, message, NULL };
+	docket_action a = { doc, name, g->actor, message, NULL, NULL };
 	docket_action_result res;
+	docket_key *key = NULL;
 	int code, error;
 
 	if ((code = cli_open_repo(&repo, g)) != 0)
 		return code;
+	if ((code = cli_load_key(&key, g)) != 0) {
+		docket_repo_free(repo);
+		return code;
+	}
+	a.key = key;
 	error = docket_action_run(&res, repo, &a);
+	docket_key_free(key);
 	if (error == DOCKET_EINVALID && res.findings && docket_findings_count(res.findings)) {
 		for (size_t i = 0; i < docket_findings_count(res.findings); i++) {
 			const docket_finding *f = docket_findings_get(res.findings, i);
@@ -303,13 +315,26 @@ int cmd_status(int argc, char **argv, cli_globals *g)
 	const cli_command *cmd = cli_find_command("status");
 	const char *pos[1];
 	int json = 0, npos, r, code, error;
-	const cli_opt opts[] = { { "json", 0, 0, NULL, &json }, { NULL, 0, 0, NULL, NULL } };
+	/* --- drafting (cmd_new.c): status --plan PLAN --year YEAR --- */
+	const char *plan = NULL, *year = NULL;
+	const cli_opt opts[] = { { "json", 0, 0, NULL, &json }, { "plan", 0, 1, &plan, NULL },
+	                         { "year", 0, 1, &year, NULL }, { NULL, 0, 0, NULL, NULL } };
+	/* --- end drafting --- */
 	docket_repo *repo = NULL;
 	status_all_state st;
 	size_t i;
 
 	if ((r = cli_parse(argc, argv, opts, pos, 1, &npos, cmd)) >= 0)
 		return r;
+	/* --- drafting --- */
+	if (plan || year) {
+		if (npos) {
+			fprintf(stderr, "docket status: DOC and --plan do not go together\n");
+			return EXIT_USAGE;
+		}
+		return cmd_status_plan(g, plan, year, json);
+	}
+	/* --- end drafting --- */
 	if ((code = cli_open_repo(&repo, g)) != 0)
 		return code;
 	if (npos == 1) {

@@ -178,3 +178,131 @@ void cli_pad(FILE *f, const char *s, int width)
 		fputc(' ', f);
 	fputc(' ', f);
 }
+
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+#include <openssl/crypto.h>
+
+/*
+ * The passphrase (or token PIN): $DOCKET_PASSPHRASE, else the file named by
+ * $DOCKET_PASSPHRASE_FILE (first line), else asked on the terminal without echo.
+ * The caller wipes and frees it with cli_passphrase_free.
+ */
+char *cli_passphrase(const char *prompt)
+{
+	const char *env = getenv("DOCKET_PASSPHRASE"), *file = getenv("DOCKET_PASSPHRASE_FILE");
+	char buf[1024];
+	size_t n;
+
+	if (env)
+		return strdup(env);
+	if (file) {
+		FILE *f = fopen(file, "r");
+		if (!f) {
+			fprintf(stderr, "docket: cannot read the passphrase file '%s': %s\n", file, strerror(errno));
+			return NULL;
+		}
+		if (!fgets(buf, sizeof(buf), f))
+			buf[0] = '\0';
+		fclose(f);
+	} else {
+		struct termios old, quiet;
+		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+		FILE *tty;
+		if (fd < 0) {
+			fprintf(stderr, "docket: a passphrase is needed: set DOCKET_PASSPHRASE or DOCKET_PASSPHRASE_FILE\n");
+			return NULL;
+		}
+		tty = fdopen(fd, "r+");
+		fprintf(tty, "%s", prompt);
+		fflush(tty);
+		tcgetattr(fd, &old);
+		quiet = old;
+		quiet.c_lflag &= ~(tcflag_t)ECHO;
+		tcsetattr(fd, TCSAFLUSH, &quiet);
+		if (!fgets(buf, sizeof(buf), tty))
+			buf[0] = '\0';
+		tcsetattr(fd, TCSAFLUSH, &old);
+		fputc('\n', tty);
+		fclose(tty);
+	}
+	n = strcspn(buf, "\r\n");
+	buf[n] = '\0';
+	{
+		char *p = strdup(buf);
+		OPENSSL_cleanse(buf, sizeof(buf));
+		return p;
+	}
+}
+
+void cli_passphrase_free(char *p)
+{
+	if (!p)
+		return;
+	OPENSSL_cleanse(p, strlen(p));
+	free(p);
+}
+
+/* The default place of PERSON's key: $XDG_CONFIG_HOME/docket/keys/PERSON.pem. */
+int cli_default_key_path(char *out, size_t size, const char *person)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	int n;
+
+	if (xdg && *xdg)
+		n = snprintf(out, size, "%s/docket/keys/%s.pem", xdg, person);
+	else if (home && *home)
+		n = snprintf(out, size, "%s/.config/docket/keys/%s.pem", home, person);
+	else
+		return -1;
+	return n < 0 || (size_t)n >= size ? -1 : 0;
+}
+
+/*
+ * The acting person's signing key: $DOCKET_KEY (a file or a pkcs11: URI), else the default
+ * place for the actor when a key is there; *out stays NULL when there is none. Returns an
+ * exit code (0 when fine).
+ */
+int cli_load_key(docket_key **out, cli_globals *g)
+{
+	const char *spec = getenv("DOCKET_KEY");
+	char path[4096], *pass;
+	int error;
+
+	*out = NULL;
+	if (!spec || !*spec) {
+		if (!g->actor || cli_default_key_path(path, sizeof(path), g->actor) < 0 || access(path, R_OK) != 0)
+			return 0;
+		spec = path;
+	}
+	if (!(pass = cli_passphrase(strncmp(spec, "pkcs11:", 7) == 0 ? "Token PIN: " : "Key passphrase: ")))
+		return EXIT_OTHER;
+	error = docket_key_load(out, spec, pass);
+	cli_passphrase_free(pass);
+	if (error < 0)
+		return cli_fail(error, "cannot load the signing key '%s': %s", spec, docket_error_last());
+	return 0;
+}
+
+/*
+ * Open the repository for a change of the configuration: once an administrator's
+ * certificate is recorded, the audit requires configuration commits signed by an
+ * administrator, so the actor's key (when there is one) signs the commit.
+ */
+int cli_open_repo_signing(docket_repo **out, docket_key **key, cli_globals *g, int want_key)
+{
+	int code;
+
+	*key = NULL;
+	if ((code = cli_open_repo(out, g)) != 0)
+		return code;
+	if (want_key && (code = cli_load_key(key, g)) != 0) {
+		docket_repo_free(*out);
+		*out = NULL;
+		return code;
+	}
+	if (*key)
+		docket_repo_set_commit_signer(*out, docket_sshsig_commit_signer, *key);
+	return 0;
+}

@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <libxml/tree.h>
 #include "internal.h"
 #include "docket/doc.h"
@@ -18,6 +20,7 @@
 #include "docket/workflow.h"
 #include "docket/draft.h"
 #include "engine.h"
+#include "docket/sign.h"
 
 #define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
 
@@ -193,7 +196,7 @@ int docket_separated(const docket_transition_def *t, xmlNodePtr root, const char
  * by hand ("approved" with no step that approved it) is not moved on: otherwise anyone who
  * can put a file in the repository skips the review and the approval.
  */
-static int steps_lead_to_state(xmlNodePtr root, const char *initial, const char *state, docket_buf *why)
+int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char *state, docket_buf *why)
 {
 	xmlChar *at = xmlStrdup((const xmlChar *)initial);
 	xmlNodePtr s;
@@ -380,6 +383,110 @@ cleanup:
 	return error;
 }
 
+/* --- signing ------------------------------------------------------------------------------- */
+
+static const char *commitment_uri(const char *meaning)
+{
+	if (strcmp(meaning, "ProofOfApproval") == 0)
+		return DOCKET_COMMITMENT_APPROVAL;
+	if (strcmp(meaning, "ProofOfOrigin") == 0)
+		return DOCKET_COMMITMENT_ORIGIN;
+	if (strcmp(meaning, "ProofOfReceipt") == 0)
+		return DOCKET_COMMITMENT_RECEIPT;
+	if (strcmp(meaning, "ProofOfCreation") == 0)
+		return DOCKET_COMMITMENT_CREATION;
+	return DOCKET_COMMITMENT_REVIEW;
+}
+
+/* "2021-05-11T09:30:00+07:00" as seconds since the epoch (0 when unreadable). */
+static time_t parse_iso(const char *s)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0;
+	char sign = '+';
+
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d", &y, &mo, &d, &h, &mi, &sec, &sign, &oh, &om) < 6)
+		return 0;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	return timegm(&tm) - (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+}
+
+/*
+ * The signer's role as printed on the document: for the approval, the signer block of the
+ * header ("KT. TRƯỞNG PHÒNG — PHÓ TRƯỞNG PHÒNG"); for the organisation's signature, the
+ * organisation; otherwise the person's position.
+ */
+static char *signer_role(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
+                         const docket_config *cfg)
+{
+	xmlNodePtr signer = docket_xml_path(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS,
+	                                    "header/signer");
+	docket_buf b = DOCKET_BUF_INIT;
+
+	if (strcmp(t->signature, "ProofOfApproval") == 0 && signer) {
+		char *auth = docket_xml_text_trim(N(signer, "authority")), *title = docket_xml_text_trim(N(signer, "title")),
+		     *pos = docket_xml_text_trim(N(signer, "position"));
+		docket_buf_printf(&b, "%s%s%s", auth && *auth ? auth : "", auth && *auth ? " " : "", title ? title : "");
+		if (pos && *pos)
+			docket_buf_printf(&b, " \xe2\x80\x94 %s", pos);
+		free(auth);
+		free(title);
+		free(pos);
+	} else if (strcmp(t->signature, "ProofOfOrigin") == 0) {
+		docket_org org;
+		docket_config_org(&org, cfg);
+		docket_buf_printf(&b, "%s", org.name ? org.name : (p->position ? p->position : p->id));
+	} else {
+		docket_buf_printf(&b, "%s", p->position ? p->position : p->id);
+	}
+	return docket_buf_detach(&b, NULL);
+}
+
+static int sign_document(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
+                         const docket_config *cfg, const docket_action *a, const char *now)
+{
+	docket_sig_props props;
+	X509 *cert = NULL;
+	BIO *bio = NULL;
+	char *role = NULL, *sigid = NULL;
+	int error;
+
+	if (!a->key)
+		return docket_error_set(DOCKET_EDENIED, "cannot %s: it requires %s's signature (%s); give the key "
+		                        "with DOCKET_KEY or 'docket key generate --person %s'", t->id, p->id,
+		                        t->signature, p->id);
+	if (!p->cert)
+		return docket_error_set(DOCKET_EDENIED, "cannot %s: it requires a signature and '%s' has no "
+		                        "certificate in the configuration ('docket person cert %s CERT')", t->id,
+		                        p->id, p->id);
+	if (!(bio = BIO_new_mem_buf(p->cert, -1)) || !(cert = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+		error = docket_error_set(DOCKET_EINVALID, "the certificate of '%s' in the configuration is unreadable", p->id);
+		goto cleanup;
+	}
+	memset(&props, 0, sizeof(props));
+	role = signer_role(doc, t, p, cfg);
+	props.role = role;
+	props.commitment = commitment_uri(t->signature);
+	props.transition = t->id;
+	props.signing_time = parse_iso(now);
+	props.covers_header = t->assign_number;
+	error = docket_xmldsig_sign(&sigid, (xmlDocPtr)docket_doc_xml(doc), a->key, cert, &props);
+	if (error == DOCKET_EINVALID)
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s: %s", t->id, docket_error_last());
+cleanup:
+	free(role);
+	free(sigid);
+	X509_free(cert);
+	BIO_free(bio);
+	return error;
+}
+
 /* --- the transaction ------------------------------------------------------------------------ */
 
 typedef enum { ACT_TRANSITION, ACT_EDIT } act_kind;
@@ -472,7 +579,7 @@ static int act_fill(docket_txn *txn, void *payload)
 		                         id, state);
 		goto cleanup;
 	}
-	if (!steps_lead_to_state(root, docket_workflow_initial(wf), state, &why)) {
+	if (!docket_steps_lead_to_state(root, docket_workflow_initial(wf), state, &why)) {
 		error = docket_error_set(DOCKET_EINVALID, "cannot %s '%s': %s; its state was not written by docket",
 		                         c->kind == ACT_EDIT ? "edit" : a->transition, id, why.ptr);
 		goto cleanup;
@@ -586,6 +693,8 @@ static int act_fill(docket_txn *txn, void *payload)
 	}
 	if (t->assign_number && (error = assign_number(txn, root, id, now, c->out)) < 0)
 		goto cleanup;
+	if (t->signature && (error = sign_document(doc, t, &person, cfg, a, now)) < 0)
+		goto cleanup;
 	if ((error = docket_doc_serialize(&newbuf, &newlen, doc)) < 0)
 		goto cleanup;
 	/* what is committed must validate, as it will be read back */
@@ -684,7 +793,13 @@ int docket_action_run(docket_action_result *out, docket_repo *repo, const docket
 	    (error = docket_repo_read(&buf, &len, repo, NULL, c.path)) < 0 ||
 	    (error = check_worktree(repo, c.path, buf, len)) < 0)
 		goto cleanup;
-	if ((error = docket_repo_transact(repo, act_fill, &c, out->commit)) < 0)
+	/* a person who holds a key signs the commit too, so stock git can verify who acted */
+	if (a->key)
+		docket_repo_set_commit_signer(repo, docket_sshsig_commit_signer, a->key);
+	error = docket_repo_transact(repo, act_fill, &c, out->commit);
+	if (a->key)
+		docket_repo_set_commit_signer(repo, NULL, NULL);
+	if (error < 0)
 		goto cleanup;
 	out->path = c.path;
 	c.path = NULL;
@@ -698,7 +813,7 @@ cleanup:
 int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char *doc,
                        const char *actor, const char *message)
 {
-	docket_action a = { doc, "edit", actor, message, NULL };
+	docket_action a = { doc, "edit", actor, message, NULL, NULL };
 	docket_buf full = DOCKET_BUF_INIT;
 	act_ctx c;
 	char *disk = NULL;
@@ -759,7 +874,7 @@ int docket_action_available(const char ***out, char **state_out, docket_repo *re
 	unit = docket_doc_drafting_unit(doc);
 	/* a document whose state its steps do not lead to is moved by nobody (see act_fill) */
 	have_person = actor && docket_config_person(&person, cfg, actor) == 0 &&
-	              steps_lead_to_state(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)),
+	              docket_steps_lead_to_state(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)),
 	                                  docket_workflow_initial(wf), state, &why);
 	docket_error_clear();
 	if (!(list = calloc(docket_workflow_transition_count(wf) + 1, sizeof(*list)))) {

@@ -24,7 +24,6 @@
 #include "docket/history.h"
 #include "docket/audit.h"
 #include "docket/sign.h"
-#include "sign_internal.h"
 
 git_repository *docket_repo_git(docket_repo *repo);
 char *docket_trailer(const char *message, const char *key);
@@ -478,20 +477,15 @@ cleanup:
 	docket_doc_free(doc);
 }
 
-/* The base64 part of the SSH public key line of CERT's key. */
-static int cert_ssh_b64(char **out, X509 *cert)
+static int admin_with_cert(const docket_config *cfg)
 {
-	docket_buf blob = DOCKET_BUF_INIT;
-	EVP_PKEY *pk = X509_get0_pubkey(cert);
-	int error;
-
-	*out = NULL;
-	if (!pk)
-		return DOCKET_EINVALID;
-	if ((error = docket_ssh_pubkey_blob(&blob, pk)) == 0)
-		error = docket_base64_encode(out, (const unsigned char *)blob.ptr, blob.len);
-	docket_buf_free(&blob);
-	return error;
+	for (size_t i = 0; i < docket_config_person_count(cfg); i++) {
+		docket_person p;
+		docket_config_person_at(&p, cfg, i);
+		if (p.cert && docket_person_has_role(&p, "admin"))
+			return 1;
+	}
+	return 0;
 }
 
 static void audit_config(audit_ctx *a, const char *commit, const char *parent, git_tree *ptree,
@@ -512,8 +506,9 @@ static void audit_config(audit_ctx *a, const char *commit, const char *parent, g
 		free(actor);
 		return;
 	}
-	if (a->opts->trust) {
-		/* a configuration change must be signed by that administrator's key (principle 5) */
+	if (a->opts->trust && admin_with_cert(cfg)) {
+		/* a configuration change must be signed by that administrator's key (principle 5);
+		 * until an administrator's certificate is recorded there is nothing to check against */
 		git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
 		char *pub = NULL, *want = NULL;
 		int ok = 0;
@@ -521,9 +516,8 @@ static void audit_config(audit_ctx *a, const char *commit, const char *parent, g
 		    docket_sshsig_verify(&pub, sig.ptr, data.ptr, data.size) == 0 && p.cert) {
 			BIO *bio = BIO_new_mem_buf(p.cert, -1);
 			X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-			const char *b64 = strchr(pub, ' ');
 			if (x && docket_cert_verify_chain(x, a->opts->trust, (time_t)git_commit_time(c)) == 0 &&
-			    cert_ssh_b64(&want, x) == 0 && b64 && strcmp(want, b64 + 1) == 0)
+			    docket_cert_ssh_pubkey(&want, x) == 0 && strcmp(want, pub) == 0)
 				ok = 1;
 			X509_free(x);
 			BIO_free(bio);

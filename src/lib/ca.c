@@ -541,3 +541,39 @@ int docket_cert_verify_chain(X509 *cert, const char *trust_pem_file, time_t at)
 	X509_STORE_free(store);
 	return error;
 }
+
+int docket_file_read_pem_cert(char **out, size_t *out_len, const char *path)
+{
+	X509 *x = NULL;
+	BIO *bio = NULL, *mem = NULL;
+	BUF_MEM *bm = NULL;
+	int error = DOCKET_EINVALID;
+
+	*out = NULL;
+	if (!(bio = BIO_new_file(path, "r"))) {
+		error = docket_error_set(DOCKET_ERROR, "cannot open '%s'", path);
+		goto cleanup;
+	}
+	if (!(x = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+		docket_error_set(DOCKET_EINVALID, "'%s' is not a PEM X.509 certificate", path);
+		goto cleanup;
+	}
+	/* store the certificate alone, re-encoded: nothing else from the file travels */
+	if (!(mem = BIO_new(BIO_s_mem())) || !PEM_write_bio_X509(mem, x)) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	BIO_get_mem_ptr(mem, &bm);
+	if (!(*out = docket_strndup(bm->data, bm->length))) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (out_len)
+		*out_len = bm->length;
+	error = 0;
+cleanup:
+	BIO_free(mem);
+	BIO_free(bio);
+	X509_free(x);
+	return error;
+}

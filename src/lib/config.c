@@ -16,6 +16,7 @@ typedef struct {
 
 typedef struct {
 	char *id, *name, *parent;
+	int affiliated;
 } unit_rec;
 
 struct docket_config {
@@ -101,6 +102,11 @@ int docket_config_parse(docket_config **out, const char *buf, size_t len, const 
 		u->id = attr_dup(n, "id");
 		u->name = attr_dup(n, "name");
 		u->parent = attr_dup(n, "parent");
+		{
+			char *aff = attr_dup(n, "affiliated");
+			u->affiliated = aff && (strcmp(aff, "true") == 0 || strcmp(aff, "1") == 0);
+			free(aff);
+		}
 		if (!u->id) {
 			error = docket_error_set(DOCKET_EINVALID, "%s:%ld: a unit without an id", name, xmlGetLineNo(n));
 			goto cleanup;
@@ -171,6 +177,7 @@ int docket_config_unit_at(docket_unit *out, const docket_config *cfg, size_t i)
 	out->id = cfg->units[i].id;
 	out->name = cfg->units[i].name;
 	out->parent = cfg->units[i].parent;
+	out->affiliated = cfg->units[i].affiliated;
 	return 0;
 }
 
@@ -296,6 +303,8 @@ static int config_write(char **out, size_t *len, const docket_config *cfg)
 		attr_out(&b, "id", cfg->units[i].id);
 		attr_out(&b, "name", cfg->units[i].name);
 		attr_out(&b, "parent", cfg->units[i].parent);
+		if (cfg->units[i].affiliated)
+			attr_out(&b, "affiliated", "true");
 		docket_buf_puts(&b, "/>\n");
 	}
 	docket_buf_puts(&b, "  </units>\n  <people>\n");
@@ -409,6 +418,7 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		u->id = docket_strdup(c->unit->id);
 		u->name = docket_strdup(c->unit->name);
 		u->parent = docket_strdup(c->unit->parent);
+		u->affiliated = c->unit->affiliated;
 		return docket_buf_printf(msg, "docket: add unit %s\n\nDocket-Action: config\n", c->unit->id);
 	}
 	case CH_PERSON: {

@@ -15,4 +15,10 @@ const char *docket_authorise(const docket_transition_def *t, const docket_person
 int docket_separated(const docket_transition_def *t, xmlNodePtr root, const char *actor,
                      docket_buf *why);
 
+/*
+ * 1 when the document's workflow steps form a chain from INITIAL whose last step ends in
+ * STATE (no steps: STATE is INITIAL); else 0 and WHY.
+ */
+int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char *state, docket_buf *why);
+
 #endif

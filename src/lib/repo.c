@@ -9,10 +9,12 @@
  * The work tree, when there is one, is brought up to date only after the branch has moved.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,6 +23,13 @@
 #include "docket/repo.h"
 
 #define MAX_ATTEMPTS 200
+/* How long a lock held by someone else (refs/heads/<branch>.lock, index.lock) is waited for
+ * before docket says so. Holders keep them for microseconds; git itself waits 100 ms for a
+ * ref lock (core.filesRefLockTimeout) and not at all for index.lock. */
+#define LOCK_WAIT_MS 2000
+/* How long to wait for another docket's work tree update (serialised, see workdir_lock). */
+#define WORKDIR_WAIT_MS 10000
+#define JOURNAL_PREFIX "docket-pending-"
 
 struct docket_repo {
 	git_repository *git;
@@ -48,7 +57,11 @@ struct docket_txn {
 	staged_file *files;
 	size_t nfiles;
 	char *message;
+	int journal_fd;     /* work tree only: the intent journal, -1 if none (see journal_write) */
+	char *journal_path;
 };
+
+static void journal_recover(docket_repo *repo);
 
 static int find_branch(docket_repo *repo)
 {
@@ -112,6 +125,8 @@ int docket_repo_open(docket_repo **out, const char *path)
 			                        "(no .docket/config.xml on its branch); see 'docket init'", where);
 		}
 	}
+	/* finish the work tree update of a docket that was killed after moving the branch */
+	journal_recover(*out);
 	return 0;
 }
 
@@ -576,41 +591,261 @@ static int mkdirs_for(const char *path)
 	return 0;
 }
 
-/*
- * After the branch moved: write the staged files into the work tree and record them in the
- * index, so `git status` stays clean. Failures here do not undo the commit (it is already
- * the truth); they are reported on stderr by the caller through the returned code.
- */
-static int txn_update_workdir(docket_txn *txn)
+static long long mono_ms(void)
 {
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Docket's updates of the work tree and the index are serialised by an flock on the git
+ * directory itself: no lock file that a killed process could leave behind, the kernel drops
+ * the lock when its holder dies (SIGKILL included). Returns the descriptor to close, or < 0.
+ */
+static int workdir_lock(docket_repo *repo)
+{
+	long long start = mono_ms();
+	int fd = open(repo->gitdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0)
+		return docket_error_set(DOCKET_ERROR, "cannot open '%s': %s", repo->gitdir, strerror(errno));
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		int e = errno;
+		if ((e != EWOULDBLOCK && e != EINTR) || mono_ms() - start > WORKDIR_WAIT_MS) {
+			close(fd);
+			return docket_error_set(DOCKET_ERROR, "cannot lock '%s' to update the work tree: %s",
+			                        repo->gitdir, e == EWOULDBLOCK ? "another docket keeps it locked" : strerror(e));
+		}
+		usleep(1000);
+	}
+	return fd;
+}
+
+/*
+ * Bring PATHS of the work tree and the index up to the branch tip. The tip's content, not
+ * this process's commit: when two dockets change one file (the register) the later commit
+ * must win in the work tree whatever order the processes get here in; under the lock, the
+ * last one here writes what the tip holds. The index is read afresh before every write, so
+ * no other docket's entries are lost. WAIT_MS: how long an index.lock held by someone else
+ * is waited for.
+ */
+static int workdir_sync(docket_repo *repo, char *const *paths, size_t n, long long wait_ms)
+{
+	git_commit *tip = NULL;
+	git_tree *tree = NULL;
 	git_index *index = NULL;
 	docket_buf full = DOCKET_BUF_INIT;
+	char *present = NULL, *data = NULL;
+	size_t len, i;
+	long long start;
+	int lockfd, werr, error = DOCKET_ERROR;
+
+	if (!repo->workdir || !n)
+		return 0;
+	if ((lockfd = workdir_lock(repo)) < 0)
+		return lockfd;
+	if (!(present = calloc(n, 1))) {
+		docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (lookup_commit(&tip, repo, NULL) < 0)
+		goto cleanup;
+	if (git_commit_tree(&tree, tip) < 0) {
+		docket_error_git(DOCKET_ERROR, "cannot read the tip of '%s'", repo->branch);
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		free(data);
+		data = NULL;
+		if (read_from_tree(&data, &len, repo, tree, paths[i]) < 0) {
+			if (docket_error_code() != DOCKET_ENOTFOUND)
+				goto cleanup;
+			docket_error_clear(); /* not on the branch (any more): nothing to bring */
+			continue;
+		}
+		present[i] = 1;
+		full.len = 0;
+		if (docket_buf_printf(&full, "%s%s", repo->workdir, paths[i]) < 0 ||
+		    mkdirs_for(full.ptr) < 0 ||
+		    docket_file_write_atomic(full.ptr, data, len, 0644) < 0)
+			goto cleanup;
+	}
+	if (git_repository_index(&index, repo->git) < 0) {
+		docket_error_git(DOCKET_ERROR, "cannot open the index");
+		goto cleanup;
+	}
+	for (start = mono_ms();;) {
+		if (git_index_read(index, 1) < 0) {
+			docket_error_git(DOCKET_ERROR, "cannot read the index");
+			goto cleanup;
+		}
+		for (i = 0; i < n; i++)
+			if (present[i] && git_index_add_bypath(index, paths[i]) < 0) {
+				docket_error_git(DOCKET_ERROR, "cannot add '%s' to the index", paths[i]);
+				goto cleanup;
+			}
+		if ((werr = git_index_write(index)) == 0)
+			break;
+		if (werr != GIT_ELOCKED) {
+			docket_error_git(DOCKET_ERROR, "cannot write the index");
+			goto cleanup;
+		}
+		if (mono_ms() - start >= wait_ms) {
+			docket_error_set(DOCKET_ERROR, "'%sindex.lock' exists: another git is using the index, or "
+			                 "one was killed while doing so; if none is running, remove that file "
+			                 "(the next docket then brings the index up to date)", repo->gitdir);
+			goto cleanup;
+		}
+		usleep(1000 + (unsigned)(rand() % 2000));
+	}
+	error = 0;
+cleanup:
+	close(lockfd);
+	git_index_free(index);
+	git_tree_free(tree);
+	git_commit_free(tip);
+	docket_buf_free(&full);
+	free(present);
+	free(data);
+	return error;
+}
+
+/*
+ * The intent journal, for a docket killed after moving the branch but before the work tree
+ * and the index have the new files: <gitdir>/docket-pending-<pid> lists the paths (each
+ * ending with a NUL) of the commit about to be published. It is written before the
+ * compare-and-swap, flock'ed by its writer all along, and removed once the work tree has the
+ * paths; a failed work tree update leaves it behind. A journal whose lock can be taken
+ * belongs to a docket that is gone: the next docket to open the repository finishes its
+ * update (journal_recover), temporary file included. Bare repositories have none.
+ */
+static int journal_write(docket_txn *txn)
+{
+	docket_buf b = DOCKET_BUF_INIT;
 	size_t i;
-	int error = 0;
+	int error = DOCKET_ERROR;
 
 	if (!txn->repo->workdir)
 		return 0;
-	for (i = 0; i < txn->nfiles; i++) {
-		full.len = 0;
-		if (docket_buf_printf(&full, "%s%s", txn->repo->workdir, txn->files[i].path) < 0 ||
-		    mkdirs_for(full.ptr) < 0 ||
-		    docket_file_write_atomic(full.ptr, txn->files[i].data, txn->files[i].len, 0644) < 0) {
-			error = DOCKET_ERROR;
+	if (txn->journal_fd < 0) {
+		if (docket_buf_printf(&b, "%s" JOURNAL_PREFIX "%ld", txn->repo->gitdir, (long)getpid()) < 0)
+			goto cleanup;
+		txn->journal_fd = open(b.ptr, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (txn->journal_fd < 0 || flock(txn->journal_fd, LOCK_EX) < 0) {
+			docket_error_set(DOCKET_ERROR, "cannot write '%s': %s", b.ptr, strerror(errno));
+			if (txn->journal_fd >= 0) {
+				close(txn->journal_fd);
+				unlink(b.ptr);
+			}
+			txn->journal_fd = -1;
 			goto cleanup;
 		}
+		txn->journal_path = b.ptr;
+		b = (docket_buf)DOCKET_BUF_INIT;
 	}
-	if (git_repository_index(&index, txn->repo->git) < 0 || git_index_read(index, 0) < 0)
-		goto cleanup;
+	b.len = 0;
 	for (i = 0; i < txn->nfiles; i++)
-		if (git_index_add_bypath(index, txn->files[i].path) < 0)
+		if (docket_buf_put(&b, txn->files[i].path, strlen(txn->files[i].path) + 1) < 0)
 			goto cleanup;
-	/* Another docket may hold index.lock at this instant; the index is only a cache of
-	 * the work tree here, so a few quick retries are enough. */
-	for (i = 0; i < 20 && git_index_write(index) < 0; i++)
-		usleep(2000);
+	if (ftruncate(txn->journal_fd, 0) < 0 ||
+	    pwrite(txn->journal_fd, b.ptr, b.len, 0) != (ssize_t)b.len) {
+		docket_error_set(DOCKET_ERROR, "cannot write '%s': %s", txn->journal_path, strerror(errno));
+		goto cleanup;
+	}
+	error = 0;
 cleanup:
-	git_index_free(index);
-	docket_buf_free(&full);
+	docket_buf_free(&b);
+	return error;
+}
+
+/* Done with the journal: removed (KEEP 0) or left for the next docket (KEEP 1); unlocked. */
+static void journal_close(docket_txn *txn, int keep)
+{
+	if (txn->journal_fd < 0)
+		return;
+	if (!keep)
+		unlink(txn->journal_path); /* before the lock goes, so nobody replays a finished one */
+	close(txn->journal_fd);
+	txn->journal_fd = -1;
+	free(txn->journal_path);
+	txn->journal_path = NULL;
+}
+
+/* Finish the work tree updates of dockets that died; best effort, never an error. */
+static void journal_recover(docket_repo *repo)
+{
+	DIR *dir;
+	struct dirent *e;
+	docket_buf path = DOCKET_BUF_INIT, tmp = DOCKET_BUF_INIT;
+
+	if (!repo->workdir || !(dir = opendir(repo->gitdir)))
+		return;
+	while ((e = readdir(dir)) != NULL) {
+		char *buf = NULL, **paths = NULL;
+		size_t n = 0, i, off;
+		struct stat st;
+		long pid;
+		int fd;
+
+		if (strncmp(e->d_name, JOURNAL_PREFIX, strlen(JOURNAL_PREFIX)) != 0)
+			continue;
+		pid = strtol(e->d_name + strlen(JOURNAL_PREFIX), NULL, 10);
+		path.len = 0;
+		if (docket_buf_printf(&path, "%s%s", repo->gitdir, e->d_name) < 0)
+			break;
+		if ((fd = open(path.ptr, O_RDWR | O_CLOEXEC)) < 0)
+			continue;
+		/* held: its docket is at work. Empty: its docket has not locked it yet. */
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0 || st.st_size <= 0 ||
+		    !(buf = malloc((size_t)st.st_size)) ||
+		    pread(fd, buf, (size_t)st.st_size, 0) != (ssize_t)st.st_size ||
+		    buf[st.st_size - 1] != '\0' ||
+		    !(paths = calloc((size_t)st.st_size, sizeof(*paths)))) {
+			free(buf);
+			close(fd);
+			continue;
+		}
+		for (off = 0; off < (size_t)st.st_size; off += strlen(buf + off) + 1)
+			paths[n++] = buf + off;
+		if (workdir_sync(repo, paths, n, 0) == 0) {
+			for (i = 0; i < n; i++) {
+				tmp.len = 0;
+				if (docket_buf_printf(&tmp, "%s%s.docket-tmp.%ld", repo->workdir, paths[i], pid) == 0)
+					unlink(tmp.ptr);
+			}
+			unlink(path.ptr);
+		}
+		free(paths);
+		free(buf);
+		close(fd);
+	}
+	closedir(dir);
+	docket_buf_free(&path);
+	docket_buf_free(&tmp);
+	docket_error_clear();
+}
+
+/*
+ * After the branch moved: the staged files into the work tree and the index, so `git status`
+ * stays clean. Failures here do not undo the commit (it is already the truth); they are
+ * reported through the returned code, and the journal stays for the next docket.
+ */
+static int txn_update_workdir(docket_txn *txn)
+{
+	char **paths;
+	size_t i;
+	int error;
+
+	if (!txn->repo->workdir || !txn->nfiles)
+		return 0;
+	if (!(paths = calloc(txn->nfiles, sizeof(*paths))))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	for (i = 0; i < txn->nfiles; i++)
+		paths[i] = txn->files[i].path;
+	error = workdir_sync(txn->repo, paths, txn->nfiles, LOCK_WAIT_MS);
+	free(paths);
 	return error;
 }
 
@@ -625,10 +860,17 @@ int docket_repo_transact(docket_repo *repo, docket_txn_fn fn, void *payload, cha
 
 	memset(&txn, 0, sizeof(txn));
 	txn.repo = repo;
+	txn.journal_fd = -1;
+	{
+		static int seeded;
+		if (!seeded++)
+			srand((unsigned)getpid() ^ (unsigned)time(NULL)); /* jitter that differs between processes */
+	}
 	if (make_signature(&sig, repo) < 0)
 		goto cleanup;
 	for (txn.attempt = 0; txn.attempt < MAX_ATTEMPTS; txn.attempt++) {
 		const git_commit *parents[1];
+		long long locked_since;
 
 		txn_reset(&txn);
 		if ((error = txn_begin(&txn)) < 0)
@@ -654,20 +896,34 @@ int docket_repo_transact(docket_repo *repo, docket_txn_fn fn, void *payload, cha
 		parents[0] = txn.base;
 		if ((error = write_commit(&commit_id, repo, sig, txn.message, tree, txn.base ? 1 : 0, parents)) < 0)
 			goto cleanup;
-		if (txn.base)
-			error = git_reference_create_matching(&ref, repo->git, repo->branch, &commit_id, 1,
-			                                      git_commit_id(txn.base), "docket");
-		else
-			error = git_reference_create(&ref, repo->git, repo->branch, &commit_id, 0, "docket");
-		git_reference_free(ref);
-		ref = NULL;
+		if ((error = journal_write(&txn)) < 0)
+			goto cleanup;
+		for (locked_since = mono_ms();;) {
+			if (txn.base)
+				error = git_reference_create_matching(&ref, repo->git, repo->branch, &commit_id, 1,
+				                                      git_commit_id(txn.base), "docket");
+			else
+				error = git_reference_create(&ref, repo->git, repo->branch, &commit_id, 0, "docket");
+			git_reference_free(ref);
+			ref = NULL;
+			/* Someone is moving the branch right now: back off briefly, with jitter, and
+			 * try this same commit again; if the branch has moved meanwhile that gives
+			 * EMODIFIED and the commit is rebuilt on the new tip. A lock that does not go
+			 * away was left by a killed process: say so rather than spin. */
+			if (error != GIT_ELOCKED)
+				break;
+			if (mono_ms() - locked_since >= LOCK_WAIT_MS) {
+				error = docket_error_set(DOCKET_ERROR, "cannot move '%s': '%s%s.lock' exists and has "
+				                         "not gone away for %d s; another git is moving the branch, or "
+				                         "one was killed while doing so: if none is running, remove "
+				                         "that file", repo->branch, repo->gitdir, repo->branch,
+				                         LOCK_WAIT_MS / 1000);
+				goto cleanup;
+			}
+			usleep(500 + (unsigned)(rand() % 2000));
+		}
 		if (error == 0)
 			break;
-		if (error == GIT_ELOCKED) {
-			/* Someone is moving the branch right now: back off briefly, with jitter. */
-			usleep(1000 + (unsigned)(rand() % 4000));
-			continue;
-		}
 		if (error == GIT_EMODIFIED || error == GIT_EEXISTS)
 			continue;
 		error = docket_error_git(DOCKET_ERROR, "cannot move '%s'", repo->branch);
@@ -681,13 +937,18 @@ int docket_repo_transact(docket_repo *repo, docket_txn_fn fn, void *payload, cha
 	if (out_commit)
 		git_oid_tostr(out_commit, 41, &commit_id);
 	if (txn_update_workdir(&txn) < 0) {
-		/* The commit stands; tell the caller the work tree lags behind. */
+		/* The commit stands; tell the caller the work tree lags behind. (A copy of the
+		 * message: docket_error_set must not read the buffer it writes.) */
+		char why[512];
+		snprintf(why, sizeof(why), "%s", docket_error_last());
 		error = docket_error_set(DOCKET_ERROR, "committed %.12s, but could not update the work tree: %s",
-		                         git_oid_tostr_s(&commit_id), docket_error_last());
+		                         git_oid_tostr_s(&commit_id), why);
+		journal_close(&txn, 1);
 		goto cleanup;
 	}
 	error = 0;
 cleanup:
+	journal_close(&txn, 0);
 	txn_reset(&txn);
 	git_tree_free(tree);
 	git_signature_free(sig);

@@ -212,6 +212,22 @@ int docket_key_ssh_pubkey(char **out, docket_key *key)
 	return error;
 }
 
+int docket_cert_ssh_pubkey(char **out, X509 *cert)
+{
+	docket_buf blob = DOCKET_BUF_INIT;
+	EVP_PKEY *pk;
+	int error;
+
+	if (out)
+		*out = NULL;
+	if (!out || !cert || !(pk = X509_get0_pubkey(cert)))
+		return docket_error_set(DOCKET_EUSAGE, "docket_cert_ssh_pubkey: missing argument");
+	if ((error = docket_ssh_pubkey_blob(&blob, pk)) == 0)
+		error = pubkey_line(out, (const unsigned char *)blob.ptr, blob.len);
+	docket_buf_free(&blob);
+	return error;
+}
+
 /* --- signing ------------------------------------------------------------------------------- */
 
 /* "SSHSIG" string(namespace) string(reserved) string(hash name) string(H(message)). */

@@ -14,6 +14,9 @@
 #include <libxml/xmlschemas.h>
 #include "internal.h"
 #include "docket/validate.h"
+#include "docket/workflow.h"
+#include "engine.h"
+#include "docket/draft.h"
 
 void *docket_schema_xsd(docket_schema *schema);
 
@@ -479,6 +482,56 @@ static void rule_report(ctx *c, xmlNodePtr report_node)
 	}
 }
 
+/*
+ * The state is where the steps lead: a hand-written state="approved" on a document that
+ * was never submitted would otherwise skip the whole workflow. Each step must also be a
+ * transition of the workflow in force (the repository's, else the built-in one).
+ */
+static void rule_workflow(ctx *c)
+{
+	xmlNodePtr wfn = docket_xml_child(c->root, DOCKET_NS, "workflow");
+	const char *kind = docket_doc_kind(c->doc), *state = docket_doc_state(c->doc);
+	docket_workflow *wf = NULL;
+	docket_buf why = DOCKET_BUF_INIT;
+	int error;
+
+	if (!wfn || !kind || !state)
+		return;
+	if (c->repo)
+		error = docket_workflow_load(&wf, c->repo, c->rev, kind);
+	else {
+		char path[64];
+		const docket_data_file *f;
+		snprintf(path, sizeof(path), "workflows/%s.xml", kind);
+		f = docket_data_get(path);
+		error = f ? docket_workflow_parse(&wf, NULL, NULL, (const char *)f->data, f->len, path) : DOCKET_ENOTFOUND;
+	}
+	docket_error_clear();
+	if (error < 0 || !wf)
+		return; /* an unknown kind or a broken workflow is reported on its own */
+	if (!docket_workflow_has_state(wf, state)) {
+		report(c, wfn, "state", "the state '%s' is not a state of the %s workflow", state, kind);
+	} else if (!docket_steps_lead_to_state(c->root, docket_workflow_initial(wf), state, &why)) {
+		report(c, wfn, "state", "the workflow steps do not lead to the state: %s", why.ptr);
+	} else {
+		for (xmlNodePtr s = docket_xml_child(wfn, DOCKET_NS, "step"); s; s = docket_xml_next(s)) {
+			char *tr = attr(s, "transition"), *from = attr(s, "from"), *to = attr(s, "to");
+			const docket_transition_def *t = docket_workflow_transition(wf, tr);
+			int from_ok = 0;
+			for (const char *const *f = t ? t->from : NULL; f && *f; f++)
+				from_ok |= from && strcmp(*f, from) == 0;
+			if (!t || !from_ok || !to || strcmp(t->to, to) != 0)
+				report(c, s, "transition", "step '%s' from '%s' to '%s' is not a transition of the %s workflow",
+				       tr ? tr : "", from ? from : "", to ? to : "", kind);
+			free(tr);
+			free(from);
+			free(to);
+		}
+	}
+	docket_buf_free(&why);
+	docket_workflow_free(wf);
+}
+
 /* --- entry points -------------------------------------------------------------------------- */
 
 static void xsd_error(void *data, xmlErrorPtr e)
@@ -534,6 +587,10 @@ int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc
 	if (D(content, "report"))
 		rule_report(&c, D(content, "report"));
 	rule_refs(&c);
+	rule_workflow(&c);
+	/* drafting (draftcheck.c): a plan's targets are not weaker than those of the plan it carries out */
+	if (!c.error && repo && docket_draft_check_targets(findings, doc, repo, rev) < 0)
+		c.error = DOCKET_ERROR;
 	return c.error;
 }
 

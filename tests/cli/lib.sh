@@ -44,3 +44,22 @@ fsck_clean() {
 snapshot() {
 	git -C "$1" for-each-ref --format='%(refname) %(objectname)' ; git -C "$1" count-objects -v | grep -E '^(count|in-pack):'
 }
+
+# enrol REPO ADMIN PERSON...: a test CA (made once, in $WORK/ca), and for each PERSON a key
+# at its default place ($HOME/.config/docket/keys/PERSON.pem, which docket uses for
+# --as PERSON), a certificate from the CA, recorded in REPO's configuration by ADMIN.
+# Transitions that the default workflows sign (review, approve, issue) need it.
+export DOCKET_PASSPHRASE=test-passphrase
+enrol() {
+	local repo=$1 admin=$2 p
+	shift 2
+	[ -f "$WORK/ca/ca.pem" ] || "$DOCKET" ca init "$WORK/ca" --name "Test CA" >/dev/null ||
+		fail "cannot make the test CA"
+	for p in "$@"; do
+		"$DOCKET" -C "$repo" key generate --person "$p" >/dev/null || fail "key generate $p"
+		"$DOCKET" ca issue --ca "$WORK/ca" "$HOME/.config/docket/keys/$p.pem.csr" \
+			--out "$WORK/ca/$p.crt" >/dev/null || fail "ca issue $p"
+		"$DOCKET" -C "$repo" --as "$admin" person cert "$p" "$WORK/ca/$p.crt" >/dev/null ||
+			fail "person cert $p"
+	done
+}
