@@ -302,16 +302,40 @@ static void set_text(xmlNodePtr n, const char *text)
 }
 
 /*
- * The register: .docket/register/<year>.txt (a separate series for secret documents), one
- * line per issued document: number, notation, document id, date. The next number is the
- * count of lines plus one, so numbers are unique and gap-free as long as each issue is one
- * commit - which the transaction guarantees.
+ * The register: .docket/register/<year>/<issuer>.txt — Decree 30 numbers documents per
+ * issuer per calendar year, and secret documents in a series of their own (<issuer>-secret)
+ * — one line per issued document: number, notation, document id, date. The next number is
+ * the count of lines plus one, so numbers are unique and gap-free as long as each issue is
+ * one commit, which the transaction guarantees. One small file per issuer also keeps each
+ * issue's rewrite small when a province's 1,500 schools issue in one repository.
  */
+/* The register's file name for an issuer: ASCII, so git prints it as it is ("PGDĐT" → "PGDDT"). */
+static void register_name(char *out, size_t size, const char *abbr)
+{
+	size_t o = 0;
+	const unsigned char *p = (const unsigned char *)abbr;
+
+	while (*p && o + 1 < size) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		    *p == '-' || *p == '_') {
+			out[o++] = (char)*p++;
+		} else if (p[0] == 0xC4 && (p[1] == 0x90 || p[1] == 0x91)) {
+			out[o++] = p[1] == 0x90 ? 'D' : 'd';
+			p += 2;
+		} else {
+			out[o++] = '_';
+			for (p++; (*p & 0xC0) == 0x80; p++)
+				;
+		}
+	}
+	out[o] = '\0';
+}
+
 static int assign_number(docket_txn *txn, xmlNodePtr root, const char *id, const char *now,
                          docket_action_result *out)
 {
 	xmlNodePtr header = N(root, "header"), code, num, nota, date, marks;
-	char year[5], day[11], *reg = NULL, *type = NULL, *abbr = NULL;
+	char year[5], day[11], regname[128], *reg = NULL, *type = NULL, *abbr = NULL;
 	docket_buf path = DOCKET_BUF_INIT, line = DOCKET_BUF_INIT, notation = DOCKET_BUF_INIT;
 	xmlChar *secrecy = NULL;
 	size_t len = 0, count = 0, i;
@@ -323,7 +347,14 @@ static int assign_number(docket_txn *txn, xmlNodePtr root, const char *id, const
 	day[10] = '\0';
 	marks = N(header, "marks");
 	secrecy = marks ? xmlGetNoNsProp(marks, (const xmlChar *)"secrecy") : NULL;
-	if ((error = docket_buf_printf(&path, ".docket/register/%s%s.txt", year,
+	abbr = docket_xml_text_trim(N(N(header, "issuer"), "abbr"));
+	if (!abbr || !*abbr) {
+		error = docket_error_set(DOCKET_EINVALID,
+			"cannot number '%s': the header needs an issuer abbreviation", id);
+		goto cleanup;
+	}
+	register_name(regname, sizeof(regname), abbr);
+	if ((error = docket_buf_printf(&path, ".docket/register/%s/%s%s.txt", year, regname,
 	                               secrecy && strcmp((const char *)secrecy, "none") ? "-secret" : "")) < 0)
 		goto cleanup;
 	error = docket_txn_read(&reg, &len, txn, path.ptr);
@@ -341,8 +372,7 @@ static int assign_number(docket_txn *txn, xmlNodePtr root, const char *id, const
 		type = docket_strdup(t ? (const char *)t : "");
 		xmlFree(t);
 	}
-	abbr = docket_xml_text_trim(N(N(header, "issuer"), "abbr"));
-	if (!type || !*type || !abbr || !*abbr) {
+	if (!type || !*type) {
 		error = docket_error_set(DOCKET_EINVALID,
 			"cannot number '%s': the header needs a type code and an issuer abbreviation", id);
 		goto cleanup;

@@ -275,13 +275,13 @@ ok "thu issues: one commit with Docket-Number; nobody may do anything more"
 [ "$(xp header/code/number "$R/$F")" = 01 ] || fail "number is '$(xp header/code/number "$R/$F")'"
 [ "$(xp header/code/notation "$R/$F")" = KH-PGDĐT ] || fail "notation is '$(xp header/code/notation "$R/$F")'"
 [ "$(xp header/date "$R/$F")" = 2021-05-11 ] || fail "date is '$(xp header/date "$R/$F")', expected DOCKET_NOW's"
-git -C "$R" cat-file -e HEAD:.docket/register/2021.txt || fail "no register .docket/register/2021.txt in HEAD"
+git -C "$R" cat-file -e HEAD:.docket/register/2021/PGDDT.txt || fail "no register .docket/register/2021/PGDDT.txt in HEAD"
 printf '01\tKH-PGDĐT\t%s\t2021-05-11\n' "$DOC" >"$WORK/want"
-git -C "$R" cat-file blob HEAD:.docket/register/2021.txt | diff -u "$WORK/want" - || fail "register 2021"
-diff -u "$WORK/want" "$R/.docket/register/2021.txt" || fail "register 2021 in the work tree"
+git -C "$R" cat-file blob HEAD:.docket/register/2021/PGDDT.txt | diff -u "$WORK/want" - || fail "register 2021"
+diff -u "$WORK/want" "$R/.docket/register/2021/PGDDT.txt" || fail "register 2021 in the work tree"
 # the issue commit changed exactly the document and the register
 git -C "$R" diff-tree --no-commit-id --name-only -r HEAD >"$WORK/changed"
-printf '%s\n' .docket/register/2021.txt "$F" >"$WORK/want"
+printf '%s\n' .docket/register/2021/PGDDT.txt "$F" >"$WORK/want"
 diff -u "$WORK/want" "$WORK/changed" || fail "the issue commit changed other files"
 expect_exit 0 d show "$DOC"
 expect_grep "Số: 01/KH-PGDĐT" "$WORK/out"
@@ -338,7 +338,7 @@ fi
 year=${date%%-*}
 if [ "$year" = 2021 ]; then n=02; else n=01; fi
 [ "$(xp header/code/number "$R/$F2")" = "$n" ] || fail "number of $DOC2 is '$(xp header/code/number "$R/$F2")', expected $n"
-git -C "$R" cat-file blob "HEAD:.docket/register/$year.txt" | tail -n 1 >"$WORK/reg"
+git -C "$R" cat-file blob "HEAD:.docket/register/$year/PGDDT.txt" | tail -n 1 >"$WORK/reg"
 printf '%s\tKH-PGDĐT\t%s\t%s\n' "$n" "$DOC2" "$date" >"$WORK/want"
 diff -u "$WORK/want" "$WORK/reg" || fail "register $year"
 expect_exit 0 d show "$DOC2"
@@ -364,10 +364,10 @@ unset DOCKET_NOW
 	{ grep '<step ' "$R/$F3"; fail "DOCKET_NOW=2021-05-11T20:00:00Z: steps not dated 2021-05-12T03:00:00+07:00"; }
 [ "$(xp header/date "$R/$F3")" = 2021-05-12 ] ||
 	fail "DOCKET_NOW=2021-05-11T20:00:00Z: issued on '$(xp header/date "$R/$F3")', expected 2021-05-12 (Vietnam)"
-n3=$(printf '%02d' "$(git -C "$R" cat-file blob HEAD:.docket/register/2021.txt | wc -l)")
+n3=$(printf '%02d' "$(git -C "$R" cat-file blob HEAD:.docket/register/2021/PGDDT.txt | wc -l)")
 [ "$n3" = 02 ] || [ "$year" = 2021 ] || fail "the 2021 register has $n3 lines, expected 02"
 [ "$(xp header/code/number "$R/$F3")" = "$n3" ] || fail "the next 2021 number is '$(xp header/code/number "$R/$F3")'"
-git -C "$R" cat-file blob HEAD:.docket/register/2021.txt | tail -n 1 >"$WORK/reg"
+git -C "$R" cat-file blob HEAD:.docket/register/2021/PGDDT.txt | tail -n 1 >"$WORK/reg"
 printf '%s\tKH-PGDĐT\t%s\t2021-05-12\n' "$n3" "$DOC3" >"$WORK/want"
 diff -u "$WORK/want" "$WORK/reg" || fail "register 2021, second line"
 expect_exit 0 d validate --all

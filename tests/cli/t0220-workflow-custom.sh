@@ -148,7 +148,7 @@ diff -u "$WORK/want" "$WORK/trailers" || fail "trailers of publish"
 [ "$(xp header/code/notation "$R/$F")" = KH-PGDĐT ] || fail "publish: notation"
 [ "$(xp header/date "$R/$F")" = 2021-06-01 ] || fail "publish: date"
 printf '01\tKH-PGDĐT\t%s\t2021-06-01\n' "$DOC" >"$WORK/want"
-git -C "$R" cat-file blob HEAD:.docket/register/2021.txt | diff -u "$WORK/want" - || fail "register after publish"
+git -C "$R" cat-file blob HEAD:.docket/register/2021/PGDDT.txt | diff -u "$WORK/want" - || fail "register after publish"
 grep '<step ' "$R/$F" | sed 's/ date="[^"]*"//' >"$WORK/steps"
 cat >"$WORK/want" <<'EOF'
     <step actor="tam" role="reviewer" transition="check" from="draft" to="checked">Đã kiểm tra</step>

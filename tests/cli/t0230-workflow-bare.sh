@@ -110,7 +110,7 @@ trailers_are "Docket-Document: $DOC" "Docket-Transition: issue" "Docket-From: ap
 	"Docket-Actor: thu" "Docket-Role: clerk" "Docket-Number: 01/KH-PGDĐT"
 unset DOCKET_NOW
 printf '01\tKH-PGDĐT\t%s\t2021-05-11\n' "$DOC" >"$WORK/want"
-git -C "$B" cat-file blob HEAD:.docket/register/2021.txt | diff -u "$WORK/want" - || fail "register in the bare repository"
+git -C "$B" cat-file blob HEAD:.docket/register/2021/PGDDT.txt | diff -u "$WORK/want" - || fail "register in the bare repository"
 [ "$(count)" = 20 ] || fail "expected 20 commits (3 of them certificates), got $(count)"
 expect_exit 0 d show "$DOC"
 expect_grep "Số: 01/KH-PGDĐT" "$WORK/out"
@@ -131,7 +131,7 @@ git -C "$B" cat-file blob "HEAD:$F" | cmp -s - "$C/$F" || fail "the clone's $F d
 [ "$(xmllint --xpath "string(//*[local-name()='header']/*[local-name()='code']/*[local-name()='number'])" "$C/$F")" = 01 ] ||
 	fail "clone: number"
 [ "$(grep -c '<step ' "$C/$F")" = 6 ] || fail "clone: expected 6 steps"
-printf '01\tKH-PGDĐT\t%s\t2021-05-11\n' "$DOC" | diff -u - "$C/.docket/register/2021.txt" || fail "clone: register"
+printf '01\tKH-PGDĐT\t%s\t2021-05-11\n' "$DOC" | diff -u - "$C/.docket/register/2021/PGDDT.txt" || fail "clone: register"
 expect_exit 0 "$DOCKET" -C "$C" validate --all
 expect_exit 0 "$DOCKET" -C "$C" --as lan status "$DOC" --json
 expect_grep '"state": "issued"' "$WORK/out"
