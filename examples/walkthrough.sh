@@ -99,9 +99,6 @@ echo
 echo "== What the last step changed"
 d diff kh-2021-354
 
-echo
-echo "== The whole history, audited"
-d audit --trust "$work/ca/ca.pem"
 
 # ==== The cascade (drafting: docs/drafting.md) ============================================
 # The plan goes down to three affiliated schools - each drafts its own plan from it, each is
@@ -125,7 +122,8 @@ d unit list
 echo
 echo "== Each school drafts its own plan from the department's (its targets may not be weaker)"
 for p in qt cp md; do as "gv-$p" new unit-plan --from kh-2021-354 --unit "TH-${p^^}"; done
-d show "kh-$year-th-qt-1" | head -22
+d show "kh-$year-th-qt-1" > "$work/unit-plan.txt"
+head -22 "$work/unit-plan.txt"; echo "[... the whole plan in $work/unit-plan.txt]"
 
 echo
 echo "== The tasks of the plan's section V, one per unit it names (CM is not a unit here: skipped)"
@@ -183,5 +181,9 @@ agg=$(as hoa aggregate --plan kh-2021-354 --year "$year")
 d show "$agg"
 # ==== end of the cascade ==================================================================
 
+echo
+echo "== In the end: the plan's timeline, and the whole history audited (every commit, every signature)"
+d log kh-2021-354 --trust "$work/ca/ca.pem"
+d audit --trust "$work/ca/ca.pem"
 echo
 echo "Done: the repository is $repo"

@@ -138,6 +138,8 @@ int cmd_log(int argc, char **argv, cli_globals *g)
 			printf(" %s -> %s", e[i].from, e[i].to);
 		else if (e[i].to && !e[i].from)
 			printf(" -> %s", e[i].to);
+		else if (e[i].to)
+			printf(" in %s", e[i].to); /* an edit, or a change outside docket: in which state */
 		printf("  %.12s\n", e[i].commit);
 		printf("    by %s", e[i].actor_name ? e[i].actor_name : e[i].actor);
 		if (e[i].actor_position)
@@ -149,6 +151,8 @@ int cmd_log(int argc, char **argv, cli_globals *g)
 			printf("    \"%s\"\n", e[i].message);
 		if (e[i].deleted)
 			printf("    the document was removed\n");
+		else if (i > 0 && e[i - 1].path && e[i].path && strcmp(e[i - 1].path, e[i].path) != 0)
+			printf("    moved from %s to %s\n", e[i - 1].path, e[i].path);
 		for (k = 0; k < e[i].nsigs; k++)
 			printf("    signature %s: %s, %s, %s: %s\n", e[i].sigs[k].id, e[i].sigs[k].signer,
 			       e[i].sigs[k].time, e[i].sigs[k].meaning, e[i].sigs[k].status);
@@ -206,7 +210,8 @@ int cmd_diff(int argc, char **argv, cli_globals *g)
 			printf("no changes\n");
 		for (i = 0; i < n; i++) {
 			if (items[i].change == '~')
-				printf("~ %s: %s -> %s\n", items[i].path, items[i].old_value, items[i].new_value);
+				printf("~ %s: %s -> %s\n", items[i].path, *items[i].old_value ? items[i].old_value : "(empty)",
+				       *items[i].new_value ? items[i].new_value : "(empty)");
 			else if (items[i].change == '+')
 				printf("+ %s: %s\n", items[i].path, items[i].new_value);
 			else

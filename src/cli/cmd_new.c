@@ -25,20 +25,21 @@ const char usage_new[] =
 	"(the school itself when the drafting unit is an affiliated unit), the date is today's.\n"
 	"Default templates: department-plan, annual-report, task, unit-plan.\n"
 	"\n"
-	"  unit-plan --from PLAN   the unit's own plan carrying out PLAN (which must be numbered):\n"
-	"                          PLAN cited as legal basis, its indicators with its targets as the\n"
-	"                          floor, its task groups to fill, the responsibilities of the unit\n"
+	"  unit-plan --from PLAN\n"
+	"                       the unit's own plan carrying out PLAN (which must be numbered):\n"
+	"                       PLAN cited as legal basis, its indicators with its targets as the\n"
+	"                       floor, its task groups to fill, the responsibilities of the unit\n"
 	"  report --plan PLAN --year YEAR\n"
-	"                          the unit's annual report on PLAN: a place for every indicator's\n"
-	"                          figures (numerator and denominator for rates), a narrative per\n"
-	"                          task group; sent to --to UNIT (default: PLAN's drafting unit),\n"
-	"                          which reviews it\n"
-	"  --list                  list the templates of the repository\n"
+	"                       the unit's annual report on PLAN: a place for every indicator's\n"
+	"                       figures (numerator and denominator for rates), a narrative per\n"
+	"                       task group; sent to --to UNIT (default: PLAN's drafting unit),\n"
+	"                       which reviews it\n"
+	"  --list               list the templates of the repository\n"
 	DRAFT_OPTIONS
 	"\n"
 	"A draft may be incomplete; 'docket submit' refuses a report that is not complete.\n"
 	"Exit status: 0 drafted; 1 refused (invalid result, not allowed, plan not numbered);\n"
-	"2 usage; 3 other errors.\n";
+	"2 usage; 3 other errors (no such plan or template).\n";
 
 const char usage_assign[] =
 	"usage: docket [--as PERSON] assign PLAN [--due YYYY-MM-DD] [--unit UNIT] [--title TEXT]\n"

@@ -164,6 +164,28 @@ int cmd_ca(int argc, char **argv, cli_globals *g)
 	return cli_finish(code);
 }
 
+/* S as a JSON string (NULL: null); bytes >= 0x80 pass through (docket's strings are UTF-8). */
+static void json_str(const char *s)
+{
+	if (!s) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}
+
 static int ssh_line_of_cert(char **out, const char *pem)
 {
 	BIO *bio = BIO_new_mem_buf(pem, -1);
@@ -242,16 +264,26 @@ int cmd_verify(int argc, char **argv, cli_globals *g)
 	for (i = 0; i < n; i++)
 		bad += !items[i].ok;
 	if (json) {
-		printf("{\"document\": \"%s\", \"valid\": %s, \"signatures\": [", pos[0], bad || !n ? "false" : "true");
+		/* every string may come from the document (Ids, certificate names): escaped */
+		fputs("{\"document\": ", stdout);
+		json_str(pos[0]);
+		printf(", \"valid\": %s, \"signatures\": [", bad || !n ? "false" : "true");
 		for (i = 0; i < n; i++) {
-			printf("%s{\"id\": \"%s\", \"ok\": %s, \"signer\": \"%s\", \"person\": \"%s\", \"time\": \"%s\", "
-			       "\"meaning\": \"%s\", \"transition\": \"%s\", \"problem\": ", i ? ",\n " : "", items[i].id,
-			       items[i].ok ? "true" : "false", items[i].signer, items[i].person, items[i].time,
-			       items[i].meaning, items[i].transition);
-			if (items[i].problem)
-				printf("\"%s\"}", items[i].problem);
-			else
-				printf("null}");
+			printf("%s{\"id\": ", i ? ",\n " : "");
+			json_str(items[i].id);
+			printf(", \"ok\": %s, \"signer\": ", items[i].ok ? "true" : "false");
+			json_str(items[i].signer);
+			fputs(", \"person\": ", stdout);
+			json_str(items[i].person);
+			fputs(", \"time\": ", stdout);
+			json_str(items[i].time);
+			fputs(", \"meaning\": ", stdout);
+			json_str(items[i].meaning);
+			fputs(", \"transition\": ", stdout);
+			json_str(items[i].transition);
+			fputs(", \"problem\": ", stdout);
+			json_str(items[i].problem);
+			putchar('}');
 		}
 		printf("]}\n");
 	} else {

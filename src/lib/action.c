@@ -413,6 +413,26 @@ cleanup:
 	return error;
 }
 
+/*
+ * A document sent back to an editable state (a return) is no longer the text anyone signed:
+ * its signatures leave the working version. They stay in the history, where the audit and
+ * the log find and verify them at the commits that made them.
+ */
+static void drop_signatures(xmlNodePtr root)
+{
+	xmlNodePtr sigs = N(root, "signatures");
+
+	if (!sigs)
+		return;
+	if (sigs->prev && sigs->prev->type == XML_TEXT_NODE && xmlIsBlankNode(sigs->prev)) {
+		xmlNodePtr ws = sigs->prev;
+		xmlUnlinkNode(ws);
+		xmlFreeNode(ws);
+	}
+	xmlUnlinkNode(sigs);
+	xmlFreeNode(sigs);
+}
+
 /* --- signing ------------------------------------------------------------------------------- */
 
 static const char *commitment_uri(const char *meaning)
@@ -723,6 +743,8 @@ static int act_fill(docket_txn *txn, void *payload)
 	}
 	if (t->assign_number && (error = assign_number(txn, root, id, now, c->out)) < 0)
 		goto cleanup;
+	if (docket_workflow_is_editable(wf, t->to))
+		drop_signatures(root);
 	if (t->signature && (error = sign_document(doc, t, &person, cfg, a, now)) < 0)
 		goto cleanup;
 	if ((error = docket_doc_serialize(&newbuf, &newlen, doc)) < 0)

@@ -44,8 +44,19 @@ typedef struct {
 	docket_schema *schema;
 	char wf_oid[3][41];
 	docket_workflow *wf[3];
+	/* the certificates of the configuration in force, decoded once: pem pointer -> X509 */
+	const char *cert_pem[64];
+	X509 *cert_x[64];
+	size_t ncerts;
 	int error;
 } audit_ctx;
+
+static void certs_reset(audit_ctx *a)
+{
+	for (size_t i = 0; i < a->ncerts; i++)
+		X509_free(a->cert_x[i]);
+	a->ncerts = 0;
+}
 
 static int wanted(audit_ctx *a, const char *doc)
 {
@@ -105,6 +116,7 @@ static docket_config *config_at(audit_ctx *a, git_tree *tree, const char *rev)
 		return NULL;
 	if (a->cfg && strcmp(oid, a->cfg_oid) == 0)
 		return a->cfg;
+	certs_reset(a);
 	docket_config_free(a->cfg);
 	a->cfg = NULL;
 	if (docket_config_load(&a->cfg, a->repo, rev) == 0)
@@ -224,18 +236,29 @@ static int signature_ids(xmlNodePtr root, char ids[][64], size_t max)
 	return (int)n;
 }
 
-static int cert_matches(const char *pem, X509 *cert)
+static int cert_matches(audit_ctx *a, const char *pem, X509 *cert)
 {
 	BIO *bio;
 	X509 *x = NULL;
+	size_t i;
 	int same;
 
-	if (!pem || !cert || !(bio = BIO_new_mem_buf(pem, -1)))
+	if (!pem || !cert)
+		return 0;
+	for (i = 0; i < a->ncerts; i++)
+		if (a->cert_pem[i] == pem)
+			return X509_cmp(a->cert_x[i], cert) == 0;
+	if (!(bio = BIO_new_mem_buf(pem, -1)))
 		return 0;
 	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	BIO_free(bio);
 	same = x && X509_cmp(x, cert) == 0;
-	X509_free(x);
+	if (x && a->ncerts < 64) {
+		a->cert_pem[a->ncerts] = pem;
+		a->cert_x[a->ncerts++] = x;
+	} else {
+		X509_free(x);
+	}
 	return same;
 }
 
@@ -279,6 +302,54 @@ static void skip_verified(docket_doc *old, docket_doc *doc)
 	}
 }
 
+/*
+ * Signatures carried into an editable state were superseded: a signed document is editable
+ * again only after a return (the default workflows sign no transition into a draft), and the
+ * redraft it asks for changes what they signed. They are left out of the judgement of a commit
+ * in an editable state; once they no longer verify they stay so (see failed_before).
+ */
+static void drop_superseded(docket_doc *old, docket_doc *doc)
+{
+	char ids[16][64];
+	int n = old ? signature_ids(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(old)), ids, 16) : 0;
+	xmlNodePtr sigs = N(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), "signatures"), s, next;
+
+	for (s = sigs ? sigs->children : NULL; s; s = next) {
+		xmlChar *v;
+		int carried = 0;
+		next = s->next;
+		if (!docket_xml_is(s, DOCKET_DSIG_NS, "Signature"))
+			continue;
+		v = xmlGetNoNsProp(s, (const xmlChar *)"Id");
+		for (int k = 0; v && k < n && k < 16; k++)
+			carried |= strcmp((const char *)v, ids[k]) == 0;
+		xmlFree(v);
+		if (carried) {
+			xmlUnlinkNode(s);
+			xmlFreeNode(s);
+		}
+	}
+}
+
+/* Whether signature ID already failed in OLD (the parent's version): then the commit that broke
+ * it was reported, or it was superseded by a return; either way not this commit's doing. */
+static int failed_before(docket_doc *old, const char *id, const char *trust)
+{
+	docket_sig_result *r = NULL;
+	size_t n = 0, i;
+	int failed = 0;
+
+	if (!old || !id)
+		return 0;
+	docket_xmldsig_verify(&r, &n, (xmlDocPtr)docket_doc_xml(old), trust);
+	docket_error_clear();
+	for (i = 0; i < n; i++)
+		if (r[i].id && strcmp(r[i].id, id) == 0)
+			failed = r[i].status != DOCKET_SIG_OK;
+	docket_sig_results_free(r, n);
+	return failed;
+}
+
 /* Check every signature of the new version; TRANSITION's required signature must be new. */
 static void check_signatures(audit_ctx *a, const char *commit, const char *id, docket_doc *old,
                              docket_doc *doc, const docket_transition_def *t, const docket_person *actor)
@@ -318,10 +389,14 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 			if (res[i].id && strcmp(res[i].id, oldids[k]) == 0)
 				is_new = 0;
 		if (res[i].status != DOCKET_SIG_OK) {
-			if (is_new)
+			if (is_new) {
 				finding(a, "signature-invalid", commit, id, "signature %s is not valid: %s",
 				        res[i].id ? res[i].id : "?", res[i].reason ? res[i].reason : "verification failed");
-			else
+				/* the required signature is there, and reported as invalid: not also "missing"
+				 * (what a signature that fails claims to be for is unknown when its value fails) */
+				if (t && t->signature && (!res[i].transition || strcmp(res[i].transition, t->id) == 0))
+					found_required = 1;
+			} else if (!failed_before(old, res[i].id, a->opts->trust))
 				finding(a, "content-changed-after-signing", commit, id,
 				        "signature %s (%s, %s) no longer verifies: %s", res[i].id ? res[i].id : "?",
 				        res[i].signer ? res[i].signer : "?", res[i].transition ? res[i].transition : "?",
@@ -330,7 +405,7 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 		}
 		if (is_new && t && t->signature && res[i].transition && strcmp(res[i].transition, t->id) == 0) {
 			found_required = 1;
-			if (actor && !cert_matches(actor->cert, res[i].cert))
+			if (actor && !cert_matches(a, actor->cert, res[i].cert))
 				finding(a, "signature-wrong-signer", commit, id, "signature %s was made by '%s', not with the "
 				        "certificate recorded for the actor '%s'", res[i].id ? res[i].id : "?",
 				        res[i].signer ? res[i].signer : "?", actor->id);
@@ -340,6 +415,48 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 		finding(a, "signature-missing", commit, id, "'%s' took '%s', which requires a signature (%s), "
 		        "but no valid new signature for it was found", actor ? actor->id : "?", t->id, t->signature);
 	docket_sig_results_free(res, n);
+}
+
+/* A file of a tree already in hand (the commit's or its parent's): no revision to resolve. */
+static int read_tree_blob(char **out, size_t *len, audit_ctx *a, git_tree *tree, const char *path)
+{
+	git_tree_entry *e = NULL;
+	git_blob *b = NULL;
+
+	*out = NULL;
+	if (!tree || git_tree_entry_bypath(&e, tree, path) < 0 || git_tree_entry_type(e) != GIT_OBJECT_BLOB ||
+	    git_blob_lookup(&b, docket_repo_git(a->repo), git_tree_entry_id(e)) < 0) {
+		git_tree_entry_free(e);
+		return DOCKET_ENOTFOUND;
+	}
+	*len = (size_t)git_blob_rawsize(b);
+	*out = docket_strndup(git_blob_rawcontent(b), *len);
+	git_blob_free(b);
+	git_tree_entry_free(e);
+	return *out ? 0 : DOCKET_ERROR;
+}
+
+/*
+ * Signatures are never removed, except all of them when a transition sends the document
+ * back to an editable state (a return): it is then no longer the text they signed.
+ */
+static void check_removed_signatures(audit_ctx *a, const char *commit, const char *id, docket_doc *old,
+                                     docket_doc *doc, int back_to_editable)
+{
+	char oldids[16][64], newids[16][64];
+	int no = signature_ids(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(old)), oldids, 16);
+	int nn = signature_ids(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), newids, 16);
+
+	if (back_to_editable && nn == 0)
+		return;
+	for (int i = 0; i < no && i < 16; i++) {
+		int kept = 0;
+		for (int k = 0; k < nn && k < 16; k++)
+			kept |= strcmp(oldids[i], newids[k]) == 0;
+		if (!kept)
+			finding(a, "signature-removed", commit, id, "signature %s was removed from the document",
+			        oldids[i]);
+	}
 }
 
 static void audit_document(audit_ctx *a, const char *commit, const char *parent, git_tree *ptree,
@@ -369,10 +486,10 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 		        "(an edit made outside docket)", path);
 		goto cleanup;
 	}
-	if (parent && docket_repo_read(&oldbuf, &oldlen, a->repo, parent, path) == 0)
+	if (parent && read_tree_blob(&oldbuf, &oldlen, a, ptree, path) == 0)
 		docket_doc_parse(&old, oldbuf, oldlen, path);
 	docket_error_clear();
-	if (docket_repo_read(&newbuf, &newlen, a->repo, commit, path) < 0) {
+	if (read_tree_blob(&newbuf, &newlen, a, tree, path) < 0) {
 		docket_error_clear();
 		finding(a, "document-deleted", commit, id, "%s was deleted; documents are never deleted, only "
 		        "replaced or recalled", path);
@@ -383,7 +500,10 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 		docket_error_clear();
 		goto cleanup;
 	}
-	{
+	/* validity is judged where content enters or changes: a transition changes neither
+	 * (and is checked for that below), so re-validating it would only cost time */
+	if (!old || !same_node(N(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(old)), "content"),
+	                       N(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), "content"))) {
 		docket_schema *schema = schema_at(a, tree, commit);
 		docket_findings *f = NULL;
 		if (schema && docket_findings_new(&f) == 0) {
@@ -424,6 +544,8 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 			}
 		}
 	}
+	if (docket_workflow_is_editable(wf, ostate))
+		drop_superseded(old, doc);
 	have_person = cfg && tr_actor && docket_config_person(&person, cfg, tr_actor) == 0;
 	docket_error_clear();
 	if (nnew == nold) {
@@ -435,6 +557,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 			finding(a, "content-changed-in-non-editable-state", commit, id, "%s was edited in the state "
 			        "'%s', which is not editable", path, ostate);
 		}
+		check_removed_signatures(a, commit, id, old, doc, 0);
 		check_signatures(a, commit, id, old, doc, NULL, NULL);
 		goto cleanup;
 	}
@@ -495,6 +618,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 					finding(a, "content-changed-in-non-editable-state", commit, id,
 					        "the header of %s changed during '%s'%s", path, str,
 					        t->assign_number ? " beyond its number and date" : "");
+				check_removed_signatures(a, commit, id, old, doc, docket_workflow_is_editable(wf, t->to));
 				check_signatures(a, commit, id, old, doc, t, known ? &sp : NULL);
 			}
 		}
@@ -781,6 +905,7 @@ save:
 cleanup:
 	for (i = 0; i < 3; i++)
 		docket_workflow_free(a.wf[i]);
+	certs_reset(&a);
 	docket_config_free(a.cfg);
 	docket_schema_free(a.schema);
 	docket_buf_free(&cache);

@@ -13,15 +13,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/tree.h>
+#include <openssl/x509.h>
 #include "internal.h"
+#include "sign_internal.h"
 #include "docket/doc.h"
 #include "docket/audit.h"
 #include "docket/history.h"
+#include "docket/sign.h"
+
+const char *docket_meaning_word(const char *commitment);
 
 typedef struct {
 	char *path;
 	char *value;
 	int used;
+	int quiet; /* shown only when changed, not when added or removed with its parent */
 } pair;
 
 typedef struct {
@@ -42,6 +48,7 @@ static int flat_add(flat *f, const char *path, const char *value)
 	f->items[f->n].path = docket_strdup(path);
 	f->items[f->n].value = docket_strdup(value ? value : "");
 	f->items[f->n].used = 0;
+	f->items[f->n].quiet = 0;
 	f->n++;
 	return 0;
 }
@@ -136,6 +143,79 @@ static char *squeeze(const char *s)
 	return out;
 }
 
+/* The element reached from NODE by STEPS: pairs of namespace and local name, NULL-ended. */
+static xmlNodePtr step_to(xmlNodePtr node, const char *const *steps)
+{
+	for (size_t i = 0; node && steps[i]; i += 2)
+		node = docket_xml_child(node, steps[i], steps[i + 1]);
+	return node;
+}
+
+/*
+ * What signature SIG claims, read from its XML without verifying it (`docket log` and
+ * `docket verify` say whether it holds): the signer (its certificate's subject), the claimed
+ * role, the commitment type and the signing time; each malloc'd, NULL when absent.
+ */
+void docket_sig_claims(xmlNodePtr sig, char **signer, char **role, char **commitment, char **when);
+void docket_sig_claims(xmlNodePtr sig, char **signer, char **role, char **commitment, char **when)
+{
+	static const char *const props[] = { DOCKET_DSIG_NS, "Object", DOCKET_XADES_NS, "QualifyingProperties",
+		DOCKET_XADES_NS, "SignedProperties", DOCKET_XADES_NS, "SignedSignatureProperties", NULL };
+	static const char *const time_[] = { DOCKET_XADES_NS, "SigningTime", NULL };
+	static const char *const role_[] = { DOCKET_XADES_NS, "SignerRole", DOCKET_XADES_NS, "ClaimedRoles",
+		DOCKET_XADES_NS, "ClaimedRole", NULL };
+	static const char *const commitment_[] = { DOCKET_DSIG_NS, "Object", DOCKET_XADES_NS, "QualifyingProperties",
+		DOCKET_XADES_NS, "SignedProperties", DOCKET_XADES_NS, "SignedDataObjectProperties", DOCKET_XADES_NS,
+		"CommitmentTypeIndication", DOCKET_XADES_NS, "CommitmentTypeId", DOCKET_XADES_NS, "Identifier", NULL };
+	static const char *const cert_[] = { DOCKET_DSIG_NS, "KeyInfo", DOCKET_DSIG_NS, "X509Data", DOCKET_DSIG_NS,
+		"X509Certificate", NULL };
+	xmlNodePtr ssp = step_to(sig, props), n;
+	char *text;
+	unsigned char *der = NULL;
+	size_t derlen = 0;
+
+	*signer = *role = *commitment = *when = NULL;
+	if ((n = step_to(ssp, time_)) != NULL)
+		*when = docket_xml_text_trim(n);
+	if ((n = step_to(ssp, role_)) != NULL)
+		*role = docket_xml_text_trim(n);
+	if ((n = step_to(sig, commitment_)) != NULL)
+		*commitment = docket_xml_text_trim(n);
+	if ((n = step_to(sig, cert_)) != NULL && (text = docket_xml_text(n)) != NULL) {
+		if (docket_base64_decode(&der, &derlen, text) == 0) {
+			const unsigned char *p = der;
+			X509 *x = d2i_X509(NULL, &p, (long)derlen);
+			if (x)
+				docket_cert_subject_cn(signer, x);
+			X509_free(x);
+		}
+		free(text);
+		free(der);
+	}
+	docket_error_clear();
+}
+
+/* A signature as a reader names it: "Lê Thị Lan (PHÓ TRƯỞNG PHÒNG), approval, 2021-05-10T16:45:00+07:00". */
+static char *signature_summary(xmlNodePtr sig)
+{
+	char *signer, *role, *commitment, *when, *out;
+	docket_buf b = DOCKET_BUF_INIT;
+
+	docket_sig_claims(sig, &signer, &role, &commitment, &when);
+	docket_buf_printf(&b, "%s", signer && *signer ? signer : "unknown signer");
+	if (role && *role)
+		docket_buf_printf(&b, " (%s)", role);
+	docket_buf_printf(&b, ", %s, %s", docket_meaning_word(commitment && *commitment ? commitment : NULL),
+	                  when && *when ? when : "no signing time");
+	out = docket_strdup(b.ptr);
+	docket_buf_free(&b);
+	free(signer);
+	free(role);
+	free(commitment);
+	free(when);
+	return out;
+}
+
 static int flatten(flat *f, xmlNodePtr node, const char *prefix);
 
 static int flatten_children(flat *f, xmlNodePtr node, const char *prefix)
@@ -155,15 +235,22 @@ static int flatten(flat *f, xmlNodePtr node, const char *prefix)
 	const char *name = (const char *)node->name, *key = key_attr(node);
 	int error = 0;
 
-	/* a signature is one thing: who signed what, not its bytes */
+	/* a signature is one thing: who signed, as what, when; not its bytes, which are compared
+	 * apart and shown only when they changed in a signature that both versions carry */
 	if (docket_xml_is(node, DOCKET_DSIG_NS, "Signature")) {
-		char *id = prop(node, "Id");
+		char *id = prop(node, "Id"), *summary = signature_summary(node), *val;
 		xmlNodePtr sv = docket_xml_child(node, DOCKET_DSIG_NS, "SignatureValue");
-		char *val = sv ? docket_xml_text_trim(sv) : docket_strdup("");
 		docket_buf_printf(&path, "%s%ssignature %s", prefix, *prefix ? " " : "", id ? id : "?");
-		error = flat_add(f, path.ptr, val);
+		error = flat_add(f, path.ptr, summary ? summary : "");
+		if (!error) {
+			val = sv ? docket_xml_text_trim(sv) : docket_strdup("");
+			docket_buf_puts(&path, " value");
+			if ((error = flat_add(f, path.ptr, val)) == 0)
+				f->items[f->n - 1].quiet = 1;
+			free(val);
+		}
 		free(id);
-		free(val);
+		free(summary);
 		docket_buf_free(&path);
 		return error;
 	}
@@ -289,12 +376,13 @@ int docket_diff_xml(docket_diff_item **out, size_t *nout, void *old_xml, void *n
 			if (strcmp(match->value, nb->value) != 0 &&
 			    (error = add_item(&items, &n, nb->path, '~', match->value, nb->value)) < 0)
 				goto cleanup;
-		} else if ((error = add_item(&items, &n, nb->path, '+', NULL, nb->value)) < 0) {
+		} else if (!nb->quiet && (error = add_item(&items, &n, nb->path, '+', NULL, nb->value)) < 0) {
 			goto cleanup;
 		}
 	}
 	for (i = 0; i < a.n; i++)
-		if (!a.items[i].used && (error = add_item(&items, &n, a.items[i].path, '-', a.items[i].value, NULL)) < 0)
+		if (!a.items[i].used && !a.items[i].quiet &&
+		    (error = add_item(&items, &n, a.items[i].path, '-', a.items[i].value, NULL)) < 0)
 			goto cleanup;
 	*out = items;
 	*nout = n;

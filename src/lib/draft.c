@@ -409,6 +409,17 @@ cleanup:
 	return error;
 }
 
+/* The year of today, for ids (never a template variable, which --set could change). */
+static int this_year(int *out)
+{
+	char *today = docket_today();
+	if (!today)
+		return docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
+	*out = atoi(today);
+	free(today);
+	return 0;
+}
+
 /* Apply --set once more: the user's values win over what a command computed. */
 static int apply_set(docket_tpl_vars *v, const char *const *set)
 {
@@ -442,7 +453,7 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 	docket_config *cfg = NULL;
 	docket_person person;
 	docket_job job;
-	char commit[41] = "", year[5];
+	char commit[41] = "";
 	docket_findings *findings = NULL;
 	const char *unit, *assignee;
 	int error;
@@ -462,8 +473,14 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 	if ((error = docket_tpl_vars_new(&job.vars)) < 0 ||
 	    (error = docket_draft_base_vars(job.vars, cfg, &person, unit, opts->title, opts->set)) < 0)
 		goto cleanup;
-	memcpy(year, docket_tpl_vars_get(job.vars, "year"), 5);
-	job.year = atoi(year);
+	if ((error = this_year(&job.year)) < 0)
+		goto cleanup;
+	/* a task is named after the year it is due, as 'docket assign' names them */
+	{
+		const char *due = docket_tpl_vars_get(job.vars, "due");
+		if (strcmp(kind, "task") == 0 && due && strlen(due) >= 4 && atoi(due) >= 1900 && atoi(due) <= 2200)
+			job.year = atoi(due);
+	}
 	/* a task names its assignee: give the template its name too */
 	if ((assignee = docket_tpl_vars_get(job.vars, "assignee")) != NULL &&
 	    !docket_tpl_vars_get(job.vars, "assignee.name")) {
@@ -725,7 +742,8 @@ int docket_draft_unit_plan(docket_add_result *out, docket_repo *repo, const char
 		goto cleanup;
 	if ((error = apply_set(job.vars, opts->set)) < 0)
 		goto cleanup;
-	job.year = atoi(docket_tpl_vars_get(job.vars, "year"));
+	if ((error = this_year(&job.year)) < 0)
+		goto cleanup;
 	if (!(job.unit = docket_strdup(unit)) || !(job.id_unit = docket_strdup(unit))) {
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;

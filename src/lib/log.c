@@ -142,12 +142,51 @@ static int has_signature(docket_doc *doc, const char *id)
 	return 0;
 }
 
+void docket_sig_claims(xmlNodePtr sig, char **signer, char **role, char **commitment, char **when);
+
+/* Without a trust anchor: the signatures DOC gained, as they claim to be, not judged. */
+static int add_signatures_unverified(docket_log_entry *e, docket_doc *prev, docket_doc *doc)
+{
+	xmlNodePtr sigs = docket_xml_child(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS, "signatures");
+
+	for (xmlNodePtr s = sigs ? sigs->children : NULL; s; s = s->next) {
+		docket_log_sig *l, *grown;
+		xmlChar *id;
+		char *signer, *role, *commitment, *when;
+		if (!docket_xml_is(s, DOCKET_DSIG_NS, "Signature"))
+			continue;
+		id = xmlGetNoNsProp(s, (const xmlChar *)"Id");
+		if (id && prev && has_signature(prev, (const char *)id)) {
+			xmlFree(id);
+			continue;
+		}
+		if (!(grown = realloc(e->sigs, (e->nsigs + 1) * sizeof(*grown)))) {
+			xmlFree(id);
+			break;
+		}
+		e->sigs = grown;
+		l = &e->sigs[e->nsigs++];
+		docket_sig_claims(s, &signer, &role, &commitment, &when);
+		l->id = docket_strdup(id ? (const char *)id : "");
+		l->signer = signer ? signer : docket_strdup("unknown signer");
+		l->time = when ? when : docket_strdup("");
+		l->meaning = docket_strdup(docket_meaning_word(commitment));
+		l->status = docket_strdup("not verified (no trust anchor)");
+		free(role);
+		free(commitment);
+		xmlFree(id);
+	}
+	return 0;
+}
+
 static int add_signatures(docket_log_entry *e, docket_doc *prev, docket_doc *doc, const char *trust)
 {
 	docket_sig_result *res = NULL;
 	size_t n = 0, i;
 	int error;
 
+	if (!trust)
+		return add_signatures_unverified(e, prev, doc);
 	error = docket_xmldsig_verify(&res, &n, (xmlDocPtr)docket_doc_xml(doc), trust);
 	if (error < 0 && !res)
 		return 0; /* no signatures, or none readable: nothing to show */
@@ -175,6 +214,41 @@ static int add_signatures(docket_log_entry *e, docket_doc *prev, docket_doc *doc
 	}
 	docket_sig_results_free(res, n);
 	return 0;
+}
+
+/*
+ * What the person wrote in the commit message: without docket's own subject line
+ * ("docket: edit kh-2021-354") and without the trailers. NULL when nothing is left. For a
+ * commit made outside docket this is its whole message, the one account of it there is.
+ */
+static char *written_message(const char *msg)
+{
+	docket_buf b = DOCKET_BUF_INIT;
+	const char *line = msg, *end;
+	char *out = NULL;
+	size_t len;
+	int first = 1;
+
+	for (; line && *line; line = *end ? end + 1 : end, first = 0) {
+		end = line + strcspn(line, "\n");
+		len = (size_t)(end - line);
+		if (first && strncmp(line, "docket: ", 8) == 0)
+			continue;
+		if (strncmp(line, "Docket-", 7) == 0 && memchr(line, ':', len))
+			continue;
+		docket_buf_printf(&b, "%.*s\n", (int)len, line);
+	}
+	if (b.ptr) {
+		char *s = b.ptr, *e = b.ptr + b.len;
+		while (*s == '\n' || *s == ' ')
+			s++;
+		while (e > s && (e[-1] == '\n' || e[-1] == ' '))
+			e--;
+		if (e > s)
+			out = docket_strndup(s, (size_t)(e - s));
+	}
+	docket_buf_free(&b);
+	return out;
 }
 
 static void fill_person(docket_log_entry *e, docket_repo *repo, const char *commit)
@@ -253,9 +327,20 @@ int docket_log(docket_log_entry **out, size_t *nout, docket_repo *repo, const ch
 			e->actor = docket_strdup(git_commit_author(c)->name);
 		fill_person(e, repo, hist.commits[i]);
 		if (docket_repo_read(&buf, &len, repo, hist.commits[i], hist.paths[i]) < 0) {
-			e->deleted = 1;
+			/* gone from this path: moved (then it is elsewhere in this commit), or removed */
+			char *moved = NULL;
 			docket_error_clear();
-		} else if (docket_doc_parse(&doc, buf, len, hist.paths[i]) == 0) {
+			if (docket_doc_find(&moved, repo, id, hist.commits[i]) == 0 &&
+			    docket_repo_read(&buf, &len, repo, hist.commits[i], moved) == 0) {
+				free(e->path);
+				e->path = moved;
+			} else {
+				free(moved);
+				e->deleted = 1;
+			}
+			docket_error_clear();
+		}
+		if (!e->deleted && docket_doc_parse(&doc, buf, len, e->path) == 0) {
 			if (step_count(doc) > step_count(prev)) {
 				xmlNodePtr s = last_step(doc);
 				xmlChar *t = s ? xmlNodeGetContent(s) : NULL;
@@ -272,6 +357,8 @@ int docket_log(docket_log_entry **out, size_t *nout, docket_repo *repo, const ch
 			docket_doc_free(prev);
 			prev = doc;
 		}
+		if (!e->message) /* an edit, an addition, a move: what its author wrote */
+			e->message = written_message(msg);
 		docket_error_clear();
 		free(buf);
 	}

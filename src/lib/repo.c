@@ -629,9 +629,30 @@ static int workdir_lock(docket_repo *repo)
  * must win in the work tree whatever order the processes get here in; under the lock, the
  * last one here writes what the tip holds. The index is read afresh before every write, so
  * no other docket's entries are lost. WAIT_MS: how long an index.lock held by someone else
- * is waited for.
+ * is waited for. RECOVERING (finishing a dead docket's update): a file that is neither the
+ * tip's content nor what the index has for it was edited since, and is left alone.
  */
-static int workdir_sync(docket_repo *repo, char *const *paths, size_t n, long long wait_ms)
+static int is_edited(git_index *index, const char *path, const char *full, const char *tip, size_t tiplen)
+{
+	const git_index_entry *entry;
+	char *disk = NULL;
+	size_t dlen = 0;
+	git_oid id;
+	int edited;
+
+	if (docket_file_read(&disk, &dlen, full, (size_t)1 << 30) < 0) {
+		edited = docket_error_code() != DOCKET_ENOTFOUND;
+		docket_error_clear();
+		return edited;
+	}
+	edited = !(dlen == tiplen && memcmp(disk, tip, dlen) == 0) &&
+	         !(git_odb_hash(&id, disk, dlen, GIT_OBJECT_BLOB) == 0 &&
+	           (entry = git_index_get_bypath(index, path, 0)) != NULL && git_oid_equal(&id, &entry->id));
+	free(disk);
+	return edited;
+}
+
+static int workdir_sync(docket_repo *repo, char *const *paths, size_t n, long long wait_ms, int recovering)
 {
 	git_commit *tip = NULL;
 	git_tree *tree = NULL;
@@ -656,6 +677,10 @@ static int workdir_sync(docket_repo *repo, char *const *paths, size_t n, long lo
 		docket_error_git(DOCKET_ERROR, "cannot read the tip of '%s'", repo->branch);
 		goto cleanup;
 	}
+	if (git_repository_index(&index, repo->git) < 0 || git_index_read(index, 1) < 0) {
+		docket_error_git(DOCKET_ERROR, "cannot read the index");
+		goto cleanup;
+	}
 	for (i = 0; i < n; i++) {
 		free(data);
 		data = NULL;
@@ -665,16 +690,15 @@ static int workdir_sync(docket_repo *repo, char *const *paths, size_t n, long lo
 			docket_error_clear(); /* not on the branch (any more): nothing to bring */
 			continue;
 		}
-		present[i] = 1;
 		full.len = 0;
-		if (docket_buf_printf(&full, "%s%s", repo->workdir, paths[i]) < 0 ||
-		    mkdirs_for(full.ptr) < 0 ||
+		if (docket_buf_printf(&full, "%s%s", repo->workdir, paths[i]) < 0)
+			goto cleanup;
+		if (recovering && is_edited(index, paths[i], full.ptr, data, len))
+			continue;
+		present[i] = 1;
+		if (mkdirs_for(full.ptr) < 0 ||
 		    docket_file_write_atomic(full.ptr, data, len, 0644) < 0)
 			goto cleanup;
-	}
-	if (git_repository_index(&index, repo->git) < 0) {
-		docket_error_git(DOCKET_ERROR, "cannot open the index");
-		goto cleanup;
 	}
 	for (start = mono_ms();;) {
 		if (git_index_read(index, 1) < 0) {
@@ -809,7 +833,7 @@ static void journal_recover(docket_repo *repo)
 		}
 		for (off = 0; off < (size_t)st.st_size; off += strlen(buf + off) + 1)
 			paths[n++] = buf + off;
-		if (workdir_sync(repo, paths, n, 0) == 0) {
+		if (workdir_sync(repo, paths, n, 0, 1) == 0) {
 			for (i = 0; i < n; i++) {
 				tmp.len = 0;
 				if (docket_buf_printf(&tmp, "%s%s.docket-tmp.%ld", repo->workdir, paths[i], pid) == 0)
@@ -844,7 +868,7 @@ static int txn_update_workdir(docket_txn *txn)
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	for (i = 0; i < txn->nfiles; i++)
 		paths[i] = txn->files[i].path;
-	error = workdir_sync(txn->repo, paths, txn->nfiles, LOCK_WAIT_MS);
+	error = workdir_sync(txn->repo, paths, txn->nfiles, LOCK_WAIT_MS, 0);
 	free(paths);
 	return error;
 }

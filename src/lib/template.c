@@ -211,10 +211,17 @@ typedef struct scope {
 	const struct scope *outer;
 } scope;
 
+/*
+ * Repetitions one fill may make in all. Lists come from C, but a template is a file of the
+ * repository: nesting t:repeat inside itself would multiply them without bound.
+ */
+#define MAX_REPETITIONS 100000
+
 typedef struct {
 	const char *name;   /* the template's name, for messages */
 	xmlDocPtr doc;
 	xmlNsPtr dns;       /* the document namespace in the result */
+	size_t repetitions;
 	int error;
 } fill_ctx;
 
@@ -587,6 +594,19 @@ static void fill_node(fill_ctx *c, xmlNodePtr n, const scope *s)
 		     (const char *)n->name);
 		return;
 	}
+	for (xmlAttrPtr a = n->properties; a; a = a->next) {
+		static const char *const known[] = { "repeat", "if", "unless", "content", "comment", "optional", NULL };
+		int ok = 0;
+		if (!a->ns || strcmp((const char *)a->ns->href, DOCKET_TEMPLATE_NS))
+			continue;
+		for (size_t k = 0; known[k]; k++)
+			ok |= strcmp((const char *)a->name, known[k]) == 0;
+		if (!ok) {
+			fail(c, n, DOCKET_EINVALID, "unknown template instruction on <%s>: t:%s (known: t:repeat, t:if, "
+			     "t:unless, t:content, t:comment, t:optional)", (const char *)n->name, (const char *)a->name);
+			return;
+		}
+	}
 	if ((repeat = tattr_value(n, "repeat")) != NULL) {
 		const var *list = lookup(s, repeat, strlen(repeat));
 		xmlNodePtr ws = is_blank_text(n->prev) ? n->prev : NULL;
@@ -603,7 +623,13 @@ static void fill_node(fill_ctx *c, xmlNodePtr n, const scope *s)
 		}
 		for (i = 0; list && i < list->nitems && !c->error; i++) {
 			scope inner = { list->items[i], s };
-			xmlNodePtr copy = clone(c->doc, n);
+			xmlNodePtr copy;
+			if (++c->repetitions > MAX_REPETITIONS) {
+				fail(c, n, DOCKET_EINVALID, "t:repeat=\"%s\": the template repeats more than %d elements in all",
+				     repeat, MAX_REPETITIONS);
+				goto done;
+			}
+			copy = clone(c->doc, n);
 			if (!copy) {
 				fail(c, n, DOCKET_ERROR, "%s", "out of memory");
 				goto done;
@@ -625,8 +651,10 @@ static void fill_node(fill_ctx *c, xmlNodePtr n, const scope *s)
 	if ((cond = tattr_value(n, "if")) != NULL)
 		keep = truthy(lookup(s, cond, strlen(cond)));
 	free(cond);
-	if (keep && (cond = tattr_value(n, "unless")) != NULL)
+	if (keep && (cond = tattr_value(n, "unless")) != NULL) {
 		keep = !truthy(lookup(s, cond, strlen(cond)));
+		free(cond);
+	}
 	if (!keep) {
 		remove_node(n);
 		goto done;

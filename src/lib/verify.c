@@ -128,6 +128,16 @@ static void judge(docket_verify_item *it, const docket_sig_result *r, docket_rep
 		snprintf(problem, sizeof(problem), "signed with a certificate that is not the one recorded for '%s'", actor);
 		goto done;
 	}
+	/* a certificate recorded for two people does not say which of them signed: the key's
+	 * holder may be the other one, who need not hold the role */
+	for (size_t k = 0; k < docket_config_person_count(cfg); k++) {
+		docket_person q;
+		if (docket_config_person_at(&q, cfg, k) == 0 && strcmp(q.id, p.id) != 0 && cert_is(q.cert, r->cert)) {
+			snprintf(problem, sizeof(problem), "the certificate recorded for '%s' is also recorded for '%s', "
+			         "so it does not identify the signer", actor, q.id);
+			goto done;
+		}
+	}
 	if (docket_workflow_load(&wf, repo, commit, docket_doc_kind(doc)) == 0) {
 		const docket_transition_def *t = docket_workflow_transition(wf, r->transition);
 		int role = 0;

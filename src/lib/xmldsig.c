@@ -21,6 +21,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <libxml/c14n.h>
 #include <libxml/tree.h>
 #include <libxml/xmlIO.h>
@@ -43,6 +44,10 @@
 #define MAX_SIGNATURES 10000
 
 /* --- tree helpers -------------------------------------------------------------------------- */
+
+static X509 *cert_cached(const unsigned char *der, size_t len);
+static int cert_acceptable_cached(X509 *cert);
+static int cert_check_cached(X509 *cert, STACK_OF(X509) *chain, X509_STORE *store, time_t at);
 
 static const char *attr(xmlNodePtr node, const char *name)
 {
@@ -876,7 +881,6 @@ static int read_key_info(docket_sig_result *res, xmlNodePtr keyinfo, STACK_OF(X5
 		for (c = first_el(xd->children); c; c = next_el(c)) {
 			char *text;
 			unsigned char *der = NULL;
-			const unsigned char *p;
 			size_t len = 0;
 			X509 *x = NULL;
 
@@ -884,10 +888,8 @@ static int read_key_info(docket_sig_result *res, xmlNodePtr keyinfo, STACK_OF(X5
 				continue;
 			if ((text = docket_xml_text(c)) == NULL)
 				return docket_error_set(DOCKET_ERROR, "out of memory");
-			if (docket_base64_decode(&der, &len, text) == 0 && len < 1024 * 1024) {
-				p = der;
-				x = d2i_X509(NULL, &p, (long)len);
-			}
+			if (docket_base64_decode(&der, &len, text) == 0 && len < 1024 * 1024)
+				x = cert_cached(der, len);
 			free(text);
 			free(der);
 			ERR_clear_error();
@@ -1065,7 +1067,7 @@ static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 		error = fail(res, "signature method '%s' does not match the certificate's key", sm);
 		goto done;
 	}
-	if (docket_pubkey_acceptable(X509_get0_pubkey(res->cert), "certificate") < 0) {
+	if (cert_acceptable_cached(res->cert) < 0) {
 		error = fail(res, "%s", docket_error_last());
 		goto done;
 	}
@@ -1083,7 +1085,7 @@ static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 	}
 	if ((error = read_props(res, r.target[REF_PROPS])) != 0)
 		goto done;
-	if ((error = docket_cert_check(res->cert, chain, v->store, res->signing_time, 1)) < 0) {
+	if ((error = cert_check_cached(res->cert, chain, v->store, res->signing_time)) < 0) {
 		error = error == DOCKET_EVERIFY ? fail(res, "%s", docket_error_last()) : error;
 		goto done;
 	}
@@ -1138,6 +1140,156 @@ void docket_sig_results_free(docket_sig_result *results, size_t n)
 	free(results);
 }
 
+/*
+ * An audit verifies hundreds of thousands of signatures made by a few hundred certificates
+ * against one trust anchor; decoding a certificate costs about as much as verifying a
+ * signature with it. So the trust store (keyed by the file's path, size and modification
+ * time) and the decoded certificates (keyed by their DER bytes) are kept per thread.
+ */
+#define CERT_CACHE 256
+
+static _Thread_local struct {
+	char path[4096];
+	off_t size;
+	time_t mtime;
+	X509_STORE *store;
+	unsigned long gen;     /* bumped whenever the cached store is replaced */
+} trust_cache;
+
+static _Thread_local struct {
+	unsigned char *der;
+	size_t len;
+	X509 *x;
+	int acceptable;        /* 1 once docket_pubkey_acceptable passed */
+	unsigned long gen;     /* the chain verified against trust store generation gen ... */
+	time_t lo, hi;         /* ... holds at every signing time in [lo, hi] */
+} cert_cache[CERT_CACHE];
+static _Thread_local size_t cert_cache_next;
+
+static int trust_store_cached(X509_STORE **out, const char *path)
+{
+	struct stat st;
+	int error;
+
+	*out = NULL;
+	if (path && stat(path, &st) == 0 && trust_cache.store && strcmp(trust_cache.path, path) == 0 &&
+	    trust_cache.size == st.st_size && trust_cache.mtime == st.st_mtime) {
+		if (!X509_STORE_up_ref(trust_cache.store))
+			return docket_error_set(DOCKET_ERROR, "out of memory");
+		*out = trust_cache.store;
+		return 0;
+	}
+	if ((error = docket_trust_store_load(out, path)) < 0)
+		return error;
+	if (stat(path, &st) == 0 && strlen(path) < sizeof(trust_cache.path) && X509_STORE_up_ref(*out)) {
+		X509_STORE_free(trust_cache.store);
+		snprintf(trust_cache.path, sizeof(trust_cache.path), "%s", path);
+		trust_cache.size = st.st_size;
+		trust_cache.mtime = st.st_mtime;
+		trust_cache.store = *out;
+		trust_cache.gen++;
+	}
+	return 0;
+}
+
+/* The certificate of DER (a new reference), decoded once per thread. */
+static X509 *cert_cached(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *x;
+	size_t i, slot;
+
+	for (i = 0; i < CERT_CACHE; i++)
+		if (cert_cache[i].x && cert_cache[i].len == len && memcmp(cert_cache[i].der, der, len) == 0)
+			return X509_up_ref(cert_cache[i].x) ? cert_cache[i].x : NULL;
+	if (!(x = d2i_X509(NULL, &p, (long)len)) || p != der + len) {
+		X509_free(x);
+		return NULL;
+	}
+	slot = cert_cache_next++ % CERT_CACHE;
+	X509_free(cert_cache[slot].x);
+	free(cert_cache[slot].der);
+	cert_cache[slot].x = NULL;
+	cert_cache[slot].acceptable = 0;
+	cert_cache[slot].gen = 0;
+	if ((cert_cache[slot].der = malloc(len)) != NULL && X509_up_ref(x)) {
+		memcpy(cert_cache[slot].der, der, len);
+		cert_cache[slot].len = len;
+		cert_cache[slot].x = x;
+	}
+	return x;
+}
+
+static int cache_slot(X509 *cert)
+{
+	for (int i = 0; i < CERT_CACHE; i++)
+		if (cert_cache[i].x == cert)
+			return i;
+	return -1;
+}
+
+static int cert_acceptable_cached(X509 *cert)
+{
+	int i = cache_slot(cert), error;
+
+	if (i >= 0 && cert_cache[i].acceptable)
+		return 0;
+	if ((error = docket_pubkey_acceptable(X509_get0_pubkey(cert), "certificate")) < 0)
+		return error;
+	if (i >= 0)
+		cert_cache[i].acceptable = 1;
+	return 0;
+}
+
+static int asn1_epoch(time_t *out, const ASN1_TIME *t)
+{
+	struct tm tm;
+	if (!t || !ASN1_TIME_to_tm(t, &tm))
+		return -1;
+	*out = timegm(&tm);
+	return 0;
+}
+
+/*
+ * The chain check at signing time, remembered: once a certificate has chained to the
+ * store, it does so at any time inside its own validity and every anchor's — the
+ * intersection is kept (a conservative interval), and a signing time outside it is checked
+ * in full again. Only for certificates the anchor issued directly (no intermediates).
+ */
+static int cert_check_cached(X509 *cert, STACK_OF(X509) *chain, X509_STORE *store, time_t at)
+{
+	int i = cache_slot(cert), error;
+	time_t lo, hi, a, b;
+	STACK_OF(X509_OBJECT) *objs;
+
+	/* only for the cached trust store: its generation says it is the very same anchors */
+	int cacheable = store == trust_cache.store && trust_cache.gen != 0;
+
+	if (i >= 0 && cacheable && (!chain || sk_X509_num(chain) == 0) && cert_cache[i].gen == trust_cache.gen &&
+	    at >= cert_cache[i].lo && at <= cert_cache[i].hi)
+		return 0;
+	if ((error = docket_cert_check(cert, chain, store, at, 1)) < 0)
+		return error;
+	if (i < 0 || !cacheable || (chain && sk_X509_num(chain) > 0))
+		return 0;
+	if (asn1_epoch(&lo, X509_get0_notBefore(cert)) < 0 || asn1_epoch(&hi, X509_get0_notAfter(cert)) < 0)
+		return 0;
+	objs = X509_STORE_get0_objects(store);
+	for (int k = 0; objs && k < sk_X509_OBJECT_num(objs); k++) {
+		X509 *ca = X509_OBJECT_get0_X509(sk_X509_OBJECT_value(objs, k));
+		if (!ca || asn1_epoch(&a, X509_get0_notBefore(ca)) < 0 || asn1_epoch(&b, X509_get0_notAfter(ca)) < 0)
+			return 0;
+		if (a > lo)
+			lo = a;
+		if (b < hi)
+			hi = b;
+	}
+	cert_cache[i].gen = trust_cache.gen;
+	cert_cache[i].lo = lo;
+	cert_cache[i].hi = hi;
+	return 0;
+}
+
 int docket_xmldsig_verify(docket_sig_result **out, size_t *n, xmlDocPtr doc,
                           const char *trust_pem_file)
 {
@@ -1168,7 +1320,7 @@ int docket_xmldsig_verify(docket_sig_result **out, size_t *n, xmlDocPtr doc,
 		v.header = NULL;
 	if ((nsigs = count_children(v.root, DOCKET_NS, "signatures", &sigs)) > 1)
 		return docket_error_set(DOCKET_EINVALID, "the document has %d signatures elements, expected at most one", nsigs);
-	if ((error = docket_trust_store_load(&v.store, trust_pem_file)) < 0)
+	if ((error = trust_store_cached(&v.store, trust_pem_file)) < 0)
 		goto cleanup;
 	for (c = sigs ? sigs->children : NULL; c; c = c->next)
 		if (docket_xml_is(c, DS, "Signature"))
