@@ -450,6 +450,13 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		return docket_buf_printf(msg, "docket: add person %s\n\nDocket-Action: config\n", c->person->id);
 	}
 	case CH_CERT:
+		/* a certificate identifies one signer: the same one for two people would let either
+		 * sign as the other */
+		for (i = 0; i < cfg->npeople; i++)
+			if (cfg->people[i].cert && c->pem && strcmp(cfg->people[i].cert, c->pem) == 0 &&
+			    strcmp(cfg->people[i].id, c->cert_person) != 0)
+				return docket_error_set(DOCKET_EEXISTS, "this certificate is already recorded for '%s'",
+				                        cfg->people[i].id);
 		for (i = 0; i < cfg->npeople; i++)
 			if (strcmp(cfg->people[i].id, c->cert_person) == 0) {
 				if (replace(&cfg->people[i].cert, c->pem) < 0)

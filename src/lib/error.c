@@ -31,8 +31,13 @@ void docket_error_clear(void)
 
 static void vset(int code, const char *fmt, va_list ap)
 {
+	/* the message often quotes the previous one (docket_error_last() as an argument):
+	 * format into a copy, then put it in place */
+	char msg[sizeof(last_message)];
+
 	last_code = code;
-	vsnprintf(last_message, sizeof(last_message), fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	memcpy(last_message, msg, sizeof(msg));
 }
 
 int docket_error_set(int code, const char *fmt, ...)
@@ -72,8 +77,11 @@ int docket_error_git(int code, const char *fmt, ...)
 	vset(code, fmt, ap);
 	va_end(ap);
 	n = strlen(last_message);
-	if (ge && ge->message && n < sizeof(last_message))
-		snprintf(last_message + n, sizeof(last_message) - n, ": %s", ge->message);
+	if (ge && ge->message && n < sizeof(last_message)) {
+		char tail[sizeof(last_message)];
+		snprintf(tail, sizeof(tail), ": %s", ge->message);
+		snprintf(last_message + n, sizeof(last_message) - n, "%s", tail);
+	}
 	return code;
 }
 
