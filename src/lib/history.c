@@ -101,8 +101,7 @@ cleanup:
 int docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41])
 {
 	git_repository *git = docket_repo_git(repo);
-	git_revwalk *walk = NULL;
-	git_oid tip, cached, id;
+	git_oid tip, cached, *chain = NULL;
 	docket_buf path = DOCKET_BUF_INIT, tmp = DOCKET_BUF_INIT, lines = DOCKET_BUF_INIT, dir = DOCKET_BUF_INIT;
 	char tiphex[41], cachedhex[41];
 	size_t count = 0, added = 0;
@@ -135,21 +134,34 @@ int docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41])
 				*rewritten = 1;
 		}
 	}
-	if (git_revwalk_new(&walk, git) < 0 ||
-	    git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE) < 0 ||
-	    git_revwalk_push(walk, &tip) < 0) {
-		docket_error_git(DOCKET_ERROR, "cannot walk the history");
-		goto cleanup;
-	}
-	git_revwalk_simplify_first_parent(walk);
-	if (cachedhex[0] && !rebuild && git_revwalk_hide(walk, &cached) < 0) {
-		docket_error_git(DOCKET_ERROR, "cannot walk the history");
-		goto cleanup;
-	}
-	while (git_revwalk_next(&id, walk) == 0) {
-		if (describe(&lines, repo, &id) < 0)
-			goto cleanup;
-		added++;
+	/* the first-parent chain from the tip back to the indexed tip: 20 bytes a commit */
+	{
+		git_oid cur = tip;
+		size_t cap = 0;
+		for (;;) {
+			git_commit *c = NULL;
+			if (cachedhex[0] && !rebuild && git_oid_equal(&cur, &cached))
+				break;
+			if (added == cap) {
+				git_oid *grown = realloc(chain, (cap = cap ? cap * 2 : 1024) * sizeof(*chain));
+				if (!grown) {
+					docket_error_set(DOCKET_ERROR, "out of memory");
+					goto cleanup;
+				}
+				chain = grown;
+			}
+			chain[added++] = cur;
+			if (git_commit_lookup(&c, git, &cur) < 0) {
+				docket_error_git(DOCKET_ERROR, "cannot walk the history");
+				goto cleanup;
+			}
+			if (git_commit_parentcount(c) == 0) {
+				git_commit_free(c);
+				break;
+			}
+			cur = *git_commit_parent_id(c, 0);
+			git_commit_free(c);
+		}
 	}
 	/* write header + old lines + new lines to a temporary file, then rename */
 	if (mkdir(dir.ptr, 0777) < 0 && errno != EEXIST) {
@@ -173,8 +185,12 @@ int docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41])
 		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 			fwrite(buf, 1, n, out);
 	}
-	if (lines.len)
+	for (size_t k = added; k-- > 0;) {
+		lines.len = 0;
+		if (describe(&lines, repo, &chain[k]) < 0)
+			goto cleanup;
 		fwrite(lines.ptr, 1, lines.len, out);
+	}
 	if (fflush(out) != 0 || ferror(out) || fsync(fileno(out)) < 0) {
 		docket_error_set(DOCKET_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
 		goto cleanup;
@@ -193,7 +209,7 @@ cleanup:
 	}
 	if (in)
 		fclose(in);
-	git_revwalk_free(walk);
+	free(chain);
 	docket_buf_free(&path);
 	docket_buf_free(&tmp);
 	docket_buf_free(&lines);
