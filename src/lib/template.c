@@ -503,12 +503,35 @@ static void fill_children(fill_ctx *c, xmlNodePtr parent, const scope *s)
 	}
 }
 
+/* The instructions: attributes in DOCKET_TEMPLATE_NS. */
+static const char *const instructions[] = { "repeat", "if", "unless", "content", "comment", "optional", NULL };
+
+static int is_tattr(xmlAttrPtr a)
+{
+	return a->ns && a->ns->href && strcmp((const char *)a->ns->href, DOCKET_TEMPLATE_NS) == 0;
+}
+
+static int is_instruction(xmlAttrPtr a)
+{
+	size_t k;
+	if (!is_tattr(a))
+		return 0;
+	for (k = 0; instructions[k]; k++)
+		if (strcmp((const char *)a->name, instructions[k]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * Remove the known instructions from N, once carried out. Anything else in the template
+ * namespace stays, for uses_tns() to refuse should fill_node() ever let it through.
+ */
 static void strip_tattrs(xmlNodePtr n)
 {
 	xmlAttrPtr a = n->properties, next;
 	for (; a; a = next) {
 		next = a->next;
-		if (a->ns && strcmp((const char *)a->ns->href, DOCKET_TEMPLATE_NS) == 0)
+		if (is_instruction(a))
 			xmlRemoveProp(a);
 	}
 }
@@ -595,13 +618,7 @@ static void fill_node(fill_ctx *c, xmlNodePtr n, const scope *s)
 		return;
 	}
 	for (xmlAttrPtr a = n->properties; a; a = a->next) {
-		static const char *const known[] = { "repeat", "if", "unless", "content", "comment", "optional", NULL };
-		int ok = 0;
-		if (!a->ns || strcmp((const char *)a->ns->href, DOCKET_TEMPLATE_NS))
-			continue;
-		for (size_t k = 0; known[k]; k++)
-			ok |= strcmp((const char *)a->name, known[k]) == 0;
-		if (!ok) {
+		if (is_tattr(a) && !is_instruction(a)) {
 			fail(c, n, DOCKET_EINVALID, "unknown template instruction on <%s>: t:%s (known: t:repeat, t:if, "
 			     "t:unless, t:content, t:comment, t:optional)", (const char *)n->name, (const char *)a->name);
 			return;
@@ -760,7 +777,7 @@ static xmlNodePtr uses_tns(xmlNodePtr n)
 		if (n->ns && strcmp((const char *)n->ns->href, DOCKET_TEMPLATE_NS) == 0)
 			return n;
 		for (xmlAttrPtr a = n->properties; a; a = a->next)
-			if (a->ns && strcmp((const char *)a->ns->href, DOCKET_TEMPLATE_NS) == 0)
+			if (is_tattr(a))
 				return n;
 		if ((hit = uses_tns(n->children)) != NULL)
 			return hit;
