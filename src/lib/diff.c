@@ -302,11 +302,11 @@ static int flatten(flat *f, xmlNodePtr node, const char *prefix)
 		docket_buf ap = DOCKET_BUF_INIT;
 		if ((key && strcmp(an, key) == 0) || a->ns || strcmp(an, "Id") == 0)
 			continue;
+		if (strcmp(name, "step") == 0 && strcmp(an, "value") != 0)
+			continue; /* a step is shown whole, below */
 		v = xmlNodeListGetString(node->doc, a->children, 1);
 		if (strcmp(an, "value") == 0)
 			docket_buf_puts(&ap, path.ptr);
-		else if (strcmp(name, "step") == 0)
-			continue; /* a step is shown whole, below */
 		else
 			docket_buf_printf(&ap, "%s%s%s", path.ptr, *path.ptr ? " " : "", an);
 		error = flat_add(f, ap.ptr, v ? (const char *)v : "");
