@@ -43,54 +43,102 @@ static void read_header(const char *path, char tip[41], size_t *count)
 	fclose(f);
 }
 
-typedef struct {
-	docket_buf *out;
-} diff_state;
-
-static int diff_file(const git_diff_delta *delta, float progress, void *payload)
+/*
+ * The paths under PREFIX that differ between trees A and B (either may be NULL), appended to
+ * OUT as " path". Only subtrees whose ids differ are read, so a commit that changed one file
+ * costs the trees on that file's path — not a full diff.
+ */
+static int changed_paths(docket_buf *out, git_repository *git, git_tree *a, git_tree *b, const char *prefix)
 {
-	diff_state *st = payload;
-	const char *p = delta->new_file.path ? delta->new_file.path : delta->old_file.path;
-	const char *o = delta->old_file.path;
+	size_t i, n;
+	int error = 0;
 
-	if (p && (strncmp(p, "documents/", 10) == 0 || strncmp(p, ".docket/", 8) == 0))
-		docket_buf_printf(st->out, " %s", p);
-	if (o && p && strcmp(o, p) != 0 &&
-	    (strncmp(o, "documents/", 10) == 0 || strncmp(o, ".docket/", 8) == 0))
-		docket_buf_printf(st->out, " %s", o);
-	return 0;
+	for (int pass = 0; pass < 2 && !error; pass++) {
+		git_tree *from = pass ? a : b, *other = pass ? b : a;
+		n = from ? git_tree_entrycount(from) : 0;
+		for (i = 0; i < n && !error; i++) {
+			const git_tree_entry *e = git_tree_entry_byindex(from, i);
+			const char *name = git_tree_entry_name(e);
+			const git_tree_entry *o = other ? git_tree_entry_byname(other, name) : NULL;
+			docket_buf path = DOCKET_BUF_INIT;
+
+			if (pass && o)
+				continue; /* present in both: handled in the first pass */
+			if (o && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(o)) &&
+			    git_tree_entry_filemode(e) == git_tree_entry_filemode(o))
+				continue;
+			if (docket_buf_printf(&path, "%s%s", prefix, name) < 0)
+				return DOCKET_ERROR;
+			if (git_tree_entry_type(e) == GIT_OBJECT_TREE ||
+			    (o && git_tree_entry_type(o) == GIT_OBJECT_TREE)) {
+				git_tree *se = NULL, *so = NULL;
+				docket_buf sub = DOCKET_BUF_INIT;
+				if (git_tree_entry_type(e) == GIT_OBJECT_TREE && git_tree_lookup(&se, git, git_tree_entry_id(e)) < 0)
+					error = DOCKET_ERROR;
+				if (!error && o && git_tree_entry_type(o) == GIT_OBJECT_TREE &&
+				    git_tree_lookup(&so, git, git_tree_entry_id(o)) < 0)
+					error = DOCKET_ERROR;
+				if (!error && docket_buf_printf(&sub, "%s/", path.ptr) == 0)
+					error = pass ? changed_paths(out, git, so, se, sub.ptr) : changed_paths(out, git, so, se, sub.ptr);
+				/* a file replaced by a folder (or back) is a change of that path too */
+				if (!error && (git_tree_entry_type(e) != GIT_OBJECT_TREE ||
+				               (o && git_tree_entry_type(o) != GIT_OBJECT_TREE)))
+					error = docket_buf_printf(out, " %s", path.ptr);
+				docket_buf_free(&sub);
+				git_tree_free(se);
+				git_tree_free(so);
+			} else {
+				error = docket_buf_printf(out, " %s", path.ptr);
+			}
+			docket_buf_free(&path);
+		}
+	}
+	return error;
 }
 
-/* Append "<commit> <paths>\n" for COMMIT to OUT. */
+/* Append "<commit> <paths>\n" for COMMIT to OUT: its changes under documents/ and .docket/. */
 static int describe(docket_buf *out, docket_repo *repo, const git_oid *id)
 {
+	static const char *const roots[] = { "documents", ".docket" };
 	git_repository *git = docket_repo_git(repo);
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
-	git_diff *diff = NULL;
-	git_diff_options opts;
-	diff_state st = { out };
 	char hex[41];
 	int error = DOCKET_ERROR;
 
-	git_diff_options_init(&opts, GIT_DIFF_OPTIONS_VERSION);
 	if (git_commit_lookup(&c, git, id) < 0 || git_commit_tree(&tree, c) < 0)
 		goto cleanup;
 	if (git_commit_parentcount(c) > 0 &&
 	    (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&ptree, parent) < 0))
 		goto cleanup;
-	if (git_diff_tree_to_tree(&diff, git, ptree, tree, &opts) < 0)
-		goto cleanup;
 	git_oid_tostr(hex, sizeof(hex), id);
 	docket_buf_puts(out, hex);
-	if (git_diff_foreach(diff, diff_file, NULL, NULL, NULL, &st) < 0)
-		goto cleanup;
+	for (size_t r = 0; r < 2; r++) {
+		const git_tree_entry *a = ptree ? git_tree_entry_byname(ptree, roots[r]) : NULL;
+		const git_tree_entry *b = git_tree_entry_byname(tree, roots[r]);
+		git_tree *ta = NULL, *tb = NULL;
+		char prefix[32];
+		int e = 0;
+
+		if ((!a && !b) || (a && b && git_oid_equal(git_tree_entry_id(a), git_tree_entry_id(b))))
+			continue;
+		if (a && git_tree_entry_type(a) == GIT_OBJECT_TREE && git_tree_lookup(&ta, git, git_tree_entry_id(a)) < 0)
+			e = -1;
+		if (!e && b && git_tree_entry_type(b) == GIT_OBJECT_TREE && git_tree_lookup(&tb, git, git_tree_entry_id(b)) < 0)
+			e = -1;
+		snprintf(prefix, sizeof(prefix), "%s/", roots[r]);
+		if (!e)
+			e = changed_paths(out, git, ta, tb, prefix);
+		git_tree_free(ta);
+		git_tree_free(tb);
+		if (e < 0)
+			goto cleanup;
+	}
 	docket_buf_puts(out, "\n");
 	error = 0;
 cleanup:
 	if (error)
 		docket_error_git(DOCKET_ERROR, "cannot read the history");
-	git_diff_free(diff);
 	git_tree_free(ptree);
 	git_tree_free(tree);
 	git_commit_free(parent);
