@@ -60,7 +60,9 @@ char *docket_doc_year(const docket_doc *doc);
 
 /*
  * The drafting unit: header/drafter/@unit when present, else the first unit after "VT" in
- * the last recipient "Lưu: VT, CTTT"; NULL when the document names none. malloc'd.
+ * the last recipient "Lưu: VT, CTTT", else — for a document read from a repository — the
+ * unit folder it was filed under when added (the unit of the person who added it); NULL
+ * when there is none. malloc'd.
  */
 char *docket_doc_drafting_unit(const docket_doc *doc);
 

@@ -57,6 +57,13 @@ int docket_schema_check(docket_findings *findings, docket_schema *schema, void *
 int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc *doc,
                     docket_repo *repo, const char *rev);
 
+/* Do not look up other documents (references, the plan a unit plan carries out): for the
+ * audit's replay, where each lookup would walk the tree of every commit. */
+#define DOCKET_VALIDATE_NO_REFS 1u
+/* docket_validate with FLAGS (DOCKET_VALIDATE_*). REPO still gives the workflow in force. */
+int docket_validate_flags(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                          docket_repo *repo, const char *rev, unsigned flags);
+
 /*
  * Parse then validate: the parse failure itself becomes a finding. NAME is the file name
  * used in findings.

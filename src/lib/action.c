@@ -804,6 +804,44 @@ cleanup:
 	return error;
 }
 
+git_repository *docket_repo_git(docket_repo *repo);
+
+/*
+ * Whether DISK is what PATH held in one of the last commits of the branch: then the work tree
+ * merely lags behind (another docket has just moved the branch and is about to write the
+ * file, or was killed before it could) - nothing of the user's would be lost.
+ */
+static int committed_recently(docket_repo *repo, const char *path, const char *disk, size_t dlen)
+{
+	git_repository *git = docket_repo_git(repo);
+	git_object *obj = NULL;
+	git_commit *c = NULL, *parent = NULL;
+	git_oid want;
+	int i, found = 0;
+
+	if (git_odb_hash(&want, disk, dlen, GIT_OBJECT_BLOB) < 0 || git_revparse_single(&obj, git, "HEAD") < 0 ||
+	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0)
+		goto done;
+	for (i = 0; c && i < 64 && !found; i++) {
+		git_tree *tree = NULL;
+		git_tree_entry *e = NULL;
+		if (git_commit_tree(&tree, c) == 0 && git_tree_entry_bypath(&e, tree, path) == 0)
+			found = git_oid_equal(git_tree_entry_id(e), &want);
+		git_tree_entry_free(e);
+		git_tree_free(tree);
+		parent = NULL;
+		if (git_commit_parentcount(c) && git_commit_parent(&parent, c, 0) < 0)
+			parent = NULL;
+		git_commit_free(c);
+		c = parent;
+	}
+done:
+	git_commit_free(c);
+	git_object_free(obj);
+	git_error_clear();
+	return found;
+}
+
 /*
  * A transition must not overwrite edits the user has made to the file in the work tree but
  * not yet recorded: they would be lost without a trace.
@@ -820,7 +858,7 @@ static int check_worktree(docket_repo *repo, const char *path, const char *commi
 	if (docket_buf_printf(&full, "%s%s", docket_repo_workdir(repo), path) < 0)
 		return DOCKET_ERROR;
 	if (docket_file_read(&disk, &dlen, full.ptr, DOCKET_DOC_MAX_BYTES + 1) == 0 &&
-	    (dlen != len || memcmp(disk, committed, len) != 0))
+	    (dlen != len || memcmp(disk, committed, len) != 0) && !committed_recently(repo, path, disk, dlen))
 		error = docket_error_set(DOCKET_EDENIED, "'%s' has edits not yet recorded; record them with "
 		                         "'docket commit' or discard them first", path);
 	docket_error_code() == DOCKET_ENOTFOUND ? docket_error_clear() : (void)0;

@@ -302,37 +302,8 @@ static void skip_verified(docket_doc *old, docket_doc *doc)
 	}
 }
 
-/*
- * Signatures carried into an editable state were superseded: a signed document is editable
- * again only after a return (the default workflows sign no transition into a draft), and the
- * redraft it asks for changes what they signed. They are left out of the judgement of a commit
- * in an editable state; once they no longer verify they stay so (see failed_before).
- */
-static void drop_superseded(docket_doc *old, docket_doc *doc)
-{
-	char ids[16][64];
-	int n = old ? signature_ids(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(old)), ids, 16) : 0;
-	xmlNodePtr sigs = N(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), "signatures"), s, next;
-
-	for (s = sigs ? sigs->children : NULL; s; s = next) {
-		xmlChar *v;
-		int carried = 0;
-		next = s->next;
-		if (!docket_xml_is(s, DOCKET_DSIG_NS, "Signature"))
-			continue;
-		v = xmlGetNoNsProp(s, (const xmlChar *)"Id");
-		for (int k = 0; v && k < n && k < 16; k++)
-			carried |= strcmp((const char *)v, ids[k]) == 0;
-		xmlFree(v);
-		if (carried) {
-			xmlUnlinkNode(s);
-			xmlFreeNode(s);
-		}
-	}
-}
-
 /* Whether signature ID already failed in OLD (the parent's version): then the commit that broke
- * it was reported, or it was superseded by a return; either way not this commit's doing. */
+ * it was reported there, and this one is not to blame for it. */
 static int failed_before(docket_doc *old, const char *id, const char *trust)
 {
 	docket_sig_result *r = NULL;
@@ -507,7 +478,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 		docket_schema *schema = schema_at(a, tree, commit);
 		docket_findings *f = NULL;
 		if (schema && docket_findings_new(&f) == 0) {
-			docket_validate(f, schema, doc, NULL, NULL);
+			docket_validate_flags(f, schema, doc, a->repo, commit, DOCKET_VALIDATE_NO_REFS);
 			if (docket_findings_count(f)) {
 				const docket_finding *x = docket_findings_get(f, 0);
 				finding(a, "document-invalid", commit, id, "%s:%d:%d: %s", x->file, x->line, x->col, x->message);
@@ -544,8 +515,6 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 			}
 		}
 	}
-	if (docket_workflow_is_editable(wf, ostate))
-		drop_superseded(old, doc);
 	have_person = cfg && tr_actor && docket_config_person(&person, cfg, tr_actor) == 0;
 	docket_error_clear();
 	if (nnew == nold) {

@@ -204,6 +204,28 @@ char *docket_doc_year(const docket_doc *doc)
 	return NULL;
 }
 
+/*
+ * A document that names no drafting unit was filed, when it was added, under the unit of the
+ * person who added it: documents/<kind>/<year>/<unit>/<id>.xml (as read from a repository,
+ * its name is that path). That unit is its drafting unit.
+ */
+static char *unit_from_path(const char *path)
+{
+	const char *p = path, *start;
+	int slash = 0;
+
+	if (!path || strncmp(path, "documents/", 10) != 0)
+		return NULL;
+	for (; *p && slash < 3; p++)
+		slash += *p == '/';
+	start = p;
+	while (*p && *p != '/')
+		p++;
+	if (!*p || p == start || (p - start == 1 && *start == '_'))
+		return NULL;
+	return docket_strndup(start, (size_t)(p - start));
+}
+
 /* "Lưu: VT, CTTT" → "CTTT": the first unit named after the records office. */
 char *docket_doc_drafting_unit(const docket_doc *doc)
 {
@@ -225,7 +247,7 @@ char *docket_doc_drafting_unit(const docket_doc *doc)
 	for (r = docket_xml_child(recips, DOCKET_NS, "recipient"); r; r = docket_xml_next(r))
 		last = r;
 	if (!last || !(text = docket_xml_text_trim(last)))
-		return NULL;
+		return unit_from_path(doc->name);
 	if (strncmp(text, prefix, sizeof(prefix) - 1) == 0) {
 		p = text + sizeof(prefix) - 1;
 		while (*p) {
@@ -247,7 +269,7 @@ char *docket_doc_drafting_unit(const docket_doc *doc)
 		}
 	}
 	free(text);
-	return unit;
+	return unit ? unit : unit_from_path(doc->name);
 }
 
 /* A path component must be safe as a file name: letters, digits, '.', '_', '-', or UTF-8. */

@@ -51,6 +51,18 @@ static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *
 	return remove(p);
 }
 
+static int write_scratch(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wx");
+	int ok;
+
+	if (!f)
+		return docket_error_set(DOCKET_ERROR, "cannot create '%s': %s", path, strerror(errno));
+	ok = fwrite(data, 1, len, f) == len;
+	ok = (fclose(f) == 0) && ok;
+	return ok ? 0 : docket_error_set(DOCKET_ERROR, "cannot write '%s'", path);
+}
+
 static void collect_error(void *ctx, xmlErrorPtr e)
 {
 	docket_buf *b = ctx;
@@ -61,7 +73,8 @@ static void collect_error(void *ctx, xmlErrorPtr e)
 static int compile(docket_schema **out, const schema_file *files, size_t n, const char *origin,
                    const char *entry)
 {
-	char dir[] = "/tmp/docket-xsd-XXXXXX";
+	char dir[4096];
+	const char *tmpdir = getenv("TMPDIR");
 	docket_buf path = DOCKET_BUF_INIT, err = DOCKET_BUF_INIT;
 	xmlSchemaParserCtxtPtr pctxt = NULL;
 	xmlSchemaPtr xsd = NULL;
@@ -70,7 +83,8 @@ static int compile(docket_schema **out, const schema_file *files, size_t n, cons
 	size_t i;
 
 	*out = NULL;
-	if (!mkdtemp(dir)) {
+	if ((size_t)snprintf(dir, sizeof(dir), "%s/docket-xsd-XXXXXX", tmpdir && *tmpdir ? tmpdir : "/tmp") >= sizeof(dir) ||
+	    !mkdtemp(dir)) {
 		docket_error_set(DOCKET_ERROR, "cannot create a temporary directory: %s", strerror(errno));
 		goto cleanup;
 	}
@@ -86,8 +100,9 @@ static int compile(docket_schema **out, const schema_file *files, size_t n, cons
 		}
 		xmlFreeDoc(check);
 		path.len = 0;
+		/* a private scratch copy, removed below: no need to sync it to disk */
 		if (docket_buf_printf(&path, "%s/%s", dir, files[i].name) < 0 ||
-		    docket_file_write_atomic(path.ptr, files[i].data, files[i].len, 0600) < 0)
+		    write_scratch(path.ptr, files[i].data, files[i].len) < 0)
 			goto cleanup;
 		if (strcmp(files[i].name, entry) == 0)
 			have_entry = 1;

@@ -147,6 +147,7 @@ typedef struct {
 	xmlNodePtr root;
 	docket_repo *repo;
 	const char *rev;
+	int no_refs;
 	int error;
 } ctx;
 
@@ -410,7 +411,7 @@ static void check_ref(ctx *c, xmlNodePtr node, const char *attrname, const char 
 {
 	char *ref = attr(node, attrname), *path = NULL;
 
-	if (!ref || !*ref || !c->repo) {
+	if (!ref || !*ref || !c->repo || c->no_refs) {
 		free(ref);
 		return;
 	}
@@ -497,9 +498,17 @@ static void rule_workflow(ctx *c)
 
 	if (!wfn || !kind || !state)
 		return;
-	if (c->repo)
-		error = docket_workflow_load(&wf, c->repo, c->rev, kind);
-	else {
+	if (c->repo) {
+		/* the definition in force, without compiling workflow.xsd again for every document:
+		 * the definition itself is checked when it is validated or used by the engine */
+		char path[64], *buf = NULL;
+		size_t len = 0;
+		snprintf(path, sizeof(path), ".docket/workflows/%s.xml", kind);
+		error = docket_repo_read(&buf, &len, c->repo, c->rev, path);
+		if (error == 0)
+			error = docket_workflow_parse(&wf, NULL, NULL, buf, len, path);
+		free(buf);
+	} else {
 		char path[64];
 		const docket_data_file *f;
 		snprintf(path, sizeof(path), "workflows/%s.xml", kind);
@@ -551,6 +560,12 @@ static void xsd_error(void *data, xmlErrorPtr e)
 int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc *doc,
                     docket_repo *repo, const char *rev)
 {
+	return docket_validate_flags(findings, schema, doc, repo, rev, 0);
+}
+
+int docket_validate_flags(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                          docket_repo *repo, const char *rev, unsigned flags)
+{
 	xmlSchemaValidCtxtPtr v = NULL;
 	xmlHashTablePtr ids = NULL;
 	ctx c;
@@ -563,6 +578,7 @@ int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc
 	c.root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
 	c.repo = repo;
 	c.rev = rev;
+	c.no_refs = (flags & DOCKET_VALIDATE_NO_REFS) != 0;
 	if (!(v = xmlSchemaNewValidCtxt((xmlSchemaPtr)docket_schema_xsd(schema))))
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	xmlSchemaSetValidStructuredErrors(v, xsd_error, &c);
@@ -589,7 +605,7 @@ int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc
 	rule_refs(&c);
 	rule_workflow(&c);
 	/* drafting (draftcheck.c): a plan's targets are not weaker than those of the plan it carries out */
-	if (!c.error && repo && docket_draft_check_targets(findings, doc, repo, rev) < 0)
+	if (!c.error && repo && !c.no_refs && docket_draft_check_targets(findings, doc, repo, rev) < 0)
 		c.error = DOCKET_ERROR;
 	return c.error;
 }
