@@ -45,8 +45,8 @@ typedef struct {
 	char wf_oid[3][41];
 	docket_workflow *wf[3];
 	/* the certificates of the configuration in force, decoded once: pem pointer -> X509 */
-	const char *cert_pem[64];
-	X509 *cert_x[64];
+	const char *cert_pem[4096];
+	X509 *cert_x[4096];
 	size_t ncerts;
 	int error;
 } audit_ctx;
@@ -253,7 +253,7 @@ static int cert_matches(audit_ctx *a, const char *pem, X509 *cert)
 	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	BIO_free(bio);
 	same = x && X509_cmp(x, cert) == 0;
-	if (x && a->ncerts < 64) {
+	if (x && a->ncerts < 4096) {
 		a->cert_pem[a->ncerts] = pem;
 		a->cert_x[a->ncerts++] = x;
 	} else {

@@ -96,9 +96,11 @@ int docket_global_init(void)
 		return docket_error_git(DOCKET_ERROR, "cannot initialise libgit2");
 	/* libgit2 keeps up to 256 MiB of parsed objects by default; a replay of 500,000 commits
 	 * reads each once, so a small cache keeps the memory flat as the repository grows */
-	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(16 * 1024 * 1024));
-	/* and at most 256 MiB of pack files mapped at once, however large the packs */
-	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)256 * 1024 * 1024);
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(4 * 1024 * 1024));
+	/* and pack files mapped through small windows, at most 64 MiB at once, however large
+	 * the packs (mapped pages count in a process's resident memory) */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)8 * 1024 * 1024);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)64 * 1024 * 1024);
 	/* A docket repository may be owned by another user on a server; libgit2 1.5 checks
 	 * safe.directory itself, which we keep. */
 	return 0;

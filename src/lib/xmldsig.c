@@ -20,6 +20,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <libxml/c14n.h>
@@ -1146,7 +1147,7 @@ void docket_sig_results_free(docket_sig_result *results, size_t n)
  * signature with it. So the trust store (keyed by the file's path, size and modification
  * time) and the decoded certificates (keyed by their DER bytes) are kept per thread.
  */
-#define CERT_CACHE 256
+#define CERT_CACHE 4096 /* a province: 1,500 schools' heads and the department's signers */
 
 static _Thread_local struct {
 	char path[4096];
@@ -1164,7 +1165,6 @@ static _Thread_local struct {
 	unsigned long gen;     /* the chain verified against trust store generation gen ... */
 	time_t lo, hi;         /* ... holds at every signing time in [lo, hi] */
 } cert_cache[CERT_CACHE];
-static _Thread_local size_t cert_cache_next;
 
 static int trust_store_cached(X509_STORE **out, const char *path)
 {
@@ -1199,14 +1199,26 @@ static X509 *cert_cached(const unsigned char *der, size_t len)
 	X509 *x;
 	size_t i, slot;
 
-	for (i = 0; i < CERT_CACHE; i++)
-		if (cert_cache[i].x && cert_cache[i].len == len && memcmp(cert_cache[i].der, der, len) == 0)
-			return X509_up_ref(cert_cache[i].x) ? cert_cache[i].x : NULL;
+	uint32_t h = 2166136261u;
+
+	/* open addressing on the DER bytes' FNV-1a hash, a few probes, then replace */
+	for (i = 0; i < len; i++)
+		h = (h ^ der[i]) * 16777619u;
+	for (i = 0; i < 8; i++) {
+		slot = (h + i) % CERT_CACHE;
+		if (cert_cache[slot].x && cert_cache[slot].len == len && memcmp(cert_cache[slot].der, der, len) == 0)
+			return X509_up_ref(cert_cache[slot].x) ? cert_cache[slot].x : NULL;
+	}
 	if (!(x = d2i_X509(NULL, &p, (long)len)) || p != der + len) {
 		X509_free(x);
 		return NULL;
 	}
-	slot = cert_cache_next++ % CERT_CACHE;
+	slot = h % CERT_CACHE;
+	for (i = 0; i < 8; i++)
+		if (!cert_cache[(h + i) % CERT_CACHE].x) {
+			slot = (h + i) % CERT_CACHE;
+			break;
+		}
 	X509_free(cert_cache[slot].x);
 	free(cert_cache[slot].der);
 	cert_cache[slot].x = NULL;
