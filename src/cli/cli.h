@@ -72,6 +72,9 @@ int cli_open_repo_signing(docket_repo **out, docket_key **key, cli_globals *g, i
 /* The trust anchor: FLAG, else the user's own configuration; never the repository. */
 const char *cli_trust_anchor(const char *flag);
 
+/* S as a JSON string on stdout (null when S is NULL). */
+void cli_json_str(const char *s);
+
 /* Print S padded with spaces to WIDTH columns (UTF-8 aware), then one space. */
 void cli_pad(FILE *f, const char *s, int width);
 

@@ -48,26 +48,6 @@ const char *cli_trust_anchor(const char *flag)
 	return path;
 }
 
-static void json_str(const char *s)
-{
-	if (!s) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", stdout);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 int cmd_log(int argc, char **argv, cli_globals *g)
 {
@@ -99,35 +79,35 @@ int cmd_log(int argc, char **argv, cli_globals *g)
 	for (i = 0; i < n; i++) {
 		if (json) {
 			printf("%s{\"commit\": \"%s\", \"time\": ", i ? ",\n " : "", e[i].commit);
-			json_str(e[i].time);
+			cli_json_str(e[i].time);
 			printf(", \"actor\": ");
-			json_str(e[i].actor);
+			cli_json_str(e[i].actor);
 			printf(", \"name\": ");
-			json_str(e[i].actor_name);
+			cli_json_str(e[i].actor_name);
 			printf(", \"position\": ");
-			json_str(e[i].actor_position);
+			cli_json_str(e[i].actor_position);
 			printf(", \"action\": ");
-			json_str(e[i].action);
+			cli_json_str(e[i].action);
 			printf(", \"from\": ");
-			json_str(e[i].from);
+			cli_json_str(e[i].from);
 			printf(", \"to\": ");
-			json_str(e[i].to);
+			cli_json_str(e[i].to);
 			printf(", \"message\": ");
-			json_str(e[i].message);
+			cli_json_str(e[i].message);
 			printf(", \"path\": ");
-			json_str(e[i].path);
+			cli_json_str(e[i].path);
 			printf(", \"deleted\": %s, \"signatures\": [", e[i].deleted ? "true" : "false");
 			for (k = 0; k < e[i].nsigs; k++) {
 				printf("%s{\"id\": ", k ? ", " : "");
-				json_str(e[i].sigs[k].id);
+				cli_json_str(e[i].sigs[k].id);
 				printf(", \"signer\": ");
-				json_str(e[i].sigs[k].signer);
+				cli_json_str(e[i].sigs[k].signer);
 				printf(", \"time\": ");
-				json_str(e[i].sigs[k].time);
+				cli_json_str(e[i].sigs[k].time);
 				printf(", \"meaning\": ");
-				json_str(e[i].sigs[k].meaning);
+				cli_json_str(e[i].sigs[k].meaning);
 				printf(", \"status\": ");
-				json_str(e[i].sigs[k].status);
+				cli_json_str(e[i].sigs[k].status);
 				putchar('}');
 			}
 			printf("]}");
@@ -191,16 +171,16 @@ int cmd_diff(int argc, char **argv, cli_globals *g)
 	}
 	if (json) {
 		printf("{\"document\": ");
-		json_str(pos[0]);
+		cli_json_str(pos[0]);
 		printf(", \"from\": \"%s\", \"to\": \"%s\", \"changes\": [", r1, r2);
 		for (i = 0; i < n; i++) {
 			printf("%s{\"change\": \"%s\", \"path\": ", i ? ",\n " : "",
 			       items[i].change == '+' ? "added" : items[i].change == '-' ? "removed" : "changed");
-			json_str(items[i].path);
+			cli_json_str(items[i].path);
 			printf(", \"old\": ");
-			json_str(items[i].old_value);
+			cli_json_str(items[i].old_value);
 			printf(", \"new\": ");
-			json_str(items[i].new_value);
+			cli_json_str(items[i].new_value);
 			putchar('}');
 		}
 		puts("]}");
@@ -286,13 +266,13 @@ int cmd_audit(int argc, char **argv, cli_globals *g)
 		       res.signatures, res.trust_used ? "true" : "false");
 		for (i = 0; i < res.n; i++) {
 			printf("%s{\"kind\": ", i ? ",\n  " : "\n  ");
-			json_str(res.findings[i].kind);
+			cli_json_str(res.findings[i].kind);
 			printf(", \"commit\": ");
-			json_str(res.findings[i].commit[0] ? res.findings[i].commit : NULL);
+			cli_json_str(res.findings[i].commit[0] ? res.findings[i].commit : NULL);
 			printf(", \"document\": ");
-			json_str(res.findings[i].document);
+			cli_json_str(res.findings[i].document);
 			printf(", \"message\": ");
-			json_str(res.findings[i].message);
+			cli_json_str(res.findings[i].message);
 			putchar('}');
 		}
 		printf("]}\n");

@@ -39,20 +39,6 @@ const char usage_person[] =
 	"\n"
 	"Exit status: 0 done; 1 refused (exists, not an administrator); 2 usage; 3 other errors.\n";
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static int subcommand(int argc, char **argv, const char *name, const char *const *subs)
 {
@@ -163,12 +149,12 @@ int cmd_unit(int argc, char **argv, cli_globals *g)
 			docket_config_unit_at(&unit, cfg, i);
 			if (json) {
 				printf("%s{\"id\": ", i ? ",\n " : "");
-				json_str(unit.id);
+				cli_json_str(unit.id);
 				printf(", \"name\": ");
-				json_str(unit.name);
+				cli_json_str(unit.name);
 				printf(", \"parent\": ");
 				if (unit.parent)
-					json_str(unit.parent);
+					cli_json_str(unit.parent);
 				else
 					printf("null");
 				printf(", \"affiliated\": %s}", unit.affiliated ? "true" : "false");
@@ -265,17 +251,17 @@ int cmd_person(int argc, char **argv, cli_globals *g)
 			docket_config_person_at(&p, cfg, i);
 			if (json) {
 				printf("%s{\"id\": ", i ? ",\n " : "");
-				json_str(p.id);
+				cli_json_str(p.id);
 				printf(", \"name\": ");
-				json_str(p.name);
+				cli_json_str(p.name);
 				printf(", \"position\": ");
-				json_str(p.position);
+				cli_json_str(p.position);
 				printf(", \"unit\": ");
-				json_str(p.unit);
+				cli_json_str(p.unit);
 				printf(", \"roles\": ");
-				json_str(p.roles);
+				cli_json_str(p.roles);
 				printf(", \"email\": ");
-				json_str(p.email);
+				cli_json_str(p.email);
 				printf(", \"certificate\": %s}", p.cert ? "true" : "false");
 			} else {
 				cli_pad(stdout, p.id, 10);

@@ -127,25 +127,11 @@ static int parse_year(const char *s, int *out)
 	return 0;
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static void json_opt(const char *s)
 {
 	if (s)
-		json_str(s);
+		cli_json_str(s);
 	else
 		fputs("null", stdout);
 }
@@ -313,11 +299,11 @@ static void json_units(const docket_rollup *r, int aggregate)
 	for (i = 0; i < r->n; i++) {
 		const docket_unit_report *u = &r->units[i];
 		printf("%s{\"unit\": ", i ? ",\n  " : "\n  ");
-		json_str(u->unit);
+		cli_json_str(u->unit);
 		fputs(", \"name\": ", stdout);
 		json_opt(u->unit_name);
 		fputs(", \"status\": ", stdout);
-		json_str(docket_report_status_name(u->status));
+		cli_json_str(docket_report_status_name(u->status));
 		fputs(", \"report\": ", stdout);
 		json_opt(u->report);
 		fputs(", \"state\": ", stdout);
@@ -380,23 +366,23 @@ int cmd_aggregate(int argc, char **argv, cli_globals *g)
 		code = cli_fail(error, "cannot aggregate the reports of %d on '%s': %s", y, plan, docket_error_last());
 	} else if (json) {
 		fputs("{\"id\": ", stdout);
-		json_str(res.doc.id);
+		cli_json_str(res.doc.id);
 		fputs(", \"path\": ", stdout);
-		json_str(res.doc.path);
+		cli_json_str(res.doc.path);
 		fputs(", \"units\": ", stdout);
 		json_units(&res, 1);
 		fputs(", \"indicators\": [", stdout);
 		for (i = 0; i < res.ntotals; i++) {
 			const docket_indicator_total *t = &res.totals[i];
 			printf("%s{\"indicator\": ", i ? ",\n  " : "\n  ");
-			json_str(t->indicator);
+			cli_json_str(t->indicator);
 			fputs(", \"measure\": ", stdout);
-			json_str(t->measure);
+			cli_json_str(t->measure);
 			printf(", \"numerator\": %llu, \"denominator\": %llu, \"value\": ",
 			       (unsigned long long)t->numerator, (unsigned long long)t->denominator);
 			json_opt(t->value);
 			fputs(", \"comparison\": ", stdout);
-			json_str(t->comparison);
+			cli_json_str(t->comparison);
 			fputs(", \"target\": ", stdout);
 			json_opt(t->target);
 			printf(", \"target_year\": %d, \"met\": %s, \"units\": %zu}", t->target_year,

@@ -165,26 +165,6 @@ int cmd_ca(int argc, char **argv, cli_globals *g)
 }
 
 /* S as a JSON string (NULL: null); bytes >= 0x80 pass through (docket's strings are UTF-8). */
-static void json_str(const char *s)
-{
-	if (!s) {
-		fputs("null", stdout);
-		return;
-	}
-	putchar('"');
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", stdout);
-		else if (c < 0x20 || c == 0x7f)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static int ssh_line_of_cert(char **out, const char *pem)
 {
@@ -266,23 +246,23 @@ int cmd_verify(int argc, char **argv, cli_globals *g)
 	if (json) {
 		/* every string may come from the document (Ids, certificate names): escaped */
 		fputs("{\"document\": ", stdout);
-		json_str(pos[0]);
+		cli_json_str(pos[0]);
 		printf(", \"valid\": %s, \"signatures\": [", bad || !n ? "false" : "true");
 		for (i = 0; i < n; i++) {
 			printf("%s{\"id\": ", i ? ",\n " : "");
-			json_str(items[i].id);
+			cli_json_str(items[i].id);
 			printf(", \"ok\": %s, \"signer\": ", items[i].ok ? "true" : "false");
-			json_str(items[i].signer);
+			cli_json_str(items[i].signer);
 			fputs(", \"person\": ", stdout);
-			json_str(items[i].person);
+			cli_json_str(items[i].person);
 			fputs(", \"time\": ", stdout);
-			json_str(items[i].time);
+			cli_json_str(items[i].time);
 			fputs(", \"meaning\": ", stdout);
-			json_str(items[i].meaning);
+			cli_json_str(items[i].meaning);
 			fputs(", \"transition\": ", stdout);
-			json_str(items[i].transition);
+			cli_json_str(items[i].transition);
 			fputs(", \"problem\": ", stdout);
-			json_str(items[i].problem);
+			cli_json_str(items[i].problem);
 			putchar('}');
 		}
 		printf("]}\n");

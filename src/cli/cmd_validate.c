@@ -22,22 +22,6 @@ const char usage_validate[] =
 	"Each finding is printed as FILE:LINE:COL: error: MESSAGE.\n"
 	"Exit status: 0 all valid; 1 any finding; 2 usage; 3 other errors.\n";
 
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c == '\n')
-			fputs("\\n", f);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 /* A workflow definition is recognised by its namespace and checked as one. */
 static int is_workflow(const char *buf)
@@ -189,9 +173,9 @@ int cmd_validate(int argc, char **argv, cli_globals *g)
 		for (i = 0; i < docket_findings_count(findings); i++) {
 			const docket_finding *f = docket_findings_get(findings, i);
 			fputs(i ? ",\n {\"file\": " : "{\"file\": ", stdout);
-			json_str(stdout, f->file);
+			cli_json_str(f->file);
 			printf(", \"line\": %d, \"col\": %d, \"message\": ", f->line, f->col);
-			json_str(stdout, f->message);
+			cli_json_str(f->message);
 			fputs("}", stdout);
 		}
 		fputs("]\n", stdout);

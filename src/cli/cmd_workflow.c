@@ -141,20 +141,6 @@ int cmd_commit(int argc, char **argv, cli_globals *g)
 	return cli_finish(code);
 }
 
-static void json_str(const char *s)
-{
-	putchar('"');
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			printf("\\%c", c);
-		else if (c < 0x20)
-			printf("\\u%04x", c);
-		else
-			putchar(c);
-	}
-	putchar('"');
-}
 
 static int status_one(docket_repo *repo, cli_globals *g, const char *id, int json)
 {
@@ -174,36 +160,36 @@ static int status_one(docket_repo *repo, cli_globals *g, const char *id, int jso
 	docket_doc_summarize(&sum, doc);
 	if (json) {
 		printf("{\"id\": ");
-		json_str(docket_doc_id(doc));
+		cli_json_str(docket_doc_id(doc));
 		printf(", \"kind\": ");
-		json_str(docket_doc_kind(doc));
+		cli_json_str(docket_doc_kind(doc));
 		printf(", \"state\": ");
-		json_str(state);
+		cli_json_str(state);
 		printf(", \"number\": ");
-		json_str(sum.number);
+		cli_json_str(sum.number);
 		printf(", \"last_step\": ");
 		if (sum.last_transition) {
 			printf("{\"date\": ");
-			json_str(sum.last_date);
+			cli_json_str(sum.last_date);
 			printf(", \"actor\": ");
-			json_str(sum.last_actor);
+			cli_json_str(sum.last_actor);
 			printf(", \"role\": ");
-			json_str(sum.last_role);
+			cli_json_str(sum.last_role);
 			printf(", \"transition\": ");
-			json_str(sum.last_transition);
+			cli_json_str(sum.last_transition);
 			printf("}");
 		} else {
 			printf("null");
 		}
 		printf(", \"actor\": ");
 		if (g->actor)
-			json_str(g->actor);
+			cli_json_str(g->actor);
 		else
 			printf("null");
 		printf(", \"may\": [");
 		for (i = 0; avail[i]; i++) {
 			printf("%s", i ? ", " : "");
-			json_str(avail[i]);
+			cli_json_str(avail[i]);
 		}
 		printf("]}\n");
 	} else {
@@ -269,17 +255,17 @@ static int status_row(const char *path, void *payload)
 	unit = docket_doc_drafting_unit(doc);
 	if (st->json) {
 		printf("%s{\"id\": ", st->n ? ",\n " : "");
-		json_str(docket_doc_id(doc));
+		cli_json_str(docket_doc_id(doc));
 		printf(", \"kind\": ");
-		json_str(docket_doc_kind(doc));
+		cli_json_str(docket_doc_kind(doc));
 		printf(", \"state\": ");
-		json_str(state);
+		cli_json_str(state);
 		printf(", \"unit\": ");
-		json_str(unit);
+		cli_json_str(unit);
 		printf(", \"number\": ");
-		json_str(sum.number);
+		cli_json_str(sum.number);
 		printf(", \"path\": ");
-		json_str(path);
+		cli_json_str(path);
 		printf("}");
 	} else {
 		if (st->n == 0)

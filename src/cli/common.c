@@ -306,3 +306,25 @@ int cli_open_repo_signing(docket_repo **out, docket_key **key, cli_globals *g, i
 		docket_repo_set_commit_signer(*out, docket_sshsig_commit_signer, *key);
 	return 0;
 }
+
+/* S as a JSON string on stdout (null when S is NULL): quotes, backslashes, control bytes escaped. */
+void cli_json_str(const char *s)
+{
+	if (!s) {
+		fputs("null", stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if (c == '"' || c == '\\')
+			printf("\\%c", c);
+		else if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c < 0x20)
+			printf("\\u%04x", c);
+		else
+			putchar(c);
+	}
+	putchar('"');
+}

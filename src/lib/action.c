@@ -451,20 +451,10 @@ static const char *commitment_uri(const char *meaning)
 /* "2021-05-11T09:30:00+07:00" as seconds since the epoch (0 when unreadable). */
 static time_t parse_iso(const char *s)
 {
-	struct tm tm;
-	int y, mo, d, h, mi, sec, oh = 0, om = 0;
-	char sign = '+';
+	time_t t;
+	int offset;
 
-	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d", &y, &mo, &d, &h, &mi, &sec, &sign, &oh, &om) < 6)
-		return 0;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	return timegm(&tm) - (sign == '-' ? -1 : 1) * (oh * 3600 + om * 60);
+	return s && docket_iso_parse(s, &t, &offset) == 0 ? t : 0;
 }
 
 /*

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include "internal.h"
 
@@ -179,4 +180,24 @@ cleanup:
 		fclose(f);
 	docket_buf_free(&b);
 	return error;
+}
+
+int docket_iso_parse(const char *s, time_t *utc, int *offset_min)
+{
+	struct tm tm;
+	int y, mo, d, h, mi, sec, oh = 0, om = 0;
+	char sign = '+';
+
+	if (!s || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d", &y, &mo, &d, &h, &mi, &sec, &sign, &oh, &om) < 6)
+		return DOCKET_EINVALID;
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = y - 1900;
+	tm.tm_mon = mo - 1;
+	tm.tm_mday = d;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*offset_min = (sign == '-' ? -1 : 1) * (oh * 60 + om);
+	*utc = timegm(&tm) - (time_t)*offset_min * 60;
+	return 0;
 }

@@ -62,6 +62,13 @@ char *docket_xml_text_trim(xmlNodePtr node);
 /* Whether NODE is an element named NAME in NS. */
 int docket_xml_is(xmlNodePtr node, const char *ns, const char *name);
 
+/*
+ * "2021-05-11T09:30:00+07:00" (also "Z"-less forms with an offset) as seconds since the epoch
+ * and the offset in minutes. DOCKET_EINVALID when unreadable.
+ */
+#include <time.h>
+int docket_iso_parse(const char *s, time_t *utc, int *offset_min);
+
 /* Write DATA to PATH atomically: temporary file in the same directory, fsync, rename. */
 int docket_file_write_atomic(const char *path, const char *data, size_t len, int mode);
 /* Read a whole file (at most MAX bytes, else DOCKET_EINVALID). */

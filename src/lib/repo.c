@@ -210,23 +210,11 @@ int docket_repo_set_identity(docket_repo *repo, const char *name, const char *em
 static int fixed_now(git_time_t *when, int *offset)
 {
 	const char *s = getenv("DOCKET_NOW");
-	struct tm tm;
-	int y, mo, d, h, mi, sec, oh = 0, om = 0;
-	char sign = '+';
+	time_t t;
 
-	if (!s || !*s)
+	if (!s || !*s || docket_iso_parse(s, &t, offset) < 0)
 		return 0;
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d", &y, &mo, &d, &h, &mi, &sec, &sign, &oh, &om) < 6)
-		return 0;
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = y - 1900;
-	tm.tm_mon = mo - 1;
-	tm.tm_mday = d;
-	tm.tm_hour = h;
-	tm.tm_min = mi;
-	tm.tm_sec = sec;
-	*offset = (sign == '-' ? -1 : 1) * (oh * 60 + om);
-	*when = (git_time_t)timegm(&tm) - (git_time_t)*offset * 60;
+	*when = (git_time_t)t;
 	return 1;
 }
 
