@@ -398,6 +398,7 @@ static int assign_number(docket_txn *txn, xmlNodePtr root, const char *id, const
 	set_text(nota, notation.ptr);
 	date = ensure_header_child(header, "date", "place");
 	set_text(date, day);
+	free(out->number); /* a rebuilt attempt (after a lost race) numbers again */
 	out->number = malloc(64 + notation.len);
 	if (out->number)
 		snprintf(out->number, 64 + notation.len, "%02zu/%s", count + 1, notation.ptr);

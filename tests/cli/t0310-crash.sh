@@ -269,12 +269,16 @@ PY
 # --- part 2: kills at exact points, by strace's fault injection (SIGKILL on entering the Nth
 # rename(2) of one action; N found from a trace of the same kind of action just before)
 
+# LeakSanitizer cannot run under ptrace (it stops the process the same way): in the sanitizer
+# build, leak checking is off for the traced runs only
+traced_env() { ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" "$@"; }
+
 # rename_index REPO PATTERN ACTOR TRANSITION DOC: run the action under strace and print the
 # 1-based index, among its rename(2) calls, of the first whose arguments match PATTERN
 rename_index() {
 	local repo=$1 pat=$2
 	shift 2
-	strace -f -qq -e trace=rename -o "$WORK/trace" timeout $T "$DOCKET" -C "$repo" --as "$1" "$2" "$3" >/dev/null 2>&1 ||
+	traced_env strace -f -qq -e trace=rename -o "$WORK/trace" timeout $T "$DOCKET" -C "$repo" --as "$1" "$2" "$3" >/dev/null 2>&1 ||
 		fail "the traced action '$2 $3' failed"
 	grep -v -e '+++' -e '---' "$WORK/trace" | grep -n 'rename(' | grep -F -- "$pat" | head -1 | cut -d: -f1
 }
@@ -283,7 +287,7 @@ rename_index() {
 kill_at() {
 	local n=$1 repo=$2 rc=0
 	shift 2
-	{ strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when="$n" \
+	{ traced_env strace -f -qq -o /dev/null -e trace=rename -e inject=rename:signal=KILL:when="$n" \
 		timeout --foreground $T "$DOCKET" -C "$repo" --as "$1" "$2" "$3" >/dev/null 2>&1 || rc=$?; } 2>/dev/null
 	[ $rc != 0 ] || fail "the action '$2 $3' was not killed at rename #$n"
 }
