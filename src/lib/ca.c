@@ -545,8 +545,7 @@ int docket_cert_verify_chain(X509 *cert, const char *trust_pem_file, time_t at)
 int docket_file_read_pem_cert(char **out, size_t *out_len, const char *path)
 {
 	X509 *x = NULL;
-	BIO *bio = NULL, *mem = NULL;
-	BUF_MEM *bm = NULL;
+	BIO *bio = NULL;
 	int error = DOCKET_EINVALID;
 
 	*out = NULL;
@@ -559,20 +558,11 @@ int docket_file_read_pem_cert(char **out, size_t *out_len, const char *path)
 		goto cleanup;
 	}
 	/* store the certificate alone, re-encoded: nothing else from the file travels */
-	if (!(mem = BIO_new(BIO_s_mem())) || !PEM_write_bio_X509(mem, x)) {
-		error = docket_error_set(DOCKET_ERROR, "out of memory");
+	if ((error = cert_pem(out, x)) < 0)
 		goto cleanup;
-	}
-	BIO_get_mem_ptr(mem, &bm);
-	if (!(*out = docket_strndup(bm->data, bm->length))) {
-		error = docket_error_set(DOCKET_ERROR, "out of memory");
-		goto cleanup;
-	}
 	if (out_len)
-		*out_len = bm->length;
-	error = 0;
+		*out_len = strlen(*out);
 cleanup:
-	BIO_free(mem);
 	BIO_free(bio);
 	X509_free(x);
 	return error;
