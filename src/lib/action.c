@@ -511,11 +511,30 @@ static int sign_document(docket_doc *doc, const docket_transition_def *t, const 
 		goto cleanup;
 	}
 	memset(&props, 0, sizeof(props));
+	props.signing_time = parse_iso(now);
+	{
+		/* a certificate outside its validity at the signing time makes a signature no verifier
+		 * accepts: refuse now rather than commit it */
+		time_t at = props.signing_time ? props.signing_time : time(NULL);
+		char bound[64] = "";
+		BIO *mem = BIO_new(BIO_s_mem());
+		int before = X509_cmp_time(X509_get0_notBefore(cert), &at) > 0;
+		int after = X509_cmp_time(X509_get0_notAfter(cert), &at) < 0;
+		if ((before || after) && mem &&
+		    ASN1_TIME_print(mem, before ? X509_get0_notBefore(cert) : X509_get0_notAfter(cert)) > 0)
+			BIO_read(mem, bound, sizeof(bound) - 1);
+		BIO_free(mem);
+		if (before || after) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s: %s's certificate %s at signing time (%s %s)",
+			                         t->id, p->id, before ? "not yet valid" : "expired",
+			                         before ? "valid from" : "valid until", bound);
+			goto cleanup;
+		}
+	}
 	role = signer_role(doc, t, p, cfg);
 	props.role = role;
 	props.commitment = commitment_uri(t->signature);
 	props.transition = t->id;
-	props.signing_time = parse_iso(now);
 	props.covers_header = t->assign_number;
 	error = docket_xmldsig_sign(&sigid, (xmlDocPtr)docket_doc_xml(doc), a->key, cert, &props);
 	if (error == DOCKET_EINVALID)

@@ -53,11 +53,14 @@ export DOCKET_PASSPHRASE=test-passphrase
 enrol() {
 	local repo=$1 admin=$2 p
 	shift 2
-	[ -f "$WORK/ca/ca.pem" ] || "$DOCKET" ca init "$WORK/ca" --name "Test CA" >/dev/null ||
-		fail "cannot make the test CA"
+	# the tests sign at fixed dates from 2021 on (DOCKET_NOW) and at today's: the CA and the
+	# certificates are made as of 2020 and valid ten years, so every signing time is inside
+	[ -f "$WORK/ca/ca.pem" ] || DOCKET_NOW=2020-01-01T00:00:00+07:00 "$DOCKET" ca init "$WORK/ca" \
+		--name "Test CA" >/dev/null || fail "cannot make the test CA"
 	for p in "$@"; do
 		"$DOCKET" -C "$repo" key generate --person "$p" >/dev/null || fail "key generate $p"
-		"$DOCKET" ca issue --ca "$WORK/ca" "$HOME/.config/docket/keys/$p.pem.csr" \
+		DOCKET_NOW=2020-01-01T00:00:00+07:00 "$DOCKET" ca issue --ca "$WORK/ca" \
+			"$HOME/.config/docket/keys/$p.pem.csr" --days 3650 \
 			--out "$WORK/ca/$p.crt" >/dev/null || fail "ca issue $p"
 		"$DOCKET" -C "$repo" --as "$admin" person cert "$p" "$WORK/ca/$p.crt" >/dev/null ||
 			fail "person cert $p"
