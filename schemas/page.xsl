@@ -1,0 +1,1029 @@
+<?xml version="1.0" encoding="UTF-8"?>
+<!--
+  docket document format 1: render a document as ONE self-contained HTML5 page laid out as
+  Decree 30/2020/NĐ-CP Annex I lays out the paper: A4, margins 20/15/20/30 mm, Times New
+  Roman 13-14 pt, issuing body beside the national motto, number beside place and date,
+  type name and summary centred, the body, "Nơi nhận:" beside the signer block, then the
+  footnotes. The same page prints (and converts to PDF) as A4 sheets. See docs/rendering.md.
+
+    xsltproc schemas/page.xsl examples/354-KH-PGDDT.xml > 354.html
+
+  (parameters are passed with xsltproc's stringparam option, see docs/rendering.md)
+
+  XSLT 1.0, no extensions, no document(), no external resources: the page carries its own
+  CSS, loads nothing and runs no script. Text goes out as text nodes (the serializer
+  escapes it). Same reading of the document model as text.xsl.
+
+  Parameters:
+    verified  space-separated SIGNATURE-ID=STATUS pairs, STATUS valid | invalid | unknown,
+              e.g. 'sig-1=valid sig-2=valid'. Only the caller that verified the signatures
+              (docket, with the organisation's trust anchor) can say so: a signature whose
+              Id is not listed is shown "not verified", never "valid".
+    state     the workflow state to show in a small banner ('draft' gives "DỰ THẢO");
+              default: the document's own workflow/@state; nothing for 'issued' or when
+              the document has no workflow (a paper document recorded as issued).
+-->
+<xsl:stylesheet version="1.0"
+                xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+                xmlns:d="urn:docket:document:1"
+                xmlns:ds="http://www.w3.org/2000/09/xmldsig#"
+                xmlns:xades="http://uri.etsi.org/01903/v1.3.2#"
+                exclude-result-prefixes="d ds xades">
+
+  <xsl:output method="html" encoding="UTF-8" indent="no"
+              doctype-system="about:legacy-compat"/>
+
+  <xsl:param name="verified" select="''"/>
+  <xsl:param name="state" select="''"/>
+
+  <xsl:variable name="motto1" select="'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'"/>
+  <xsl:variable name="motto2" select="'Độc lập - Tự do - Hạnh phúc'"/>
+  <xsl:variable name="commitment" select="'http://uri.etsi.org/01903/v1.2.2#'"/>
+
+  <xsl:key name="footnote" match="d:footnote" use="@id"/>
+  <!-- milestone years of a plan's indicators, for one table column each -->
+  <xsl:key name="target-year" match="d:plan/d:objectives/d:specific/d:objective/d:indicator/d:target" use="@year"/>
+
+  <!-- ================================================================== -->
+  <!-- Page                                                               -->
+  <!-- ================================================================== -->
+
+  <xsl:template match="/">
+    <xsl:choose>
+      <xsl:when test="d:document">
+        <xsl:apply-templates select="d:document"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:message terminate="yes">page.xsl: not a docket document (urn:docket:document:1)</xsl:message>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="d:document">
+    <xsl:variable name="h" select="d:header"/>
+    <xsl:variable name="state-now">
+      <xsl:choose>
+        <xsl:when test="normalize-space($state) != ''">
+          <xsl:value-of select="normalize-space($state)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="normalize-space(d:workflow/@state)"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+
+    <html lang="vi">
+      <head>
+        <meta http-equiv="Content-Security-Policy"
+              content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"/>
+        <meta name="viewport" content="width=device-width, initial-scale=1"/>
+        <meta name="generator" content="docket schemas/page.xsl"/>
+        <title>
+          <xsl:call-template name="number-line"/>
+          <xsl:text> - </xsl:text>
+          <xsl:value-of select="normalize-space($h/d:subject)"/>
+        </title>
+        <style>
+          <xsl:call-template name="css"/>
+        </style>
+      </head>
+      <body>
+        <div class="sheet">
+          <xsl:attribute name="data-kind"><xsl:value-of select="@kind"/></xsl:attribute>
+          <xsl:if test="$state-now != '' and $state-now != 'issued'">
+            <xsl:call-template name="state-banner">
+              <xsl:with-param name="s" select="$state-now"/>
+            </xsl:call-template>
+          </xsl:if>
+
+          <xsl:call-template name="heading"/>
+
+          <xsl:apply-templates select="$h/d:addressees"/>
+
+          <div class="body">
+            <xsl:choose>
+              <xsl:when test="d:content/d:preamble">
+                <xsl:for-each select="d:content/d:preamble">
+                  <p class="para preamble"><xsl:apply-templates select="node()" mode="inline"/></p>
+                </xsl:for-each>
+              </xsl:when>
+              <!-- without a preamble, the legal bases are printed as "Căn cứ …" lines -->
+              <xsl:otherwise>
+                <xsl:apply-templates select="$h/d:bases"/>
+              </xsl:otherwise>
+            </xsl:choose>
+            <xsl:apply-templates select="d:content/d:plan | d:content/d:report | d:content/d:task"/>
+            <xsl:for-each select="d:content/d:closing">
+              <p class="para closing"><xsl:apply-templates select="node()" mode="inline"/></p>
+            </xsl:for-each>
+          </div>
+
+          <xsl:call-template name="signoff"/>
+
+          <xsl:call-template name="other-signatures"/>
+
+          <xsl:apply-templates select="d:content/d:footnotes"/>
+        </div>
+      </body>
+    </html>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Heading: issuer | motto, number | place and date, type and summary -->
+  <!-- ================================================================== -->
+
+  <xsl:template name="heading">
+    <xsl:variable name="h" select="d:header"/>
+    <div class="heading">
+      <table class="head" role="presentation">
+        <tr>
+          <td class="issuer">
+            <xsl:if test="normalize-space($h/d:issuer/d:parent) != ''">
+              <div class="issuer-parent"><xsl:value-of select="normalize-space($h/d:issuer/d:parent)"/></div>
+            </xsl:if>
+            <div class="issuer-name"><xsl:value-of select="normalize-space($h/d:issuer/d:name)"/></div>
+            <div class="rule issuer-rule"></div>
+          </td>
+          <td class="motto">
+            <div class="motto1"><xsl:value-of select="$motto1"/></div>
+            <div class="motto2"><span><xsl:value-of select="$motto2"/></span></div>
+          </td>
+        </tr>
+        <tr>
+          <td class="number">
+            <div class="number-line"><xsl:call-template name="number-line"/></div>
+            <!-- a công văn (no type name) has its summary under the number -->
+            <xsl:if test="not($h/d:type)">
+              <div class="vv">
+                <xsl:text>V/v </xsl:text>
+                <xsl:value-of select="normalize-space($h/d:subject)"/>
+              </div>
+            </xsl:if>
+            <xsl:apply-templates select="$h/d:marks"/>
+          </td>
+          <td class="place-date">
+            <xsl:value-of select="normalize-space($h/d:place)"/>
+            <xsl:text>, </xsl:text>
+            <xsl:choose>
+              <xsl:when test="normalize-space($h/d:date) != ''">
+                <xsl:call-template name="long-date">
+                  <xsl:with-param name="date" select="normalize-space($h/d:date)"/>
+                </xsl:call-template>
+              </xsl:when>
+              <xsl:otherwise>ngày … tháng … năm …</xsl:otherwise>
+            </xsl:choose>
+          </td>
+        </tr>
+      </table>
+      <xsl:if test="$h/d:type">
+        <h1 class="doctype">
+          <span class="type-name"><xsl:value-of select="normalize-space($h/d:type)"/></span>
+          <span class="subject"><xsl:value-of select="normalize-space($h/d:subject)"/></span>
+        </h1>
+        <div class="rule subject-rule"></div>
+      </xsl:if>
+    </div>
+  </xsl:template>
+
+  <!-- "Số: 354/KH-PGDĐT"; unnumbered: "Số: …/KH-PGDĐT" (as text.xsl) -->
+  <xsl:template name="number-line">
+    <xsl:variable name="h" select="/d:document/d:header"/>
+    <xsl:text>Số: </xsl:text>
+    <xsl:choose>
+      <xsl:when test="normalize-space($h/d:code/d:number) != ''">
+        <xsl:value-of select="normalize-space($h/d:code/d:number)"/>
+      </xsl:when>
+      <xsl:otherwise>…</xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>/</xsl:text>
+    <xsl:choose>
+      <xsl:when test="normalize-space($h/d:code/d:notation) != ''">
+        <xsl:value-of select="normalize-space($h/d:code/d:notation)"/>
+      </xsl:when>
+      <xsl:when test="$h/d:type">
+        <xsl:value-of select="concat($h/d:type/@code, '-', normalize-space($h/d:issuer/d:abbr))"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="normalize-space($h/d:issuer/d:abbr)"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="d:marks">
+    <xsl:variable name="secrecy">
+      <xsl:choose>
+        <xsl:when test="@secrecy = 'confidential'">MẬT</xsl:when>
+        <xsl:when test="@secrecy = 'secret'">TỐI MẬT</xsl:when>
+        <xsl:when test="@secrecy = 'top-secret'">TUYỆT MẬT</xsl:when>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="urgency">
+      <xsl:choose>
+        <xsl:when test="@urgency = 'urgent'">KHẨN</xsl:when>
+        <xsl:when test="@urgency = 'very-urgent'">THƯỢNG KHẨN</xsl:when>
+        <xsl:when test="@urgency = 'express'">HỎA TỐC</xsl:when>
+        <xsl:when test="@urgency = 'express-timed'">HỎA TỐC HẸN GIỜ</xsl:when>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:if test="$secrecy != ''">
+      <div class="mark"><span><xsl:value-of select="$secrecy"/></span></div>
+    </xsl:if>
+    <xsl:if test="$urgency != ''">
+      <div class="mark"><span><xsl:value-of select="$urgency"/></span></div>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template match="d:addressees">
+    <div class="addressees">
+      <xsl:choose>
+        <xsl:when test="count(d:addressee) = 1">
+          <p><span class="label">Kính gửi: </span><xsl:value-of select="normalize-space(d:addressee)"/><xsl:text>.</xsl:text></p>
+        </xsl:when>
+        <xsl:otherwise>
+          <table role="presentation">
+            <tr>
+              <td class="label">Kính gửi:</td>
+              <td>
+                <xsl:for-each select="d:addressee">
+                  <div>
+                    <xsl:value-of select="concat('- ', normalize-space(.))"/>
+                    <xsl:choose>
+                      <xsl:when test="position() = last()">.</xsl:when>
+                      <xsl:otherwise>;</xsl:otherwise>
+                    </xsl:choose>
+                  </div>
+                </xsl:for-each>
+              </td>
+            </tr>
+          </table>
+        </xsl:otherwise>
+      </xsl:choose>
+    </div>
+  </xsl:template>
+
+  <!-- "Căn cứ văn bản số 902/KH-SGDĐT ngày 01/04/2021 của Sở Giáo dục và Đào tạo về …;" -->
+  <xsl:template match="d:bases">
+    <xsl:for-each select="d:basis">
+      <p class="para basis">
+        <xsl:value-of select="concat('Căn cứ văn bản số ', normalize-space(d:code), ' ngày ')"/>
+        <xsl:call-template name="short-date">
+          <xsl:with-param name="date" select="normalize-space(d:date)"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' của ', normalize-space(d:issuer))"/>
+        <xsl:if test="d:summary">
+          <xsl:value-of select="concat(' về ', normalize-space(d:summary))"/>
+        </xsl:if>
+        <xsl:choose>
+          <xsl:when test="position() = last()">.</xsl:when>
+          <xsl:otherwise>;</xsl:otherwise>
+        </xsl:choose>
+      </p>
+    </xsl:for-each>
+  </xsl:template>
+
+  <xsl:template name="state-banner">
+    <xsl:param name="s"/>
+    <div class="state">
+      <xsl:choose>
+        <xsl:when test="$s = 'draft'">DỰ THẢO</xsl:when>
+        <xsl:otherwise>
+          <xsl:text>Trạng thái: </xsl:text>
+          <xsl:choose>
+            <xsl:when test="$s = 'submitted'">ĐÃ TRÌNH</xsl:when>
+            <xsl:when test="$s = 'reviewed'">ĐÃ KIỂM TRA</xsl:when>
+            <xsl:when test="$s = 'approved'">ĐÃ PHÊ DUYỆT</xsl:when>
+            <xsl:when test="$s = 'assigned'">ĐÃ GIAO</xsl:when>
+            <xsl:when test="$s = 'accepted'">ĐÃ NHẬN</xsl:when>
+            <xsl:when test="$s = 'done'">ĐÃ HOÀN THÀNH</xsl:when>
+            <xsl:when test="$s = 'verified'">ĐÃ NGHIỆM THU</xsl:when>
+            <xsl:when test="$s = 'recalled'">ĐÃ THU HỒI</xsl:when>
+            <xsl:when test="$s = 'replaced'">ĐÃ BỊ THAY THẾ</xsl:when>
+            <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+          </xsl:choose>
+          <xsl:if test="/d:document/@kind = 'plan'"> - chưa ban hành</xsl:if>
+        </xsl:otherwise>
+      </xsl:choose>
+    </div>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Plan                                                               -->
+  <!-- ================================================================== -->
+
+  <xsl:template match="d:plan">
+    <xsl:apply-templates select="*" mode="body"/>
+  </xsl:template>
+
+  <!-- any numbered, titled section: "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "1.1. Bộ phận CTTT" -->
+  <xsl:template match="*[@num and @title]" mode="body">
+    <xsl:variable name="level" select="count(ancestor::*[@num and @title]) + 1"/>
+    <div>
+      <xsl:attribute name="class">
+        <xsl:value-of select="concat('sec level', $level)"/>
+      </xsl:attribute>
+      <xsl:if test="@id">
+        <xsl:attribute name="id"><xsl:value-of select="concat('s-', @id)"/></xsl:attribute>
+      </xsl:if>
+      <xsl:choose>
+        <xsl:when test="$level = 1">
+          <h2><xsl:value-of select="concat(normalize-space(@num), '. ', normalize-space(@title))"/></h2>
+        </xsl:when>
+        <xsl:when test="$level = 2">
+          <h3><xsl:value-of select="concat(normalize-space(@num), '. ', normalize-space(@title))"/></h3>
+        </xsl:when>
+        <xsl:otherwise>
+          <h4><xsl:value-of select="concat(normalize-space(@num), '. ', normalize-space(@title))"/></h4>
+        </xsl:otherwise>
+      </xsl:choose>
+      <xsl:apply-templates select="*" mode="body"/>
+      <xsl:if test="self::d:specific and d:objective/d:indicator">
+        <xsl:call-template name="indicator-table"/>
+      </xsl:if>
+    </div>
+  </xsl:template>
+
+  <!-- "(4). Tỷ lệ trẻ em hoàn thành …" -->
+  <xsl:template match="d:objective" mode="body">
+    <p class="para objective">
+      <xsl:value-of select="concat('(', normalize-space(@num), '). ')"/>
+      <xsl:apply-templates select="d:text/node()" mode="inline"/>
+    </p>
+  </xsl:template>
+
+  <xsl:template match="d:item" mode="body">
+    <p class="para item">
+      <xsl:text>- </xsl:text>
+      <xsl:apply-templates select="node()" mode="inline"/>
+    </p>
+  </xsl:template>
+
+  <xsl:template match="d:p" mode="body">
+    <p class="para"><xsl:apply-templates select="node()" mode="inline"/></p>
+  </xsl:template>
+
+  <!-- period, indicators: in the table, not as paragraphs -->
+  <xsl:template match="*" mode="body"/>
+
+  <!-- one row per indicator; one column per milestone year of the plan -->
+  <xsl:template name="indicator-table">
+    <xsl:variable name="years"
+                  select="d:objective/d:indicator/d:target[generate-id() = generate-id(key('target-year', @year)[1])]"/>
+    <xsl:variable name="baselines" select="d:objective/d:indicator/d:baseline"/>
+    <xsl:variable name="period" select="../../d:period"/>
+    <table class="grid indicators">
+      <caption>
+        <xsl:text>Chỉ tiêu và mục tiêu theo các mốc</xsl:text>
+        <xsl:if test="$period">
+          <xsl:value-of select="concat(' (giai đoạn ', $period/@start, '-', $period/@end, ')')"/>
+        </xsl:if>
+      </caption>
+      <thead>
+        <tr>
+          <th class="c-id">TT</th>
+          <th class="c-name">Chỉ tiêu</th>
+          <th class="c-cmp">So sánh</th>
+          <th class="c-unit">Đơn vị</th>
+          <xsl:if test="$baselines">
+            <th class="c-year">Hiện trạng</th>
+          </xsl:if>
+          <xsl:for-each select="$years">
+            <xsl:sort select="@year" data-type="number"/>
+            <th class="c-year"><xsl:value-of select="concat('Năm ', @year)"/></th>
+          </xsl:for-each>
+        </tr>
+      </thead>
+      <tbody>
+        <xsl:for-each select="d:objective/d:indicator">
+          <xsl:variable name="ind" select="."/>
+          <tr>
+            <xsl:attribute name="id"><xsl:value-of select="concat('ind-', @id)"/></xsl:attribute>
+            <td class="c-id"><xsl:value-of select="@id"/></td>
+            <td class="c-name"><xsl:value-of select="normalize-space(d:name)"/></td>
+            <td class="c-cmp">
+              <xsl:call-template name="comparison">
+                <xsl:with-param name="c" select="@comparison"/>
+              </xsl:call-template>
+            </td>
+            <td class="c-unit"><xsl:value-of select="normalize-space(@unit)"/></td>
+            <xsl:if test="$baselines">
+              <td class="c-year">
+                <xsl:if test="d:baseline">
+                  <xsl:call-template name="decimal">
+                    <xsl:with-param name="v" select="d:baseline/@value"/>
+                  </xsl:call-template>
+                  <span class="note"><xsl:value-of select="concat(' (', d:baseline/@year, ')')"/></span>
+                </xsl:if>
+              </td>
+            </xsl:if>
+            <xsl:for-each select="$years">
+              <xsl:sort select="@year" data-type="number"/>
+              <xsl:variable name="t" select="$ind/d:target[@year = current()/@year]"/>
+              <td class="c-year target">
+                <xsl:choose>
+                  <xsl:when test="$t">
+                    <xsl:call-template name="decimal">
+                      <xsl:with-param name="v" select="$t/@value"/>
+                    </xsl:call-template>
+                    <xsl:if test="$t/@maintain = 'true' or $t/@maintain = '1'">
+                      <span class="note"> (duy trì)</span>
+                    </xsl:if>
+                  </xsl:when>
+                  <xsl:otherwise>-</xsl:otherwise>
+                </xsl:choose>
+              </td>
+            </xsl:for-each>
+          </tr>
+        </xsl:for-each>
+      </tbody>
+    </table>
+  </xsl:template>
+
+  <xsl:template name="comparison">
+    <xsl:param name="c"/>
+    <xsl:choose>
+      <xsl:when test="$c = 'ge'">≥ (đạt)</xsl:when>
+      <xsl:when test="$c = 'gt'">&gt; (trên)</xsl:when>
+      <xsl:when test="$c = 'le'">≤ (tối đa)</xsl:when>
+      <xsl:when test="$c = 'lt'">&lt; (dưới)</xsl:when>
+      <xsl:when test="$c = 'eq'">= (bằng)</xsl:when>
+      <xsl:otherwise><xsl:value-of select="$c"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- 99.5 as Vietnamese writes it: 99,5 -->
+  <xsl:template name="decimal">
+    <xsl:param name="v"/>
+    <xsl:value-of select="translate(normalize-space($v), '.', ',')"/>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Report                                                             -->
+  <!-- ================================================================== -->
+
+  <xsl:template match="d:report">
+    <table class="facts" role="presentation">
+      <tr>
+        <td class="label">Kế hoạch:</td>
+        <td>
+          <xsl:choose>
+            <xsl:when test="d:plan/@code">
+              <xsl:value-of select="concat('số ', normalize-space(d:plan/@code), ' (', normalize-space(d:plan/@ref), ')')"/>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:value-of select="normalize-space(d:plan/@ref)"/>
+            </xsl:otherwise>
+          </xsl:choose>
+        </td>
+      </tr>
+      <tr><td class="label">Năm báo cáo:</td><td><xsl:value-of select="normalize-space(d:year)"/></td></tr>
+      <tr><td class="label">Đơn vị báo cáo:</td><td><xsl:value-of select="normalize-space(d:unit)"/></td></tr>
+    </table>
+    <xsl:apply-templates select="d:results | d:narratives | d:difficulties | d:proposals" mode="report"/>
+  </xsl:template>
+
+  <xsl:template match="d:results" mode="report">
+    <div class="sec level1">
+      <h2><xsl:call-template name="report-num"/>KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU</h2>
+      <table class="grid results">
+        <thead>
+          <tr>
+            <th class="c-id">Chỉ tiêu</th>
+            <th class="c-num">Tử số</th>
+            <th class="c-num">Mẫu số</th>
+            <th class="c-num">Kết quả</th>
+            <th class="c-name">Ghi chú</th>
+          </tr>
+        </thead>
+        <tbody>
+          <xsl:for-each select="d:result">
+            <tr>
+              <xsl:attribute name="id"><xsl:value-of select="concat('res-', @indicator)"/></xsl:attribute>
+              <td class="c-id"><xsl:value-of select="@indicator"/></td>
+              <td class="c-num"><xsl:value-of select="@numerator"/></td>
+              <td class="c-num"><xsl:value-of select="@denominator"/></td>
+              <td class="c-num actual">
+                <xsl:call-template name="decimal">
+                  <xsl:with-param name="v" select="@value"/>
+                </xsl:call-template>
+              </td>
+              <td class="c-name"><xsl:apply-templates select="node()" mode="inline"/></td>
+            </tr>
+          </xsl:for-each>
+        </tbody>
+      </table>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="d:narratives" mode="report">
+    <div class="sec level1">
+      <h2><xsl:call-template name="report-num"/>KẾT QUẢ THỰC HIỆN NHIỆM VỤ</h2>
+      <xsl:for-each select="d:narrative">
+        <div class="sec level2">
+          <h3>
+            <xsl:value-of select="concat(position(), '. ')"/>
+            <xsl:choose>
+              <xsl:when test="@title"><xsl:value-of select="normalize-space(@title)"/></xsl:when>
+              <xsl:when test="@group"><xsl:value-of select="concat('Nhóm nhiệm vụ ', normalize-space(@group))"/></xsl:when>
+              <xsl:otherwise>Nhiệm vụ khác</xsl:otherwise>
+            </xsl:choose>
+          </h3>
+          <xsl:apply-templates select="*" mode="body"/>
+        </div>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="d:difficulties" mode="report">
+    <div class="sec level1">
+      <h2><xsl:call-template name="report-num"/>KHÓ KHĂN, VƯỚNG MẮC</h2>
+      <xsl:apply-templates select="*" mode="body"/>
+    </div>
+  </xsl:template>
+
+  <xsl:template match="d:proposals" mode="report">
+    <div class="sec level1">
+      <h2><xsl:call-template name="report-num"/>ĐỀ XUẤT, KIẾN NGHỊ</h2>
+      <xsl:apply-templates select="*" mode="body"/>
+    </div>
+  </xsl:template>
+
+  <!-- "I. ", "II. " … numbered by the parts the report has -->
+  <xsl:template name="report-num">
+    <xsl:variable name="n" select="count(preceding-sibling::d:results | preceding-sibling::d:narratives
+                                         | preceding-sibling::d:difficulties | preceding-sibling::d:proposals) + 1"/>
+    <xsl:choose>
+      <xsl:when test="$n = 1">I</xsl:when>
+      <xsl:when test="$n = 2">II</xsl:when>
+      <xsl:when test="$n = 3">III</xsl:when>
+      <xsl:otherwise>IV</xsl:otherwise>
+    </xsl:choose>
+    <xsl:text>. </xsl:text>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Task                                                               -->
+  <!-- ================================================================== -->
+
+  <xsl:template match="d:task">
+    <table class="facts" role="presentation">
+      <tr>
+        <td class="label">Đơn vị giao:</td>
+        <td>
+          <xsl:value-of select="normalize-space(d:assigner/@unit)"/>
+          <xsl:if test="d:assigner/@person">
+            <xsl:value-of select="concat(' (', normalize-space(d:assigner/@person), ')')"/>
+          </xsl:if>
+        </td>
+      </tr>
+      <tr>
+        <td class="label">Đơn vị thực hiện:</td>
+        <td>
+          <xsl:value-of select="normalize-space(d:assignee/@unit)"/>
+          <xsl:if test="d:assignee/@person">
+            <xsl:value-of select="concat(' (', normalize-space(d:assignee/@person), ')')"/>
+          </xsl:if>
+        </td>
+      </tr>
+      <xsl:if test="d:source">
+        <tr>
+          <td class="label">Căn cứ:</td>
+          <td>
+            <xsl:value-of select="concat('kế hoạch ', normalize-space(d:source/@plan))"/>
+            <xsl:if test="d:source/@section">
+              <xsl:value-of select="concat(', mục ', normalize-space(d:source/@section))"/>
+            </xsl:if>
+          </td>
+        </tr>
+      </xsl:if>
+      <tr>
+        <td class="label">Thời hạn hoàn thành:</td>
+        <td class="due">
+          <xsl:call-template name="short-date">
+            <xsl:with-param name="date" select="normalize-space(d:due)"/>
+          </xsl:call-template>
+        </td>
+      </tr>
+      <tr>
+        <td class="label">Sản phẩm:</td>
+        <td><xsl:value-of select="normalize-space(d:deliverable)"/></td>
+      </tr>
+    </table>
+    <xsl:apply-templates select="d:description/*" mode="body"/>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Nơi nhận | signer                                                  -->
+  <!-- ================================================================== -->
+
+  <xsl:template name="signoff">
+    <xsl:variable name="h" select="d:header"/>
+    <xsl:variable name="sigs" select="d:signatures/ds:Signature"/>
+    <table class="signoff" role="presentation">
+      <tr>
+        <td class="recipients">
+          <xsl:if test="$h/d:recipients">
+            <div class="recipients-head">Nơi nhận:</div>
+            <xsl:for-each select="$h/d:recipients/d:recipient">
+              <div class="recipient">
+                <xsl:value-of select="concat('- ', normalize-space(.))"/>
+                <xsl:if test="@purpose">
+                  <xsl:value-of select="concat(' (', normalize-space(@purpose), ')')"/>
+                </xsl:if>
+                <xsl:choose>
+                  <xsl:when test="position() = last()">.</xsl:when>
+                  <xsl:otherwise>;</xsl:otherwise>
+                </xsl:choose>
+              </div>
+            </xsl:for-each>
+          </xsl:if>
+        </td>
+        <td class="signer">
+          <xsl:for-each select="$h/d:signer">
+            <div class="signer-title">
+              <xsl:if test="normalize-space(d:authority) != ''">
+                <xsl:value-of select="concat(normalize-space(d:authority), ' ')"/>
+              </xsl:if>
+              <xsl:value-of select="normalize-space(d:title)"/>
+            </div>
+            <xsl:if test="normalize-space(d:position) != ''">
+              <div class="signer-position"><xsl:value-of select="normalize-space(d:position)"/></div>
+            </xsl:if>
+          </xsl:for-each>
+          <!-- Annex I: the signer's digital signature between the title and the name, the
+               organisation's beside it; with neither, room for a handwritten signature -->
+          <div class="sign-space">
+            <xsl:apply-templates select="$sigs[.//xades:CommitmentTypeIndication/xades:CommitmentTypeId/xades:Identifier
+                                              = concat($commitment, 'ProofOfApproval')
+                                              or .//xades:CommitmentTypeIndication/xades:CommitmentTypeId/xades:Identifier
+                                              = concat($commitment, 'ProofOfOrigin')]"/>
+          </div>
+          <xsl:if test="$h/d:signer">
+            <div class="signer-name"><xsl:value-of select="normalize-space($h/d:signer/d:fullName)"/></div>
+          </xsl:if>
+        </td>
+      </tr>
+    </table>
+  </xsl:template>
+
+  <!-- review and any other signatures, after the sign-off block -->
+  <xsl:template name="other-signatures">
+    <xsl:variable name="others"
+                  select="d:signatures/ds:Signature[not(.//xades:CommitmentTypeIndication/xades:CommitmentTypeId/xades:Identifier
+                                                       = concat($commitment, 'ProofOfApproval')
+                                                       or .//xades:CommitmentTypeIndication/xades:CommitmentTypeId/xades:Identifier
+                                                       = concat($commitment, 'ProofOfOrigin'))]"/>
+    <xsl:if test="$others">
+      <div class="other-signatures">
+        <div class="other-head">Chữ ký số khác trên văn bản:</div>
+        <xsl:apply-templates select="$others"/>
+      </div>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- one digital signature: who (certificate subject CN, when the XML carries it), when,
+       what it means, and what the verifier said (parameter verified; absent = not verified) -->
+  <xsl:template match="ds:Signature">
+    <xsl:variable name="id" select="normalize-space(@Id)"/>
+    <xsl:variable name="props" select="ds:Object/xades:QualifyingProperties/xades:SignedProperties"/>
+    <xsl:variable name="meaning-uri"
+                  select="normalize-space($props/xades:SignedDataObjectProperties/xades:CommitmentTypeIndication/xades:CommitmentTypeId/xades:Identifier)"/>
+    <xsl:variable name="time" select="normalize-space($props/xades:SignedSignatureProperties/xades:SigningTime)"/>
+    <xsl:variable name="role" select="normalize-space($props/xades:SignedSignatureProperties/xades:SignerRole/xades:ClaimedRoles/xades:ClaimedRole)"/>
+    <xsl:variable name="subject" select="normalize-space(ds:KeyInfo/ds:X509Data/ds:X509SubjectName)"/>
+    <xsl:variable name="cn">
+      <xsl:call-template name="subject-cn">
+        <xsl:with-param name="dn" select="$subject"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="padded" select="concat(' ', normalize-space($verified), ' ')"/>
+    <xsl:variable name="status">
+      <xsl:if test="$id != '' and contains($padded, concat(' ', $id, '='))">
+        <xsl:value-of select="substring-before(substring-after($padded, concat(' ', $id, '=')), ' ')"/>
+      </xsl:if>
+    </xsl:variable>
+    <xsl:variable name="status-class">
+      <xsl:choose>
+        <xsl:when test="$status = 'valid'">valid</xsl:when>
+        <xsl:when test="$status = 'invalid'">invalid</xsl:when>
+        <xsl:when test="$status = 'unknown'">unknown</xsl:when>
+        <xsl:otherwise>unverified</xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="origin" select="$meaning-uri = concat($commitment, 'ProofOfOrigin')"/>
+
+    <div>
+      <xsl:attribute name="class"><xsl:value-of select="concat('sig sig-', $status-class)"/></xsl:attribute>
+      <xsl:if test="$id != ''">
+        <xsl:attribute name="id"><xsl:value-of select="concat('sig-box-', $id)"/></xsl:attribute>
+      </xsl:if>
+      <div class="sig-meaning">
+        <xsl:choose>
+          <xsl:when test="$meaning-uri = concat($commitment, 'ProofOfApproval')">Phê duyệt</xsl:when>
+          <xsl:when test="$origin">Ban hành / Xác nhận nguồn gốc</xsl:when>
+          <xsl:when test="$meaning-uri = 'urn:docket:commitment:1:review'">Kiểm tra</xsl:when>
+          <xsl:when test="$meaning-uri = concat($commitment, 'ProofOfCreation')">Khởi tạo</xsl:when>
+          <xsl:when test="$meaning-uri = concat($commitment, 'ProofOfReceipt')">Xác nhận đã nhận</xsl:when>
+          <xsl:when test="$meaning-uri != ''"><xsl:value-of select="$meaning-uri"/></xsl:when>
+          <xsl:otherwise>Ý nghĩa không ghi trong chữ ký</xsl:otherwise>
+        </xsl:choose>
+      </div>
+      <xsl:if test="$origin">
+        <div class="sig-line">
+          <span class="k">Cơ quan: </span>
+          <xsl:value-of select="normalize-space(/d:document/d:header/d:issuer/d:name)"/>
+        </div>
+        <div class="sig-line">
+          <xsl:call-template name="number-line"/>
+        </div>
+      </xsl:if>
+      <div class="sig-line">
+        <span class="k">Người ký: </span>
+        <xsl:choose>
+          <xsl:when test="$cn != ''"><xsl:value-of select="$cn"/></xsl:when>
+          <xsl:when test="$subject != ''"><xsl:value-of select="$subject"/></xsl:when>
+          <xsl:otherwise><span class="muted">(tên trong chứng thư số)</span></xsl:otherwise>
+        </xsl:choose>
+      </div>
+      <xsl:if test="$role != ''">
+        <div class="sig-line"><span class="k">Chức vụ (tự khai): </span><xsl:value-of select="$role"/></div>
+      </xsl:if>
+      <div class="sig-line">
+        <span class="k">Thời gian ký: </span>
+        <xsl:choose>
+          <xsl:when test="$time != ''">
+            <xsl:call-template name="signing-time">
+              <xsl:with-param name="t" select="$time"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise><span class="muted">(không ghi)</span></xsl:otherwise>
+        </xsl:choose>
+      </div>
+      <div class="sig-status">
+        <xsl:choose>
+          <xsl:when test="$status-class = 'valid'">Chữ ký hợp lệ (đã kiểm tra)</xsl:when>
+          <xsl:when test="$status-class = 'invalid'">CHỮ KÝ KHÔNG HỢP LỆ</xsl:when>
+          <xsl:when test="$status-class = 'unknown'">Không xác định được hiệu lực chữ ký</xsl:when>
+          <xsl:otherwise>Chưa kiểm tra (không có chứng thư gốc tin cậy)</xsl:otherwise>
+        </xsl:choose>
+        <xsl:if test="$id != ''">
+          <span class="sig-id"><xsl:value-of select="concat(' [', $id, ']')"/></span>
+        </xsl:if>
+      </div>
+    </div>
+  </xsl:template>
+
+  <!-- CN of an RFC 4514 / xmlsec-style distinguished name: "CN=Lê Thị Lan,O=…" -->
+  <xsl:template name="subject-cn">
+    <xsl:param name="dn"/>
+    <xsl:variable name="s" select="concat(',', translate($dn, ';', ','))"/>
+    <xsl:variable name="after">
+      <xsl:choose>
+        <xsl:when test="contains($s, ',CN=')"><xsl:value-of select="substring-after($s, ',CN=')"/></xsl:when>
+        <xsl:when test="contains($s, ', CN=')"><xsl:value-of select="substring-after($s, ', CN=')"/></xsl:when>
+        <xsl:when test="contains($s, ',cn=')"><xsl:value-of select="substring-after($s, ',cn=')"/></xsl:when>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="contains($after, ',')"><xsl:value-of select="normalize-space(substring-before($after, ','))"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="normalize-space($after)"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- "2026-11-30T17:10:54+07:00" -> "17:10:54 ngày 30/11/2026 (UTC+07:00)" (Annex I: hh:mm:ss, date, offset) -->
+  <xsl:template name="signing-time">
+    <xsl:param name="t"/>
+    <xsl:variable name="zone">
+      <xsl:choose>
+        <xsl:when test="substring($t, string-length($t)) = 'Z'">UTC</xsl:when>
+        <xsl:otherwise><xsl:value-of select="concat('UTC', substring($t, string-length($t) - 5))"/></xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <span class="time">
+      <xsl:attribute name="datetime"><xsl:value-of select="$t"/></xsl:attribute>
+      <xsl:value-of select="concat(substring($t, 12, 8), ' ngày ')"/>
+      <xsl:call-template name="short-date">
+        <xsl:with-param name="date" select="substring($t, 1, 10)"/>
+      </xsl:call-template>
+      <xsl:value-of select="concat(' (', $zone, ')')"/>
+    </span>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Footnotes and rich text                                            -->
+  <!-- ================================================================== -->
+
+  <xsl:template match="d:footnotes">
+    <div class="footnotes">
+      <div class="rule footnote-rule"></div>
+      <xsl:for-each select="d:footnote">
+        <p class="footnote">
+          <xsl:attribute name="id"><xsl:value-of select="concat('fn-', @id)"/></xsl:attribute>
+          <sup><xsl:value-of select="@num"/></sup>
+          <xsl:text> </xsl:text>
+          <xsl:apply-templates select="node()" mode="inline"/>
+        </p>
+      </xsl:for-each>
+    </div>
+  </xsl:template>
+
+  <!-- whitespace collapsed, as for xs:token; a space next to em or fnref is kept (as text.xsl) -->
+  <xsl:template match="text()" mode="inline">
+    <xsl:variable name="text" select="normalize-space(.)"/>
+    <xsl:variable name="before" select="normalize-space(substring(., 1, 1)) = '' and preceding-sibling::node()"/>
+    <xsl:variable name="after" select="normalize-space(substring(., string-length(.), 1)) = '' and following-sibling::node()"/>
+    <xsl:choose>
+      <xsl:when test="$text = ''">
+        <xsl:if test="$before and $after">
+          <xsl:text> </xsl:text>
+        </xsl:if>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:if test="$before">
+          <xsl:text> </xsl:text>
+        </xsl:if>
+        <xsl:value-of select="$text"/>
+        <xsl:if test="$after">
+          <xsl:text> </xsl:text>
+        </xsl:if>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template match="d:em" mode="inline">
+    <em><xsl:value-of select="normalize-space(.)"/></em>
+  </xsl:template>
+
+  <xsl:template match="d:fnref" mode="inline">
+    <sup class="fnref">
+      <a>
+        <xsl:attribute name="href"><xsl:value-of select="concat('#fn-', @ref)"/></xsl:attribute>
+        <xsl:value-of select="key('footnote', @ref)/@num"/>
+      </a>
+    </sup>
+  </xsl:template>
+
+  <xsl:template match="*" mode="inline"/>
+
+  <!-- ================================================================== -->
+  <!-- Dates (as text.xsl)                                                -->
+  <!-- ================================================================== -->
+
+  <!-- "ngày 11 tháng 5 năm 2021"; days below 10 and months 1-2 take a leading zero -->
+  <xsl:template name="long-date">
+    <xsl:param name="date"/>
+    <xsl:variable name="m" select="number(substring($date, 6, 2))"/>
+    <xsl:value-of select="concat('ngày ', substring($date, 9, 2), ' tháng ')"/>
+    <xsl:choose>
+      <xsl:when test="$m &lt; 3">
+        <xsl:value-of select="concat('0', $m)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$m"/>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:value-of select="concat(' năm ', substring($date, 1, 4))"/>
+  </xsl:template>
+
+  <!-- "15/12/2025" -->
+  <xsl:template name="short-date">
+    <xsl:param name="date"/>
+    <xsl:value-of select="concat(substring($date, 9, 2), '/', substring($date, 6, 2), '/', substring($date, 1, 4))"/>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Style: one sheet of A4 on screen, A4 pages in print                -->
+  <!-- ================================================================== -->
+
+  <xsl:template name="css">
+@page {
+  size: A4;
+  margin: 20mm 15mm 20mm 30mm;
+  @top-center { content: counter(page); font: 13pt "Times New Roman", "Liberation Serif", serif; }
+}
+@page :first { @top-center { content: none; } }
+
+html { background: #e8e8e8; }
+body {
+  margin: 0;
+  font-family: "Times New Roman", "Liberation Serif", serif;
+  font-size: 14pt;
+  line-height: 1.3;
+  color: #000;
+}
+.sheet {
+  box-sizing: border-box;
+  width: 210mm;
+  min-height: 297mm;
+  margin: 0 auto;
+  padding: 20mm 15mm 20mm 30mm;
+  background: #fff;
+  position: relative;
+}
+@media screen and (min-width: 230mm) {
+  body { padding: 10mm 0; }
+  .sheet { box-shadow: 0 2px 12px rgba(0, 0, 0, 0.35); }
+}
+@media print {
+  html, body { background: none; }
+  body { padding: 0; }
+  .sheet { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none; }
+  a { color: inherit; text-decoration: none; }
+}
+
+/* heading: issuer | motto, number | place and date */
+table { border-collapse: collapse; }
+table.head { width: 100%; table-layout: fixed; }
+table.head td { vertical-align: top; text-align: center; padding: 0; }
+td.issuer, td.number { width: 44%; }
+td.motto, td.place-date { width: 56%; }
+.issuer-parent { font-size: 12pt; text-transform: uppercase; }
+.issuer-name { font-size: 12pt; font-weight: bold; text-transform: uppercase; }
+.rule { border-top: 1px solid #000; height: 0; margin: 1pt auto 0; }
+.issuer-rule { width: 30%; }
+.motto1 { font-size: 12pt; font-weight: bold; white-space: nowrap; }
+.motto2 { font-size: 13pt; font-weight: bold; }
+.motto2 span { display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }
+table.head tr + tr td { padding-top: 6pt; }
+.number-line { font-size: 13pt; }
+.vv { font-size: 12.5pt; margin: 3pt 4mm 0; }
+.place-date { font-size: 14pt; font-style: italic; }
+.mark { margin-top: 6pt; }
+.mark span { display: inline-block; border: 1px solid #000; padding: 0 6pt; font-weight: bold; }
+.state {
+  position: absolute; top: 8mm; right: 15mm;
+  font-size: 9pt; font-family: sans-serif; letter-spacing: 0.5pt;
+  border: 1px solid #a00; color: #a00; padding: 1pt 5pt;
+}
+h1.doctype { margin: 18pt 0 0; text-align: center; font-size: 14pt; font-weight: bold; }
+h1.doctype .type-name { display: block; text-transform: uppercase; }
+h1.doctype .subject { display: block; margin: 0 8%; }
+.subject-rule { width: 25%; margin-top: 2pt; }
+.addressees { margin: 12pt 0 6pt; text-align: center; }
+.addressees p { margin: 0; }
+.addressees table { margin: 0 auto; text-align: left; }
+.addressees td { vertical-align: top; padding: 0 4pt 0 0; }
+
+/* body */
+.body { margin-top: 12pt; }
+p.para { margin: 0 0 6pt; text-indent: 10mm; text-align: justify; }
+h2, h3, h4 { font-size: 14pt; margin: 8pt 0 6pt; text-indent: 10mm; break-after: avoid; page-break-after: avoid; }
+h2 { font-weight: bold; }
+h3 { font-weight: bold; }
+h4 { font-weight: bold; font-style: italic; }
+sup { font-size: 65%; line-height: 0; }
+table.facts { margin: 0 0 6pt 10mm; }
+table.facts td { padding: 0 6pt 2pt 0; vertical-align: top; }
+table.facts td.label { white-space: nowrap; }
+
+/* indicator and result tables */
+table.grid { width: 100%; margin: 6pt 0 10pt; font-size: 12pt; line-height: 1.2; }
+table.grid caption { font-style: italic; font-size: 12pt; padding-bottom: 3pt; }
+table.grid th, table.grid td { border: 1px solid #000; padding: 2pt 4pt; vertical-align: top; }
+table.grid th { font-weight: bold; text-align: center; vertical-align: middle; }
+th.c-year { white-space: nowrap; }
+table.grid thead { display: table-header-group; }
+table.grid tr { break-inside: avoid; page-break-inside: avoid; }
+td.c-id, td.c-cmp, td.c-unit, td.c-year, td.c-num { text-align: center; white-space: nowrap; }
+td.c-name { text-align: left; }
+.note { font-size: 10pt; font-style: italic; }
+
+/* Nơi nhận | signer */
+table.signoff { width: 100%; table-layout: fixed; margin-top: 12pt; break-inside: avoid; page-break-inside: avoid; }
+table.signoff td { vertical-align: top; padding: 0; }
+td.recipients { width: 45%; }
+td.signer { width: 55%; text-align: center; }
+.recipients-head { font-size: 12pt; font-weight: bold; font-style: italic; }
+.recipient { font-size: 11pt; line-height: 1.2; }
+.signer-title, .signer-position { font-weight: bold; text-transform: uppercase; }
+.sign-space { min-height: 25mm; padding: 4pt 0; }
+.signer-name { font-weight: bold; }
+
+/* digital signatures */
+.sig {
+  display: inline-block; box-sizing: border-box; width: 78mm; margin: 3pt 0;
+  border: 1.5px solid #1a3c8c; border-radius: 3pt; padding: 3pt 6pt;
+  text-align: left; font-size: 10pt; line-height: 1.25; color: #1a3c8c;
+  break-inside: avoid; page-break-inside: avoid; vertical-align: top;
+}
+.sig-meaning { font-weight: bold; text-transform: uppercase; font-size: 10pt; }
+.sig .k { font-style: italic; }
+.sig .muted { font-style: italic; color: #555; }
+.sig-status { margin-top: 2pt; padding-top: 2pt; border-top: 1px dotted #1a3c8c; font-weight: bold; }
+.sig-id { font-weight: normal; font-size: 8.5pt; }
+.sig-valid { border-color: #176b2c; color: #176b2c; }
+.sig-valid .sig-status { border-color: #176b2c; }
+.sig-invalid { border-color: #b00000; color: #b00000; border-style: dashed; }
+.sig-invalid .sig-status { border-color: #b00000; }
+.sig-unverified, .sig-unknown { border-color: #555; color: #333; }
+.sig-unverified .sig-status, .sig-unknown .sig-status { border-color: #555; }
+.other-signatures { margin-top: 10pt; break-inside: avoid; page-break-inside: avoid; }
+.other-head { font-size: 11pt; font-style: italic; margin-bottom: 2pt; }
+.other-signatures .sig { margin-right: 4mm; }
+
+/* footnotes */
+.footnotes { margin-top: 14pt; font-size: 11pt; line-height: 1.2; text-align: justify; }
+.footnote-rule { width: 35%; margin: 0 0 4pt; }
+p.footnote { margin: 0 0 3pt; }
+  </xsl:template>
+
+</xsl:stylesheet>
