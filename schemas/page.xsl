@@ -926,7 +926,7 @@ body {
 @media print {
   html, body { background: none; }
   body { padding: 0; }
-  .sheet { width: auto; min-height: 0; margin: 0; padding: 0; box-shadow: none; }
+  .sheet { width: auto; min-height: 0; margin: 0; padding: 0; }
   a { color: inherit; text-decoration: none; }
 }
 
@@ -939,7 +939,7 @@ td.motto, td.place-date { width: 56%; }
 .issuer-parent { font-size: 12pt; text-transform: uppercase; }
 .issuer-name { font-size: 12pt; font-weight: bold; text-transform: uppercase; }
 .rule { border-top: 1px solid #000; height: 0; margin: 1pt auto 0; }
-.issuer-rule { width: 30%; }
+.issuer-rule { width: 30%; margin-top: 3pt; }
 .motto1 { font-size: 12pt; font-weight: bold; white-space: nowrap; }
 .motto2 { font-size: 13pt; font-weight: bold; }
 .motto2 span { display: inline-block; border-bottom: 1px solid #000; padding-bottom: 1pt; }

@@ -15,7 +15,8 @@
 #    milestone target in its table, report results, the công văn's "V/v", the signature boxes
 #    (never "valid" unless the caller said so).
 # 2. headless Chromium takes a 794x1123 screenshot (A4 at 96 dpi) and prints each page to PDF;
-#    pdfinfo: every page is A4; pdftotext: number, date line and signer are extractable.
+#    pdfinfo: every page is A4; pdffonts: every font embedded; pdftotext: number, date line
+#    and signer are extractable. The same for WeasyPrint's PDFs when weasyprint is installed.
 # Needs xsltproc, xmllint, python3; step 2 needs chromium and poppler-utils (else exit 77,
 # skipped, after step 1 passed); xmlsec1 is optional (without it the signed page is checked
 # as "not verified").
@@ -305,6 +306,27 @@ EOF
 	echo "ok - $n: $n.png 794x1123, $n.pdf $pages A4 page(s), fonts embedded"
 done
 rm -rf "$PROFILE"
+
+# WeasyPrint, the converter docs/rendering.md recommends, when installed: same checks
+if command -v weasyprint >/dev/null; then
+	for n in seed report task signed; do
+		timeout 180 weasyprint "$OUT/$n.html" "$OUT/$n.weasyprint.pdf" 2>"$OUT/weasyprint.log" ||
+			{ cat "$OUT/weasyprint.log"; fail "weasyprint $n"; }
+		pages=$(pdfinfo "$OUT/$n.weasyprint.pdf" | sed -n 's/^Pages: *//p')
+		bad=$(pdfinfo -f 1 -l "$pages" "$OUT/$n.weasyprint.pdf" | grep '^Page .* size:' |
+			grep -Evc 'size: +595\.[0-9]+ x 841\.[0-9]+ pts' || true)
+		[ "$bad" = 0 ] || fail "$n.weasyprint.pdf: $bad page(s) not A4"
+		pdffonts "$OUT/$n.weasyprint.pdf" | awk 'NR > 2 && $(NF-4) != "yes" { bad = 1 } END { exit bad }' ||
+			fail "$n.weasyprint.pdf: a font is not embedded"
+		pdftotext -layout "$OUT/$n.weasyprint.pdf" "$OUT/$n.weasyprint.txt"
+	done
+	has "$OUT/seed.weasyprint.txt" "Số: 354/KH-PGDĐT"
+	has "$OUT/seed.weasyprint.txt" "Cẩm Phả, ngày 11 tháng 5 năm 2021"
+	has "$OUT/seed.weasyprint.txt" "Lê Thị Lan"
+	ok "weasyprint: every page A4, fonts embedded, number, date line and signer extractable"
+else
+	echo "# weasyprint not installed: its PDFs not checked"
+fi
 
 T=$OUT/seed.txt
 has "$T" "Số: 354/KH-PGDĐT"
