@@ -927,8 +927,8 @@ body {
   html, body { background: none; }
   body { padding: 0; }
   .sheet { width: auto; min-height: 0; margin: 0; padding: 0; }
-  a { color: inherit; text-decoration: none; }
 }
+a { color: inherit; text-decoration: none; }
 
 /* heading: issuer | motto, number | place and date */
 table { border-collapse: collapse; }

@@ -104,7 +104,16 @@ render seed "$SEED"
 render report "$REPORT"
 render task "$TASK"
 for n in seed report task; do wellformed $n; done
-ok "seed plan, report and task render as well-formed, self-contained HTML pages"
+for f in "$SRC"/tests/resources/valid/*.xml; do
+	n=valid-$(basename "$f" .xml)
+	render "$n" "$f"
+	wellformed "$n"
+done
+has "$OUT/valid-plan-draft-minimal.html" "Số: …/KH-THCP"
+has "$OUT/valid-plan-draft-minimal.html" "ngày … tháng … năm …"
+has "$OUT/valid-plan-draft-returned.html" '<div class="state">DỰ THẢO</div>'
+has "$OUT/valid-plan-draft-returned.html" "0,1<span class=\"note\"> (2020)</span>"
+ok "seed plan and every valid fixture render as well-formed, self-contained HTML pages"
 
 S=$OUT/seed.html
 has "$S" "Số: 354/KH-PGDĐT"
