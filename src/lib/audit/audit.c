@@ -15,8 +15,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <libxml/tree.h>
-#include "internal.h"
-#include "engine.h"
+#include "audit_internal.h"
 #include "docket/doc.h"
 #include "docket/config.h"
 #include "docket/workflow.h"
@@ -25,8 +24,6 @@
 #include "docket/audit.h"
 #include "docket/sign.h"
 
-git_repository *docket_repo_git(docket_repo *repo);
-char *docket_trailer(const char *message, const char *key);
 
 #define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
 
@@ -238,7 +235,6 @@ static int signature_ids(xmlNodePtr root, char ids[][64], size_t max)
 
 static int cert_matches(audit_ctx *a, const char *pem, X509 *cert)
 {
-	BIO *bio;
 	X509 *x = NULL;
 	size_t i;
 	int same;
@@ -248,10 +244,7 @@ static int cert_matches(audit_ctx *a, const char *pem, X509 *cert)
 	for (i = 0; i < a->ncerts; i++)
 		if (a->cert_pem[i] == pem)
 			return X509_cmp(a->cert_x[i], cert) == 0;
-	if (!(bio = BIO_new_mem_buf(pem, -1)))
-		return 0;
-	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
+	x = docket_cert_from_pem(pem, -1);
 	same = x && X509_cmp(x, cert) == 0;
 	if (x && a->ncerts < 4096) {
 		a->cert_pem[a->ncerts] = pem;
@@ -648,13 +641,11 @@ static void audit_config(audit_ctx *a, const char *commit, const char *parent, g
 		int ok = 0;
 		if (git_commit_extract_signature(&sig, &data, docket_repo_git(a->repo), (git_oid *)git_commit_id(c), NULL) == 0 &&
 		    docket_sshsig_verify(&pub, sig.ptr, data.ptr, data.size) == 0 && p.cert) {
-			BIO *bio = BIO_new_mem_buf(p.cert, -1);
-			X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
+			X509 *x = docket_cert_from_pem(p.cert, -1);
 			if (x && docket_cert_verify_chain(x, a->opts->trust, (time_t)git_commit_time(c)) == 0 &&
 			    docket_cert_ssh_pubkey(&want, x) == 0 && strcmp(want, pub) == 0)
 				ok = 1;
 			X509_free(x);
-			BIO_free(bio);
 		}
 		docket_error_clear();
 		if (!ok)

@@ -14,14 +14,12 @@
 #include <string.h>
 #include <libxml/tree.h>
 #include <openssl/x509.h>
-#include "internal.h"
-#include "sign_internal.h"
+#include "audit_internal.h"
 #include "docket/doc.h"
 #include "docket/audit.h"
 #include "docket/history.h"
 #include "docket/sign.h"
 
-const char *docket_meaning_word(const char *commitment);
 
 typedef struct {
 	char *path;
@@ -143,58 +141,11 @@ static char *squeeze(const char *s)
 	return out;
 }
 
-/* The element reached from NODE by STEPS: pairs of namespace and local name, NULL-ended. */
-static xmlNodePtr step_to(xmlNodePtr node, const char *const *steps)
-{
-	for (size_t i = 0; node && steps[i]; i += 2)
-		node = docket_xml_child(node, steps[i], steps[i + 1]);
-	return node;
-}
-
 /*
  * What signature SIG claims, read from its XML without verifying it (`docket log` and
  * `docket verify` say whether it holds): the signer (its certificate's subject), the claimed
  * role, the commitment type and the signing time; each malloc'd, NULL when absent.
  */
-void docket_sig_claims(xmlNodePtr sig, char **signer, char **role, char **commitment, char **when);
-void docket_sig_claims(xmlNodePtr sig, char **signer, char **role, char **commitment, char **when)
-{
-	static const char *const props[] = { DOCKET_DSIG_NS, "Object", DOCKET_XADES_NS, "QualifyingProperties",
-		DOCKET_XADES_NS, "SignedProperties", DOCKET_XADES_NS, "SignedSignatureProperties", NULL };
-	static const char *const time_[] = { DOCKET_XADES_NS, "SigningTime", NULL };
-	static const char *const role_[] = { DOCKET_XADES_NS, "SignerRole", DOCKET_XADES_NS, "ClaimedRoles",
-		DOCKET_XADES_NS, "ClaimedRole", NULL };
-	static const char *const commitment_[] = { DOCKET_DSIG_NS, "Object", DOCKET_XADES_NS, "QualifyingProperties",
-		DOCKET_XADES_NS, "SignedProperties", DOCKET_XADES_NS, "SignedDataObjectProperties", DOCKET_XADES_NS,
-		"CommitmentTypeIndication", DOCKET_XADES_NS, "CommitmentTypeId", DOCKET_XADES_NS, "Identifier", NULL };
-	static const char *const cert_[] = { DOCKET_DSIG_NS, "KeyInfo", DOCKET_DSIG_NS, "X509Data", DOCKET_DSIG_NS,
-		"X509Certificate", NULL };
-	xmlNodePtr ssp = step_to(sig, props), n;
-	char *text;
-	unsigned char *der = NULL;
-	size_t derlen = 0;
-
-	*signer = *role = *commitment = *when = NULL;
-	if ((n = step_to(ssp, time_)) != NULL)
-		*when = docket_xml_text_trim(n);
-	if ((n = step_to(ssp, role_)) != NULL)
-		*role = docket_xml_text_trim(n);
-	if ((n = step_to(sig, commitment_)) != NULL)
-		*commitment = docket_xml_text_trim(n);
-	if ((n = step_to(sig, cert_)) != NULL && (text = docket_xml_text(n)) != NULL) {
-		if (docket_base64_decode(&der, &derlen, text) == 0) {
-			const unsigned char *p = der;
-			X509 *x = d2i_X509(NULL, &p, (long)derlen);
-			if (x)
-				docket_cert_subject_cn(signer, x);
-			X509_free(x);
-		}
-		free(text);
-		free(der);
-	}
-	docket_error_clear();
-}
-
 /* A signature as a reader names it: "Lê Thị Lan (PHÓ TRƯỞNG PHÒNG), approval, 2021-05-10T16:45:00+07:00". */
 static char *signature_summary(xmlNodePtr sig)
 {

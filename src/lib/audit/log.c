@@ -11,62 +11,21 @@
 #include <string.h>
 #include <time.h>
 #include <libxml/tree.h>
-#include "internal.h"
+#include "audit_internal.h"
 #include "docket/doc.h"
 #include "docket/config.h"
 #include "docket/history.h"
 #include "docket/audit.h"
 #include "docket/sign.h"
 
-git_repository *docket_repo_git(docket_repo *repo);
 
 /* "2021-05-11T09:30:00+07:00" for a commit time, always in Vietnam time. */
 static char *time_vn(git_time_t t)
 {
-	char buf[40];
-	time_t v = (time_t)t + 7 * 3600;
-	struct tm tm;
+	char buf[DOCKET_TIME_TEXT];
 
-	gmtime_r(&v, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+07:00", &tm);
+	docket_time_format(buf, (time_t)t, DOCKET_ORG_UTC_OFFSET_MINUTES);
 	return docket_strdup(buf);
-}
-
-char *docket_trailer(const char *message, const char *key);
-char *docket_trailer(const char *message, const char *key)
-{
-	git_message_trailer_array arr;
-	char *v = NULL;
-	size_t i;
-
-	memset(&arr, 0, sizeof(arr));
-	if (git_message_trailers(&arr, message) < 0)
-		return NULL;
-	for (i = 0; i < arr.count; i++)
-		if (strcmp(arr.trailers[i].key, key) == 0) {
-			free(v);
-			v = docket_strdup(arr.trailers[i].value);
-		}
-	git_message_trailer_array_free(&arr);
-	return v;
-}
-
-const char *docket_meaning_word(const char *commitment);
-const char *docket_meaning_word(const char *commitment)
-{
-	if (!commitment)
-		return "unknown";
-	if (strstr(commitment, "ProofOfApproval"))
-		return "approval";
-	if (strstr(commitment, "ProofOfOrigin"))
-		return "origin";
-	if (strstr(commitment, "review"))
-		return "review";
-	if (strstr(commitment, "ProofOfReceipt"))
-		return "receipt";
-	if (strstr(commitment, "ProofOfCreation"))
-		return "authorship";
-	return commitment;
 }
 
 static void entry_free(docket_log_entry *e)
@@ -142,7 +101,6 @@ static int has_signature(docket_doc *doc, const char *id)
 	return 0;
 }
 
-void docket_sig_claims(xmlNodePtr sig, char **signer, char **role, char **commitment, char **when);
 
 /* Without a trust anchor: the signatures DOC gained, as they claim to be, not judged. */
 static int add_signatures_unverified(docket_log_entry *e, docket_doc *prev, docket_doc *doc)

@@ -12,7 +12,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <libxml/tree.h>
-#include "internal.h"
+#include "audit_internal.h"
 #include "docket/doc.h"
 #include "docket/config.h"
 #include "docket/workflow.h"
@@ -20,7 +20,6 @@
 #include "docket/audit.h"
 #include "docket/sign.h"
 
-const char *docket_meaning_word(const char *commitment);
 
 void docket_verify_items_free(docket_verify_item *items, size_t n)
 {
@@ -84,14 +83,12 @@ static char *step_actor(docket_doc *doc, const char *transition)
 
 static int cert_is(const char *pem, X509 *cert)
 {
-	BIO *bio;
 	X509 *x;
 	int same;
 
-	if (!pem || !cert || !(bio = BIO_new_mem_buf(pem, -1)))
+	if (!pem || !cert)
 		return 0;
-	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-	BIO_free(bio);
+	x = docket_cert_from_pem(pem, -1);
 	same = x && X509_cmp(x, cert) == 0;
 	X509_free(x);
 	return same;

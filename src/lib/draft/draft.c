@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include "draft_internal.h"
-#include "draft_job.h"
 #include "docket/doc.h"
 #include "docket/workflow.h"
 

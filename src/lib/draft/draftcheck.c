@@ -361,40 +361,6 @@ int docket_plan_issued(docket_doc *plan, docket_repo *repo, const char *rev)
 	return issued;
 }
 
-int docket_unit_covers(const docket_config *cfg, const char *unit, const char *target)
-{
-	docket_unit u;
-	int depth = 0;
-
-	while (unit && target && depth++ < 32) {
-		if (strcmp(unit, target) == 0)
-			return 1;
-		if (docket_config_unit(&u, cfg, target) < 0 || !u.parent)
-			break;
-		target = u.parent;
-	}
-	docket_error_clear();
-	return 0;
-}
-
-int docket_unit_is_affiliated(const docket_config *cfg, const char *unit)
-{
-	docket_unit u;
-	if (docket_config_unit(&u, cfg, unit) < 0) {
-		docket_error_clear();
-		return 0;
-	}
-	return u.affiliated;
-}
-
-char *docket_today(void)
-{
-	char *now = docket_now_iso();
-	if (now && strlen(now) >= 10)
-		now[10] = '\0';
-	return now;
-}
-
 /* --- the floor rule ------------------------------------------------------------------------- */
 
 typedef struct {

@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "draft_job.h"
+#include "draft_internal.h"
 #include "docket/doc.h"
 #include "docket/workflow.h"
 

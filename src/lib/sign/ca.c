@@ -9,6 +9,7 @@
  * OpenSSL gives are turned into the few sentences a reader of an audit needs.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -349,11 +350,37 @@ int docket_ca_issue(const char *ca_dir, const char *passphrase, const char *csr_
 
 /* --- certificates -------------------------------------------------------------------------- */
 
+X509 *docket_cert_from_pem(const char *pem, int len)
+{
+	BIO *bio;
+	X509 *x;
+
+	if (!pem || !(bio = BIO_new_mem_buf(pem, len)))
+		return NULL;
+	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+	BIO_free(bio);
+	return x;
+}
+
+X509 *docket_cert_from_der(const unsigned char *der, size_t len)
+{
+	const unsigned char *p = der;
+	X509 *x;
+
+	if (!der || len > LONG_MAX)
+		return NULL;
+	/* exactly one certificate: nothing may follow it */
+	if (!(x = d2i_X509(NULL, &p, (long)len)) || p != der + len) {
+		X509_free(x);
+		return NULL;
+	}
+	return x;
+}
+
 int docket_cert_load(X509 **out, const char *path)
 {
 	char *text = NULL;
 	size_t len = 0;
-	BIO *bio = NULL;
 	int error;
 
 	if (out)
@@ -362,11 +389,9 @@ int docket_cert_load(X509 **out, const char *path)
 		return docket_error_set(DOCKET_EUSAGE, "docket_cert_load: missing argument");
 	if ((error = docket_file_read(&text, &len, path, MAX_PEM_FILE)) < 0)
 		goto cleanup;
-	if ((bio = BIO_new_mem_buf(text, (int)len)) == NULL ||
-	    (*out = PEM_read_bio_X509(bio, NULL, NULL, NULL)) == NULL)
+	if ((*out = docket_cert_from_pem(text, (int)len)) == NULL)
 		error = docket_error_ssl(DOCKET_EINVALID, "'%s' holds no PEM certificate", path);
 cleanup:
-	BIO_free(bio);
 	free(text);
 	return error;
 }

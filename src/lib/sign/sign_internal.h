@@ -1,11 +1,13 @@
 #ifndef DOCKET_SIGN_INTERNAL_H
 #define DOCKET_SIGN_INTERNAL_H
-/* Helpers shared by key.c, ca.c, xmldsig.c and sshsig.c; not part of the public API. */
+/* The sign layer: keys, certificates, XML-DSig/XAdES, SSH signatures. Shared by key.c,
+ * ca.c, xmldsig.c, sshsig.c and the layers above; not part of the public API. Signing times
+ * come from the caller (or util/time.c), never from a layer above. */
 #include <stddef.h>
 #include <time.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
-#include "internal.h"
+#include "xml_internal.h"
 #include "docket/sign.h"
 
 /* Set the last error to CODE with the message and OpenSSL's error queue appended (and cleared). */
@@ -30,29 +32,11 @@ int docket_pubkey_fingerprint(char **out, EVP_PKEY *pkey);
 /* Whether docket accepts PKEY: EC P-256 / P-384, or RSA of 2048 bits or more. */
 int docket_pubkey_acceptable(EVP_PKEY *pkey, const char *what);
 
-/*
- * Create PATH with DATA, never replacing anything that exists there (symbolic links
- * included): a temporary file (O_EXCL|O_NOFOLLOW, MODE) in the same directory, fsync, then
- * link(2) into place and unlink the temporary. DOCKET_EEXISTS when PATH exists.
- */
-int docket_file_create_new(const char *path, const char *data, size_t len, int mode);
-
-/* Whether PATH exists (without following a final symbolic link). */
-int docket_path_exists(const char *path);
-
-/* Base64 (RFC 4648) without line breaks; *out malloc'd. */
-int docket_base64_encode(char **out, const unsigned char *data, size_t len);
-/* Base64 decoding that ignores white space; DOCKET_EINVALID on bad input. *out malloc'd. */
-int docket_base64_decode(unsigned char **out, size_t *out_len, const char *text);
-
 /* ECDSA-Sig-Value DER <-> raw r||s (each FIELD_LEN bytes, left-padded). *out malloc'd. */
 int docket_ecdsa_der_to_raw(unsigned char **out, size_t *out_len, const unsigned char *der,
                             size_t der_len, size_t field_len);
 int docket_ecdsa_raw_to_der(unsigned char **out, size_t *out_len, const unsigned char *raw,
                             size_t raw_len);
-
-/* Lowercase hex of DATA into a malloc'd string. */
-char *docket_hex(const unsigned char *data, size_t len);
 
 /* A fresh private key: EC P-256, or RSA-3072 when RSA. NULL on failure (OpenSSL queue set). */
 EVP_PKEY *docket_key_new_pkey(int rsa);
@@ -81,7 +65,10 @@ int docket_cert_check(X509 *cert, STACK_OF(X509) *untrusted, X509_STORE *store, 
 /* Load every certificate of TRUST_PEM_FILE into a new store. */
 int docket_trust_store_load(X509_STORE **out, const char *trust_pem_file);
 
-/* Format T as "YYYY-MM-DDTHH:MM:SSZ" into out[32]. */
-void docket_time_utc(char out[32], time_t t);
+/* The first PEM certificate in PEM (LEN bytes, or -1: NUL-terminated), or NULL (OpenSSL's
+ * queue says why). The one reader of certificates kept as PEM (configuration, files). */
+X509 *docket_cert_from_pem(const char *pem, int len);
+/* The certificate DER (LEN bytes, exactly one certificate), or NULL. */
+X509 *docket_cert_from_der(const unsigned char *der, size_t len);
 
 #endif

@@ -170,88 +170,12 @@ static int digest_node(unsigned char md[32], xmlNodePtr top)
 
 /* --- time ---------------------------------------------------------------------------------- */
 
-static void format_signing_time(char out[40], time_t t)
-{
-	time_t local = t + (time_t)DOCKET_SIGNING_UTC_OFFSET_MINUTES * 60;
-	struct tm tm;
-	int off = DOCKET_SIGNING_UTC_OFFSET_MINUTES;
-	char base[32];
-
-	gmtime_r(&local, &tm);
-	strftime(base, sizeof(base), "%Y-%m-%dT%H:%M:%S", &tm);
-	snprintf(out, 40, "%s%c%02d:%02d", base, off < 0 ? '-' : '+', abs(off) / 60, abs(off) % 60);
-}
-
-static int digits(const char *s, int n, int *v)
-{
-	int i;
-
-	*v = 0;
-	for (i = 0; i < n; i++) {
-		if (!isdigit((unsigned char)s[i]))
-			return -1;
-		*v = *v * 10 + (s[i] - '0');
-	}
-	return 0;
-}
-
-/* xs:dateTime with a mandatory zone ("Z" or +hh:mm). */
-static int parse_time(time_t *out, const char *s)
-{
-	struct tm tm;
-	int Y, M, D, h, m, sec, oh = 0, om = 0, sign = 1;
-	const char *p;
-
-	memset(&tm, 0, sizeof(tm));
-	if (strlen(s) < 20 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) || s[7] != '-' ||
-	    digits(s + 8, 2, &D) || s[10] != 'T' || digits(s + 11, 2, &h) || s[13] != ':' ||
-	    digits(s + 14, 2, &m) || s[16] != ':' || digits(s + 17, 2, &sec))
-		return -1;
-	p = s + 19;
-	if (*p == '.') {
-		for (p++; isdigit((unsigned char)*p); p++)
-			;
-	}
-	if (*p == 'Z') {
-		p++;
-	} else if (*p == '+' || *p == '-') {
-		sign = *p == '-' ? -1 : 1;
-		if (digits(p + 1, 2, &oh) || p[3] != ':' || digits(p + 4, 2, &om) || oh > 14 || om > 59)
-			return -1;
-		p += 6;
-	} else {
-		return -1;
-	}
-	if (*p || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || m > 59 || sec > 60)
-		return -1;
-	tm.tm_year = Y - 1900;
-	tm.tm_mon = M - 1;
-	tm.tm_mday = D;
-	tm.tm_hour = h;
-	tm.tm_min = m;
-	tm.tm_sec = sec;
-	*out = timegm(&tm) - sign * (time_t)(oh * 3600 + om * 60);
-	return 0;
-}
-
+/* Now, as the library reads it ($DOCKET_NOW or the clock; see util/time.c). */
 int docket_sign_now(time_t *out)
 {
-	char *iso;
-	int error = 0;
-
 	if (!out)
 		return docket_error_set(DOCKET_EUSAGE, "docket_sign_now: missing argument");
-	if (!getenv("DOCKET_NOW") || !*getenv("DOCKET_NOW")) {
-		*out = time(NULL);
-		return 0;
-	}
-	/* one reading of $DOCKET_NOW for the whole library: the workflow's */
-	if ((iso = docket_now_iso()) == NULL)
-		return docket_error_code() ? docket_error_code() : DOCKET_EUSAGE;
-	if (parse_time(out, iso) < 0)
-		error = docket_error_set(DOCKET_EUSAGE, "cannot read the time '%s'", iso);
-	free(iso);
-	return error;
+	return docket_time_now(out);
 }
 
 /* --- signing ------------------------------------------------------------------------------- */
@@ -610,7 +534,7 @@ int docket_xmldsig_sign(char **out_id, xmlDocPtr doc, docket_key *key, X509 *cer
 		signed_at = props->signing_time;
 	else if ((error = docket_sign_now(&signed_at)) < 0)
 		goto cleanup;
-	format_signing_time(when, signed_at);
+	docket_time_format(when, signed_at, DOCKET_SIGNING_UTC_OFFSET_MINUTES);
 
 	error = DOCKET_ERROR;
 	if ((sig = xmlNewDocNode(doc, NULL, (const xmlChar *)"Signature", NULL)) == NULL ||
@@ -974,7 +898,7 @@ static int read_props(docket_sig_result *res, xmlNodePtr sp)
 
 	if ((res->signing_time_text = text_of(docket_xml_child(ssp, XADES, "SigningTime"))) == NULL)
 		return fail(res, "the signed properties have no SigningTime");
-	if (parse_time(&res->signing_time, res->signing_time_text) < 0)
+	if (docket_time_parse(&res->signing_time, NULL, res->signing_time_text, 0) < 0)
 		return fail(res, "SigningTime '%s' is not a valid time with a zone", res->signing_time_text);
 	res->role = text_of(docket_xml_path(ssp, XADES, "SignerRole/ClaimedRoles/ClaimedRole"));
 	if (count_children(sdop, XADES, "CommitmentTypeIndication", &cti) > 1)
@@ -1195,7 +1119,6 @@ static int trust_store_cached(X509_STORE **out, const char *path)
 /* The certificate of DER (a new reference), decoded once per thread. */
 static X509 *cert_cached(const unsigned char *der, size_t len)
 {
-	const unsigned char *p = der;
 	X509 *x;
 	size_t i, slot;
 
@@ -1209,10 +1132,8 @@ static X509 *cert_cached(const unsigned char *der, size_t len)
 		if (cert_cache[slot].x && cert_cache[slot].len == len && memcmp(cert_cache[slot].der, der, len) == 0)
 			return X509_up_ref(cert_cache[slot].x) ? cert_cache[slot].x : NULL;
 	}
-	if (!(x = d2i_X509(NULL, &p, (long)len)) || p != der + len) {
-		X509_free(x);
+	if (!(x = docket_cert_from_der(der, len)))
 		return NULL;
-	}
 	slot = h % CERT_CACHE;
 	for (i = 0; i < 8; i++)
 		if (!cert_cache[(h + i) % CERT_CACHE].x) {

@@ -13,10 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "internal.h"
-#include "docket/history.h"
-
-git_repository *docket_repo_git(docket_repo *repo);
+#include "store_internal.h"
 
 static int index_path(docket_buf *out, docket_repo *repo, const char *name)
 {

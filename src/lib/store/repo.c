@@ -19,8 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <dirent.h>
-#include "internal.h"
-#include "docket/repo.h"
+#include "store_internal.h"
 
 #define MAX_ATTEMPTS 200
 /* How long a lock held by someone else (refs/heads/<branch>.lock, index.lock) is waited for
@@ -153,7 +152,6 @@ const char *docket_repo_workdir(const docket_repo *repo)
 	return repo->workdir;
 }
 
-git_repository *docket_repo_git(docket_repo *repo);
 git_repository *docket_repo_git(docket_repo *repo)
 {
 	return repo->git;
@@ -212,7 +210,7 @@ static int fixed_now(git_time_t *when, int *offset)
 	const char *s = getenv("DOCKET_NOW");
 	time_t t;
 
-	if (!s || !*s || docket_iso_parse(s, &t, offset) < 0)
+	if (!s || !*s || docket_time_parse(&t, offset, s, DOCKET_TIME_LENIENT) < 0)
 		return 0;
 	*when = (git_time_t)t;
 	return 1;

@@ -1,6 +1,6 @@
 /* data: look-up of the files built into the binary (see src/build/embed.c). */
 #include <string.h>
-#include "internal.h"
+#include "util_internal.h"
 
 const docket_data_file *docket_data_get(const char *path)
 {

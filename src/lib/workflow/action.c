@@ -14,58 +14,9 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <libxml/tree.h>
-#include "internal.h"
-#include "docket/doc.h"
-#include "docket/config.h"
-#include "docket/workflow.h"
-#include "docket/draft.h"
-#include "engine.h"
-#include "docket/sign.h"
+#include "workflow_internal.h"
 
 #define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
-
-/*
- * Now in Vietnam time (UTC+7, no daylight saving), whatever the machine's zone: step dates
- * carry +07:00 and a document is issued on the calendar day of Cẩm Phả. $DOCKET_NOW fixes
- * the instant and may be written with any offset; it is converted too, so that
- * 2021-05-11T20:00:00Z is recorded as 2021-05-12T03:00:00+07:00 and issued on 12 May.
- * Callers take the year and the day from the first 4 and 10 characters, so anything that
- * is not a full date and time is refused rather than passed through.
- */
-char *docket_now_iso(void)
-{
-	const char *env = getenv("DOCKET_NOW");
-	char buf[40], sign = 0, extra;
-	int y, mo, d, h, mi, sec, oh = 0, om = 0, n;
-	time_t t;
-	struct tm tm;
-
-	if (env && *env) {
-		n = sscanf(env, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d%c", &y, &mo, &d, &h, &mi, &sec, &sign, &oh, &om,
-		           &extra);
-		if (!((n == 7 && sign == 'Z') || (n == 9 && (sign == '+' || sign == '-'))) ||
-		    y < 1900 || y > 2200 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
-		    mi < 0 || mi > 59 || sec < 0 || sec > 59 || oh < 0 || oh > 14 || om < 0 || om > 59) {
-			docket_error_set(DOCKET_EUSAGE, "DOCKET_NOW='%s' is not a date and time with an offset, "
-			                 "such as 2021-05-11T09:00:00+07:00", env);
-			return NULL;
-		}
-		memset(&tm, 0, sizeof(tm));
-		tm.tm_year = y - 1900;
-		tm.tm_mon = mo - 1;
-		tm.tm_mday = d;
-		tm.tm_hour = h;
-		tm.tm_min = mi;
-		tm.tm_sec = sec;
-		t = timegm(&tm) - (sign == '-' ? -1 : 1) * (time_t)(oh * 3600 + om * 60);
-	} else {
-		t = time(NULL);
-	}
-	t += 7 * 3600;
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S+07:00", &tm);
-	return docket_strdup(buf);
-}
 
 void docket_action_result_free(docket_action_result *r)
 {
@@ -82,23 +33,6 @@ void docket_action_result_free(docket_action_result *r)
 
 /* --- units and roles ----------------------------------------------------------------------- */
 
-/* Whether UNIT is TARGET or one of its ancestors in the configuration's unit tree. */
-static int unit_covers(const docket_config *cfg, const char *unit, const char *target)
-{
-	int depth = 0;
-	docket_unit u;
-
-	while (target && depth++ < 32) {
-		if (unit && strcmp(unit, target) == 0)
-			return 1;
-		if (docket_config_unit(&u, cfg, target) < 0 || !u.parent)
-			break;
-		target = u.parent;
-	}
-	docket_error_clear();
-	return 0;
-}
-
 static int in_recipient_unit(const docket_config *cfg, xmlNodePtr root, const char *unit)
 {
 	xmlNodePtr r;
@@ -106,12 +40,12 @@ static int in_recipient_unit(const docket_config *cfg, xmlNodePtr root, const ch
 
 	for (r = N(N(N(root, "header"), "recipients"), "recipient"); r && !found; r = docket_xml_next(r)) {
 		xmlChar *u = xmlGetNoNsProp(r, (const xmlChar *)"unit");
-		found = u && unit_covers(cfg, unit, (const char *)u);
+		found = u && docket_unit_covers(cfg, unit, (const char *)u);
 		xmlFree(u);
 	}
 	for (r = N(N(N(root, "content"), "task"), "assignee"); r && !found; r = docket_xml_next(r)) {
 		xmlChar *u = xmlGetNoNsProp(r, (const xmlChar *)"unit");
-		found = u && unit_covers(cfg, unit, (const char *)u);
+		found = u && docket_unit_covers(cfg, unit, (const char *)u);
 		xmlFree(u);
 	}
 	return found;
@@ -139,7 +73,7 @@ const char *docket_authorise(const docket_transition_def *t, const docket_person
 			continue;
 		if (a->scope == DOCKET_SCOPE_ORGANISATION)
 			return a->role;
-		if (a->scope == DOCKET_SCOPE_DRAFTING_UNIT && unit_covers(cfg, person->unit, drafting_unit))
+		if (a->scope == DOCKET_SCOPE_DRAFTING_UNIT && docket_unit_covers(cfg, person->unit, drafting_unit))
 			return a->role;
 		if (a->scope == DOCKET_SCOPE_RECIPIENT_UNIT && in_recipient_unit(cfg, root, person->unit))
 			return a->role;
@@ -188,46 +122,6 @@ int docket_separated(const docket_transition_def *t, xmlNodePtr root, const char
 		}
 	}
 	return 1;
-}
-
-/*
- * The state must be where the recorded steps lead: from the workflow's initial state, each
- * step leaving the state the one before reached, the last reaching @state. A state written
- * by hand ("approved" with no step that approved it) is not moved on: otherwise anyone who
- * can put a file in the repository skips the review and the approval.
- */
-int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char *state, docket_buf *why)
-{
-	xmlChar *at = xmlStrdup((const xmlChar *)initial);
-	xmlNodePtr s;
-	int ok = 1, n = 0;
-
-	for (s = N(N(root, "workflow"), "step"); s && ok; s = docket_xml_next(s)) {
-		xmlChar *from = xmlGetNoNsProp(s, (const xmlChar *)"from");
-		xmlChar *to = xmlGetNoNsProp(s, (const xmlChar *)"to");
-		n++;
-		if (!at || !from || !to || xmlStrcmp(from, at) != 0) {
-			why->len = 0;
-			docket_buf_printf(why, "its step %d leaves '%s', but the steps before it lead to '%s'", n,
-			                  from ? (const char *)from : "", at ? (const char *)at : "");
-			ok = 0;
-		}
-		xmlFree(from);
-		xmlFree(at);
-		at = to;
-	}
-	if (ok && (!at || strcmp((const char *)at, state) != 0)) {
-		why->len = 0;
-		if (n)
-			docket_buf_printf(why, "its state is '%s', but its last step leads to '%s'", state,
-			                  at ? (const char *)at : "");
-		else
-			docket_buf_printf(why, "its state is '%s', but it has no workflow steps (it would be in '%s')",
-			                  state, initial);
-		ok = 0;
-	}
-	xmlFree(at);
-	return ok;
 }
 
 /* --- changing the document ------------------------------------------------------------------ */
@@ -455,7 +349,7 @@ static time_t parse_iso(const char *s)
 	time_t t;
 	int offset;
 
-	return s && docket_iso_parse(s, &t, &offset) == 0 ? t : 0;
+	return s && docket_time_parse(&t, &offset, s, DOCKET_TIME_LENIENT) == 0 ? t : 0;
 }
 
 /*
@@ -494,7 +388,6 @@ static int sign_document(docket_doc *doc, const docket_transition_def *t, const 
 {
 	docket_sig_props props;
 	X509 *cert = NULL;
-	BIO *bio = NULL;
 	char *role = NULL, *sigid = NULL;
 	int error;
 
@@ -506,7 +399,7 @@ static int sign_document(docket_doc *doc, const docket_transition_def *t, const 
 		return docket_error_set(DOCKET_EDENIED, "cannot %s: it requires a signature and '%s' has no "
 		                        "certificate in the configuration ('docket person cert %s CERT')", t->id,
 		                        p->id, p->id);
-	if (!(bio = BIO_new_mem_buf(p->cert, -1)) || !(cert = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+	if (!(cert = docket_cert_from_pem(p->cert, -1))) {
 		error = docket_error_set(DOCKET_EINVALID, "the certificate of '%s' in the configuration is unreadable", p->id);
 		goto cleanup;
 	}
@@ -543,7 +436,6 @@ cleanup:
 	free(role);
 	free(sigid);
 	X509_free(cert);
-	BIO_free(bio);
 	return error;
 }
 
@@ -770,9 +662,11 @@ static int act_fill(docket_txn *txn, void *payload)
 	if ((error = docket_findings_new(&c->out->findings)) < 0 ||
 	    (error = docket_validate(c->out->findings, schema, edited, repo, base)) < 0)
 		goto cleanup;
-	/* drafting (draftcheck.c): completeness rules when a document leaves an editable state */
+	/* the kind's own rules (the drafting layer's, for a report) when a document leaves an
+	 * editable state */
 	if (docket_workflow_is_editable(wf, state) && !docket_workflow_is_editable(wf, t->to) &&
-	    (error = docket_draft_check_submit(c->out->findings, edited, repo, base)) < 0)
+	    docket_workflow_checks() && docket_workflow_checks()->submit &&
+	    (error = docket_workflow_checks()->submit(c->out->findings, edited, repo, base)) < 0)
 		goto cleanup;
 	if (docket_findings_count(c->out->findings)) {
 		error = docket_error_set(DOCKET_EINVALID, "cannot %s '%s': the document is not valid", t->id, id);
@@ -814,7 +708,6 @@ cleanup:
 	return error;
 }
 
-git_repository *docket_repo_git(docket_repo *repo);
 
 /*
  * Whether DISK is what PATH held in one of the last commits of the branch: then the work tree

@@ -7,8 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/tree.h>
-#include "internal.h"
-#include "docket/config.h"
+#include "workflow_internal.h"
 
 typedef struct {
 	char *id, *name, *position, *unit, *roles, *email, *cert;
@@ -537,4 +536,32 @@ int docket_config_set_cert(docket_repo *repo, const char *actor, const char *per
 {
 	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem };
 	return run_change(repo, &c);
+}
+
+/* --- units -------------------------------------------------------------------------------- */
+
+int docket_unit_covers(const docket_config *cfg, const char *unit, const char *target)
+{
+	docket_unit u;
+	int depth = 0;
+
+	while (unit && target && depth++ < 32) {
+		if (strcmp(unit, target) == 0)
+			return 1;
+		if (docket_config_unit(&u, cfg, target) < 0 || !u.parent)
+			break;
+		target = u.parent;
+	}
+	docket_error_clear();
+	return 0;
+}
+
+int docket_unit_is_affiliated(const docket_config *cfg, const char *unit)
+{
+	docket_unit u;
+	if (docket_config_unit(&u, cfg, unit) < 0) {
+		docket_error_clear();
+		return 0;
+	}
+	return u.affiliated;
 }

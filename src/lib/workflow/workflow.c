@@ -10,8 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/tree.h>
-#include "internal.h"
-#include "docket/workflow.h"
+#include "workflow_internal.h"
 
 typedef struct {
 	char *id;

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <libxml/parser.h>
 #include <libxml/xmlsave.h>
-#include "internal.h"
+#include "xml_internal.h"
 #include "docket/doc.h"
 
 struct docket_doc {
@@ -343,83 +343,6 @@ int docket_doc_serialize(char **out, size_t *out_len, docket_doc *doc)
 	if (out_len)
 		*out_len = (size_t)size;
 	return 0;
-}
-
-/* --- finding a document by id ------------------------------------------------------------ */
-
-typedef struct {
-	const char *id;
-	size_t idlen;
-	char *found;
-	int dup;
-} find_state;
-
-static int find_cb(const char *path, void *payload)
-{
-	find_state *st = payload;
-	const char *base = strrchr(path, '/');
-	size_t n;
-
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	if (n == st->idlen + 4 && strncmp(base, st->id, st->idlen) == 0 &&
-	    strcmp(base + st->idlen, ".xml") == 0) {
-		if (st->found) {
-			st->dup = 1;
-			return 1;
-		}
-		st->found = docket_strdup(path);
-	}
-	return 0;
-}
-
-int docket_doc_find(char **out, docket_repo *repo, const char *id, const char *rev)
-{
-	find_state st = { id, strlen(id), NULL, 0 };
-	int error;
-
-	*out = NULL;
-	if (strncmp(id, "documents/", 10) == 0 && strlen(id) > 14 &&
-	    strcmp(id + strlen(id) - 4, ".xml") == 0) {
-		char *buf = NULL;
-		if ((error = docket_repo_read(&buf, NULL, repo, rev, id)) < 0)
-			return error == DOCKET_ENOTFOUND ?
-				docket_error_set(DOCKET_ENOTFOUND, "no document '%s'", id) : error;
-		free(buf);
-		*out = docket_strdup(id);
-		return *out ? 0 : docket_error_set(DOCKET_ERROR, "out of memory");
-	}
-	error = docket_repo_walk(repo, rev, "documents/", find_cb, &st);
-	if (error < 0 && !st.dup) {
-		free(st.found);
-		return error;
-	}
-	if (st.dup) {
-		free(st.found);
-		return docket_error_set(DOCKET_EINVALID, "more than one document has the id '%s'", id);
-	}
-	if (!st.found)
-		return docket_error_set(DOCKET_ENOTFOUND, "no document with the id '%s'", id);
-	*out = st.found;
-	return 0;
-}
-
-int docket_doc_load(docket_doc **out, docket_repo *repo, const char *id, const char *rev)
-{
-	char *path = NULL, *buf = NULL;
-	size_t len = 0;
-	int error;
-
-	*out = NULL;
-	if ((error = docket_doc_find(&path, repo, id, rev)) < 0)
-		goto cleanup;
-	if ((error = docket_repo_read(&buf, &len, repo, rev, path)) < 0)
-		goto cleanup;
-	error = docket_doc_parse(out, buf, len, path);
-cleanup:
-	free(path);
-	free(buf);
-	return error;
 }
 
 static char *prop_dup(xmlNodePtr n, const char *name)

@@ -11,36 +11,23 @@
 #include <libxslt/transform.h>
 #include <libxslt/security.h>
 #include <libxslt/xsltutils.h>
-#include "internal.h"
-#include "docket/render.h"
+#include "xml_internal.h"
 
-static int load_stylesheet(xsltStylesheetPtr *out, docket_repo *repo, const char *rev)
+static int load_stylesheet(xsltStylesheetPtr *out, const char *xsl, size_t len, const char *name)
 {
-	char *buf = NULL;
-	size_t len = 0;
 	xmlDocPtr sdoc = NULL;
-	const char *name = "text.xsl";
 	int error = 0;
 
 	*out = NULL;
-	if (repo) {
-		error = docket_repo_read(&buf, &len, repo, rev, ".docket/schemas/text.xsl");
-		if (error == DOCKET_ENOTFOUND)
-			error = 0;
-		else if (error < 0)
-			return error;
-		else
-			name = ".docket/schemas/text.xsl";
-	}
-	if (!buf) {
+	if (!xsl) {
 		const docket_data_file *f = docket_data_get("schemas/text.xsl");
 		if (!f)
 			return docket_error_set(DOCKET_ERROR, "internal: no built-in text.xsl");
+		name = "text.xsl";
 		error = docket_xml_parse(&sdoc, (const char *)f->data, f->len, "text.xsl");
 	} else {
-		error = docket_xml_parse(&sdoc, buf, len, name);
+		error = docket_xml_parse(&sdoc, xsl, len, name);
 	}
-	free(buf);
 	if (error < 0)
 		return error;
 	if (!(*out = xsltParseStylesheetDoc(sdoc))) {
@@ -50,8 +37,8 @@ static int load_stylesheet(xsltStylesheetPtr *out, docket_repo *repo, const char
 	return 0;
 }
 
-int docket_render_text(char **out, size_t *out_len, docket_doc *doc, docket_repo *repo,
-                       const char *rev)
+int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
+                           size_t len, const char *name)
 {
 	xsltStylesheetPtr style = NULL;
 	xsltSecurityPrefsPtr sec = NULL;
@@ -61,7 +48,7 @@ int docket_render_text(char **out, size_t *out_len, docket_doc *doc, docket_repo
 	int size = 0, error;
 
 	*out = NULL;
-	if ((error = load_stylesheet(&style, repo, rev)) < 0)
+	if ((error = load_stylesheet(&style, xsl, len, name)) < 0)
 		return error;
 	error = DOCKET_ERROR;
 	if (!(sec = xsltNewSecurityPrefs()) ||

@@ -18,7 +18,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlschemas.h>
-#include "internal.h"
+#include "xml_internal.h"
 #include "docket/validate.h"
 
 struct docket_schema {
@@ -39,12 +39,6 @@ static xmlParserInputPtr confined_loader(const char *url, const char *id, xmlPar
 		return xmlNewInputFromFile(ctxt, path);
 	return NULL;
 }
-
-typedef struct {
-	const char *name;  /* file name inside the schema directory */
-	const char *data;
-	size_t len;
-} schema_file;
 
 static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
 {
@@ -70,8 +64,8 @@ static void collect_error(void *ctx, xmlErrorPtr e)
 		docket_buf_printf(b, "%s:%d: %s", e->file ? e->file : "schema", e->line, e->message);
 }
 
-static int compile(docket_schema **out, const schema_file *files, size_t n, const char *origin,
-                   const char *entry)
+int docket_schema_compile(docket_schema **out, const docket_schema_file *files, size_t n,
+                          const char *origin, const char *entry)
 {
 	char dir[4096];
 	const char *tmpdir = getenv("TMPDIR");
@@ -151,7 +145,7 @@ int docket_schema_builtin(docket_schema **out)
 
 int docket_schema_builtin_entry(docket_schema **out, const char *entry)
 {
-	schema_file files[32];
+	docket_schema_file files[32];
 	const docket_data_file *f;
 	size_t n = 0;
 
@@ -162,75 +156,7 @@ int docket_schema_builtin_entry(docket_schema **out, const char *entry)
 			files[n].len = f->len;
 			n++;
 		}
-	return compile(out, files, n, "the built-in schemas", entry);
-}
-
-typedef struct {
-	docket_repo *repo;
-	const char *rev;
-	schema_file files[32];
-	char *bufs[32];
-	char *names[32];
-	size_t n;
-	int error;
-} repo_schemas;
-
-static int collect_schema(const char *path, void *payload)
-{
-	repo_schemas *rs = payload;
-	const char *name = path + strlen(".docket/schemas/");
-	size_t len;
-
-	if (!strstr(name, ".xsd") || strchr(name, '/'))
-		return 0;
-	if (rs->n == 32) {
-		rs->error = docket_error_set(DOCKET_EINVALID, "too many schema files in .docket/schemas");
-		return 1;
-	}
-	if ((rs->error = docket_repo_read(&rs->bufs[rs->n], &len, rs->repo, rs->rev, path)) < 0)
-		return 1;
-	if (!(rs->names[rs->n] = docket_strdup(name))) {
-		free(rs->bufs[rs->n]);
-		rs->error = docket_error_set(DOCKET_ERROR, "out of memory");
-		return 1;
-	}
-	rs->files[rs->n].name = rs->names[rs->n];
-	rs->files[rs->n].data = rs->bufs[rs->n];
-	rs->files[rs->n].len = len;
-	rs->n++;
-	return 0;
-}
-
-int docket_schema_load(docket_schema **out, docket_repo *repo, const char *rev)
-{
-	return docket_schema_load_entry(out, repo, rev, "docket.xsd");
-}
-
-int docket_schema_load_entry(docket_schema **out, docket_repo *repo, const char *rev,
-                             const char *entry)
-{
-	repo_schemas rs;
-	size_t i;
-	int error;
-
-	memset(&rs, 0, sizeof(rs));
-	rs.repo = repo;
-	rs.rev = rev;
-	*out = NULL;
-	error = docket_repo_walk(repo, rev, ".docket/schemas/", collect_schema, &rs);
-	if (error >= 0 && !rs.error) {
-		if (rs.n == 0)
-			error = docket_error_set(DOCKET_EINVALID, "the repository has no .docket/schemas/");
-		else
-			error = compile(out, rs.files, rs.n, ".docket/schemas", entry);
-	} else if (rs.error) {
-		error = rs.error;
-	}
-	for (i = 0; i < rs.n; i++) {
-		free(rs.bufs[i]);
-		free(rs.names[i]);
-	}
-	return error;
+	return docket_schema_compile(out, files, n, "the built-in schemas", entry);
 }
 
 void docket_schema_free(docket_schema *schema)
@@ -241,7 +167,6 @@ void docket_schema_free(docket_schema *schema)
 	free(schema);
 }
 
-void *docket_schema_xsd(docket_schema *schema);
 void *docket_schema_xsd(docket_schema *schema)
 {
 	return schema->xsd;

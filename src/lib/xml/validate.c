@@ -12,13 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libxml/xmlschemas.h>
-#include "internal.h"
+#include "xml_internal.h"
 #include "docket/validate.h"
-#include "docket/workflow.h"
-#include "engine.h"
-#include "docket/draft.h"
 
-void *docket_schema_xsd(docket_schema *schema);
 
 /* --- findings ------------------------------------------------------------------------- */
 
@@ -71,8 +67,8 @@ const docket_finding *docket_findings_get(const docket_findings *f, size_t i)
 	return &m->view;
 }
 
-static int findings_addv(docket_findings *f, const char *file, int line, int col,
-                         const char *fmt, va_list ap)
+int docket_findings_addv(docket_findings *f, const char *file, int line, int col,
+                        const char *fmt, va_list ap)
 {
 	docket_buf msg = DOCKET_BUF_INIT;
 	va_list cp;
@@ -117,7 +113,7 @@ int docket_findings_add(docket_findings *f, const char *file, int line, int col,
 	va_list ap;
 	int r;
 	va_start(ap, fmt);
-	r = findings_addv(f, file, line, col, fmt, ap);
+	r = docket_findings_addv(f, file, line, col, fmt, ap);
 	va_end(ap);
 	return r;
 }
@@ -145,24 +141,29 @@ typedef struct {
 	docket_findings *out;
 	docket_doc *doc;
 	xmlNodePtr root;
-	docket_repo *repo;
-	const char *rev;
-	int no_refs;
+	docket_ref_resolver resolve;
+	void *resolve_payload;
 	int error;
 } ctx;
 
-static void report(ctx *c, xmlNodePtr node, const char *attr, const char *fmt, ...) DOCKET_PRINTF(4, 5);
-static void report(ctx *c, xmlNodePtr node, const char *attr, const char *fmt, ...)
+int docket_findings_add_at(docket_findings *f, const docket_doc *doc, const void *node,
+                           const char *attr, const char *fmt, ...)
 {
 	va_list ap;
-	int line, col;
+	int line, col, r;
 
-	docket_doc_position(c->doc, node, attr, &line, &col);
+	docket_doc_position(doc, node, attr, &line, &col);
 	va_start(ap, fmt);
-	if (findings_addv(c->out, docket_doc_name(c->doc), line, col, fmt, ap) < 0)
-		c->error = DOCKET_ERROR;
+	r = docket_findings_addv(f, docket_doc_name(doc), line, col, fmt, ap);
 	va_end(ap);
+	return r;
 }
+
+#define report(c, node, attrname, ...) \
+	do { \
+		if (docket_findings_add_at((c)->out, (c)->doc, (node), (attrname), __VA_ARGS__) < 0) \
+			(c)->error = DOCKET_ERROR; \
+	} while (0)
 
 static char *attr(xmlNodePtr n, const char *name)
 {
@@ -409,19 +410,18 @@ static void rule_nfc(ctx *c, xmlNodePtr node)
 
 static void check_ref(ctx *c, xmlNodePtr node, const char *attrname, const char *what)
 {
-	char *ref = attr(node, attrname), *path = NULL;
+	char *ref = attr(node, attrname);
 
-	if (!ref || !*ref || !c->repo || c->no_refs) {
+	if (!ref || !*ref || !c->resolve) {
 		free(ref);
 		return;
 	}
-	if (docket_doc_find(&path, c->repo, ref, c->rev) < 0) {
+	if (c->resolve(c->resolve_payload, ref) < 0) {
 		if (docket_error_code() == DOCKET_ENOTFOUND)
 			report(c, node, attrname, "%s '%s' is not a document in this repository", what, ref);
 		else
 			report(c, node, attrname, "%s '%s': %s", what, ref, docket_error_last());
 	}
-	free(path);
 	free(ref);
 }
 
@@ -483,64 +483,6 @@ static void rule_report(ctx *c, xmlNodePtr report_node)
 	}
 }
 
-/*
- * The state is where the steps lead: a hand-written state="approved" on a document that
- * was never submitted would otherwise skip the whole workflow. Each step must also be a
- * transition of the workflow in force (the repository's, else the built-in one).
- */
-static void rule_workflow(ctx *c)
-{
-	xmlNodePtr wfn = docket_xml_child(c->root, DOCKET_NS, "workflow");
-	const char *kind = docket_doc_kind(c->doc), *state = docket_doc_state(c->doc);
-	docket_workflow *wf = NULL;
-	docket_buf why = DOCKET_BUF_INIT;
-	int error;
-
-	if (!wfn || !kind || !state)
-		return;
-	if (c->repo) {
-		/* the definition in force, without compiling workflow.xsd again for every document:
-		 * the definition itself is checked when it is validated or used by the engine */
-		char path[64], *buf = NULL;
-		size_t len = 0;
-		snprintf(path, sizeof(path), ".docket/workflows/%s.xml", kind);
-		error = docket_repo_read(&buf, &len, c->repo, c->rev, path);
-		if (error == 0)
-			error = docket_workflow_parse(&wf, NULL, NULL, buf, len, path);
-		free(buf);
-	} else {
-		char path[64];
-		const docket_data_file *f;
-		snprintf(path, sizeof(path), "workflows/%s.xml", kind);
-		f = docket_data_get(path);
-		error = f ? docket_workflow_parse(&wf, NULL, NULL, (const char *)f->data, f->len, path) : DOCKET_ENOTFOUND;
-	}
-	docket_error_clear();
-	if (error < 0 || !wf)
-		return; /* an unknown kind or a broken workflow is reported on its own */
-	if (!docket_workflow_has_state(wf, state)) {
-		report(c, wfn, "state", "the state '%s' is not a state of the %s workflow", state, kind);
-	} else if (!docket_steps_lead_to_state(c->root, docket_workflow_initial(wf), state, &why)) {
-		report(c, wfn, "state", "the workflow steps do not lead to the state: %s", why.ptr);
-	} else {
-		for (xmlNodePtr s = docket_xml_child(wfn, DOCKET_NS, "step"); s; s = docket_xml_next(s)) {
-			char *tr = attr(s, "transition"), *from = attr(s, "from"), *to = attr(s, "to");
-			const docket_transition_def *t = docket_workflow_transition(wf, tr);
-			int from_ok = 0;
-			for (const char *const *f = t ? t->from : NULL; f && *f; f++)
-				from_ok |= from && strcmp(*f, from) == 0;
-			if (!t || !from_ok || !to || strcmp(t->to, to) != 0)
-				report(c, s, "transition", "step '%s' from '%s' to '%s' is not a transition of the %s workflow",
-				       tr ? tr : "", from ? from : "", to ? to : "", kind);
-			free(tr);
-			free(from);
-			free(to);
-		}
-	}
-	docket_buf_free(&why);
-	docket_workflow_free(wf);
-}
-
 /* --- entry points -------------------------------------------------------------------------- */
 
 static void xsd_error(void *data, xmlErrorPtr e)
@@ -557,14 +499,8 @@ static void xsd_error(void *data, xmlErrorPtr e)
 		c->error = DOCKET_ERROR;
 }
 
-int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc *doc,
-                    docket_repo *repo, const char *rev)
-{
-	return docket_validate_flags(findings, schema, doc, repo, rev, 0);
-}
-
-int docket_validate_flags(docket_findings *findings, docket_schema *schema, docket_doc *doc,
-                          docket_repo *repo, const char *rev, unsigned flags)
+int docket_doc_check(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                     docket_ref_resolver resolve, void *resolve_payload, int *rules_ran)
 {
 	xmlSchemaValidCtxtPtr v = NULL;
 	xmlHashTablePtr ids = NULL;
@@ -576,9 +512,10 @@ int docket_validate_flags(docket_findings *findings, docket_schema *schema, dock
 	c.out = findings;
 	c.doc = doc;
 	c.root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
-	c.repo = repo;
-	c.rev = rev;
-	c.no_refs = (flags & DOCKET_VALIDATE_NO_REFS) != 0;
+	c.resolve = resolve;
+	c.resolve_payload = resolve_payload;
+	if (rules_ran)
+		*rules_ran = 0;
 	if (!(v = xmlSchemaNewValidCtxt((xmlSchemaPtr)docket_schema_xsd(schema))))
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	xmlSchemaSetValidStructuredErrors(v, xsd_error, &c);
@@ -603,34 +540,7 @@ int docket_validate_flags(docket_findings *findings, docket_schema *schema, dock
 	if (D(content, "report"))
 		rule_report(&c, D(content, "report"));
 	rule_refs(&c);
-	rule_workflow(&c);
-	/* drafting (draftcheck.c): a plan's targets are not weaker than those of the plan it carries out */
-	if (!c.error && repo && !c.no_refs && docket_draft_check_targets(findings, doc, repo, rev) < 0)
-		c.error = DOCKET_ERROR;
+	if (rules_ran)
+		*rules_ran = 1;
 	return c.error;
-}
-
-int docket_validate_buffer(docket_findings *findings, docket_schema *schema, const char *buf,
-                           size_t len, const char *name, docket_repo *repo, const char *rev)
-{
-	docket_doc *doc = NULL;
-	int error;
-
-	if ((error = docket_doc_parse(&doc, buf, len, name)) < 0) {
-		const char *msg = docket_error_last();
-		int line = 1, col = 1;
-		const char *rest = msg;
-		size_t nlen = strlen(name);
-		/* parse errors come as "NAME:LINE:COL: message" */
-		if (strncmp(msg, name, nlen) == 0 && sscanf(msg + nlen, ":%d:%d:", &line, &col) == 2) {
-			rest = strstr(msg + nlen + 1, ": ");
-			rest = rest ? rest + 2 : msg;
-		}
-		if (error != DOCKET_EINVALID)
-			return error;
-		return docket_findings_add(findings, name, line, col, "%s", rest);
-	}
-	error = docket_validate(findings, schema, doc, repo, rev);
-	docket_doc_free(doc);
-	return error;
 }

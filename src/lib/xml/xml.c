@@ -16,7 +16,7 @@
 #include <libxml/parser.h>
 #include <libxml/parserInternals.h>
 #include <libxml/xmlerror.h>
-#include "internal.h"
+#include "xml_internal.h"
 
 #define SAFE_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES | \
                       XML_PARSE_NOWARNING | XML_PARSE_NOERROR)
@@ -286,4 +286,11 @@ char *docket_xml_text_trim(xmlNodePtr node)
 	memmove(s, b, (size_t)(e - b));
 	s[e - b] = '\0';
 	return s;
+}
+
+xmlNodePtr docket_xml_steps(xmlNodePtr node, const char *const *steps)
+{
+	for (size_t i = 0; node && steps[i]; i += 2)
+		node = docket_xml_child(node, steps[i], steps[i + 1]);
+	return node;
 }
