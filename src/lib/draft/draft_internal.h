@@ -39,8 +39,6 @@ void docket_dec_format(char *out, size_t size, const docket_dec *d);
 #define DFOR(var, parent, name) \
 	for (xmlNodePtr var = docket_xml_child((parent), DOCKET_NS, (name)); var; var = docket_xml_next(var))
 
-/* An attribute's value, malloc'd, or NULL. */
-char *docket_attr(xmlNodePtr n, const char *name);
 /* The root element of DOC. */
 xmlNodePtr docket_doc_root(docket_doc *doc);
 /* content/plan, content/report or content/task of DOC, or NULL. */

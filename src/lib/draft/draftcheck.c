@@ -229,14 +229,6 @@ static const char *cmp_sign(const char *cmp)
 
 /* --- documents and plans -------------------------------------------------------------------- */
 
-char *docket_attr(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = n ? xmlGetNoNsProp(n, (const xmlChar *)name) : NULL;
-	char *s = v ? docket_strdup((const char *)v) : NULL;
-	xmlFree(v);
-	return s;
-}
-
 xmlNodePtr docket_doc_root(docket_doc *doc)
 {
 	return xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));

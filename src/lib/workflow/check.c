@@ -81,14 +81,6 @@ typedef struct {
 			(c)->error = DOCKET_ERROR; \
 	} while (0)
 
-static char *attr(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = n ? xmlGetNoNsProp(n, (const xmlChar *)name) : NULL;
-	char *s = v ? docket_strdup((const char *)v) : NULL;
-	xmlFree(v);
-	return s;
-}
-
 /*
  * The state is where the steps lead: a hand-written state="approved" on a document that
  * was never submitted would otherwise skip the whole workflow. Each step must also be a
@@ -130,7 +122,7 @@ static void rule_workflow(ctx *c)
 		report(c, wfn, "state", "the workflow steps do not lead to the state: %s", why.ptr);
 	} else {
 		for (xmlNodePtr s = docket_xml_child(wfn, DOCKET_NS, "step"); s; s = docket_xml_next(s)) {
-			char *tr = attr(s, "transition"), *from = attr(s, "from"), *to = attr(s, "to");
+			char *tr = docket_attr(s, "transition"), *from = docket_attr(s, "from"), *to = docket_attr(s, "to");
 			const docket_transition_def *t = docket_workflow_transition(wf, tr);
 			int from_ok = 0;
 			for (const char *const *f = t ? t->from : NULL; f && *f; f++)

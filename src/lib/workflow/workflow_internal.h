@@ -19,6 +19,15 @@ const char *docket_authorise(const docket_transition_def *t, const docket_person
 int docket_separated(const docket_transition_def *t, xmlNodePtr root, const char *actor,
                      docket_buf *why);
 
+/* --- numbering (number.c) ----------------------------------------------------------------- */
+
+/*
+ * Give ROOT (the document ID being issued at NOW) the next number of its issuer's register,
+ * its notation and its date, writing the register line in TXN; the number goes to OUT.
+ */
+int docket_number_assign(docket_txn *txn, xmlNodePtr root, const char *id, const char *now,
+                         docket_action_result *out);
+
 /* --- checks (check.c) ---------------------------------------------------------------------- */
 
 /*

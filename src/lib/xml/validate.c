@@ -1,11 +1,12 @@
 /*
- * validate: a document is checked against the XSD schemas, then against the rules XSD 1.0
- * cannot express: the content matches the declared kind; percentage targets lie in 0..100;
- * milestone years fall inside the plan period; ids are unique and references resolve;
+ * validate: a document in memory is checked against the XSD schemas, then against the rules
+ * XSD 1.0 cannot express: the content matches the declared kind; percentage targets lie in
+ * 0..100; milestone years fall inside the plan period; ids are unique and references resolve;
  * number and notation follow Decree 30 ("354/KH-PGDĐT": a zero-padded sequence, the type
  * abbreviation of Annex III, the issuer's abbreviation); the recipients end with "Lưu: …";
- * text is NFC; cited documents exist in the repository. Every problem is one finding with
- * FILE:LINE:COL, in the format editors and CI understand.
+ * text is NFC; cited documents exist (asked of the caller's resolver: this layer knows no
+ * repository). Every problem is one finding with FILE:LINE:COL, in the format editors and CI
+ * understand. The checks that need a workflow or a repository are workflow/check.c's.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -165,14 +166,6 @@ int docket_findings_add_at(docket_findings *f, const docket_doc *doc, const void
 			(c)->error = DOCKET_ERROR; \
 	} while (0)
 
-static char *attr(xmlNodePtr n, const char *name)
-{
-	xmlChar *v = n ? xmlGetNoNsProp(n, (const xmlChar *)name) : NULL;
-	char *s = v ? docket_strdup((const char *)v) : NULL;
-	xmlFree(v);
-	return s;
-}
-
 #define D(node, path) docket_xml_path((node), DOCKET_NS, (path))
 #define FOR_EACH(var, parent, name) \
 	for (xmlNodePtr var = docket_xml_child((parent), DOCKET_NS, (name)); var; var = docket_xml_next(var))
@@ -228,7 +221,7 @@ static void rule_unique_ids(ctx *c, xmlNodePtr node, xmlHashTablePtr seen)
 static void rule_plan(ctx *c, xmlNodePtr plan)
 {
 	xmlNodePtr period = docket_xml_child(plan, DOCKET_NS, "period");
-	char *ps = attr(period, "start"), *pe = attr(period, "end");
+	char *ps = docket_attr(period, "start"), *pe = docket_attr(period, "end");
 	double start = 0, end = 0;
 	int have_period = parse_number(ps, &start) && parse_number(pe, &end);
 
@@ -245,7 +238,7 @@ static void rule_plan(ctx *c, xmlNodePtr plan)
 				if (ch->type != XML_ELEMENT_NODE)
 					continue;
 				if (docket_xml_is(ch, DOCKET_NS, "indicator")) {
-					char *id = attr(ch, "id"), *unit = attr(ch, "unit"), *measure = attr(ch, "measure");
+					char *id = docket_attr(ch, "id"), *unit = docket_attr(ch, "unit"), *measure = docket_attr(ch, "measure");
 					int percent = (unit && strcmp(unit, "%") == 0) ||
 					              (measure && strcmp(measure, "rate") == 0);
 					int ntargets = 0;
@@ -256,8 +249,8 @@ static void rule_plan(ctx *c, xmlNodePtr plan)
 						if (!is_target && !docket_xml_is(t, DOCKET_NS, "baseline"))
 							continue;
 						ntargets += is_target;
-						y = attr(t, "year");
-						v = attr(t, "value");
+						y = docket_attr(t, "year");
+						v = docket_attr(t, "value");
 						if (percent && parse_number(v, &vv) && (vv < 0 || vv > 100))
 							report(c, t, "value", "indicator %s: %s %s is %s%%, outside 0..100",
 							       id ? id : "?", is_target ? "target" : "baseline", y ? y : "", v);
@@ -295,7 +288,7 @@ static void rule_code(ctx *c)
 	xmlNodePtr notation = docket_xml_child(code, DOCKET_NS, "notation");
 	xmlNodePtr type = docket_xml_child(header, DOCKET_NS, "type");
 	char *num = docket_xml_text_trim(number), *nota = docket_xml_text_trim(notation);
-	char *tcode = attr(type, "code");
+	char *tcode = docket_attr(type, "code");
 	char *abbr = docket_xml_text_trim(D(header, "issuer/abbr"));
 	size_t i, n;
 
@@ -410,7 +403,7 @@ static void rule_nfc(ctx *c, xmlNodePtr node)
 
 static void check_ref(ctx *c, xmlNodePtr node, const char *attrname, const char *what)
 {
-	char *ref = attr(node, attrname);
+	char *ref = docket_attr(node, attrname);
 
 	if (!ref || !*ref || !c->resolve) {
 		free(ref);
@@ -437,7 +430,7 @@ static void rule_refs(ctx *c)
 	check_ref(c, D(content, "report/plan"), "ref", "the plan reported on");
 	check_ref(c, D(content, "task/source"), "plan", "the source plan");
 	FOR_EACH(fn, D(content, "footnotes"), "footnote") {
-		char *id = attr(fn, "id");
+		char *id = docket_attr(fn, "id");
 		if (id)
 			xmlHashAddEntry(footnotes, (xmlChar *)id, fn);
 		free(id);
@@ -450,7 +443,7 @@ static void rule_refs(ctx *c)
 			if (ch->type != XML_ELEMENT_NODE)
 				continue;
 			if (docket_xml_is(ch, DOCKET_NS, "fnref")) {
-				char *r = attr(ch, "ref");
+				char *r = docket_attr(ch, "ref");
 				if (r && !xmlHashLookup(footnotes, (xmlChar *)r))
 					report(c, ch, "ref", "footnote mark refers to '%s', which is not a footnote", r);
 				free(r);
@@ -465,7 +458,7 @@ static void rule_refs(ctx *c)
 static void rule_report(ctx *c, xmlNodePtr report_node)
 {
 	FOR_EACH(r, D(report_node, "results"), "result") {
-		char *num = attr(r, "numerator"), *den = attr(r, "denominator"), *ind = attr(r, "indicator");
+		char *num = docket_attr(r, "numerator"), *den = docket_attr(r, "denominator"), *ind = docket_attr(r, "indicator");
 		double nv, dv;
 		if (num && den && parse_number(num, &nv) && parse_number(den, &dv)) {
 			if (dv <= 0)

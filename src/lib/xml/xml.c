@@ -294,3 +294,11 @@ xmlNodePtr docket_xml_steps(xmlNodePtr node, const char *const *steps)
 		node = docket_xml_child(node, steps[i], steps[i + 1]);
 	return node;
 }
+
+char *docket_attr(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = n ? xmlGetNoNsProp(n, (const xmlChar *)name) : NULL;
+	char *s = v ? docket_strdup((const char *)v) : NULL;
+	xmlFree(v);
+	return s;
+}

@@ -22,6 +22,8 @@ char *docket_xml_text(xmlNodePtr node);
 char *docket_xml_text_trim(xmlNodePtr node);
 /* Whether NODE is an element named NAME in NS. */
 int docket_xml_is(xmlNodePtr node, const char *ns, const char *name);
+/* The value of NODE's attribute NAME (no namespace), malloc'd, or NULL. */
+char *docket_attr(xmlNodePtr n, const char *name);
 /* The element reached from NODE by STEPS: pairs of namespace and local name, NULL-ended. */
 xmlNodePtr docket_xml_steps(xmlNodePtr node, const char *const *steps);
 
