@@ -30,6 +30,10 @@ int docket_error_code(void);
 /* Forget the last error. */
 void docket_error_clear(void);
 
+/* The current time as "YYYY-MM-DDTHH:MM:SS+07:00" (or $DOCKET_NOW when set, converted to
+ * +07:00), malloc'd; NULL with the error set when $DOCKET_NOW is malformed. */
+char *docket_now_iso(void);
+
 /* Initialise libxml2, libxslt, libgit2 and OpenSSL once per process. Safe to call twice. */
 int docket_global_init(void);
 void docket_global_shutdown(void);

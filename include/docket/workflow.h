@@ -116,7 +116,5 @@ int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char 
 int docket_action_available(const char ***out, char **state_out, docket_repo *repo,
                             const char *doc, const char *actor);
 
-/* The current time as "YYYY-MM-DDTHH:MM:SS+07:00" (or $DOCKET_NOW when set), malloc'd. */
-char *docket_now_iso(void);
 
 #endif

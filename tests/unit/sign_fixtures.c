@@ -9,7 +9,7 @@
 #include <unistd.h>
 #include <libxml/xpath.h>
 #include <libxml/xpathInternals.h>
-#include "internal.h"
+#include "xml_internal.h"
 #include "docket/doc.h"
 #include "docket/sign.h"
 #include "sign_fixtures.h"

@@ -16,7 +16,7 @@
 #include <git2.h>
 #include <openssl/pem.h>
 #include <openssl/x509v3.h>
-#include "internal.h"
+#include "xml_internal.h"
 #include "docket/doc.h"
 #include "sign_internal.h"
 #include "sign_fixtures.h"

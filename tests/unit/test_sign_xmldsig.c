@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <libxml/tree.h>
 #include <openssl/pem.h>
-#include "internal.h"
+#include "xml_internal.h"
 #include "docket/doc.h"
 #include "sign_internal.h"
 #include "sign_fixtures.h"

@@ -1,0 +1,179 @@
+/*
+ * lookup: reading what the layers below need out of a tree - a document by its id, the
+ * schemas and the text stylesheet pinned in .docket/schemas/ - and handing it over as bytes
+ * (the xml layer knows nothing of git).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "store_internal.h"
+#include "docket/render.h"
+
+/* --- finding a document by id ------------------------------------------------------------ */
+
+typedef struct {
+	const char *id;
+	size_t idlen;
+	char *found;
+	int dup;
+} find_state;
+
+static int find_cb(const char *path, void *payload)
+{
+	find_state *st = payload;
+	const char *base = strrchr(path, '/');
+	size_t n;
+
+	base = base ? base + 1 : path;
+	n = strlen(base);
+	if (n == st->idlen + 4 && strncmp(base, st->id, st->idlen) == 0 &&
+	    strcmp(base + st->idlen, ".xml") == 0) {
+		if (st->found) {
+			st->dup = 1;
+			return 1;
+		}
+		st->found = docket_strdup(path);
+	}
+	return 0;
+}
+
+int docket_doc_find(char **out, docket_repo *repo, const char *id, const char *rev)
+{
+	find_state st = { id, strlen(id), NULL, 0 };
+	int error;
+
+	*out = NULL;
+	if (strncmp(id, "documents/", 10) == 0 && strlen(id) > 14 &&
+	    strcmp(id + strlen(id) - 4, ".xml") == 0) {
+		char *buf = NULL;
+		if ((error = docket_repo_read(&buf, NULL, repo, rev, id)) < 0)
+			return error == DOCKET_ENOTFOUND ?
+				docket_error_set(DOCKET_ENOTFOUND, "no document '%s'", id) : error;
+		free(buf);
+		*out = docket_strdup(id);
+		return *out ? 0 : docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	error = docket_repo_walk(repo, rev, "documents/", find_cb, &st);
+	if (error < 0 && !st.dup) {
+		free(st.found);
+		return error;
+	}
+	if (st.dup) {
+		free(st.found);
+		return docket_error_set(DOCKET_EINVALID, "more than one document has the id '%s'", id);
+	}
+	if (!st.found)
+		return docket_error_set(DOCKET_ENOTFOUND, "no document with the id '%s'", id);
+	*out = st.found;
+	return 0;
+}
+
+int docket_doc_load(docket_doc **out, docket_repo *repo, const char *id, const char *rev)
+{
+	char *path = NULL, *buf = NULL;
+	size_t len = 0;
+	int error;
+
+	*out = NULL;
+	if ((error = docket_doc_find(&path, repo, id, rev)) < 0)
+		goto cleanup;
+	if ((error = docket_repo_read(&buf, &len, repo, rev, path)) < 0)
+		goto cleanup;
+	error = docket_doc_parse(out, buf, len, path);
+cleanup:
+	free(path);
+	free(buf);
+	return error;
+}
+
+/* --- schemas ------------------------------------------------------------------------------ */
+
+typedef struct {
+	docket_repo *repo;
+	const char *rev;
+	docket_schema_file files[32];
+	char *bufs[32];
+	char *names[32];
+	size_t n;
+	int error;
+} repo_schemas;
+
+static int collect_schema(const char *path, void *payload)
+{
+	repo_schemas *rs = payload;
+	const char *name = path + strlen(".docket/schemas/");
+	size_t len;
+
+	if (!strstr(name, ".xsd") || strchr(name, '/'))
+		return 0;
+	if (rs->n == 32) {
+		rs->error = docket_error_set(DOCKET_EINVALID, "too many schema files in .docket/schemas");
+		return 1;
+	}
+	if ((rs->error = docket_repo_read(&rs->bufs[rs->n], &len, rs->repo, rs->rev, path)) < 0)
+		return 1;
+	if (!(rs->names[rs->n] = docket_strdup(name))) {
+		free(rs->bufs[rs->n]);
+		rs->error = docket_error_set(DOCKET_ERROR, "out of memory");
+		return 1;
+	}
+	rs->files[rs->n].name = rs->names[rs->n];
+	rs->files[rs->n].data = rs->bufs[rs->n];
+	rs->files[rs->n].len = len;
+	rs->n++;
+	return 0;
+}
+
+int docket_schema_load(docket_schema **out, docket_repo *repo, const char *rev)
+{
+	return docket_schema_load_entry(out, repo, rev, "docket.xsd");
+}
+
+int docket_schema_load_entry(docket_schema **out, docket_repo *repo, const char *rev,
+                             const char *entry)
+{
+	repo_schemas rs;
+	size_t i;
+	int error;
+
+	memset(&rs, 0, sizeof(rs));
+	rs.repo = repo;
+	rs.rev = rev;
+	*out = NULL;
+	error = docket_repo_walk(repo, rev, ".docket/schemas/", collect_schema, &rs);
+	if (error >= 0 && !rs.error) {
+		if (rs.n == 0)
+			error = docket_error_set(DOCKET_EINVALID, "the repository has no .docket/schemas/");
+		else
+			error = docket_schema_compile(out, rs.files, rs.n, ".docket/schemas", entry);
+	} else if (rs.error) {
+		error = rs.error;
+	}
+	for (i = 0; i < rs.n; i++) {
+		free(rs.bufs[i]);
+		free(rs.names[i]);
+	}
+	return error;
+}
+
+/* --- rendering ---------------------------------------------------------------------------- */
+
+int docket_render_text(char **out, size_t *out_len, docket_doc *doc, docket_repo *repo,
+                       const char *rev)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int error = 0;
+
+	*out = NULL;
+	/* the repository's own stylesheet when it pins one, else the built-in */
+	if (repo) {
+		error = docket_repo_read(&buf, &len, repo, rev, ".docket/schemas/text.xsl");
+		if (error == DOCKET_ENOTFOUND)
+			error = 0;
+		else if (error < 0)
+			return error;
+	}
+	error = docket_render_text_xsl(out, out_len, doc, buf, len, ".docket/schemas/text.xsl");
+	free(buf);
+	return error;
+}

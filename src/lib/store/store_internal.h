@@ -1,0 +1,26 @@
+#ifndef DOCKET_STORE_INTERNAL_H
+#define DOCKET_STORE_INTERNAL_H
+/* The store layer: the repository through libgit2 - transactions, the history index,
+ * lookups in a tree, new documents. Shared by the layers above; not part of the public API. */
+#include <git2.h>
+#include "xml_internal.h"
+#include "docket/repo.h"
+#include "docket/history.h"
+
+/* Same as docket_error_set, appending libgit2's own message for the failed call. */
+int docket_error_git(int code, const char *fmt, ...) DOCKET_PRINTF(2, 3);
+/* Map a libgit2 return code to a docket code. */
+int docket_error_from_git(int giterr);
+
+/* REPO's libgit2 repository (borrowed). */
+git_repository *docket_repo_git(docket_repo *repo);
+
+/*
+ * Commit DATA (LEN bytes, the serialised DOC) at PATH as a new document, as ACTOR (may be
+ * NULL), in one transaction; DOCKET_EEXISTS when a document with DOC's id exists at the
+ * tip. The commit id goes to OUT_COMMIT.
+ */
+int docket_store_add_new(char out_commit[41], docket_repo *repo, docket_doc *doc, const char *path,
+                         const char *data, size_t len, const char *actor);
+
+#endif

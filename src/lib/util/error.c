@@ -1,0 +1,46 @@
+/*
+ * error: the thread-local last error. Functions return a small set of codes; the message
+ * explains, in plain English, what failed and keeps the underlying library's own words.
+ */
+#include <stdio.h>
+#include <string.h>
+#include "util_internal.h"
+
+static _Thread_local char last_message[2048];
+static _Thread_local int last_code;
+
+const char *docket_error_last(void)
+{
+	return last_message;
+}
+
+int docket_error_code(void)
+{
+	return last_code;
+}
+
+void docket_error_clear(void)
+{
+	last_message[0] = '\0';
+	last_code = 0;
+}
+
+static void vset(int code, const char *fmt, va_list ap)
+{
+	/* the message often quotes the previous one (docket_error_last() as an argument):
+	 * format into a copy, then put it in place */
+	char msg[sizeof(last_message)];
+
+	last_code = code;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	memcpy(last_message, msg, sizeof(msg));
+}
+
+int docket_error_set(int code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vset(code, fmt, ap);
+	va_end(ap);
+	return code;
+}

@@ -1,0 +1,765 @@
+/*
+ * action: the workflow engine. An action reads the document, the configuration and the
+ * workflow at the branch tip, checks every rule, changes the document (state, a new step,
+ * side effects such as the register number) and writes it back as exactly one commit.
+ * All of it runs inside a repository transaction: when another writer moves the branch
+ * first, the action is rebuilt on the new tip. If the document itself changed meanwhile the
+ * action is refused rather than silently applied to something the actor never read.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <libxml/tree.h>
+#include "workflow_internal.h"
+
+#define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
+
+void docket_action_result_free(docket_action_result *r)
+{
+	if (!r)
+		return;
+	free(r->id);
+	free(r->path);
+	free(r->from);
+	free(r->to);
+	free(r->number);
+	docket_findings_free(r->findings);
+	memset(r, 0, sizeof(*r));
+}
+
+/* --- units and roles ----------------------------------------------------------------------- */
+
+static int in_recipient_unit(const docket_config *cfg, xmlNodePtr root, const char *unit)
+{
+	xmlNodePtr r;
+	int found = 0;
+
+	for (r = N(N(N(root, "header"), "recipients"), "recipient"); r && !found; r = docket_xml_next(r)) {
+		xmlChar *u = xmlGetNoNsProp(r, (const xmlChar *)"unit");
+		found = u && docket_unit_covers(cfg, unit, (const char *)u);
+		xmlFree(u);
+	}
+	for (r = N(N(N(root, "content"), "task"), "assignee"); r && !found; r = docket_xml_next(r)) {
+		xmlChar *u = xmlGetNoNsProp(r, (const xmlChar *)"unit");
+		found = u && docket_unit_covers(cfg, unit, (const char *)u);
+		xmlFree(u);
+	}
+	return found;
+}
+
+static const char *scope_name(docket_scope s)
+{
+	return s == DOCKET_SCOPE_ORGANISATION ? "the organisation" :
+	       s == DOCKET_SCOPE_RECIPIENT_UNIT ? "the recipient unit" : "the drafting unit";
+}
+
+/*
+ * The role under which PERSON may take T on the document, or NULL with the reason in WHY.
+ */
+const char *docket_authorise(const docket_transition_def *t, const docket_person *person,
+                             const docket_config *cfg, docket_doc *doc, const char *drafting_unit,
+                             docket_buf *why)
+{
+	xmlNodePtr root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
+	size_t i;
+
+	for (i = 0; i < t->nallow; i++) {
+		const docket_allow *a = &t->allow[i];
+		if (!docket_person_has_role(person, a->role))
+			continue;
+		if (a->scope == DOCKET_SCOPE_ORGANISATION)
+			return a->role;
+		if (a->scope == DOCKET_SCOPE_DRAFTING_UNIT && docket_unit_covers(cfg, person->unit, drafting_unit))
+			return a->role;
+		if (a->scope == DOCKET_SCOPE_RECIPIENT_UNIT && in_recipient_unit(cfg, root, person->unit))
+			return a->role;
+	}
+	why->len = 0;
+	docket_buf_printf(why, "'%s' (unit %s, roles %s) may not %s it: it needs ", person->id,
+	                  person->unit ? person->unit : "none", person->roles ? person->roles : "none", t->id);
+	for (i = 0; i < t->nallow; i++)
+		docket_buf_printf(why, "%srole '%s' in %s%s%s%s", i ? " or " : "", t->allow[i].role,
+		                  scope_name(t->allow[i].scope),
+		                  t->allow[i].scope == DOCKET_SCOPE_DRAFTING_UNIT ? " (" : "",
+		                  t->allow[i].scope == DOCKET_SCOPE_DRAFTING_UNIT ?
+		                  (drafting_unit ? drafting_unit : "unknown") : "",
+		                  t->allow[i].scope == DOCKET_SCOPE_DRAFTING_UNIT ? ")" : "");
+	return NULL;
+}
+
+/* The actor of the last step that took transition ID, or NULL. Borrowed from the tree. */
+static xmlChar *last_actor_of(xmlNodePtr root, const char *id)
+{
+	xmlNodePtr s;
+	xmlChar *actor = NULL;
+
+	for (s = N(N(root, "workflow"), "step"); s; s = docket_xml_next(s)) {
+		xmlChar *tr = xmlGetNoNsProp(s, (const xmlChar *)"transition");
+		if (tr && strcmp((const char *)tr, id) == 0) {
+			xmlFree(actor);
+			actor = xmlGetNoNsProp(s, (const xmlChar *)"actor");
+		}
+		xmlFree(tr);
+	}
+	return actor;
+}
+
+int docket_separated(const docket_transition_def *t, xmlNodePtr root, const char *actor, docket_buf *why)
+{
+	for (const char *const *s = t->separate; s && *s; s++) {
+		xmlChar *prev = last_actor_of(root, *s);
+		int same = prev && strcmp((const char *)prev, actor) == 0;
+		xmlFree(prev);
+		if (same) {
+			why->len = 0;
+			docket_buf_printf(why, "'%s' took '%s' on this document and may not also take '%s' "
+			                  "(separation of duties)", actor, *s, t->id);
+			return 0;
+		}
+	}
+	return 1;
+}
+
+/* --- changing the document ------------------------------------------------------------------ */
+
+static void indent_before(xmlNodePtr node, const char *ws)
+{
+	xmlAddPrevSibling(node, xmlNewText((const xmlChar *)ws));
+}
+
+static xmlNodePtr ensure_workflow(xmlNodePtr root, const char *initial)
+{
+	xmlNodePtr wf = N(root, "workflow"), content;
+
+	if (wf)
+		return wf;
+	wf = xmlNewNode(xmlDocGetRootElement(root->doc)->ns, (const xmlChar *)"workflow");
+	xmlSetProp(wf, (const xmlChar *)"state", (const xmlChar *)initial);
+	content = N(root, "content");
+	if (content) {
+		xmlAddNextSibling(content, wf);
+		indent_before(wf, "\n  ");
+	} else {
+		xmlAddChild(root, wf);
+	}
+	return wf;
+}
+
+static void append_step(xmlNodePtr wf, const char *date, const char *actor, const char *role,
+                        const char *transition, const char *from, const char *to, const char *msg)
+{
+	xmlNodePtr step, last = wf->last;
+
+	/* drop the closing indentation, append, put it back */
+	if (last && last->type == XML_TEXT_NODE && xmlIsBlankNode(last)) {
+		xmlUnlinkNode(last);
+		xmlFreeNode(last);
+	}
+	xmlAddChild(wf, xmlNewText((const xmlChar *)"\n    "));
+	step = xmlNewChild(wf, wf->ns, (const xmlChar *)"step", NULL);
+	xmlSetProp(step, (const xmlChar *)"date", (const xmlChar *)date);
+	xmlSetProp(step, (const xmlChar *)"actor", (const xmlChar *)actor);
+	xmlSetProp(step, (const xmlChar *)"role", (const xmlChar *)role);
+	xmlSetProp(step, (const xmlChar *)"transition", (const xmlChar *)transition);
+	xmlSetProp(step, (const xmlChar *)"from", (const xmlChar *)from);
+	xmlSetProp(step, (const xmlChar *)"to", (const xmlChar *)to);
+	if (msg && *msg)
+		xmlNodeAddContent(step, (const xmlChar *)msg);
+	xmlAddChild(wf, xmlNewText((const xmlChar *)"\n  "));
+}
+
+/*
+ * A document sent back to an editable state (a return) is no longer the text anyone signed:
+ * its signatures leave the working version. They stay in the history, where the audit and
+ * the log find and verify them at the commits that made them.
+ */
+static void drop_signatures(xmlNodePtr root)
+{
+	xmlNodePtr sigs = N(root, "signatures");
+
+	if (!sigs)
+		return;
+	if (sigs->prev && sigs->prev->type == XML_TEXT_NODE && xmlIsBlankNode(sigs->prev)) {
+		xmlNodePtr ws = sigs->prev;
+		xmlUnlinkNode(ws);
+		xmlFreeNode(ws);
+	}
+	xmlUnlinkNode(sigs);
+	xmlFreeNode(sigs);
+}
+
+/* --- signing ------------------------------------------------------------------------------- */
+
+static const char *commitment_uri(const char *meaning)
+{
+	if (strcmp(meaning, "ProofOfApproval") == 0)
+		return DOCKET_COMMITMENT_APPROVAL;
+	if (strcmp(meaning, "ProofOfOrigin") == 0)
+		return DOCKET_COMMITMENT_ORIGIN;
+	if (strcmp(meaning, "ProofOfReceipt") == 0)
+		return DOCKET_COMMITMENT_RECEIPT;
+	if (strcmp(meaning, "ProofOfCreation") == 0)
+		return DOCKET_COMMITMENT_CREATION;
+	return DOCKET_COMMITMENT_REVIEW;
+}
+
+/* "2021-05-11T09:30:00+07:00" as seconds since the epoch (0 when unreadable). */
+static time_t parse_iso(const char *s)
+{
+	time_t t;
+	int offset;
+
+	return s && docket_time_parse(&t, &offset, s, DOCKET_TIME_LENIENT) == 0 ? t : 0;
+}
+
+/*
+ * The signer's role as printed on the document: for the approval, the signer block of the
+ * header ("KT. TRƯỞNG PHÒNG — PHÓ TRƯỞNG PHÒNG"); for the organisation's signature, the
+ * organisation; otherwise the person's position.
+ */
+static char *signer_role(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
+                         const docket_config *cfg)
+{
+	xmlNodePtr signer = docket_xml_path(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS,
+	                                    "header/signer");
+	docket_buf b = DOCKET_BUF_INIT;
+
+	if (strcmp(t->signature, "ProofOfApproval") == 0 && signer) {
+		char *auth = docket_xml_text_trim(N(signer, "authority")), *title = docket_xml_text_trim(N(signer, "title")),
+		     *pos = docket_xml_text_trim(N(signer, "position"));
+		docket_buf_printf(&b, "%s%s%s", auth && *auth ? auth : "", auth && *auth ? " " : "", title ? title : "");
+		if (pos && *pos)
+			docket_buf_printf(&b, " \xe2\x80\x94 %s", pos);
+		free(auth);
+		free(title);
+		free(pos);
+	} else if (strcmp(t->signature, "ProofOfOrigin") == 0) {
+		docket_org org;
+		docket_config_org(&org, cfg);
+		docket_buf_printf(&b, "%s", org.name ? org.name : (p->position ? p->position : p->id));
+	} else {
+		docket_buf_printf(&b, "%s", p->position ? p->position : p->id);
+	}
+	return docket_buf_detach(&b, NULL);
+}
+
+static int sign_document(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
+                         const docket_config *cfg, const docket_action *a, const char *now)
+{
+	docket_sig_props props;
+	X509 *cert = NULL;
+	char *role = NULL, *sigid = NULL;
+	int error;
+
+	if (!a->key)
+		return docket_error_set(DOCKET_EDENIED, "cannot %s: it requires %s's signature (%s); give the key "
+		                        "with DOCKET_KEY or 'docket key generate --person %s'", t->id, p->id,
+		                        t->signature, p->id);
+	if (!p->cert)
+		return docket_error_set(DOCKET_EDENIED, "cannot %s: it requires a signature and '%s' has no "
+		                        "certificate in the configuration ('docket person cert %s CERT')", t->id,
+		                        p->id, p->id);
+	if (!(cert = docket_cert_from_pem(p->cert, -1))) {
+		error = docket_error_set(DOCKET_EINVALID, "the certificate of '%s' in the configuration is unreadable", p->id);
+		goto cleanup;
+	}
+	memset(&props, 0, sizeof(props));
+	props.signing_time = parse_iso(now);
+	{
+		/* a certificate outside its validity at the signing time makes a signature no verifier
+		 * accepts: refuse now rather than commit it */
+		time_t at = props.signing_time ? props.signing_time : time(NULL);
+		char bound[64] = "";
+		BIO *mem = BIO_new(BIO_s_mem());
+		int before = X509_cmp_time(X509_get0_notBefore(cert), &at) > 0;
+		int after = X509_cmp_time(X509_get0_notAfter(cert), &at) < 0;
+		if ((before || after) && mem &&
+		    ASN1_TIME_print(mem, before ? X509_get0_notBefore(cert) : X509_get0_notAfter(cert)) > 0)
+			BIO_read(mem, bound, sizeof(bound) - 1);
+		BIO_free(mem);
+		if (before || after) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s: %s's certificate %s at signing time (%s %s)",
+			                         t->id, p->id, before ? "not yet valid" : "expired",
+			                         before ? "valid from" : "valid until", bound);
+			goto cleanup;
+		}
+	}
+	role = signer_role(doc, t, p, cfg);
+	props.role = role;
+	props.commitment = commitment_uri(t->signature);
+	props.transition = t->id;
+	props.covers_header = t->assign_number;
+	error = docket_xmldsig_sign(&sigid, (xmlDocPtr)docket_doc_xml(doc), a->key, cert, &props);
+	if (error == DOCKET_EINVALID)
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s: %s", t->id, docket_error_last());
+cleanup:
+	free(role);
+	free(sigid);
+	X509_free(cert);
+	return error;
+}
+
+/* --- the transaction ------------------------------------------------------------------------ */
+
+typedef enum { ACT_TRANSITION, ACT_EDIT } act_kind;
+
+typedef struct {
+	act_kind kind;
+	const docket_action *a;
+	docket_action_result *out;
+	char *path;          /* the document's path, from the first attempt */
+	char *seen;          /* the document's content at the first attempt */
+	size_t seen_len;
+	const char *edit;    /* ACT_EDIT: the new content */
+	size_t edit_len;
+} act_ctx;
+
+static char *node_xml(xmlNodePtr n)
+{
+	xmlBufferPtr b;
+	char *s;
+	if (!n)
+		return docket_strdup("");
+	b = xmlBufferCreate();
+	xmlNodeDump(b, n->doc, n, 0, 0);
+	s = docket_strdup((const char *)xmlBufferContent(b));
+	xmlBufferFree(b);
+	return s;
+}
+
+static int act_fill(docket_txn *txn, void *payload)
+{
+	act_ctx *c = payload;
+	const docket_action *a = c->a;
+	docket_repo *repo = docket_txn_repo(txn);
+	const char *base = docket_txn_base(txn);
+	char *buf = NULL, *cfgbuf = NULL, *newbuf = NULL, *unit = NULL, *now = NULL, *state_copy = NULL;
+	size_t len = 0, cfglen = 0, newlen = 0;
+	docket_doc *doc = NULL, *edited = NULL;
+	docket_config *cfg = NULL;
+	docket_workflow *wf = NULL;
+	docket_schema *schema = NULL;
+	docket_person person;
+	docket_buf why = DOCKET_BUF_INIT, msg = DOCKET_BUF_INIT;
+	const docket_transition_def *t = NULL;
+	const char *state, *role = NULL, *id;
+	xmlNodePtr root;
+	int error;
+
+	if (!c->path) {
+		if ((error = docket_doc_find(&c->path, repo, a->doc, base)) < 0)
+			goto cleanup;
+	}
+	if ((error = docket_txn_read(&buf, &len, txn, c->path)) < 0) {
+		if (error == DOCKET_ENOTFOUND)
+			error = docket_error_set(DOCKET_ECONFLICT, "document '%s' changed since you read it (it is gone)", a->doc);
+		goto cleanup;
+	}
+	if (!c->seen) {
+		c->seen = docket_strndup(buf, len);
+		c->seen_len = len;
+	} else if (len != c->seen_len || memcmp(buf, c->seen, len) != 0) {
+		error = docket_error_set(DOCKET_ECONFLICT, "document '%s' changed since you read it", a->doc);
+		goto cleanup;
+	}
+	if ((error = docket_doc_parse(&doc, buf, len, c->path)) < 0)
+		goto cleanup;
+	id = docket_doc_id(doc);
+	root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
+	if ((error = docket_txn_read(&cfgbuf, &cfglen, txn, DOCKET_CONFIG_PATH)) < 0 ||
+	    (error = docket_config_parse(&cfg, cfgbuf, cfglen, DOCKET_CONFIG_PATH)) < 0)
+		goto cleanup;
+	if (!a->actor) {
+		error = docket_error_set(DOCKET_EUSAGE, "who is acting? give --as PERSON or set DOCKET_ACTOR");
+		goto cleanup;
+	}
+	if (docket_config_person(&person, cfg, a->actor) < 0) {
+		error = docket_error_set(DOCKET_EDENIED, "'%s' is not a person of this organisation (see 'docket person list')",
+		                         a->actor);
+		goto cleanup;
+	}
+	if ((error = docket_workflow_load(&wf, repo, base, docket_doc_kind(doc))) < 0)
+		goto cleanup;
+	/* a copy: the state attribute is rewritten below */
+	state_copy = docket_strdup(docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf));
+	if (!(state = state_copy)) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (!docket_workflow_has_state(wf, state)) {
+		error = docket_error_set(DOCKET_EINVALID, "'%s' is in the state '%s', which its workflow does not define",
+		                         id, state);
+		goto cleanup;
+	}
+	if (!docket_steps_lead_to_state(root, docket_workflow_initial(wf), state, &why)) {
+		error = docket_error_set(DOCKET_EINVALID, "cannot %s '%s': %s; its state was not written by docket",
+		                         c->kind == ACT_EDIT ? "edit" : a->transition, id, why.ptr);
+		goto cleanup;
+	}
+	unit = docket_doc_drafting_unit(doc);
+	docket_error_clear();
+	if (!(now = a->now ? docket_strdup(a->now) : docket_now_iso())) {
+		/* docket_now_iso says why (a malformed $DOCKET_NOW) */
+		error = docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+
+	if (c->kind == ACT_EDIT) {
+		char *old_wf, *new_wf, *old_sig, *new_sig;
+		xmlNodePtr nroot;
+		docket_transition_def edit_def;
+		docket_allow allow[2] = { { "drafter", DOCKET_SCOPE_DRAFTING_UNIT },
+		                          { "reviewer", DOCKET_SCOPE_DRAFTING_UNIT } };
+		if (!docket_workflow_is_editable(wf, state)) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': its state '%s' is not editable "
+			                         "(content may change only in a draft)", id, state);
+			goto cleanup;
+		}
+		memset(&edit_def, 0, sizeof(edit_def));
+		edit_def.id = "edit";
+		edit_def.allow = allow;
+		edit_def.nallow = 2;
+		if (!docket_authorise(&edit_def, &person, cfg, doc, unit, &why)) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': %s", id, why.ptr);
+			goto cleanup;
+		}
+		if ((error = docket_doc_parse(&edited, c->edit, c->edit_len, c->path)) < 0)
+			goto cleanup;
+		if (strcmp(docket_doc_id(edited) ? docket_doc_id(edited) : "", id) != 0) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': the id of a document never changes", id);
+			goto cleanup;
+		}
+		nroot = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(edited));
+		old_wf = node_xml(N(root, "workflow"));
+		new_wf = node_xml(N(nroot, "workflow"));
+		old_sig = node_xml(N(root, "signatures"));
+		new_sig = node_xml(N(nroot, "signatures"));
+		error = (!old_wf || !new_wf || strcmp(old_wf, new_wf) || !old_sig || !new_sig || strcmp(old_sig, new_sig));
+		free(old_wf);
+		free(new_wf);
+		free(old_sig);
+		free(new_sig);
+		if (error) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': the workflow steps, state and signatures "
+			                         "are written by docket only", id);
+			goto cleanup;
+		}
+		if ((error = docket_schema_load(&schema, repo, base)) < 0)
+			goto cleanup;
+		if ((error = docket_findings_new(&c->out->findings)) < 0 ||
+		    (error = docket_validate(c->out->findings, schema, edited, repo, base)) < 0)
+			goto cleanup;
+		if (docket_findings_count(c->out->findings)) {
+			error = docket_error_set(DOCKET_EINVALID, "cannot commit '%s': the edited document is not valid", id);
+			goto cleanup;
+		}
+		if ((error = docket_txn_write(txn, c->path, c->edit, c->edit_len)) < 0)
+			goto cleanup;
+		docket_buf_printf(&msg, "docket: edit %s\n\n%s%sDocket-Document: %s\nDocket-Action: edit\n"
+		                  "Docket-State: %s\nDocket-Actor: %s\n", id, a->message ? a->message : "",
+		                  a->message ? "\n\n" : "", id, state, a->actor);
+		if ((error = docket_txn_message(txn, msg.ptr)) < 0)
+			goto cleanup;
+		c->out->from = docket_strdup(state);
+		c->out->to = docket_strdup(state);
+		goto done;
+	}
+
+	if (!(t = docket_workflow_transition(wf, a->transition))) {
+		error = docket_error_set(DOCKET_EUSAGE, "the %s workflow has no transition '%s'",
+		                         docket_doc_kind(doc), a->transition);
+		goto cleanup;
+	}
+	{
+		int allowed = 0;
+		for (const char *const *f = t->from; f && *f; f++)
+			allowed |= strcmp(*f, state) == 0;
+		if (!allowed) {
+			docket_buf exp = DOCKET_BUF_INIT;
+			for (const char *const *f = t->from; f && *f; f++)
+				docket_buf_printf(&exp, "%s'%s'", f == t->from ? "" : " or ", *f);
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': state is '%s', expected %s",
+			                         t->id, id, state, exp.ptr ? exp.ptr : "none");
+			docket_buf_free(&exp);
+			goto cleanup;
+		}
+	}
+	if (!(role = docket_authorise(t, &person, cfg, doc, unit, &why))) {
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s", t->id, id, why.ptr);
+		goto cleanup;
+	}
+	if (!docket_separated(t, root, a->actor, &why)) {
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s", t->id, id, why.ptr);
+		goto cleanup;
+	}
+	if (t->reason_required && (!a->message || !*a->message)) {
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': a reason is required (-m REASON)", t->id, id);
+		goto cleanup;
+	}
+
+	/* the change itself */
+	{
+		xmlNodePtr wfn = ensure_workflow(root, docket_workflow_initial(wf));
+		xmlSetProp(wfn, (const xmlChar *)"state", (const xmlChar *)t->to);
+		append_step(wfn, now, a->actor, role, t->id, state, t->to, a->message);
+	}
+	if (t->assign_number && (error = docket_number_assign(txn, root, id, now, c->out)) < 0)
+		goto cleanup;
+	if (docket_workflow_is_editable(wf, t->to))
+		drop_signatures(root);
+	if (t->signature && (error = sign_document(doc, t, &person, cfg, a, now)) < 0)
+		goto cleanup;
+	if ((error = docket_doc_serialize(&newbuf, &newlen, doc)) < 0)
+		goto cleanup;
+	/* what is committed must validate, as it will be read back */
+	docket_doc_free(edited);
+	edited = NULL;
+	if ((error = docket_doc_parse(&edited, newbuf, newlen, c->path)) < 0 ||
+	    (error = docket_schema_load(&schema, repo, base)) < 0)
+		goto cleanup;
+	docket_findings_free(c->out->findings);
+	c->out->findings = NULL;
+	if ((error = docket_findings_new(&c->out->findings)) < 0 ||
+	    (error = docket_validate(c->out->findings, schema, edited, repo, base)) < 0)
+		goto cleanup;
+	/* the kind's own rules (the drafting layer's, for a report) when a document leaves an
+	 * editable state */
+	if (docket_workflow_is_editable(wf, state) && !docket_workflow_is_editable(wf, t->to) &&
+	    docket_workflow_checks() && docket_workflow_checks()->submit &&
+	    (error = docket_workflow_checks()->submit(c->out->findings, edited, repo, base)) < 0)
+		goto cleanup;
+	if (docket_findings_count(c->out->findings)) {
+		error = docket_error_set(DOCKET_EINVALID, "cannot %s '%s': the document is not valid", t->id, id);
+		goto cleanup;
+	}
+	if ((error = docket_txn_write(txn, c->path, newbuf, newlen)) < 0)
+		goto cleanup;
+	docket_buf_printf(&msg, "docket: %s %s (%s -> %s)\n\n", t->id, id, state, t->to);
+	if (a->message && *a->message)
+		docket_buf_printf(&msg, "%s\n\n", a->message);
+	docket_buf_printf(&msg, "Docket-Document: %s\nDocket-Transition: %s\nDocket-From: %s\nDocket-To: %s\n"
+	                  "Docket-Actor: %s\nDocket-Role: %s\n", id, t->id, state, t->to, a->actor, role);
+	if (c->out->number)
+		docket_buf_printf(&msg, "Docket-Number: %s\n", c->out->number);
+	if ((error = docket_txn_message(txn, msg.ptr)) < 0)
+		goto cleanup;
+	free(c->out->from);
+	free(c->out->to);
+	c->out->from = docket_strdup(state);
+	c->out->to = docket_strdup(t->to);
+done:
+	free(c->out->id);
+	c->out->id = docket_strdup(id);
+	error = 0;
+cleanup:
+	free(buf);
+	free(cfgbuf);
+	free(newbuf);
+	free(unit);
+	free(now);
+	free(state_copy);
+	docket_buf_free(&why);
+	docket_buf_free(&msg);
+	docket_doc_free(doc);
+	docket_doc_free(edited);
+	docket_config_free(cfg);
+	docket_workflow_free(wf);
+	docket_schema_free(schema);
+	return error;
+}
+
+
+/*
+ * Whether DISK is what PATH held in one of the last commits of the branch: then the work tree
+ * merely lags behind (another docket has just moved the branch and is about to write the
+ * file, or was killed before it could) - nothing of the user's would be lost.
+ */
+static int committed_recently(docket_repo *repo, const char *path, const char *disk, size_t dlen)
+{
+	git_repository *git = docket_repo_git(repo);
+	git_object *obj = NULL;
+	git_commit *c = NULL, *parent = NULL;
+	git_oid want;
+	int i, found = 0;
+
+	if (git_odb_hash(&want, disk, dlen, GIT_OBJECT_BLOB) < 0 || git_revparse_single(&obj, git, "HEAD") < 0 ||
+	    git_object_peel((git_object **)&c, obj, GIT_OBJECT_COMMIT) < 0)
+		goto done;
+	for (i = 0; c && i < 64 && !found; i++) {
+		git_tree *tree = NULL;
+		git_tree_entry *e = NULL;
+		if (git_commit_tree(&tree, c) == 0 && git_tree_entry_bypath(&e, tree, path) == 0)
+			found = git_oid_equal(git_tree_entry_id(e), &want);
+		git_tree_entry_free(e);
+		git_tree_free(tree);
+		parent = NULL;
+		if (git_commit_parentcount(c) && git_commit_parent(&parent, c, 0) < 0)
+			parent = NULL;
+		git_commit_free(c);
+		c = parent;
+	}
+done:
+	git_commit_free(c);
+	git_object_free(obj);
+	git_error_clear();
+	return found;
+}
+
+/*
+ * A transition must not overwrite edits the user has made to the file in the work tree but
+ * not yet recorded: they would be lost without a trace.
+ */
+static int check_worktree(docket_repo *repo, const char *path, const char *committed, size_t len)
+{
+	docket_buf full = DOCKET_BUF_INIT;
+	char *disk = NULL;
+	size_t dlen = 0;
+	int error = 0;
+
+	if (!docket_repo_workdir(repo))
+		return 0;
+	if (docket_buf_printf(&full, "%s%s", docket_repo_workdir(repo), path) < 0)
+		return DOCKET_ERROR;
+	if (docket_file_read(&disk, &dlen, full.ptr, DOCKET_DOC_MAX_BYTES + 1) == 0 &&
+	    (dlen != len || memcmp(disk, committed, len) != 0) && !committed_recently(repo, path, disk, dlen))
+		error = docket_error_set(DOCKET_EDENIED, "'%s' has edits not yet recorded; record them with "
+		                         "'docket commit' or discard them first", path);
+	docket_error_code() == DOCKET_ENOTFOUND ? docket_error_clear() : (void)0;
+	free(disk);
+	docket_buf_free(&full);
+	return error;
+}
+
+int docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action *a)
+{
+	act_ctx c;
+	char *buf = NULL;
+	size_t len = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.kind = ACT_TRANSITION;
+	c.a = a;
+	c.out = out;
+	if ((error = docket_doc_find(&c.path, repo, a->doc, NULL)) < 0 ||
+	    (error = docket_repo_read(&buf, &len, repo, NULL, c.path)) < 0 ||
+	    (error = check_worktree(repo, c.path, buf, len)) < 0)
+		goto cleanup;
+	/* a person who holds a key signs the commit too, so stock git can verify who acted */
+	if (a->key)
+		docket_repo_set_commit_signer(repo, docket_sshsig_commit_signer, a->key);
+	error = docket_repo_transact(repo, act_fill, &c, out->commit);
+	if (a->key)
+		docket_repo_set_commit_signer(repo, NULL, NULL);
+	if (error < 0)
+		goto cleanup;
+	out->path = c.path;
+	c.path = NULL;
+cleanup:
+	free(buf);
+	free(c.path);
+	free(c.seen);
+	return error;
+}
+
+int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char *doc,
+                       const char *actor, const char *message)
+{
+	docket_action a = { doc, "edit", actor, message, NULL, NULL };
+	docket_buf full = DOCKET_BUF_INIT;
+	act_ctx c;
+	char *disk = NULL;
+	size_t dlen = 0;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.kind = ACT_EDIT;
+	c.a = &a;
+	c.out = out;
+	if (!docket_repo_workdir(repo)) {
+		error = docket_error_set(DOCKET_EUSAGE, "a bare repository has no work tree to commit edits from");
+		goto cleanup;
+	}
+	if ((error = docket_doc_find(&c.path, repo, doc, NULL)) < 0)
+		goto cleanup;
+	if ((error = docket_buf_printf(&full, "%s%s", docket_repo_workdir(repo), c.path)) < 0)
+		goto cleanup;
+	if ((error = docket_doc_read_file(&disk, &dlen, full.ptr)) < 0)
+		goto cleanup;
+	c.edit = disk;
+	c.edit_len = dlen;
+	if ((error = docket_repo_transact(repo, act_fill, &c, out->commit)) < 0)
+		goto cleanup;
+	out->path = c.path;
+	c.path = NULL;
+cleanup:
+	free(disk);
+	free(c.path);
+	free(c.seen);
+	docket_buf_free(&full);
+	return error;
+}
+
+int docket_action_available(const char ***out, char **state_out, docket_repo *repo,
+                            const char *docid, const char *actor)
+{
+	docket_doc *doc = NULL;
+	docket_config *cfg = NULL;
+	docket_workflow *wf = NULL;
+	docket_person person;
+	docket_buf why = DOCKET_BUF_INIT;
+	const char **list = NULL;
+	const char *state;
+	char *unit = NULL;
+	size_t i, n = 0;
+	int error, have_person;
+
+	*out = NULL;
+	*state_out = NULL;
+	if ((error = docket_doc_load(&doc, repo, docid, NULL)) < 0 ||
+	    (error = docket_config_load(&cfg, repo, NULL)) < 0 ||
+	    (error = docket_workflow_load(&wf, repo, NULL, docket_doc_kind(doc))) < 0)
+		goto cleanup;
+	state = docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf);
+	*state_out = docket_strdup(state);
+	unit = docket_doc_drafting_unit(doc);
+	/* a document whose state its steps do not lead to is moved by nobody (see act_fill) */
+	have_person = actor && docket_config_person(&person, cfg, actor) == 0 &&
+	              docket_steps_lead_to_state(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)),
+	                                  docket_workflow_initial(wf), state, &why);
+	docket_error_clear();
+	if (!(list = calloc(docket_workflow_transition_count(wf) + 1, sizeof(*list)))) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0; have_person && i < docket_workflow_transition_count(wf); i++) {
+		const docket_transition_def *t = docket_workflow_transition_at(wf, i);
+		int from_ok = 0;
+		for (const char *const *f = t->from; f && *f; f++)
+			from_ok |= strcmp(*f, state) == 0;
+		if (!from_ok || !docket_authorise(t, &person, cfg, doc, unit, &why) ||
+		    !docket_separated(t, xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), actor, &why))
+			continue;
+		list[n++] = t->id;
+	}
+	/* the ids belong to WF, which is freed below */
+	for (i = 0; i < n; i++)
+		list[i] = docket_strdup(list[i]);
+	*out = list;
+	list = NULL;
+	error = 0;
+cleanup:
+	free(list);
+	free(unit);
+	docket_buf_free(&why);
+	docket_doc_free(doc);
+	docket_config_free(cfg);
+	docket_workflow_free(wf);
+	return error;
+}

@@ -1,0 +1,209 @@
+/*
+ * check: the whole check of a document - what docket_validate() does. The document rules
+ * of the xml layer (schema, kind, numbering, references inside the document) run first;
+ * then the checks that need more than the document in memory: that each cited document
+ * is in the repository, that the workflow steps are transitions of the workflow in force
+ * and lead to the recorded state; then the checks a higher layer registered for a kind of
+ * document (the drafting layer's plan targets), through docket_workflow_set_checks(), so
+ * that this layer never calls up.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "workflow_internal.h"
+
+static const docket_kind_checks *registered;
+
+void docket_workflow_set_checks(const docket_kind_checks *checks)
+{
+	registered = checks;
+}
+
+const docket_kind_checks *docket_workflow_checks(void)
+{
+	return registered;
+}
+
+/*
+ * The state must be where the recorded steps lead: from the workflow's initial state, each
+ * step leaving the state the one before reached, the last reaching @state. A state written
+ * by hand ("approved" with no step that approved it) is not moved on: otherwise anyone who
+ * can put a file in the repository skips the review and the approval.
+ */
+int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char *state, docket_buf *why)
+{
+	xmlChar *at = xmlStrdup((const xmlChar *)initial);
+	xmlNodePtr s;
+	int ok = 1, n = 0;
+
+	for (s = docket_xml_child(docket_xml_child(root, DOCKET_NS, "workflow"), DOCKET_NS, "step"); s && ok; s = docket_xml_next(s)) {
+		xmlChar *from = xmlGetNoNsProp(s, (const xmlChar *)"from");
+		xmlChar *to = xmlGetNoNsProp(s, (const xmlChar *)"to");
+		n++;
+		if (!at || !from || !to || xmlStrcmp(from, at) != 0) {
+			why->len = 0;
+			docket_buf_printf(why, "its step %d leaves '%s', but the steps before it lead to '%s'", n,
+			                  from ? (const char *)from : "", at ? (const char *)at : "");
+			ok = 0;
+		}
+		xmlFree(from);
+		xmlFree(at);
+		at = to;
+	}
+	if (ok && (!at || strcmp((const char *)at, state) != 0)) {
+		why->len = 0;
+		if (n)
+			docket_buf_printf(why, "its state is '%s', but its last step leads to '%s'", state,
+			                  at ? (const char *)at : "");
+		else
+			docket_buf_printf(why, "its state is '%s', but it has no workflow steps (it would be in '%s')",
+			                  state, initial);
+		ok = 0;
+	}
+	xmlFree(at);
+	return ok;
+}
+
+/* --- the rules beyond the document ---------------------------------------------------------- */
+
+typedef struct {
+	docket_findings *out;
+	docket_doc *doc;
+	xmlNodePtr root;
+	docket_repo *repo;
+	const char *rev;
+	int error;
+} ctx;
+
+#define report(c, node, attrname, ...) \
+	do { \
+		if (docket_findings_add_at((c)->out, (c)->doc, (node), (attrname), __VA_ARGS__) < 0) \
+			(c)->error = DOCKET_ERROR; \
+	} while (0)
+
+/*
+ * The state is where the steps lead: a hand-written state="approved" on a document that
+ * was never submitted would otherwise skip the whole workflow. Each step must also be a
+ * transition of the workflow in force (the repository's, else the built-in one).
+ */
+static void rule_workflow(ctx *c)
+{
+	xmlNodePtr wfn = docket_xml_child(c->root, DOCKET_NS, "workflow");
+	const char *kind = docket_doc_kind(c->doc), *state = docket_doc_state(c->doc);
+	docket_workflow *wf = NULL;
+	docket_buf why = DOCKET_BUF_INIT;
+	int error;
+
+	if (!wfn || !kind || !state)
+		return;
+	if (c->repo) {
+		/* the definition in force, without compiling workflow.xsd again for every document:
+		 * the definition itself is checked when it is validated or used by the engine */
+		char path[64], *buf = NULL;
+		size_t len = 0;
+		snprintf(path, sizeof(path), ".docket/workflows/%s.xml", kind);
+		error = docket_repo_read(&buf, &len, c->repo, c->rev, path);
+		if (error == 0)
+			error = docket_workflow_parse(&wf, NULL, NULL, buf, len, path);
+		free(buf);
+	} else {
+		char path[64];
+		const docket_data_file *f;
+		snprintf(path, sizeof(path), "workflows/%s.xml", kind);
+		f = docket_data_get(path);
+		error = f ? docket_workflow_parse(&wf, NULL, NULL, (const char *)f->data, f->len, path) : DOCKET_ENOTFOUND;
+	}
+	docket_error_clear();
+	if (error < 0 || !wf)
+		return; /* an unknown kind or a broken workflow is reported on its own */
+	if (!docket_workflow_has_state(wf, state)) {
+		report(c, wfn, "state", "the state '%s' is not a state of the %s workflow", state, kind);
+	} else if (!docket_steps_lead_to_state(c->root, docket_workflow_initial(wf), state, &why)) {
+		report(c, wfn, "state", "the workflow steps do not lead to the state: %s", why.ptr);
+	} else {
+		for (xmlNodePtr s = docket_xml_child(wfn, DOCKET_NS, "step"); s; s = docket_xml_next(s)) {
+			char *tr = docket_attr(s, "transition"), *from = docket_attr(s, "from"), *to = docket_attr(s, "to");
+			const docket_transition_def *t = docket_workflow_transition(wf, tr);
+			int from_ok = 0;
+			for (const char *const *f = t ? t->from : NULL; f && *f; f++)
+				from_ok |= from && strcmp(*f, from) == 0;
+			if (!t || !from_ok || !to || strcmp(t->to, to) != 0)
+				report(c, s, "transition", "step '%s' from '%s' to '%s' is not a transition of the %s workflow",
+				       tr ? tr : "", from ? from : "", to ? to : "", kind);
+			free(tr);
+			free(from);
+			free(to);
+		}
+	}
+	docket_buf_free(&why);
+	docket_workflow_free(wf);
+}
+
+/* A cited document exists in the repository at the revision checked. */
+static int resolve_ref(void *payload, const char *ref)
+{
+	ctx *c = payload;
+	char *path = NULL;
+	int error = docket_doc_find(&path, c->repo, ref, c->rev);
+
+	free(path);
+	return error;
+}
+
+/* --- entry points -------------------------------------------------------------------------- */
+
+int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                    docket_repo *repo, const char *rev)
+{
+	return docket_validate_flags(findings, schema, doc, repo, rev, 0);
+}
+
+int docket_validate_flags(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                          docket_repo *repo, const char *rev, unsigned flags)
+{
+	ctx c;
+	int no_refs = (flags & DOCKET_VALIDATE_NO_REFS) != 0, rules_ran = 0;
+
+	memset(&c, 0, sizeof(c));
+	c.out = findings;
+	c.doc = doc;
+	c.root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
+	c.repo = repo;
+	c.rev = rev;
+	c.error = docket_doc_check(findings, schema, doc, repo && !no_refs ? resolve_ref : NULL, &c,
+	                           &rules_ran);
+	if (!rules_ran)
+		return c.error;
+	rule_workflow(&c);
+	/* the checks of the layers above (drafting: a plan's targets are not weaker than those
+	 * of the plan it carries out) */
+	if (!c.error && repo && !no_refs && registered && registered->validate &&
+	    registered->validate(findings, doc, repo, rev) < 0)
+		c.error = DOCKET_ERROR;
+	return c.error;
+}
+
+int docket_validate_buffer(docket_findings *findings, docket_schema *schema, const char *buf,
+                           size_t len, const char *name, docket_repo *repo, const char *rev)
+{
+	docket_doc *doc = NULL;
+	int error;
+
+	if ((error = docket_doc_parse(&doc, buf, len, name)) < 0) {
+		const char *msg = docket_error_last();
+		int line = 1, col = 1;
+		const char *rest = msg;
+		size_t nlen = strlen(name);
+		/* parse errors come as "NAME:LINE:COL: message" */
+		if (strncmp(msg, name, nlen) == 0 && sscanf(msg + nlen, ":%d:%d:", &line, &col) == 2) {
+			rest = strstr(msg + nlen + 1, ": ");
+			rest = rest ? rest + 2 : msg;
+		}
+		if (error != DOCKET_EINVALID)
+			return error;
+		return docket_findings_add(findings, name, line, col, "%s", rest);
+	}
+	error = docket_validate(findings, schema, doc, repo, rev);
+	docket_doc_free(doc);
+	return error;
+}

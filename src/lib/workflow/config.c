@@ -1,0 +1,567 @@
+/*
+ * config: the organisation, its units and people, read from .docket/config.xml and
+ * written back in one canonical layout (so a diff of the file shows what changed and
+ * nothing else). Every change is one commit; once the organisation has an administrator,
+ * only an administrator may change it (the audit flags any other change to .docket/).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <libxml/tree.h>
+#include "workflow_internal.h"
+
+typedef struct {
+	char *id, *name, *position, *unit, *roles, *email, *cert;
+} person_rec;
+
+typedef struct {
+	char *id, *name, *parent;
+	int affiliated;
+} unit_rec;
+
+struct docket_config {
+	char *org_name, *org_abbr, *org_parent, *org_place;
+	unit_rec *units;
+	size_t nunits;
+	person_rec *people;
+	size_t npeople;
+};
+
+static char *attr_dup(xmlNodePtr n, const char *name)
+{
+	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+	char *s = v ? docket_strdup((const char *)v) : NULL;
+	xmlFree(v);
+	return s;
+}
+
+static char *child_text(xmlNodePtr n, const char *name)
+{
+	xmlNodePtr c = docket_xml_child(n, DOCKET_CONFIG_NS, name);
+	return c ? docket_xml_text_trim(c) : NULL;
+}
+
+void docket_config_free(docket_config *cfg)
+{
+	size_t i;
+	if (!cfg)
+		return;
+	free(cfg->org_name);
+	free(cfg->org_abbr);
+	free(cfg->org_parent);
+	free(cfg->org_place);
+	for (i = 0; i < cfg->nunits; i++) {
+		free(cfg->units[i].id);
+		free(cfg->units[i].name);
+		free(cfg->units[i].parent);
+	}
+	for (i = 0; i < cfg->npeople; i++) {
+		person_rec *p = &cfg->people[i];
+		free(p->id); free(p->name); free(p->position); free(p->unit);
+		free(p->roles); free(p->email); free(p->cert);
+	}
+	free(cfg->units);
+	free(cfg->people);
+	free(cfg);
+}
+
+int docket_config_parse(docket_config **out, const char *buf, size_t len, const char *name)
+{
+	docket_config *cfg = NULL;
+	xmlDocPtr xml = NULL;
+	xmlNodePtr root, org, n;
+	int error;
+
+	*out = NULL;
+	if ((error = docket_xml_parse(&xml, buf, len, name)) < 0)
+		return error;
+	root = xmlDocGetRootElement(xml);
+	if (!docket_xml_is(root, DOCKET_CONFIG_NS, "config")) {
+		error = docket_error_set(DOCKET_EINVALID, "%s: the root element must be {%s}config", name,
+		                         DOCKET_CONFIG_NS);
+		goto cleanup;
+	}
+	if (!(cfg = calloc(1, sizeof(*cfg)))) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	org = docket_xml_child(root, DOCKET_CONFIG_NS, "organisation");
+	cfg->org_name = child_text(org, "name");
+	cfg->org_abbr = child_text(org, "abbr");
+	cfg->org_parent = child_text(org, "parent");
+	cfg->org_place = child_text(org, "place");
+	for (n = docket_xml_child(docket_xml_child(root, DOCKET_CONFIG_NS, "units"), DOCKET_CONFIG_NS, "unit");
+	     n; n = docket_xml_next(n)) {
+		unit_rec *u = realloc(cfg->units, (cfg->nunits + 1) * sizeof(*u));
+		if (!u) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+		cfg->units = u;
+		u = &cfg->units[cfg->nunits++];
+		u->id = attr_dup(n, "id");
+		u->name = attr_dup(n, "name");
+		u->parent = attr_dup(n, "parent");
+		{
+			char *aff = attr_dup(n, "affiliated");
+			u->affiliated = aff && (strcmp(aff, "true") == 0 || strcmp(aff, "1") == 0);
+			free(aff);
+		}
+		if (!u->id) {
+			error = docket_error_set(DOCKET_EINVALID, "%s:%ld: a unit without an id", name, xmlGetLineNo(n));
+			goto cleanup;
+		}
+	}
+	for (n = docket_xml_child(docket_xml_child(root, DOCKET_CONFIG_NS, "people"), DOCKET_CONFIG_NS, "person");
+	     n; n = docket_xml_next(n)) {
+		person_rec *p = realloc(cfg->people, (cfg->npeople + 1) * sizeof(*p));
+		if (!p) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+		cfg->people = p;
+		p = &cfg->people[cfg->npeople++];
+		p->id = attr_dup(n, "id");
+		p->name = attr_dup(n, "name");
+		p->position = attr_dup(n, "position");
+		p->unit = attr_dup(n, "unit");
+		p->roles = attr_dup(n, "roles");
+		p->email = attr_dup(n, "email");
+		p->cert = child_text(n, "certificate");
+		if (!p->id || !p->name) {
+			error = docket_error_set(DOCKET_EINVALID, "%s:%ld: a person needs an id and a name", name,
+			                         xmlGetLineNo(n));
+			goto cleanup;
+		}
+	}
+	*out = cfg;
+	cfg = NULL;
+	error = 0;
+cleanup:
+	docket_config_free(cfg);
+	xmlFreeDoc(xml);
+	return error;
+}
+
+int docket_config_load(docket_config **out, docket_repo *repo, const char *rev)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int error;
+
+	*out = NULL;
+	if ((error = docket_repo_read(&buf, &len, repo, rev, DOCKET_CONFIG_PATH)) < 0)
+		return error;
+	error = docket_config_parse(out, buf, len, DOCKET_CONFIG_PATH);
+	free(buf);
+	return error;
+}
+
+void docket_config_org(docket_org *out, const docket_config *cfg)
+{
+	out->name = cfg->org_name;
+	out->abbr = cfg->org_abbr;
+	out->parent = cfg->org_parent;
+	out->place = cfg->org_place;
+}
+
+size_t docket_config_unit_count(const docket_config *cfg)
+{
+	return cfg->nunits;
+}
+
+int docket_config_unit_at(docket_unit *out, const docket_config *cfg, size_t i)
+{
+	if (i >= cfg->nunits)
+		return DOCKET_ENOTFOUND;
+	out->id = cfg->units[i].id;
+	out->name = cfg->units[i].name;
+	out->parent = cfg->units[i].parent;
+	out->affiliated = cfg->units[i].affiliated;
+	return 0;
+}
+
+int docket_config_unit(docket_unit *out, const docket_config *cfg, const char *id)
+{
+	size_t i;
+	for (i = 0; id && i < cfg->nunits; i++)
+		if (strcmp(cfg->units[i].id, id) == 0)
+			return docket_config_unit_at(out, cfg, i);
+	return docket_error_set(DOCKET_ENOTFOUND, "no unit '%s' in the configuration", id ? id : "");
+}
+
+size_t docket_config_person_count(const docket_config *cfg)
+{
+	return cfg->npeople;
+}
+
+int docket_config_person_at(docket_person *out, const docket_config *cfg, size_t i)
+{
+	const person_rec *p;
+	if (i >= cfg->npeople)
+		return DOCKET_ENOTFOUND;
+	p = &cfg->people[i];
+	out->id = p->id;
+	out->name = p->name;
+	out->position = p->position;
+	out->unit = p->unit;
+	out->roles = p->roles;
+	out->email = p->email;
+	out->cert = p->cert;
+	return 0;
+}
+
+int docket_config_person(docket_person *out, const docket_config *cfg, const char *id)
+{
+	size_t i;
+	for (i = 0; id && i < cfg->npeople; i++)
+		if (strcmp(cfg->people[i].id, id) == 0)
+			return docket_config_person_at(out, cfg, i);
+	return docket_error_set(DOCKET_ENOTFOUND, "no person '%s' in the configuration", id ? id : "");
+}
+
+int docket_person_has_role(const docket_person *person, const char *role)
+{
+	const char *p = person->roles;
+	size_t n = strlen(role);
+
+	while (p && *p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
+		while (len && *p == ' ') {
+			p++;
+			len--;
+		}
+		while (len && p[len - 1] == ' ')
+			len--;
+		if (len == n && strncmp(p, role, n) == 0)
+			return 1;
+		p = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}
+
+int docket_config_has_admin(const docket_config *cfg)
+{
+	size_t i;
+	for (i = 0; i < cfg->npeople; i++) {
+		docket_person p;
+		docket_config_person_at(&p, cfg, i);
+		if (docket_person_has_role(&p, "admin"))
+			return 1;
+	}
+	return 0;
+}
+
+/* --- writing --------------------------------------------------------------------------- */
+
+static void esc(docket_buf *b, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '&': docket_buf_puts(b, "&amp;"); break;
+		case '<': docket_buf_puts(b, "&lt;"); break;
+		case '>': docket_buf_puts(b, "&gt;"); break;
+		case '"': docket_buf_puts(b, "&quot;"); break;
+		default: docket_buf_put(b, s, 1);
+		}
+	}
+}
+
+static void attr_out(docket_buf *b, const char *name, const char *v)
+{
+	if (!v)
+		return;
+	docket_buf_printf(b, " %s=\"", name);
+	esc(b, v);
+	docket_buf_puts(b, "\"");
+}
+
+static void elem_out(docket_buf *b, const char *indent, const char *name, const char *v)
+{
+	if (!v)
+		return;
+	docket_buf_printf(b, "%s<%s>", indent, name);
+	esc(b, v);
+	docket_buf_printf(b, "</%s>\n", name);
+}
+
+static int config_write(char **out, size_t *len, const docket_config *cfg)
+{
+	docket_buf b = DOCKET_BUF_INIT;
+	size_t i;
+
+	docket_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config xmlns=\"" DOCKET_CONFIG_NS "\">\n");
+	docket_buf_puts(&b, "  <organisation>\n");
+	elem_out(&b, "    ", "name", cfg->org_name);
+	elem_out(&b, "    ", "abbr", cfg->org_abbr);
+	elem_out(&b, "    ", "parent", cfg->org_parent);
+	elem_out(&b, "    ", "place", cfg->org_place);
+	docket_buf_puts(&b, "  </organisation>\n  <units>\n");
+	for (i = 0; i < cfg->nunits; i++) {
+		docket_buf_puts(&b, "    <unit");
+		attr_out(&b, "id", cfg->units[i].id);
+		attr_out(&b, "name", cfg->units[i].name);
+		attr_out(&b, "parent", cfg->units[i].parent);
+		if (cfg->units[i].affiliated)
+			attr_out(&b, "affiliated", "true");
+		docket_buf_puts(&b, "/>\n");
+	}
+	docket_buf_puts(&b, "  </units>\n  <people>\n");
+	for (i = 0; i < cfg->npeople; i++) {
+		const person_rec *p = &cfg->people[i];
+		docket_buf_puts(&b, "    <person");
+		attr_out(&b, "id", p->id);
+		attr_out(&b, "name", p->name);
+		attr_out(&b, "position", p->position);
+		attr_out(&b, "unit", p->unit);
+		attr_out(&b, "roles", p->roles);
+		attr_out(&b, "email", p->email);
+		if (p->cert) {
+			docket_buf_puts(&b, ">\n");
+			elem_out(&b, "      ", "certificate", p->cert);
+			docket_buf_puts(&b, "    </person>\n");
+		} else {
+			docket_buf_puts(&b, "/>\n");
+		}
+	}
+	docket_buf_puts(&b, "  </people>\n</config>\n");
+	if (!(*out = docket_buf_detach(&b, len)))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	return 0;
+}
+
+typedef enum { CH_ORG, CH_UNIT, CH_PERSON, CH_CERT } change_kind;
+
+typedef struct {
+	change_kind kind;
+	const char *actor;
+	const docket_org *org;
+	const docket_unit *unit;
+	const docket_person *person;
+	const char *cert_person, *pem;
+} change;
+
+static int replace(char **slot, const char *v)
+{
+	char *d;
+	if (!v)
+		return 0;
+	if (!(d = docket_strdup(v)))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	free(*slot);
+	*slot = d;
+	return 0;
+}
+
+static int valid_local_id(const char *id)
+{
+	const char *p;
+	if (!id || !*id || strlen(id) > 64)
+		return 0;
+	for (p = id; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '-' || *p == '_' || *p == '.'))
+			return 0;
+	return 1;
+}
+
+static const char *const known_roles[] = { "drafter", "reviewer", "approver", "clerk", "admin", NULL };
+
+static int check_roles(const char *roles)
+{
+	const char *p = roles;
+	if (!roles || !*roles)
+		return docket_error_set(DOCKET_EUSAGE, "a person needs at least one role");
+	while (p && *p) {
+		const char *comma = strchr(p, ',');
+		size_t len = comma ? (size_t)(comma - p) : strlen(p), i;
+		int ok = 0;
+		for (i = 0; known_roles[i]; i++)
+			if (strlen(known_roles[i]) == len && strncmp(known_roles[i], p, len) == 0)
+				ok = 1;
+		if (!ok)
+			return docket_error_set(DOCKET_EUSAGE,
+				"unknown role '%.*s' (roles: drafter, reviewer, approver, clerk, admin)", (int)len, p);
+		p = comma ? comma + 1 : NULL;
+	}
+	return 0;
+}
+
+static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
+{
+	size_t i;
+
+	switch (c->kind) {
+	case CH_ORG:
+		if (replace(&cfg->org_name, c->org->name) || replace(&cfg->org_abbr, c->org->abbr) ||
+		    replace(&cfg->org_parent, c->org->parent) || replace(&cfg->org_place, c->org->place))
+			return DOCKET_ERROR;
+		return docket_buf_puts(msg, "docket: set the organisation\n\nDocket-Action: config\n");
+	case CH_UNIT: {
+		unit_rec *u;
+		if (!valid_local_id(c->unit->id))
+			return docket_error_set(DOCKET_EUSAGE, "'%s' is not a valid unit id (letters, digits, '-', '_', '.')",
+			                        c->unit->id ? c->unit->id : "");
+		for (i = 0; i < cfg->nunits; i++)
+			if (strcmp(cfg->units[i].id, c->unit->id) == 0)
+				return docket_error_set(DOCKET_EEXISTS, "the unit '%s' exists already", c->unit->id);
+		if (c->unit->parent) {
+			docket_unit parent;
+			if (docket_config_unit(&parent, cfg, c->unit->parent) < 0)
+				return docket_error_set(DOCKET_EUSAGE, "the parent unit '%s' does not exist", c->unit->parent);
+		}
+		if (!(u = realloc(cfg->units, (cfg->nunits + 1) * sizeof(*u))))
+			return docket_error_set(DOCKET_ERROR, "out of memory");
+		cfg->units = u;
+		u = &cfg->units[cfg->nunits++];
+		u->id = docket_strdup(c->unit->id);
+		u->name = docket_strdup(c->unit->name);
+		u->parent = docket_strdup(c->unit->parent);
+		u->affiliated = c->unit->affiliated;
+		return docket_buf_printf(msg, "docket: add unit %s\n\nDocket-Action: config\n", c->unit->id);
+	}
+	case CH_PERSON: {
+		person_rec *p;
+		docket_unit unit;
+		int error;
+		if (!valid_local_id(c->person->id))
+			return docket_error_set(DOCKET_EUSAGE, "'%s' is not a valid person id (letters, digits, '-', '_', '.')",
+			                        c->person->id ? c->person->id : "");
+		for (i = 0; i < cfg->npeople; i++)
+			if (strcmp(cfg->people[i].id, c->person->id) == 0)
+				return docket_error_set(DOCKET_EEXISTS, "the person '%s' exists already", c->person->id);
+		if (docket_config_unit(&unit, cfg, c->person->unit) < 0)
+			return docket_error_set(DOCKET_EUSAGE, "the unit '%s' does not exist; add it with 'docket unit add'",
+			                        c->person->unit ? c->person->unit : "");
+		if ((error = check_roles(c->person->roles)) < 0)
+			return error;
+		if (!(p = realloc(cfg->people, (cfg->npeople + 1) * sizeof(*p))))
+			return docket_error_set(DOCKET_ERROR, "out of memory");
+		cfg->people = p;
+		p = &cfg->people[cfg->npeople++];
+		memset(p, 0, sizeof(*p));
+		p->id = docket_strdup(c->person->id);
+		p->name = docket_strdup(c->person->name);
+		p->position = docket_strdup(c->person->position);
+		p->unit = docket_strdup(c->person->unit);
+		p->roles = docket_strdup(c->person->roles);
+		p->email = docket_strdup(c->person->email);
+		return docket_buf_printf(msg, "docket: add person %s\n\nDocket-Action: config\n", c->person->id);
+	}
+	case CH_CERT:
+		/* a certificate identifies one signer: the same one for two people would let either
+		 * sign as the other */
+		for (i = 0; i < cfg->npeople; i++)
+			if (cfg->people[i].cert && c->pem && strcmp(cfg->people[i].cert, c->pem) == 0 &&
+			    strcmp(cfg->people[i].id, c->cert_person) != 0)
+				return docket_error_set(DOCKET_EEXISTS, "this certificate is already recorded for '%s'",
+				                        cfg->people[i].id);
+		for (i = 0; i < cfg->npeople; i++)
+			if (strcmp(cfg->people[i].id, c->cert_person) == 0) {
+				if (replace(&cfg->people[i].cert, c->pem) < 0)
+					return DOCKET_ERROR;
+				return docket_buf_printf(msg, "docket: record the certificate of %s\n\nDocket-Action: config\n",
+				                         c->cert_person);
+			}
+		return docket_error_set(DOCKET_ENOTFOUND, "no person '%s' in the configuration", c->cert_person);
+	}
+	return DOCKET_ERROR;
+}
+
+static int change_fill(docket_txn *txn, void *payload)
+{
+	const change *c = payload;
+	docket_config *cfg = NULL;
+	docket_buf msg = DOCKET_BUF_INIT;
+	char *buf = NULL, *text = NULL;
+	size_t len = 0;
+	int error;
+
+	if ((error = docket_txn_read(&buf, &len, txn, DOCKET_CONFIG_PATH)) < 0 ||
+	    (error = docket_config_parse(&cfg, buf, len, DOCKET_CONFIG_PATH)) < 0)
+		goto cleanup;
+	if (docket_config_has_admin(cfg)) {
+		docket_person who;
+		if (!c->actor) {
+			error = docket_error_set(DOCKET_EDENIED,
+				"only an administrator may change the configuration; say who you are with --as PERSON");
+			goto cleanup;
+		}
+		if (docket_config_person(&who, cfg, c->actor) < 0 || !docket_person_has_role(&who, "admin")) {
+			error = docket_error_set(DOCKET_EDENIED,
+				"'%s' may not change the configuration: the admin role is required", c->actor);
+			goto cleanup;
+		}
+	}
+	if ((error = apply_change(cfg, c, &msg)) < 0)
+		goto cleanup;
+	if (c->actor)
+		docket_buf_printf(&msg, "Docket-Actor: %s\n", c->actor);
+	if ((error = config_write(&text, &len, cfg)) < 0 ||
+	    (error = docket_txn_write(txn, DOCKET_CONFIG_PATH, text, len)) < 0 ||
+	    (error = docket_txn_message(txn, msg.ptr)) < 0)
+		goto cleanup;
+cleanup:
+	free(buf);
+	free(text);
+	docket_buf_free(&msg);
+	docket_config_free(cfg);
+	return error;
+}
+
+static int run_change(docket_repo *repo, const change *c)
+{
+	return docket_repo_transact(repo, change_fill, (void *)c, NULL);
+}
+
+int docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org)
+{
+	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL };
+	return run_change(repo, &c);
+}
+
+int docket_config_add_unit(docket_repo *repo, const char *actor, const docket_unit *unit)
+{
+	change c = { CH_UNIT, actor, NULL, unit, NULL, NULL, NULL };
+	return run_change(repo, &c);
+}
+
+int docket_config_add_person(docket_repo *repo, const char *actor, const docket_person *person)
+{
+	change c = { CH_PERSON, actor, NULL, NULL, person, NULL, NULL };
+	return run_change(repo, &c);
+}
+
+int docket_config_set_cert(docket_repo *repo, const char *actor, const char *person, const char *pem)
+{
+	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem };
+	return run_change(repo, &c);
+}
+
+/* --- units -------------------------------------------------------------------------------- */
+
+int docket_unit_covers(const docket_config *cfg, const char *unit, const char *target)
+{
+	docket_unit u;
+	int depth = 0;
+
+	while (unit && target && depth++ < 32) {
+		if (strcmp(unit, target) == 0)
+			return 1;
+		if (docket_config_unit(&u, cfg, target) < 0 || !u.parent)
+			break;
+		target = u.parent;
+	}
+	docket_error_clear();
+	return 0;
+}
+
+int docket_unit_is_affiliated(const docket_config *cfg, const char *unit)
+{
+	docket_unit u;
+	if (docket_config_unit(&u, cfg, unit) < 0) {
+		docket_error_clear();
+		return 0;
+	}
+	return u.affiliated;
+}

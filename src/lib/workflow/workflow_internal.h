@@ -1,0 +1,64 @@
+#ifndef DOCKET_WORKFLOW_INTERNAL_H
+#define DOCKET_WORKFLOW_INTERNAL_H
+/* The workflow layer: configuration, workflow definitions, the engine, numbering and the
+ * checks that need a workflow and a repository. Shared by the layers above (the audit
+ * judges history by exactly the rules that made it); not part of the public API. */
+#include "store_internal.h"
+#include "sign_internal.h"
+#include "docket/doc.h"
+#include "docket/config.h"
+#include "docket/workflow.h"
+
+/* --- the engine's rules (action.c) --------------------------------------------------------- */
+
+/* The role under which PERSON may take T on DOC, or NULL with the reason in WHY. */
+const char *docket_authorise(const docket_transition_def *t, const docket_person *person,
+                             const docket_config *cfg, docket_doc *doc, const char *drafting_unit,
+                             docket_buf *why);
+/* 1 when ACTOR may take T given the steps already in ROOT's workflow; else 0 and WHY. */
+int docket_separated(const docket_transition_def *t, xmlNodePtr root, const char *actor,
+                     docket_buf *why);
+
+/* --- numbering (number.c) ----------------------------------------------------------------- */
+
+/*
+ * Give ROOT (the document ID being issued at NOW) the next number of its issuer's register,
+ * its notation and its date, writing the register line in TXN; the number goes to OUT.
+ */
+int docket_number_assign(docket_txn *txn, xmlNodePtr root, const char *id, const char *now,
+                         docket_action_result *out);
+
+/* --- checks (check.c) ---------------------------------------------------------------------- */
+
+/*
+ * 1 when the document's workflow steps form a chain from INITIAL whose last step ends in
+ * STATE (no steps: STATE is INITIAL); else 0 and WHY.
+ */
+int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char *state, docket_buf *why);
+
+/*
+ * Checks of particular kinds of document that a layer above registers (the drafting layer:
+ * plans and reports). Each appends findings for DOC as of REV and returns 0, or a negative
+ * code when it could not check; each ignores documents of other kinds.
+ */
+typedef struct {
+	/* run by docket_validate after the document and workflow rules (with a repository,
+	 * unless DOCKET_VALIDATE_NO_REFS) */
+	int (*validate)(docket_findings *findings, docket_doc *doc, docket_repo *repo, const char *rev);
+	/* run by the engine when a document leaves an editable state (submitting it) */
+	int (*submit)(docket_findings *findings, docket_doc *doc, docket_repo *repo, const char *rev);
+} docket_kind_checks;
+
+/* Register CHECKS (static storage; NULL: none). Called once, by docket_global_init. */
+void docket_workflow_set_checks(const docket_kind_checks *checks);
+/* The registered checks, or NULL. */
+const docket_kind_checks *docket_workflow_checks(void);
+
+/* --- units (config.c) ---------------------------------------------------------------------- */
+
+/* Whether UNIT is TARGET or one of TARGET's ancestors in CFG. */
+int docket_unit_covers(const docket_config *cfg, const char *unit, const char *target);
+/* Whether UNIT is marked affiliated="true" in CFG. */
+int docket_unit_is_affiliated(const docket_config *cfg, const char *unit);
+
+#endif

@@ -1,0 +1,83 @@
+#ifndef DOCKET_XML_INTERNAL_H
+#define DOCKET_XML_INTERNAL_H
+/* The xml layer: safe parsing, documents in memory, findings, schemas compiled from bytes,
+ * the document rules, rendering. Shared by the layers above; not part of the public API.
+ * No libgit2 here: what this layer needs from a repository is handed to it as bytes. */
+#include <libxml/tree.h>
+#include "util_internal.h"
+#include "docket/doc.h"
+#include "docket/validate.h"
+
+/* Parse untrusted XML with docket's safe options (see xml.c). NAME for messages. */
+int docket_xml_parse(xmlDocPtr *out, const char *buf, size_t len, const char *name);
+/* The first element child of NODE with local name NAME in namespace NS (NULL: any). */
+xmlNodePtr docket_xml_child(xmlNodePtr node, const char *ns, const char *name);
+/* The next element sibling of NODE with the same name and namespace. */
+xmlNodePtr docket_xml_next(xmlNodePtr node);
+/* Follow a "/"-separated path of local names in NS from NODE. */
+xmlNodePtr docket_xml_path(xmlNodePtr node, const char *ns, const char *path);
+/* Text content of NODE, malloc'd ("" when NODE is NULL). */
+char *docket_xml_text(xmlNodePtr node);
+/* Text content trimmed of surrounding white space, malloc'd. */
+char *docket_xml_text_trim(xmlNodePtr node);
+/* Whether NODE is an element named NAME in NS. */
+int docket_xml_is(xmlNodePtr node, const char *ns, const char *name);
+/* The value of NODE's attribute NAME (no namespace), malloc'd, or NULL. */
+char *docket_attr(xmlNodePtr n, const char *name);
+/* The element reached from NODE by STEPS: pairs of namespace and local name, NULL-ended. */
+xmlNodePtr docket_xml_steps(xmlNodePtr node, const char *const *steps);
+
+/* Line and column of NODE (an xmlNodePtr), or of its attribute ATTR, in DOC's text. */
+void docket_doc_position(const docket_doc *doc, const void *node, const char *attr,
+                         int *line, int *col);
+
+/* --- findings (validate.c) ----------------------------------------------------------------- */
+
+int docket_findings_addv(docket_findings *f, const char *file, int line, int col,
+                         const char *fmt, va_list ap) DOCKET_PRINTF(5, 0);
+/* A finding at NODE (its attribute ATTR when not NULL) of DOC. */
+int docket_findings_add_at(docket_findings *f, const docket_doc *doc, const void *node,
+                           const char *attr, const char *fmt, ...) DOCKET_PRINTF(5, 6);
+
+/* --- schemas (schema.c) -------------------------------------------------------------------- */
+
+/* One file of a schema set, in memory (borrowed). */
+typedef struct {
+	const char *name;   /* "docket.xsd", as xs:include names it */
+	const char *data;
+	size_t len;
+} docket_schema_file;
+
+/*
+ * Compile the schema set FILES[N] whose entry point is ENTRY; ORIGIN names the set in
+ * messages ("the built-in schemas", ".docket/schemas"). The files are untrusted input.
+ */
+int docket_schema_compile(docket_schema **out, const docket_schema_file *files, size_t n,
+                          const char *origin, const char *entry);
+/* SCHEMA's compiled xmlSchemaPtr (borrowed). */
+void *docket_schema_xsd(docket_schema *schema);
+
+/* --- document rules (validate.c) ----------------------------------------------------------- */
+
+/* 0 when REF names a document, else a negative code with the error set. */
+typedef int (*docket_ref_resolver)(void *payload, const char *ref);
+
+/*
+ * Check DOC in memory: the schema, then (on a schema-valid document only, *rules_ran set)
+ * the rules XSD cannot express. References to other documents are checked with RESOLVE
+ * when it is not NULL. Findings are appended; the return is 0 or a negative code for a
+ * failure to check (out of memory).
+ */
+int docket_doc_check(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                     docket_ref_resolver resolve, void *resolve_payload, int *rules_ran);
+
+/* --- rendering (render.c) ------------------------------------------------------------------ */
+
+/*
+ * DOC as text through the XSLT stylesheet XSL (LEN bytes, untrusted, named NAME in
+ * messages), or the built-in text.xsl when XSL is NULL. *out malloc'd.
+ */
+int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
+                           size_t len, const char *name);
+
+#endif
