@@ -202,6 +202,13 @@ int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char 
 	xmlNodePtr s;
 	int ok = 1, n = 0;
 
+	if (initial && !at) {
+		/* not judged: refused, never let through */
+		why->len = 0;
+		docket_buf_puts(why, "out of memory");
+		docket_error_set(DOCKET_ERROR, "out of memory");
+		return 0;
+	}
 	for (s = N(N(root, "workflow"), "step"); s && ok; s = docket_xml_next(s)) {
 		xmlChar *from = xmlGetNoNsProp(s, (const xmlChar *)"from");
 		xmlChar *to = xmlGetNoNsProp(s, (const xmlChar *)"to");
@@ -243,8 +250,12 @@ static xmlNodePtr ensure_workflow(xmlNodePtr root, const char *initial)
 
 	if (wf)
 		return wf;
-	wf = xmlNewNode(xmlDocGetRootElement(root->doc)->ns, (const xmlChar *)"workflow");
-	xmlSetProp(wf, (const xmlChar *)"state", (const xmlChar *)initial);
+	if (!(wf = xmlNewNode(xmlDocGetRootElement(root->doc)->ns, (const xmlChar *)"workflow")))
+		return NULL;
+	if (!xmlSetProp(wf, (const xmlChar *)"state", (const xmlChar *)initial)) {
+		xmlFreeNode(wf);
+		return NULL;
+	}
 	content = N(root, "content");
 	if (content) {
 		xmlAddNextSibling(content, wf);
@@ -255,8 +266,9 @@ static xmlNodePtr ensure_workflow(xmlNodePtr root, const char *initial)
 	return wf;
 }
 
-static void append_step(xmlNodePtr wf, const char *date, const char *actor, const char *role,
-                        const char *transition, const char *from, const char *to, const char *msg)
+/* 0, or DOCKET_ERROR when out of memory. */
+static int append_step(xmlNodePtr wf, const char *date, const char *actor, const char *role,
+                       const char *transition, const char *from, const char *to, const char *msg)
 {
 	xmlNodePtr step, last = wf->last;
 
@@ -266,16 +278,18 @@ static void append_step(xmlNodePtr wf, const char *date, const char *actor, cons
 		xmlFreeNode(last);
 	}
 	xmlAddChild(wf, xmlNewText((const xmlChar *)"\n    "));
-	step = xmlNewChild(wf, wf->ns, (const xmlChar *)"step", NULL);
-	xmlSetProp(step, (const xmlChar *)"date", (const xmlChar *)date);
-	xmlSetProp(step, (const xmlChar *)"actor", (const xmlChar *)actor);
-	xmlSetProp(step, (const xmlChar *)"role", (const xmlChar *)role);
-	xmlSetProp(step, (const xmlChar *)"transition", (const xmlChar *)transition);
-	xmlSetProp(step, (const xmlChar *)"from", (const xmlChar *)from);
-	xmlSetProp(step, (const xmlChar *)"to", (const xmlChar *)to);
+	if (!(step = xmlNewChild(wf, wf->ns, (const xmlChar *)"step", NULL)) ||
+	    !xmlSetProp(step, (const xmlChar *)"date", (const xmlChar *)date) ||
+	    !xmlSetProp(step, (const xmlChar *)"actor", (const xmlChar *)actor) ||
+	    !xmlSetProp(step, (const xmlChar *)"role", (const xmlChar *)role) ||
+	    !xmlSetProp(step, (const xmlChar *)"transition", (const xmlChar *)transition) ||
+	    !xmlSetProp(step, (const xmlChar *)"from", (const xmlChar *)from) ||
+	    !xmlSetProp(step, (const xmlChar *)"to", (const xmlChar *)to))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
 	if (msg && *msg)
 		xmlNodeAddContent(step, (const xmlChar *)msg);
 	xmlAddChild(wf, xmlNewText((const xmlChar *)"\n  "));
+	return 0;
 }
 
 static xmlNodePtr ensure_header_child(xmlNodePtr header, const char *name, const char *after)
@@ -284,7 +298,8 @@ static xmlNodePtr ensure_header_child(xmlNodePtr header, const char *name, const
 
 	if (n)
 		return n;
-	n = xmlNewNode(header->ns, (const xmlChar *)name);
+	if (!(n = xmlNewNode(header->ns, (const xmlChar *)name)))
+		return NULL;
 	prev = N(header, after);
 	if (prev) {
 		xmlAddNextSibling(prev, n);
@@ -382,27 +397,31 @@ static int assign_number(docket_txn *txn, xmlNodePtr root, const char *id, const
 	if ((error = docket_buf_printf(&line, "%s%02zu\t%s\t%s\t%s\n", reg, count + 1, notation.ptr, id, day)) < 0 ||
 	    (error = docket_txn_write(txn, path.ptr, line.ptr, line.len)) < 0)
 		goto cleanup;
-	code = ensure_header_child(header, "code", "issuer");
+	if (!(code = ensure_header_child(header, "code", "issuer")))
+		goto oom;
 	num = N(code, "number");
 	nota = N(code, "notation");
-	if (!num) {
-		num = xmlNewChild(code, code->ns, (const xmlChar *)"number", NULL);
-	}
-	if (!nota)
-		nota = xmlNewChild(code, code->ns, (const xmlChar *)"notation", NULL);
+	if (!num && !(num = xmlNewChild(code, code->ns, (const xmlChar *)"number", NULL)))
+		goto oom;
+	if (!nota && !(nota = xmlNewChild(code, code->ns, (const xmlChar *)"notation", NULL)))
+		goto oom;
 	{
 		char n[32];
 		snprintf(n, sizeof(n), "%02zu", count + 1);
 		set_text(num, n);
 	}
 	set_text(nota, notation.ptr);
-	date = ensure_header_child(header, "date", "place");
+	if (!(date = ensure_header_child(header, "date", "place")))
+		goto oom;
 	set_text(date, day);
 	free(out->number); /* a rebuilt attempt (after a lost race) numbers again */
-	out->number = malloc(64 + notation.len);
-	if (out->number)
-		snprintf(out->number, 64 + notation.len, "%02zu/%s", count + 1, notation.ptr);
+	if (!(out->number = malloc(64 + notation.len)))
+		goto oom;
+	snprintf(out->number, 64 + notation.len, "%02zu/%s", count + 1, notation.ptr);
 	error = 0;
+	goto cleanup;
+oom:
+	error = docket_error_set(DOCKET_ERROR, "out of memory");
 cleanup:
 	xmlFree(secrecy);
 	free(reg);
@@ -568,7 +587,8 @@ static char *node_xml(xmlNodePtr n)
 	char *s;
 	if (!n)
 		return docket_strdup("");
-	b = xmlBufferCreate();
+	if (!(b = xmlBufferCreate()))
+		return NULL;
 	xmlNodeDump(b, n->doc, n, 0, 0);
 	s = docket_strdup((const char *)xmlBufferContent(b));
 	xmlBufferFree(b);
@@ -682,6 +702,14 @@ static int act_fill(docket_txn *txn, void *payload)
 		new_wf = node_xml(N(nroot, "workflow"));
 		old_sig = node_xml(N(root, "signatures"));
 		new_sig = node_xml(N(nroot, "signatures"));
+		if (!old_wf || !new_wf || !old_sig || !new_sig) {
+			free(old_wf);
+			free(new_wf);
+			free(old_sig);
+			free(new_sig);
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
 		error = (!old_wf || !new_wf || strcmp(old_wf, new_wf) || !old_sig || !new_sig || strcmp(old_sig, new_sig));
 		free(old_wf);
 		free(new_wf);
@@ -748,8 +776,12 @@ static int act_fill(docket_txn *txn, void *payload)
 	/* the change itself */
 	{
 		xmlNodePtr wfn = ensure_workflow(root, docket_workflow_initial(wf));
-		xmlSetProp(wfn, (const xmlChar *)"state", (const xmlChar *)t->to);
-		append_step(wfn, now, a->actor, role, t->id, state, t->to, a->message);
+		if (!wfn || !xmlSetProp(wfn, (const xmlChar *)"state", (const xmlChar *)t->to)) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+		if ((error = append_step(wfn, now, a->actor, role, t->id, state, t->to, a->message)) < 0)
+			goto cleanup;
 	}
 	if (t->assign_number && (error = assign_number(txn, root, id, now, c->out)) < 0)
 		goto cleanup;

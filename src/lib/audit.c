@@ -96,6 +96,8 @@ static void finding(audit_ctx *a, const char *kind, const char *commit, const ch
 	snprintf(f->commit, sizeof(f->commit), "%s", commit ? commit : "");
 	f->document = doc ? docket_strdup(doc) : NULL;
 	f->message = docket_strdup(msg);
+	if (!f->kind || (doc && !f->document) || !f->message)
+		a->error = docket_error_set(DOCKET_ERROR, "out of memory");
 }
 
 static int entry_oid(char out[41], git_tree *tree, const char *path)
@@ -165,7 +167,8 @@ static char *node_xml(xmlNodePtr n)
 	char *s;
 	if (!n)
 		return docket_strdup("");
-	b = xmlBufferCreate();
+	if (!(b = xmlBufferCreate()))
+		return NULL;
 	xmlNodeDump(b, n->doc, n, 0, 0);
 	s = docket_strdup((const char *)xmlBufferContent(b));
 	xmlBufferFree(b);
@@ -737,8 +740,8 @@ static int audit_commit(const char *commit, const char *const *paths, size_t npa
 	a->out->commits++;
 	if (!npaths)
 		return 0;
-	git_oid_fromstr(&oid, commit);
-	if (git_commit_lookup(&c, git, &oid) < 0 || git_commit_tree(&tree, c) < 0) {
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 ||
+	    git_commit_tree(&tree, c) < 0) {
 		a->error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
 		goto done;
 	}
@@ -806,7 +809,7 @@ static int cache_load(audit_ctx *a, const char *path, char tip[41], const char *
 	if (!f)
 		return 0;
 	if (getline(&line, &cap, f) <= 0 || sscanf(line, "docket-audit " AUDIT_RULES " %63s %79s", ctip, ckey) != 2 ||
-	    strlen(ctip) != 40 || strcmp(ckey, tkey) != 0) {
+	    strlen(ctip) != 40 || strspn(ctip, "0123456789abcdef") != 40 || strcmp(ckey, tkey) != 0) {
 		free(line);
 		fclose(f);
 		return 0;
@@ -888,8 +891,10 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 	}
 	if (cached_tip[0]) {
 		git_oid t, c;
-		git_oid_fromstr(&t, tip);
-		git_oid_fromstr(&c, cached_tip);
+		if (git_oid_fromstr(&t, tip) < 0 || git_oid_fromstr(&c, cached_tip) < 0) {
+			error = docket_error_git(DOCKET_ERROR, "cannot read the audited tip");
+			goto cleanup;
+		}
 		if (!git_oid_equal(&t, &c) && git_graph_descendant_of(docket_repo_git(repo), &t, &c) != 1) {
 			/* what was audited is gone: report it, then judge the new history from scratch */
 			if (use_cache) {
