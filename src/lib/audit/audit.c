@@ -14,6 +14,7 @@
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
+#include <libxml/hash.h>
 #include <libxml/tree.h>
 #include "audit_internal.h"
 #include "docket/doc.h"
@@ -92,6 +93,8 @@ static void finding(audit_ctx *a, const char *kind, const char *commit, const ch
 	snprintf(f->commit, sizeof(f->commit), "%s", commit ? commit : "");
 	f->document = doc ? docket_strdup(doc) : NULL;
 	f->message = docket_strdup(msg);
+	if (!f->kind || (doc && !f->document) || !f->message)
+		a->error = docket_error_set(DOCKET_ERROR, "out of memory");
 }
 
 static int entry_oid(char out[41], git_tree *tree, const char *path)
@@ -161,7 +164,8 @@ static char *node_xml(xmlNodePtr n)
 	char *s;
 	if (!n)
 		return docket_strdup("");
-	b = xmlBufferCreate();
+	if (!(b = xmlBufferCreate()))
+		return NULL;
 	xmlNodeDump(b, n->doc, n, 0, 0);
 	s = docket_strdup((const char *)xmlBufferContent(b));
 	xmlBufferFree(b);
@@ -217,20 +221,70 @@ static char *prop(xmlNodePtr n, const char *name)
 	return s;
 }
 
-static int signature_ids(xmlNodePtr root, char ids[][64], size_t max)
+/*
+ * The Ids of a version's signatures, in document order and as a set: a document carries as many
+ * signatures as signing allows, each Id as long as it is, so neither is bounded here.
+ */
+typedef struct {
+	char **ids;
+	size_t n;
+	xmlHashTablePtr set;
+} sig_ids;
+
+static void sig_ids_free(sig_ids *s)
 {
-	size_t n = 0;
-	for (xmlNodePtr s = N(root, "signatures") ? N(root, "signatures")->children : NULL; s; s = s->next) {
+	for (size_t i = 0; i < s->n; i++)
+		free(s->ids[i]);
+	free(s->ids);
+	xmlHashFree(s->set, NULL);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The Ids of DOC's signatures (none when DOC is NULL); a signature without an Id counts as "". */
+static int sig_ids_load(sig_ids *out, docket_doc *doc)
+{
+	xmlNodePtr root = doc ? xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)) : NULL;
+	xmlNodePtr sigs = root ? N(root, "signatures") : NULL;
+	size_t cap = 0;
+
+	memset(out, 0, sizeof(*out));
+	if (!(out->set = xmlHashCreate(0)))
+		goto oom;
+	for (xmlNodePtr s = sigs ? sigs->children : NULL; s; s = s->next) {
 		xmlChar *v;
+		char *id;
 		if (!docket_xml_is(s, DOCKET_DSIG_NS, "Signature"))
 			continue;
 		v = xmlGetNoNsProp(s, (const xmlChar *)"Id");
-		if (n < max)
-			snprintf(ids[n], 64, "%s", v ? (const char *)v : "");
-		n++;
+		id = docket_strdup(v ? (const char *)v : "");
 		xmlFree(v);
+		if (!id)
+			goto oom;
+		if (out->n == cap) {
+			char **grown = cap < SIZE_MAX / 2 / sizeof(*grown) ?
+			               realloc(out->ids, (cap ? cap * 2 : 16) * sizeof(*grown)) : NULL;
+			if (!grown) {
+				free(id);
+				goto oom;
+			}
+			out->ids = grown;
+			cap = cap ? cap * 2 : 16;
+		}
+		out->ids[out->n++] = id;
+		/* a repeated Id is one member of the set */
+		if (!xmlHashLookup(out->set, (const xmlChar *)id) &&
+		    xmlHashAddEntry(out->set, (const xmlChar *)id, id) < 0)
+			goto oom;
 	}
-	return (int)n;
+	return 0;
+oom:
+	sig_ids_free(out);
+	return docket_error_set(DOCKET_ERROR, "out of memory");
+}
+
+static int sig_ids_has(const sig_ids *s, const char *id)
+{
+	return id && s->set && xmlHashLookup(s->set, (const xmlChar *)id) != NULL;
 }
 
 static int cert_matches(audit_ctx *a, const char *pem, X509 *cert)
@@ -320,38 +374,35 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 {
 	docket_sig_result *res = NULL;
 	size_t n = 0, i;
-	char oldids[16][64];
-	int nold = old ? signature_ids(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(old)), oldids, 16) : 0;
+	sig_ids oldids, newids;
 	int found_required = 0;
 
-	if (signature_ids(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), oldids + 0, 0) == 0) {
+	if (sig_ids_load(&oldids, old) < 0 || sig_ids_load(&newids, doc) < 0) {
+		sig_ids_free(&oldids);
+		a->error = DOCKET_ERROR;
+		return;
+	}
+	if (newids.n == 0) {
 		if (t && t->signature)
 			finding(a, "signature-missing", commit, id, "'%s' took '%s', which requires a signature (%s), "
 			        "but the document carries none", actor ? actor->id : "?", t->id, t->signature);
-		return;
+		goto cleanup;
 	}
 	if (!a->opts->trust) {
 		/* without a trust anchor only the presence of the required signature can be judged */
 		if (t && t->signature) {
-			xmlNodePtr sigs = N(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), "signatures");
-			int cnt = 0;
-			for (xmlNodePtr s = sigs ? sigs->children : NULL; s; s = s->next)
-				cnt += docket_xml_is(s, DOCKET_DSIG_NS, "Signature");
-			if (cnt <= nold)
+			if (newids.n <= oldids.n)
 				finding(a, "signature-missing", commit, id, "'%s' took '%s', which requires a signature (%s), "
 				        "but no new signature was added", actor ? actor->id : "?", t->id, t->signature);
 		}
-		return;
+		goto cleanup;
 	}
 	skip_verified(old, doc);
 	docket_xmldsig_verify(&res, &n, (xmlDocPtr)docket_doc_xml(doc), a->opts->trust);
 	docket_error_clear();
 	a->out->signatures += n;
 	for (i = 0; i < n; i++) {
-		int is_new = 1;
-		for (int k = 0; k < nold && k < 16; k++)
-			if (res[i].id && strcmp(res[i].id, oldids[k]) == 0)
-				is_new = 0;
+		int is_new = !sig_ids_has(&oldids, res[i].id);
 		if (res[i].status != DOCKET_SIG_OK) {
 			if (is_new) {
 				finding(a, "signature-invalid", commit, id, "signature %s is not valid: %s",
@@ -379,6 +430,9 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 		finding(a, "signature-missing", commit, id, "'%s' took '%s', which requires a signature (%s), "
 		        "but no valid new signature for it was found", actor ? actor->id : "?", t->id, t->signature);
 	docket_sig_results_free(res, n);
+cleanup:
+	sig_ids_free(&oldids);
+	sig_ids_free(&newids);
 }
 
 /* A file of a tree already in hand (the commit's or its parent's): no revision to resolve. */
@@ -407,20 +461,19 @@ static int read_tree_blob(char **out, size_t *len, audit_ctx *a, git_tree *tree,
 static void check_removed_signatures(audit_ctx *a, const char *commit, const char *id, docket_doc *old,
                                      docket_doc *doc, int back_to_editable)
 {
-	char oldids[16][64], newids[16][64];
-	int no = signature_ids(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(old)), oldids, 16);
-	int nn = signature_ids(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), newids, 16);
+	sig_ids oldids, newids;
 
-	if (back_to_editable && nn == 0)
+	if (sig_ids_load(&oldids, old) < 0 || sig_ids_load(&newids, doc) < 0) {
+		sig_ids_free(&oldids);
+		a->error = DOCKET_ERROR;
 		return;
-	for (int i = 0; i < no && i < 16; i++) {
-		int kept = 0;
-		for (int k = 0; k < nn && k < 16; k++)
-			kept |= strcmp(oldids[i], newids[k]) == 0;
-		if (!kept)
-			finding(a, "signature-removed", commit, id, "signature %s was removed from the document",
-			        oldids[i]);
 	}
+	for (size_t i = 0; !(back_to_editable && newids.n == 0) && i < oldids.n; i++)
+		if (!sig_ids_has(&newids, oldids.ids[i]))
+			finding(a, "signature-removed", commit, id, "signature %s was removed from the document",
+			        oldids.ids[i]);
+	sig_ids_free(&oldids);
+	sig_ids_free(&newids);
 }
 
 static void audit_document(audit_ctx *a, const char *commit, const char *parent, git_tree *ptree,
@@ -678,8 +731,8 @@ static int audit_commit(const char *commit, const char *const *paths, size_t npa
 	a->out->commits++;
 	if (!npaths)
 		return 0;
-	git_oid_fromstr(&oid, commit);
-	if (git_commit_lookup(&c, git, &oid) < 0 || git_commit_tree(&tree, c) < 0) {
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 ||
+	    git_commit_tree(&tree, c) < 0) {
 		a->error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
 		goto done;
 	}
@@ -747,7 +800,7 @@ static int cache_load(audit_ctx *a, const char *path, char tip[41], const char *
 	if (!f)
 		return 0;
 	if (getline(&line, &cap, f) <= 0 || sscanf(line, "docket-audit " AUDIT_RULES " %63s %79s", ctip, ckey) != 2 ||
-	    strlen(ctip) != 40 || strcmp(ckey, tkey) != 0) {
+	    strlen(ctip) != 40 || strspn(ctip, "0123456789abcdef") != 40 || strcmp(ckey, tkey) != 0) {
 		free(line);
 		fclose(f);
 		return 0;
@@ -829,8 +882,10 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 	}
 	if (cached_tip[0]) {
 		git_oid t, c;
-		git_oid_fromstr(&t, tip);
-		git_oid_fromstr(&c, cached_tip);
+		if (git_oid_fromstr(&t, tip) < 0 || git_oid_fromstr(&c, cached_tip) < 0) {
+			error = docket_error_git(DOCKET_ERROR, "cannot read the audited tip");
+			goto cleanup;
+		}
 		if (!git_oid_equal(&t, &c) && git_graph_descendant_of(docket_repo_git(repo), &t, &c) != 1) {
 			/* what was audited is gone: report it, then judge the new history from scratch */
 			if (use_cache) {

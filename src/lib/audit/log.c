@@ -256,10 +256,9 @@ int docket_log(docket_log_entry **out, size_t *nout, docket_repo *repo, const ch
 		char *buf = NULL, *transition, *action;
 		size_t len = 0;
 
-		git_oid_fromstr(&oid, hist.commits[i]);
 		git_commit_free(c);
 		c = NULL;
-		if (git_commit_lookup(&c, docket_repo_git(repo), &oid) < 0) {
+		if (git_oid_fromstr(&oid, hist.commits[i]) < 0 || git_commit_lookup(&c, docket_repo_git(repo), &oid) < 0) {
 			error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", hist.commits[i]);
 			goto cleanup;
 		}

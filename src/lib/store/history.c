@@ -32,7 +32,8 @@ static void read_header(const char *path, char tip[41], size_t *count)
 	if (!f)
 		return;
 	if (fgets(line, sizeof(line), f) && strncmp(line, "docket-history 1 ", 17) == 0) {
-		if (sscanf(line + 17, "%40s %zu", tip, count) != 2 || strlen(tip) != 40) {
+		if (sscanf(line + 17, "%40s %zu", tip, count) != 2 || strlen(tip) != 40 ||
+		    strspn(tip, "0123456789abcdef") != 40) {
 			tip[0] = '\0';
 			*count = 0;
 		}
@@ -160,14 +161,20 @@ int docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41])
 	if ((error = docket_repo_resolve(tiphex, repo, NULL)) < 0)
 		goto cleanup;
 	error = DOCKET_ERROR;
-	git_oid_fromstr(&tip, tiphex);
+	if (git_oid_fromstr(&tip, tiphex) < 0) {
+		docket_error_git(DOCKET_ERROR, "cannot read the tip '%s'", tiphex);
+		goto cleanup;
+	}
 	if (index_path(&path, repo, "history") < 0 || index_path(&dir, repo, "") < 0)
 		goto cleanup;
 	read_header(path.ptr, cachedhex, &count);
 	if (old_tip)
 		memcpy(old_tip, cachedhex, 41);
 	if (cachedhex[0]) {
-		git_oid_fromstr(&cached, cachedhex);
+		if (git_oid_fromstr(&cached, cachedhex) < 0) {
+			docket_error_git(DOCKET_ERROR, "cannot read the indexed tip '%s'", cachedhex);
+			goto cleanup;
+		}
 		if (git_oid_equal(&cached, &tip)) {
 			error = 0;
 			goto cleanup;

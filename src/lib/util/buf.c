@@ -8,6 +8,19 @@
 #include <string.h>
 #include "util_internal.h"
 
+static char *libc_strdup(const char *s)
+{
+	return strdup(s);
+}
+
+static const docket_allocator libc_allocator = { malloc, realloc, free, libc_strdup };
+static const docket_allocator *allocator = &libc_allocator;
+
+void docket__set_allocator(const docket_allocator *a)
+{
+	allocator = a ? a : &libc_allocator;
+}
+
 int docket_buf_grow(docket_buf *b, size_t extra)
 {
 	size_t need, cap;
@@ -21,7 +34,7 @@ int docket_buf_grow(docket_buf *b, size_t extra)
 	cap = b->cap ? b->cap : 64;
 	while (cap < need)
 		cap *= 2;
-	if ((p = realloc(b->ptr, cap)) == NULL)
+	if ((p = allocator->realloc_fn(b->ptr, cap)) == NULL)
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	b->ptr = p;
 	b->cap = cap;
@@ -77,19 +90,19 @@ char *docket_buf_detach(docket_buf *b, size_t *out_len)
 
 void docket_buf_free(docket_buf *b)
 {
-	free(b->ptr);
+	allocator->free_fn(b->ptr);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
 }
 
 char *docket_strdup(const char *s)
 {
-	return s ? docket_strndup(s, strlen(s)) : NULL;
+	return s ? allocator->strdup_fn(s) : NULL;
 }
 
 char *docket_strndup(const char *s, size_t n)
 {
-	char *p = malloc(n + 1);
+	char *p = n < SIZE_MAX ? allocator->malloc_fn(n + 1) : NULL;
 	if (!p)
 		return NULL;
 	memcpy(p, s, n);

@@ -34,6 +34,21 @@ void docket_buf_free(docket_buf *b);
 char *docket_strdup(const char *s);
 char *docket_strndup(const char *s, size_t n);
 
+/*
+ * The allocator behind docket_buf and docket_strdup/strndup. Tests replace it to make an
+ * allocation fail on purpose (as libgit2's tests do) and check that nothing half-made is
+ * written. What it returns is released with free() elsewhere in the library, so a replacement
+ * must hand out memory from malloc (a failing allocator wraps it). Not thread-safe: set it
+ * while no other docket call runs. NULL restores the C library's functions.
+ */
+typedef struct {
+	void *(*malloc_fn)(size_t size);
+	void *(*realloc_fn)(void *ptr, size_t size);
+	void (*free_fn)(void *ptr);
+	char *(*strdup_fn)(const char *s);
+} docket_allocator;
+void docket__set_allocator(const docket_allocator *allocator);
+
 /* Built-in data files (schemas/, workflows/, repo-template/). */
 #include "data.h"
 const docket_data_file *docket_data_get(const char *path);

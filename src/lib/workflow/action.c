@@ -137,8 +137,12 @@ static xmlNodePtr ensure_workflow(xmlNodePtr root, const char *initial)
 
 	if (wf)
 		return wf;
-	wf = xmlNewNode(xmlDocGetRootElement(root->doc)->ns, (const xmlChar *)"workflow");
-	xmlSetProp(wf, (const xmlChar *)"state", (const xmlChar *)initial);
+	if (!(wf = xmlNewNode(xmlDocGetRootElement(root->doc)->ns, (const xmlChar *)"workflow")))
+		return NULL;
+	if (!xmlSetProp(wf, (const xmlChar *)"state", (const xmlChar *)initial)) {
+		xmlFreeNode(wf);
+		return NULL;
+	}
 	content = N(root, "content");
 	if (content) {
 		xmlAddNextSibling(content, wf);
@@ -149,8 +153,9 @@ static xmlNodePtr ensure_workflow(xmlNodePtr root, const char *initial)
 	return wf;
 }
 
-static void append_step(xmlNodePtr wf, const char *date, const char *actor, const char *role,
-                        const char *transition, const char *from, const char *to, const char *msg)
+/* 0, or DOCKET_ERROR when out of memory. */
+static int append_step(xmlNodePtr wf, const char *date, const char *actor, const char *role,
+                       const char *transition, const char *from, const char *to, const char *msg)
 {
 	xmlNodePtr step, last = wf->last;
 
@@ -160,16 +165,18 @@ static void append_step(xmlNodePtr wf, const char *date, const char *actor, cons
 		xmlFreeNode(last);
 	}
 	xmlAddChild(wf, xmlNewText((const xmlChar *)"\n    "));
-	step = xmlNewChild(wf, wf->ns, (const xmlChar *)"step", NULL);
-	xmlSetProp(step, (const xmlChar *)"date", (const xmlChar *)date);
-	xmlSetProp(step, (const xmlChar *)"actor", (const xmlChar *)actor);
-	xmlSetProp(step, (const xmlChar *)"role", (const xmlChar *)role);
-	xmlSetProp(step, (const xmlChar *)"transition", (const xmlChar *)transition);
-	xmlSetProp(step, (const xmlChar *)"from", (const xmlChar *)from);
-	xmlSetProp(step, (const xmlChar *)"to", (const xmlChar *)to);
+	if (!(step = xmlNewChild(wf, wf->ns, (const xmlChar *)"step", NULL)) ||
+	    !xmlSetProp(step, (const xmlChar *)"date", (const xmlChar *)date) ||
+	    !xmlSetProp(step, (const xmlChar *)"actor", (const xmlChar *)actor) ||
+	    !xmlSetProp(step, (const xmlChar *)"role", (const xmlChar *)role) ||
+	    !xmlSetProp(step, (const xmlChar *)"transition", (const xmlChar *)transition) ||
+	    !xmlSetProp(step, (const xmlChar *)"from", (const xmlChar *)from) ||
+	    !xmlSetProp(step, (const xmlChar *)"to", (const xmlChar *)to))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
 	if (msg && *msg)
 		xmlNodeAddContent(step, (const xmlChar *)msg);
 	xmlAddChild(wf, xmlNewText((const xmlChar *)"\n  "));
+	return 0;
 }
 
 /*
@@ -324,7 +331,8 @@ static char *node_xml(xmlNodePtr n)
 	char *s;
 	if (!n)
 		return docket_strdup("");
-	b = xmlBufferCreate();
+	if (!(b = xmlBufferCreate()))
+		return NULL;
 	xmlNodeDump(b, n->doc, n, 0, 0);
 	s = docket_strdup((const char *)xmlBufferContent(b));
 	xmlBufferFree(b);
@@ -438,6 +446,14 @@ static int act_fill(docket_txn *txn, void *payload)
 		new_wf = node_xml(N(nroot, "workflow"));
 		old_sig = node_xml(N(root, "signatures"));
 		new_sig = node_xml(N(nroot, "signatures"));
+		if (!old_wf || !new_wf || !old_sig || !new_sig) {
+			free(old_wf);
+			free(new_wf);
+			free(old_sig);
+			free(new_sig);
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
 		error = (!old_wf || !new_wf || strcmp(old_wf, new_wf) || !old_sig || !new_sig || strcmp(old_sig, new_sig));
 		free(old_wf);
 		free(new_wf);
@@ -504,8 +520,12 @@ static int act_fill(docket_txn *txn, void *payload)
 	/* the change itself */
 	{
 		xmlNodePtr wfn = ensure_workflow(root, docket_workflow_initial(wf));
-		xmlSetProp(wfn, (const xmlChar *)"state", (const xmlChar *)t->to);
-		append_step(wfn, now, a->actor, role, t->id, state, t->to, a->message);
+		if (!wfn || !xmlSetProp(wfn, (const xmlChar *)"state", (const xmlChar *)t->to)) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+		if ((error = append_step(wfn, now, a->actor, role, t->id, state, t->to, a->message)) < 0)
+			goto cleanup;
 	}
 	if (t->assign_number && (error = docket_number_assign(txn, root, id, now, c->out)) < 0)
 		goto cleanup;

@@ -36,6 +36,14 @@ int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char 
 	xmlNodePtr s;
 	int ok = 1, n = 0;
 
+	if (initial && !at) {
+		/* not judged: refused, never let through */
+		why->len = 0;
+		docket_buf_puts(why, "out of memory");
+		docket_error_set(DOCKET_ERROR, "out of memory");
+		return 0;
+	}
+
 	for (s = docket_xml_child(docket_xml_child(root, DOCKET_NS, "workflow"), DOCKET_NS, "step"); s && ok; s = docket_xml_next(s)) {
 		xmlChar *from = xmlGetNoNsProp(s, (const xmlChar *)"from");
 		xmlChar *to = xmlGetNoNsProp(s, (const xmlChar *)"to");

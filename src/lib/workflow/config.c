@@ -26,18 +26,27 @@ struct docket_config {
 	size_t npeople;
 };
 
-static char *attr_dup(xmlNodePtr n, const char *name)
+/*
+ * An attribute or child element that is there but could not be copied sets *OOM: read as
+ * absent, it would be dropped from the configuration written back.
+ */
+static char *attr_dup(xmlNodePtr n, const char *name, int *oom)
 {
 	xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
 	char *s = v ? docket_strdup((const char *)v) : NULL;
+	if (!s && xmlHasNsProp(n, (const xmlChar *)name, NULL))
+		*oom = 1;
 	xmlFree(v);
 	return s;
 }
 
-static char *child_text(xmlNodePtr n, const char *name)
+static char *child_text(xmlNodePtr n, const char *name, int *oom)
 {
 	xmlNodePtr c = docket_xml_child(n, DOCKET_CONFIG_NS, name);
-	return c ? docket_xml_text_trim(c) : NULL;
+	char *s = c ? docket_xml_text_trim(c) : NULL;
+	if (c && !s)
+		*oom = 1;
+	return s;
 }
 
 void docket_config_free(docket_config *cfg)
@@ -69,7 +78,7 @@ int docket_config_parse(docket_config **out, const char *buf, size_t len, const 
 	docket_config *cfg = NULL;
 	xmlDocPtr xml = NULL;
 	xmlNodePtr root, org, n;
-	int error;
+	int error, oom = 0;
 
 	*out = NULL;
 	if ((error = docket_xml_parse(&xml, buf, len, name)) < 0)
@@ -85,10 +94,12 @@ int docket_config_parse(docket_config **out, const char *buf, size_t len, const 
 		goto cleanup;
 	}
 	org = docket_xml_child(root, DOCKET_CONFIG_NS, "organisation");
-	cfg->org_name = child_text(org, "name");
-	cfg->org_abbr = child_text(org, "abbr");
-	cfg->org_parent = child_text(org, "parent");
-	cfg->org_place = child_text(org, "place");
+	cfg->org_name = child_text(org, "name", &oom);
+	cfg->org_abbr = child_text(org, "abbr", &oom);
+	cfg->org_parent = child_text(org, "parent", &oom);
+	cfg->org_place = child_text(org, "place", &oom);
+	if (oom)
+		goto oom;
 	for (n = docket_xml_child(docket_xml_child(root, DOCKET_CONFIG_NS, "units"), DOCKET_CONFIG_NS, "unit");
 	     n; n = docket_xml_next(n)) {
 		unit_rec *u = realloc(cfg->units, (cfg->nunits + 1) * sizeof(*u));
@@ -98,14 +109,16 @@ int docket_config_parse(docket_config **out, const char *buf, size_t len, const 
 		}
 		cfg->units = u;
 		u = &cfg->units[cfg->nunits++];
-		u->id = attr_dup(n, "id");
-		u->name = attr_dup(n, "name");
-		u->parent = attr_dup(n, "parent");
+		u->id = attr_dup(n, "id", &oom);
+		u->name = attr_dup(n, "name", &oom);
+		u->parent = attr_dup(n, "parent", &oom);
 		{
-			char *aff = attr_dup(n, "affiliated");
+			char *aff = attr_dup(n, "affiliated", &oom);
 			u->affiliated = aff && (strcmp(aff, "true") == 0 || strcmp(aff, "1") == 0);
 			free(aff);
 		}
+		if (oom)
+			goto oom;
 		if (!u->id) {
 			error = docket_error_set(DOCKET_EINVALID, "%s:%ld: a unit without an id", name, xmlGetLineNo(n));
 			goto cleanup;
@@ -120,13 +133,15 @@ int docket_config_parse(docket_config **out, const char *buf, size_t len, const 
 		}
 		cfg->people = p;
 		p = &cfg->people[cfg->npeople++];
-		p->id = attr_dup(n, "id");
-		p->name = attr_dup(n, "name");
-		p->position = attr_dup(n, "position");
-		p->unit = attr_dup(n, "unit");
-		p->roles = attr_dup(n, "roles");
-		p->email = attr_dup(n, "email");
-		p->cert = child_text(n, "certificate");
+		p->id = attr_dup(n, "id", &oom);
+		p->name = attr_dup(n, "name", &oom);
+		p->position = attr_dup(n, "position", &oom);
+		p->unit = attr_dup(n, "unit", &oom);
+		p->roles = attr_dup(n, "roles", &oom);
+		p->email = attr_dup(n, "email", &oom);
+		p->cert = child_text(n, "certificate", &oom);
+		if (oom)
+			goto oom;
 		if (!p->id || !p->name) {
 			error = docket_error_set(DOCKET_EINVALID, "%s:%ld: a person needs an id and a name", name,
 			                         xmlGetLineNo(n));
@@ -136,6 +151,9 @@ int docket_config_parse(docket_config **out, const char *buf, size_t len, const 
 	*out = cfg;
 	cfg = NULL;
 	error = 0;
+	goto cleanup;
+oom:
+	error = docket_error_set(DOCKET_ERROR, "out of memory");
 cleanup:
 	docket_config_free(cfg);
 	xmlFreeDoc(xml);
@@ -254,80 +272,97 @@ int docket_config_has_admin(const docket_config *cfg)
 
 /* --- writing --------------------------------------------------------------------------- */
 
-static void esc(docket_buf *b, const char *s)
+static int esc(docket_buf *b, const char *s)
 {
-	for (; s && *s; s++) {
+	int error = 0;
+
+	for (; s && *s && !error; s++) {
 		switch (*s) {
-		case '&': docket_buf_puts(b, "&amp;"); break;
-		case '<': docket_buf_puts(b, "&lt;"); break;
-		case '>': docket_buf_puts(b, "&gt;"); break;
-		case '"': docket_buf_puts(b, "&quot;"); break;
-		default: docket_buf_put(b, s, 1);
+		case '&': error = docket_buf_puts(b, "&amp;"); break;
+		case '<': error = docket_buf_puts(b, "&lt;"); break;
+		case '>': error = docket_buf_puts(b, "&gt;"); break;
+		case '"': error = docket_buf_puts(b, "&quot;"); break;
+		default: error = docket_buf_put(b, s, 1);
 		}
 	}
+	return error;
 }
 
-static void attr_out(docket_buf *b, const char *name, const char *v)
+static int attr_out(docket_buf *b, const char *name, const char *v)
 {
 	if (!v)
-		return;
-	docket_buf_printf(b, " %s=\"", name);
-	esc(b, v);
-	docket_buf_puts(b, "\"");
+		return 0;
+	if (docket_buf_printf(b, " %s=\"", name) < 0 || esc(b, v) < 0 || docket_buf_puts(b, "\"") < 0)
+		return DOCKET_ERROR;
+	return 0;
 }
 
-static void elem_out(docket_buf *b, const char *indent, const char *name, const char *v)
+static int elem_out(docket_buf *b, const char *indent, const char *name, const char *v)
 {
 	if (!v)
-		return;
-	docket_buf_printf(b, "%s<%s>", indent, name);
-	esc(b, v);
-	docket_buf_printf(b, "</%s>\n", name);
+		return 0;
+	if (docket_buf_printf(b, "%s<%s>", indent, name) < 0 || esc(b, v) < 0 ||
+	    docket_buf_printf(b, "</%s>\n", name) < 0)
+		return DOCKET_ERROR;
+	return 0;
 }
 
+/* The whole text or nothing: a failed append must not leave a shorter file to commit. */
 static int config_write(char **out, size_t *len, const docket_config *cfg)
 {
 	docket_buf b = DOCKET_BUF_INIT;
 	size_t i;
+	int error = DOCKET_ERROR;
 
-	docket_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config xmlns=\"" DOCKET_CONFIG_NS "\">\n");
-	docket_buf_puts(&b, "  <organisation>\n");
-	elem_out(&b, "    ", "name", cfg->org_name);
-	elem_out(&b, "    ", "abbr", cfg->org_abbr);
-	elem_out(&b, "    ", "parent", cfg->org_parent);
-	elem_out(&b, "    ", "place", cfg->org_place);
-	docket_buf_puts(&b, "  </organisation>\n  <units>\n");
+	*out = NULL;
+	if (docket_buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<config xmlns=\"" DOCKET_CONFIG_NS "\">\n") < 0 ||
+	    docket_buf_puts(&b, "  <organisation>\n") < 0 ||
+	    elem_out(&b, "    ", "name", cfg->org_name) < 0 ||
+	    elem_out(&b, "    ", "abbr", cfg->org_abbr) < 0 ||
+	    elem_out(&b, "    ", "parent", cfg->org_parent) < 0 ||
+	    elem_out(&b, "    ", "place", cfg->org_place) < 0 ||
+	    docket_buf_puts(&b, "  </organisation>\n  <units>\n") < 0)
+		goto cleanup;
 	for (i = 0; i < cfg->nunits; i++) {
-		docket_buf_puts(&b, "    <unit");
-		attr_out(&b, "id", cfg->units[i].id);
-		attr_out(&b, "name", cfg->units[i].name);
-		attr_out(&b, "parent", cfg->units[i].parent);
-		if (cfg->units[i].affiliated)
-			attr_out(&b, "affiliated", "true");
-		docket_buf_puts(&b, "/>\n");
+		if (docket_buf_puts(&b, "    <unit") < 0 ||
+		    attr_out(&b, "id", cfg->units[i].id) < 0 ||
+		    attr_out(&b, "name", cfg->units[i].name) < 0 ||
+		    attr_out(&b, "parent", cfg->units[i].parent) < 0 ||
+		    (cfg->units[i].affiliated && attr_out(&b, "affiliated", "true") < 0) ||
+		    docket_buf_puts(&b, "/>\n") < 0)
+			goto cleanup;
 	}
-	docket_buf_puts(&b, "  </units>\n  <people>\n");
+	if (docket_buf_puts(&b, "  </units>\n  <people>\n") < 0)
+		goto cleanup;
 	for (i = 0; i < cfg->npeople; i++) {
 		const person_rec *p = &cfg->people[i];
-		docket_buf_puts(&b, "    <person");
-		attr_out(&b, "id", p->id);
-		attr_out(&b, "name", p->name);
-		attr_out(&b, "position", p->position);
-		attr_out(&b, "unit", p->unit);
-		attr_out(&b, "roles", p->roles);
-		attr_out(&b, "email", p->email);
+		if (docket_buf_puts(&b, "    <person") < 0 ||
+		    attr_out(&b, "id", p->id) < 0 ||
+		    attr_out(&b, "name", p->name) < 0 ||
+		    attr_out(&b, "position", p->position) < 0 ||
+		    attr_out(&b, "unit", p->unit) < 0 ||
+		    attr_out(&b, "roles", p->roles) < 0 ||
+		    attr_out(&b, "email", p->email) < 0)
+			goto cleanup;
 		if (p->cert) {
-			docket_buf_puts(&b, ">\n");
-			elem_out(&b, "      ", "certificate", p->cert);
-			docket_buf_puts(&b, "    </person>\n");
-		} else {
-			docket_buf_puts(&b, "/>\n");
+			if (docket_buf_puts(&b, ">\n") < 0 ||
+			    elem_out(&b, "      ", "certificate", p->cert) < 0 ||
+			    docket_buf_puts(&b, "    </person>\n") < 0)
+				goto cleanup;
+		} else if (docket_buf_puts(&b, "/>\n") < 0) {
+			goto cleanup;
 		}
 	}
-	docket_buf_puts(&b, "  </people>\n</config>\n");
-	if (!(*out = docket_buf_detach(&b, len)))
-		return docket_error_set(DOCKET_ERROR, "out of memory");
-	return 0;
+	if (docket_buf_puts(&b, "  </people>\n</config>\n") < 0)
+		goto cleanup;
+	if (!(*out = docket_buf_detach(&b, len))) {
+		docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	error = 0;
+cleanup:
+	docket_buf_free(&b);
+	return error;
 }
 
 typedef enum { CH_ORG, CH_UNIT, CH_PERSON, CH_CERT } change_kind;
@@ -418,6 +453,8 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		u->name = docket_strdup(c->unit->name);
 		u->parent = docket_strdup(c->unit->parent);
 		u->affiliated = c->unit->affiliated;
+		if (!u->id || (c->unit->name && !u->name) || (c->unit->parent && !u->parent))
+			return docket_error_set(DOCKET_ERROR, "out of memory");
 		return docket_buf_printf(msg, "docket: add unit %s\n\nDocket-Action: config\n", c->unit->id);
 	}
 	case CH_PERSON: {
@@ -446,6 +483,10 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		p->unit = docket_strdup(c->person->unit);
 		p->roles = docket_strdup(c->person->roles);
 		p->email = docket_strdup(c->person->email);
+		if (!p->id || (c->person->name && !p->name) || (c->person->position && !p->position) ||
+		    (c->person->unit && !p->unit) || (c->person->roles && !p->roles) ||
+		    (c->person->email && !p->email))
+			return docket_error_set(DOCKET_ERROR, "out of memory");
 		return docket_buf_printf(msg, "docket: add person %s\n\nDocket-Action: config\n", c->person->id);
 	}
 	case CH_CERT:
@@ -495,8 +536,8 @@ static int change_fill(docket_txn *txn, void *payload)
 	}
 	if ((error = apply_change(cfg, c, &msg)) < 0)
 		goto cleanup;
-	if (c->actor)
-		docket_buf_printf(&msg, "Docket-Actor: %s\n", c->actor);
+	if (c->actor && (error = docket_buf_printf(&msg, "Docket-Actor: %s\n", c->actor)) < 0)
+		goto cleanup;
 	if ((error = config_write(&text, &len, cfg)) < 0 ||
 	    (error = docket_txn_write(txn, DOCKET_CONFIG_PATH, text, len)) < 0 ||
 	    (error = docket_txn_message(txn, msg.ptr)) < 0)

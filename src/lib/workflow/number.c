@@ -16,7 +16,8 @@ static xmlNodePtr ensure_header_child(xmlNodePtr header, const char *name, const
 
 	if (n)
 		return n;
-	n = xmlNewNode(header->ns, (const xmlChar *)name);
+	if (!(n = xmlNewNode(header->ns, (const xmlChar *)name)))
+		return NULL;
 	prev = N(header, after);
 	if (prev) {
 		xmlAddNextSibling(prev, n);
@@ -114,27 +115,31 @@ int docket_number_assign(docket_txn *txn, xmlNodePtr root, const char *id, const
 	if ((error = docket_buf_printf(&line, "%s%02zu\t%s\t%s\t%s\n", reg, count + 1, notation.ptr, id, day)) < 0 ||
 	    (error = docket_txn_write(txn, path.ptr, line.ptr, line.len)) < 0)
 		goto cleanup;
-	code = ensure_header_child(header, "code", "issuer");
+	if (!(code = ensure_header_child(header, "code", "issuer")))
+		goto oom;
 	num = N(code, "number");
 	nota = N(code, "notation");
-	if (!num) {
-		num = xmlNewChild(code, code->ns, (const xmlChar *)"number", NULL);
-	}
-	if (!nota)
-		nota = xmlNewChild(code, code->ns, (const xmlChar *)"notation", NULL);
+	if (!num && !(num = xmlNewChild(code, code->ns, (const xmlChar *)"number", NULL)))
+		goto oom;
+	if (!nota && !(nota = xmlNewChild(code, code->ns, (const xmlChar *)"notation", NULL)))
+		goto oom;
 	{
 		char n[32];
 		snprintf(n, sizeof(n), "%02zu", count + 1);
 		set_text(num, n);
 	}
 	set_text(nota, notation.ptr);
-	date = ensure_header_child(header, "date", "place");
+	if (!(date = ensure_header_child(header, "date", "place")))
+		goto oom;
 	set_text(date, day);
 	free(out->number); /* a rebuilt attempt (after a lost race) numbers again */
-	out->number = malloc(64 + notation.len);
-	if (out->number)
-		snprintf(out->number, 64 + notation.len, "%02zu/%s", count + 1, notation.ptr);
+	if (!(out->number = malloc(64 + notation.len)))
+		goto oom;
+	snprintf(out->number, 64 + notation.len, "%02zu/%s", count + 1, notation.ptr);
 	error = 0;
+	goto cleanup;
+oom:
+	error = docket_error_set(DOCKET_ERROR, "out of memory");
 cleanup:
 	xmlFree(secrecy);
 	free(reg);

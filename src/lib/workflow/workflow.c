@@ -313,7 +313,11 @@ int docket_workflow_parse(docket_workflow **out, docket_findings *findings, dock
 		t->allow = calloc(nallow + 1, sizeof(*t->allow));
 		t->roles = calloc(nallow + 1, sizeof(char *));
 		t->separate = calloc(nsep + 1, sizeof(char *));
-		if (!t->allow || !t->roles || !t->separate || !t->id || !t->to || !t->from) {
+		if (!t->allow || !t->roles || !t->separate) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+		if (!t->id || !t->to || !t->from) {
 			error = docket_error_set(DOCKET_EINVALID, "%s:%ld: transition needs id, from and to", name,
 			                         xmlGetLineNo(n));
 			add(findings, name, n, "a transition needs id, from and to");

@@ -210,8 +210,8 @@ static void rule_unique_ids(ctx *c, xmlNodePtr node, xmlHashTablePtr seen)
 			v = xmlNodeListGetString(node->doc, a->children, 1);
 			if (v && xmlHashLookup(seen, v))
 				report(c, node, n, "duplicate id '%s'", (const char *)v);
-			else if (v)
-				xmlHashAddEntry(seen, v, node);
+			else if (v && xmlHashAddEntry(seen, v, node) < 0)
+				c->error = docket_error_set(DOCKET_ERROR, "out of memory");
 			xmlFree(v);
 		}
 		rule_unique_ids(c, node->children, seen);
@@ -425,6 +425,10 @@ static void rule_refs(ctx *c)
 	xmlNodePtr stack[128];
 	int top = 0;
 
+	if (!footnotes) {
+		c->error = docket_error_set(DOCKET_ERROR, "out of memory");
+		return;
+	}
 	FOR_EACH(b, D(c->root, "header/bases"), "basis")
 		check_ref(c, b, "ref", "the legal basis");
 	check_ref(c, D(content, "report/plan"), "ref", "the plan reported on");
@@ -518,9 +522,12 @@ int docket_doc_check(docket_findings *findings, docket_schema *schema, docket_do
 		return c.error;
 	/* Rules beyond XSD run on a schema-valid document only: their messages would be noise
 	 * on a document whose shape is already wrong. Ids are checked always (XSW defence). */
-	ids = xmlHashCreate(64);
+	if (!(ids = xmlHashCreate(64)))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
 	rule_unique_ids(&c, c.root, ids);
 	xmlHashFree(ids, NULL);
+	if (c.error)
+		return c.error;
 	if (docket_findings_count(findings) > before)
 		return c.error;
 	rule_kind(&c);
