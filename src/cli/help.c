@@ -13,8 +13,8 @@ static void option_token(char *out, size_t size, const cli_option *o)
 {
 	char names[80];
 
-	if (o->short_name)
-		snprintf(names, sizeof(names), "-%c|--%s", o->short_name, o->name);
+	if (o->short_name)   /* like git: the short form in the usage, both in the options */
+		snprintf(names, sizeof(names), "-%c", o->short_name);
 	else
 		snprintf(names, sizeof(names), "--%s", o->name);
 	if (o->kind == CLI_FLAG)
