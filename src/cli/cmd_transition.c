@@ -54,8 +54,8 @@ static const cli_positional transition_pos[] = {
 	"a workflow step and write exactly one commit whose message ends with the trailers\n" \
 	"Docket-Document, Docket-Transition, Docket-From, Docket-To, Docket-Actor.\n" \
 	"The acting person comes from --as PERSON or $DOCKET_ACTOR. Where the workflow says the\n" \
-	"step is signed, the acting person's key ($DOCKET_KEY, else ~/.config/docket/keys/PERSON.pem)\n" \
-	"signs the document, and the commit too.\n"
+	"step is signed, the acting person's key ($DOCKET_KEY, else\n" \
+	"~/.config/docket/keys/PERSON.pem) signs the document, and the commit too.\n"
 
 #define TRANSITION_EXIT \
 	"0 done; 1 refused (wrong state, role or unit, same person on both sides of a separated\n" \

@@ -119,28 +119,41 @@ static void indented(FILE *f, const char *text, int indent)
 	}
 }
 
-/* PREFIX and TEXT (its line breaks taken as spaces) wrapped at WIDTH columns. */
-static void wrapped(FILE *f, const char *prefix, const char *text)
+/* The display width of the N bytes at S (UTF-8: continuation bytes take no column). */
+static size_t columns(const char *s, size_t n)
 {
-	size_t col = strlen(prefix);
+	size_t cols = 0, i;
+	for (i = 0; i < n; i++)
+		cols += ((unsigned char)s[i] & 0xC0) != 0x80;
+	return cols;
+}
 
-	fputs(prefix, f);
+/*
+ * TEXT (its line breaks taken as spaces) wrapped at WIDTH columns, the cursor at column COL;
+ * continuation lines are indented by INDENT.
+ */
+static void wrap(FILE *f, const char *text, size_t col, size_t indent)
+{
+	int first = 1;
+
 	while (*text) {
-		size_t n;
+		size_t n, w;
 		text += strspn(text, " \n");
 		n = strcspn(text, " \n");
 		if (!n)
 			break;
-		if (col > strlen(prefix) && col + 1 + n > WIDTH) {
-			fputc('\n', f);
-			col = 0;
-		} else if (col > strlen(prefix)) {
+		w = columns(text, n);
+		if (!first && col + 1 + w > WIDTH) {
+			fprintf(f, "\n%*s", (int)indent, "");
+			col = indent;
+		} else if (!first) {
 			fputc(' ', f);
 			col++;
 		}
 		fprintf(f, "%.*s", (int)n, text);
-		col += n;
+		col += w;
 		text += n;
+		first = 0;
 	}
 	fputc('\n', f);
 }
@@ -151,17 +164,12 @@ static void options_help(FILE *f, const cli_option *opts)
 	const cli_option *o;
 
 	for (o = opts; o && o->name; o++) {
-		const char *h = o->help;
-		size_t n;
 		cli_option_label(label, sizeof(label), o);
 		if (strlen(label) > 22)
 			fprintf(f, "  %s\n%25s", label, "");
 		else
 			fprintf(f, "  %-22s ", label);
-		n = strcspn(h, "\n");
-		fprintf(f, "%.*s\n", (int)n, h);
-		if (h[n])
-			indented(f, h + n + 1, 25);
+		wrap(f, o->help, 25, 25);
 	}
 }
 
@@ -190,8 +198,8 @@ void cli_help(FILE *f, const cli_command *cmd)
 		fputs("\nExamples:\n", f);
 		indented(f, cmd->examples, 2);
 	}
-	fputc('\n', f);
-	wrapped(f, "Exit status: ", cmd->exit_status);
+	fputs("\nExit status: ", f);
+	wrap(f, cmd->exit_status, 13, 0);
 }
 
 void cli_main_help(FILE *f)
