@@ -3,77 +3,22 @@
 #include <string.h>
 #include "cli.h"
 
-const char usage_log[] =
-	"usage: docket log DOC [--trust CA.pem] [--json]\n"
-	"\n"
-	"The timeline of document DOC, oldest first: every commit that touched it, with its time\n"
-	"(+07:00), the actor (printed name and position), the transition or edit, the states\n"
-	"from and to, the commit, the message, and for each signature it gained the signer's\n"
-	"printed name, signing time, meaning (review, approval, origin) and verification status.\n"
-	"Commits made outside docket show as 'outside docket'. The document is followed across\n"
-	"moves by its id. Signatures are verified against --trust, else the trust anchor in\n"
-	"$XDG_CONFIG_HOME/docket/trust.pem (~/.config/docket/trust.pem); never against anything\n"
-	"taken from the repository.\n"
-	"\n"
-	"Exit status: 0 shown; 2 usage; 3 other errors (no such document).\n";
+typedef struct {
+	const char *doc, *rev1, *rev2, *trust, *since;
+	cli_list docs;
+	int json, no_cache;
+} audit_args;
 
-const char usage_diff[] =
-	"usage: docket diff DOC [REV1 [REV2]] [--json]\n"
-	"\n"
-	"What changed in document DOC between two versions, in the words of the domain (header\n"
-	"fields, sections, indicators and targets, actual values, tasks, recipients, workflow\n"
-	"steps, signatures): '~ indicator 4.1 target 2025: 99.5 -> 99.0', '+ recipient 8: ...',\n"
-	"'- task group 3 item 2: ...'. Without revisions: its last two versions. With REV1 only:\n"
-	"REV1 against the tip.\n"
-	"\n"
-	"Exit status: 0 shown; 2 usage; 3 other errors.\n";
-
-const char *cli_trust_anchor(const char *flag)
+static int run_log(cli_ctx *ctx, void *args)
 {
-	static char path[4096];
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	FILE *f;
-
-	if (flag)
-		return flag;
-	if (xdg && *xdg)
-		snprintf(path, sizeof(path), "%s/docket/trust.pem", xdg);
-	else if (home && *home)
-		snprintf(path, sizeof(path), "%s/.config/docket/trust.pem", home);
-	else
-		return NULL;
-	if ((f = fopen(path, "r")) == NULL)
-		return NULL;
-	fclose(f);
-	return path;
-}
-
-
-int cmd_log(int argc, char **argv, cli_globals *g)
-{
-	const cli_command *cmd = cli_find_command("log");
-	const char *pos[1], *trust = NULL;
-	int json = 0, npos, r, code, error;
-	const cli_opt opts[] = { { "trust", 0, 1, &trust, NULL }, { "json", 0, 0, NULL, &json },
-	                         { NULL, 0, 0, NULL, NULL } };
-	docket_repo *repo = NULL;
+	audit_args *a = args;
+	const char *trust = cli_trust_anchor(a->trust);
+	int json = a->json, error;
 	docket_log_entry *e = NULL;
 	size_t n = 0, i, k;
 
-	if ((r = cli_parse(argc, argv, opts, pos, 1, &npos, cmd)) >= 0)
-		return r;
-	if (npos != 1) {
-		cli_usage(stderr, cmd);
-		return EXIT_USAGE;
-	}
-	if ((code = cli_open_repo(&repo, g)) != 0)
-		return code;
-	trust = cli_trust_anchor(trust);
-	if ((error = docket_log(&e, &n, repo, pos[0], trust)) < 0) {
-		code = cli_fail(error, "cannot show the log of '%s': %s", pos[0], docket_error_last());
-		docket_repo_free(repo);
-		return code;
-	}
+	if ((error = docket_log(&e, &n, ctx->repo, a->doc, trust)) < 0)
+		return cli_fail(error, "cannot show the log of '%s': %s", a->doc, docket_error_last());
 	if (json)
 		putchar('[');
 	for (i = 0; i < n; i++) {
@@ -140,38 +85,23 @@ int cmd_log(int argc, char **argv, cli_globals *g)
 	if (json)
 		puts("]");
 	docket_log_free(e, n);
-	docket_repo_free(repo);
 	return cli_finish(EXIT_OK);
 }
 
-int cmd_diff(int argc, char **argv, cli_globals *g)
+static int run_diff(cli_ctx *ctx, void *args)
 {
-	const cli_command *cmd = cli_find_command("diff");
-	const char *pos[3];
-	int json = 0, npos, r, code, error;
-	const cli_opt opts[] = { { "json", 0, 0, NULL, &json }, { NULL, 0, 0, NULL, NULL } };
-	docket_repo *repo = NULL;
+	audit_args *a = args;
+	int json = a->json, error;
 	docket_diff_item *items = NULL;
 	char r1[41], r2[41];
 	size_t n = 0, i;
 
-	if ((r = cli_parse(argc, argv, opts, pos, 3, &npos, cmd)) >= 0)
-		return r;
-	if (npos < 1) {
-		cli_usage(stderr, cmd);
-		return EXIT_USAGE;
-	}
-	if ((code = cli_open_repo(&repo, g)) != 0)
-		return code;
-	error = docket_diff(&items, &n, repo, pos[0], npos > 1 ? pos[1] : NULL, npos > 2 ? pos[2] : NULL, r1, r2);
-	if (error < 0) {
-		code = cli_fail(error, "cannot compare versions of '%s': %s", pos[0], docket_error_last());
-		docket_repo_free(repo);
-		return code;
-	}
+	error = docket_diff(&items, &n, ctx->repo, a->doc, a->rev1, a->rev2, r1, r2);
+	if (error < 0)
+		return cli_fail(error, "cannot compare versions of '%s': %s", a->doc, docket_error_last());
 	if (json) {
 		printf("{\"document\": ");
-		cli_json_str(pos[0]);
+		cli_json_str(a->doc);
 		printf(", \"from\": \"%s\", \"to\": \"%s\", \"changes\": [", r1, r2);
 		for (i = 0; i < n; i++) {
 			printf("%s{\"change\": \"%s\", \"path\": ", i ? ",\n " : "",
@@ -185,7 +115,7 @@ int cmd_diff(int argc, char **argv, cli_globals *g)
 		}
 		puts("]}");
 	} else {
-		printf("%s: %.12s -> %.12s\n", pos[0], r1, r2);
+		printf("%s: %.12s -> %.12s\n", a->doc, r1, r2);
 		if (n == 0)
 			printf("no changes\n");
 		for (i = 0; i < n; i++) {
@@ -199,64 +129,25 @@ int cmd_diff(int argc, char **argv, cli_globals *g)
 		}
 	}
 	docket_diff_free(items, n);
-	docket_repo_free(repo);
 	return cli_finish(EXIT_OK);
 }
 
-const char usage_audit[] =
-	"usage: docket audit [DOC...] [--trust CA.pem] [--since REV] [--json] [--no-cache]\n"
-	"\n"
-	"Replay the history of the main branch and report every finding: a state change not made\n"
-	"by a legal transition of the workflow in force at that commit; an actor without the role\n"
-	"or unit; separation of duties broken; a reason missing; a signature that fails, is\n"
-	"missing where the workflow requires one, or was made with another person's certificate;\n"
-	"content changed in a non-editable state or after a signature; workflow steps rewritten;\n"
-	"a commit touching documents without docket's trailers (an edit outside docket); a change\n"
-	"to .docket/ not made (and, with a trust anchor, not signed) by an administrator; history\n"
-	"rewritten since the last audit. With DOC arguments, only findings about those documents.\n"
-	"\n"
-	"Verdicts are cached under the git directory (docket/audit, safe to delete), so a re-run\n"
-	"replays only the commits added since. Signatures are verified against --trust, else\n"
-	"$XDG_CONFIG_HOME/docket/trust.pem (~/.config/docket/trust.pem); without a trust anchor\n"
-	"only the presence of required signatures is checked.\n"
-	"\n"
-	"  --since REV   only commits after REV (no cache)\n"
-	"  --json        one JSON object: {\"findings\": [{kind, commit, document, message}], ...}\n"
-	"  --no-cache    replay everything; neither read nor write the cache\n"
-	"\n"
-	"Exit status: 0 no findings; 1 findings; 2 usage; 3 other errors.\n";
-
-int cmd_audit(int argc, char **argv, cli_globals *g)
+static int run_audit(cli_ctx *ctx, void *args)
 {
-	const cli_command *cmd = cli_find_command("audit");
-	const char **pos = calloc((size_t)argc + 1, sizeof(*pos));
+	audit_args *a = args;
 	docket_audit_options o;
 	docket_audit_result res;
-	docket_repo *repo = NULL;
-	int json = 0, no_cache = 0, npos = 0, r, code, error;
+	docket_repo *repo = ctx->repo;
+	int json = a->json, code, error;
 	size_t i;
 
 	memset(&o, 0, sizeof(o));
 	memset(&res, 0, sizeof(res));
-	{
-		const cli_opt opts[] = { { "trust", 0, 1, &o.trust, NULL }, { "since", 0, 1, &o.since, NULL },
-		                         { "json", 0, 0, NULL, &json }, { "no-cache", 0, 0, NULL, &no_cache },
-		                         { NULL, 0, 0, NULL, NULL } };
-		if (!pos)
-			return cli_fail(DOCKET_ERROR, "out of memory");
-		if ((r = cli_parse(argc, argv, opts, pos, argc, &npos, cmd)) >= 0) {
-			free(pos);
-			return r;
-		}
-	}
-	o.no_cache = no_cache;
-	o.docs = npos ? pos : NULL;
-	o.ndocs = (size_t)npos;
-	o.trust = cli_trust_anchor(o.trust);
-	if ((code = cli_open_repo(&repo, g)) != 0) {
-		free(pos);
-		return code;
-	}
+	o.since = a->since;
+	o.no_cache = a->no_cache;
+	o.docs = a->docs.n ? a->docs.v : NULL;
+	o.ndocs = a->docs.n;
+	o.trust = cli_trust_anchor(a->trust);
 	if ((error = docket_audit(&res, repo, &o)) < 0) {
 		code = cli_fail_last(error, "cannot audit");
 		goto cleanup;
@@ -290,7 +181,86 @@ int cmd_audit(int argc, char **argv, cli_globals *g)
 	code = res.n ? EXIT_CHECK : EXIT_OK;
 cleanup:
 	docket_audit_result_free(&res);
-	docket_repo_free(repo);
-	free(pos);
 	return cli_finish(code);
 }
+
+#define TRUST_HELP "the CA certificate signatures are verified against (default:\n" \
+	"$XDG_CONFIG_HOME/docket/trust.pem, ~/.config/docket/trust.pem)"
+
+static const cli_option log_opts[] = {
+	CLI_OPT_STRING(audit_args, trust, "trust", 0, "CA.pem", TRUST_HELP),
+	CLI_OPT_FLAG(audit_args, json, "json", 0, "print a JSON array of entries"),
+	CLI_OPT_END
+};
+
+static const cli_positional doc_pos[] = { CLI_POS(audit_args, doc, "DOC", CLI_POS_ONE), CLI_POS_END };
+
+const cli_command cli_cmd_log = {
+	"log", run_log, CMD_NEEDS_REPO, "the timeline of a document", sizeof(audit_args), log_opts, doc_pos,
+	"The timeline of document DOC, oldest first: every commit that touched it, with its time\n"
+	"(+07:00), the actor (printed name and position), the transition or edit, the states\n"
+	"from and to, the commit, the message, and for each signature it gained the signer's\n"
+	"printed name, signing time, meaning (review, approval, origin) and verification status.\n"
+	"Commits made outside docket show as 'outside docket'. The document is followed across\n"
+	"moves by its id. Signatures are verified against --trust, else the trust anchor in\n"
+	"$XDG_CONFIG_HOME/docket/trust.pem (~/.config/docket/trust.pem); never against anything\n"
+	"taken from the repository.\n",
+	"docket log kh-2021-354 --trust ~/pgd-ca/ca.pem",
+	"0 shown; 2 usage; 3 other errors (no such document).", NULL
+};
+
+static const cli_option diff_opts[] = {
+	CLI_OPT_FLAG(audit_args, json, "json", 0, "print one JSON object {document, from, to, changes}"),
+	CLI_OPT_END
+};
+
+static const cli_positional diff_pos[] = {
+	CLI_POS(audit_args, doc, "DOC", CLI_POS_ONE), CLI_POS(audit_args, rev1, "REV1", CLI_POS_OPTIONAL),
+	CLI_POS(audit_args, rev2, "REV2", CLI_POS_OPTIONAL), CLI_POS_END
+};
+
+const cli_command cli_cmd_diff = {
+	"diff", run_diff, CMD_NEEDS_REPO, "what changed between two versions of a document",
+	sizeof(audit_args), diff_opts, diff_pos,
+	"What changed in document DOC between two versions, in the words of the domain (header\n"
+	"fields, sections, indicators and targets, actual values, tasks, recipients, workflow\n"
+	"steps, signatures): '~ indicator 4.1 target 2025: 99.5 -> 99.0', '+ recipient 8: ...',\n"
+	"'- task group 3 item 2: ...'. Without revisions: its last two versions. With REV1 only:\n"
+	"REV1 against the tip.\n",
+	"docket diff kh-2021-354\n"
+	"docket diff kh-2021-354 main~5 main --json",
+	"0 shown; 2 usage; 3 other errors.", NULL
+};
+
+static const cli_option audit_opts[] = {
+	CLI_OPT_STRING(audit_args, trust, "trust", 0, "CA.pem", TRUST_HELP),
+	CLI_OPT_STRING(audit_args, since, "since", 0, "REV", "only commits after REV (no cache)"),
+	CLI_OPT_FLAG(audit_args, json, "json", 0,
+	             "one JSON object: {\"findings\": [{kind, commit, document, message}], ...}"),
+	CLI_OPT_FLAG(audit_args, no_cache, "no-cache", 0, "replay everything; neither read nor write the cache"),
+	CLI_OPT_END
+};
+
+static const cli_positional audit_pos[] = {
+	CLI_POS(audit_args, docs, "DOC", CLI_POS_MANY), CLI_POS_END
+};
+
+const cli_command cli_cmd_audit = {
+	"audit", run_audit, CMD_NEEDS_REPO, "replay the history and report every finding",
+	sizeof(audit_args), audit_opts, audit_pos,
+	"Replay the history of the main branch and report every finding: a state change not made\n"
+	"by a legal transition of the workflow in force at that commit; an actor without the role\n"
+	"or unit; separation of duties broken; a reason missing; a signature that fails, is\n"
+	"missing where the workflow requires one, or was made with another person's certificate;\n"
+	"content changed in a non-editable state or after a signature; workflow steps rewritten;\n"
+	"a commit touching documents without docket's trailers (an edit outside docket); a change\n"
+	"to .docket/ not made (and, with a trust anchor, not signed) by an administrator; history\n"
+	"rewritten since the last audit. With DOC arguments, only findings about those documents.\n"
+	"\n"
+	"Verdicts are cached under the git directory (docket/audit, safe to delete), so a re-run\n"
+	"replays only the commits added since. Without a trust anchor only the presence of\n"
+	"required signatures is checked.\n",
+	"docket audit --trust ~/pgd-ca/ca.pem --json\n"
+	"docket audit kh-2021-354 --since main~10",
+	"0 no findings; 1 findings; 2 usage; 3 other errors.", NULL
+};

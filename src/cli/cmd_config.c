@@ -3,279 +3,279 @@
 #include <string.h>
 #include "cli.h"
 
-const char usage_org[] =
-	"usage: docket [--as ADMIN] org set [--name N] [--abbr A] [--parent P] [--place PLACE]\n"
-	"       docket org show\n"
-	"\n"
-	"Set the organisation (the issuing body): its name as printed (PHÒNG GIÁO DỤC VÀ ĐÀO TẠO),\n"
-	"its abbreviation used in notations (PGDĐT), its parent body (UBND THÀNH PHỐ CẨM PHẢ) and\n"
-	"the place name printed before the date (Cẩm Phả). One commit; once the organisation has\n"
-	"an administrator, only an administrator may change it.\n"
-	"\n"
-	"Exit status: 0 done; 1 refused (not an administrator); 2 usage; 3 other errors.\n";
+typedef struct {
+	docket_org org;
+	docket_unit unit;
+	docket_person person;
+	const char *cert_file;
+	int json;
+} config_args;
 
-const char usage_unit[] =
-	"usage: docket [--as ADMIN] unit add ID --name NAME [--parent UNIT] [--affiliated]\n"
-	"       docket unit list [--json]\n"
-	"\n"
+/* --- org ---------------------------------------------------------------------------- */
+
+static int run_org_set(cli_ctx *ctx, void *args)
+{
+	config_args *a = args;
+	docket_org *org = &a->org;
+	int error;
+
+	if (!org->name && !org->abbr && !org->parent && !org->place)
+		return cli_usage_error(ctx, "nothing to set");
+	if ((error = docket_config_set_org(ctx->repo, ctx->actor, org)) < 0)
+		return cli_fail(error, "cannot set the organisation: %s", docket_error_last());
+	return cli_finish(EXIT_OK);
+}
+
+static int run_org_show(cli_ctx *ctx, void *args)
+{
+	docket_config *cfg = NULL;
+	docket_org org;
+	int error;
+
+	if ((error = docket_config_load(&cfg, ctx->repo, NULL)) < 0)
+		return cli_fail_last(error, NULL);
+	docket_config_org(&org, cfg);
+	printf("name:   %s\nabbr:   %s\nparent: %s\nplace:  %s\n", org.name ? org.name : "",
+	       org.abbr ? org.abbr : "", org.parent ? org.parent : "", org.place ? org.place : "");
+	docket_config_free(cfg);
+	return cli_finish(EXIT_OK);
+}
+
+static const cli_option org_set_opts[] = {
+	CLI_OPT_STRING(config_args, org.name, "name", 0, "NAME", "the name as printed (PHÒNG GIÁO DỤC VÀ ĐÀO TẠO)"),
+	CLI_OPT_STRING(config_args, org.abbr, "abbr", 0, "ABBR", "the abbreviation used in notations (PGDĐT)"),
+	CLI_OPT_STRING(config_args, org.parent, "parent", 0, "PARENT",
+	               "the parent body (UBND THÀNH PHỐ CẨM PHẢ)"),
+	CLI_OPT_STRING(config_args, org.place, "place", 0, "PLACE", "the place printed before the date (Cẩm Phả)"),
+	CLI_OPT_END
+};
+
+static const cli_command org_subs[] = {
+	{ "set", run_org_set, CMD_SIGNS, "set the organisation", sizeof(config_args), org_set_opts, NULL,
+	  NULL, NULL, NULL, NULL },
+	{ "show", run_org_show, 0, "show the organisation", sizeof(config_args), NULL, NULL, NULL, NULL,
+	  NULL, NULL },
+	CLI_CMD_END
+};
+
+#define CONFIG_SIGNED \
+	"\n" \
+	"Once an administrator's certificate is recorded, the audit requires configuration\n" \
+	"commits signed by an administrator: the acting administrator's key ($DOCKET_KEY, else\n" \
+	"~/.config/docket/keys/ADMIN.pem) signs the commit.\n"
+
+const cli_command cli_cmd_org = {
+	"org", NULL, CMD_NEEDS_REPO, "set or show the organisation", sizeof(config_args), NULL, NULL,
+	"Set the organisation (the issuing body): its name as printed, its abbreviation used in\n"
+	"notations, its parent body and the place name printed before the date. One commit; once\n"
+	"the organisation has an administrator, only an administrator may change it ('--as ADMIN').\n"
+	CONFIG_SIGNED,
+	"docket org set --name \"PHÒNG GIÁO DỤC VÀ ĐÀO TẠO\" --abbr PGDĐT --place \"Cẩm Phả\"\n"
+	"docket org show",
+	"0 done; 1 refused (not an administrator); 2 usage; 3 other errors.", org_subs
+};
+
+/* --- unit --------------------------------------------------------------------------- */
+
+static int run_unit_add(cli_ctx *ctx, void *args)
+{
+	config_args *a = args;
+	int error;
+
+	if ((error = docket_config_add_unit(ctx->repo, ctx->actor, &a->unit)) < 0)
+		return cli_fail(error, "cannot add the unit '%s': %s", a->unit.id, docket_error_last());
+	return cli_finish(EXIT_OK);
+}
+
+static int run_unit_list(cli_ctx *ctx, void *args)
+{
+	config_args *a = args;
+	docket_config *cfg = NULL;
+	docket_unit unit;
+	int json = a->json, error;
+	size_t i;
+
+	if ((error = docket_config_load(&cfg, ctx->repo, NULL)) < 0)
+		return cli_fail_last(error, NULL);
+	if (json)
+		putchar('[');
+	for (i = 0; i < docket_config_unit_count(cfg); i++) {
+		docket_config_unit_at(&unit, cfg, i);
+		if (json) {
+			printf("%s{\"id\": ", i ? ",\n " : "");
+			cli_json_str(unit.id);
+			printf(", \"name\": ");
+			cli_json_str(unit.name);
+			printf(", \"parent\": ");
+			if (unit.parent)
+				cli_json_str(unit.parent);
+			else
+				printf("null");
+			printf(", \"affiliated\": %s}", unit.affiliated ? "true" : "false");
+		} else {
+			if (unit.parent)
+				printf("%-12s %s (in %s)%s\n", unit.id, unit.name ? unit.name : "", unit.parent,
+				       unit.affiliated ? " [affiliated]" : "");
+			else
+				printf("%-12s %s%s\n", unit.id, unit.name ? unit.name : "",
+				       unit.affiliated ? " [affiliated]" : "");
+		}
+	}
+	if (json)
+		puts("]");
+	docket_config_free(cfg);
+	return cli_finish(EXIT_OK);
+}
+
+static const cli_option unit_add_opts[] = {
+	CLI_OPT_REQUIRED(config_args, unit.name, "name", 0, "NAME", "the unit's name as printed"),
+	CLI_OPT_STRING(config_args, unit.parent, "parent", 0, "UNIT", "the unit it belongs to"),
+	CLI_OPT_FLAG(config_args, unit.affiliated, "affiliated", 0, "an affiliated unit (a school)"),
+	CLI_OPT_END
+};
+
+static const cli_positional unit_add_pos[] = {
+	CLI_POS(config_args, unit.id, "ID", CLI_POS_ONE), CLI_POS_END
+};
+
+static const cli_option list_opts[] = {
+	CLI_OPT_FLAG(config_args, json, "json", 0, "print a JSON array"),
+	CLI_OPT_END
+};
+
+static const cli_command unit_subs[] = {
+	{ "add", run_unit_add, CMD_SIGNS, "add a unit", sizeof(config_args), unit_add_opts, unit_add_pos,
+	  NULL, NULL, NULL, NULL },
+	{ "list", run_unit_list, 0, "list the units", sizeof(config_args), list_opts, NULL, NULL, NULL,
+	  NULL, NULL },
+	CLI_CMD_END
+};
+
+const cli_command cli_cmd_unit = {
+	"unit", NULL, CMD_NEEDS_REPO, "add or list units", sizeof(config_args), NULL, NULL,
 	"Add a unit of the organisation (a section such as CTTT, or an affiliated school), or list\n"
 	"them. A person of a parent unit acts for its child units where a workflow says\n"
 	"'drafting unit'. --affiliated marks an affiliated unit (a school): a plan's\n"
 	"responsibility for \"*affiliated\" names it, and 'docket assign' gives it a task.\n"
-	"\n"
-	"Exit status: 0 done; 1 refused (exists, not an administrator); 2 usage; 3 other errors.\n";
+	CONFIG_SIGNED,
+	"docket --as admin unit add CTTT --name \"Bộ phận Chính trị tư tưởng\" --parent LD\n"
+	"docket unit add THCS1 --name=\"Trường THCS 1\" --affiliated --as admin\n"
+	"docket unit list --json",
+	"0 done; 1 refused (exists, not an administrator); 2 usage; 3 other errors.", unit_subs
+};
 
-const char usage_person[] =
-	"usage: docket [--as ADMIN] person add ID --name NAME --position POS --unit UNIT\n"
-	"                                 --role ROLE[,ROLE...] [--email E]\n"
-	"       docket person list [--json]\n"
-	"       docket [--as ADMIN] person cert ID CERT.pem\n"
-	"\n"
-	"Add a person (full name as printed, position, unit, roles) or list the people. Roles:\n"
-	"drafter, reviewer (head of a unit), approver (competent signer), clerk (records office,\n"
-	"văn thư), admin (may change the configuration). Commits made with --as PERSON carry that\n"
-	"person's name and e-mail as author and committer. 'cert' records the person's X.509\n"
-	"certificate (PEM), against which their signatures are checked.\n"
-	"\n"
-	"Exit status: 0 done; 1 refused (exists, not an administrator); 2 usage; 3 other errors.\n";
+/* --- person ------------------------------------------------------------------------- */
 
-
-static int subcommand(int argc, char **argv, const char *name, const char *const *subs)
+static int run_person_add(cli_ctx *ctx, void *args)
 {
-	if (argc < 2)
-		return -1;
-	for (int i = 0; subs[i]; i++)
-		if (strcmp(argv[1], subs[i]) == 0)
-			return i;
-	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
-		return -2;
-	fprintf(stderr, "docket %s: unknown subcommand '%s'\n", name, argv[1]);
-	return -1;
+	config_args *a = args;
+	int error;
+
+	if ((error = docket_config_add_person(ctx->repo, ctx->actor, &a->person)) < 0)
+		return cli_fail(error, "cannot add the person '%s': %s", a->person.id, docket_error_last());
+	return cli_finish(EXIT_OK);
 }
 
-int cmd_org(int argc, char **argv, cli_globals *g)
+static int run_person_list(cli_ctx *ctx, void *args)
 {
-	static const char *const subs[] = { "set", "show", NULL };
-	const cli_command *cmd = cli_find_command("org");
-	docket_org org = { NULL, NULL, NULL, NULL };
-	const cli_opt opts[] = {
-		{ "name", 0, 1, &org.name, NULL }, { "abbr", 0, 1, &org.abbr, NULL },
-		{ "parent", 0, 1, &org.parent, NULL }, { "place", 0, 1, &org.place, NULL },
-		{ NULL, 0, 0, NULL, NULL }
-	};
-	docket_repo *repo = NULL;
-	docket_key *key = NULL;
+	config_args *a = args;
 	docket_config *cfg = NULL;
-	const char *pos[1];
-	int sub = subcommand(argc, argv, "org", subs), npos, r, error, code;
-
-	if (sub == -2) {
-		cli_usage(stdout, cmd);
-		return cli_finish(EXIT_OK);
-	}
-	if (sub < 0) {
-		cli_usage(stderr, cmd);
-		return EXIT_USAGE;
-	}
-	if ((r = cli_parse(argc - 1, argv + 1, opts, pos, 0, &npos, cmd)) >= 0)
-		return r;
-	if ((code = cli_open_repo_signing(&repo, &key, g, sub == 0)) != 0)
-		return code;
-	if (sub == 0) {
-		if (!org.name && !org.abbr && !org.parent && !org.place) {
-			docket_repo_free(repo);
-			fprintf(stderr, "docket org set: nothing to set\n");
-			return EXIT_USAGE;
-		}
-		if ((error = docket_config_set_org(repo, g->actor, &org)) < 0)
-			code = cli_fail(error, "cannot set the organisation: %s", docket_error_last());
-	} else if ((error = docket_config_load(&cfg, repo, NULL)) < 0) {
-		code = cli_fail_last(error, NULL);
-	} else {
-		docket_config_org(&org, cfg);
-		printf("name:   %s\nabbr:   %s\nparent: %s\nplace:  %s\n", org.name ? org.name : "",
-		       org.abbr ? org.abbr : "", org.parent ? org.parent : "", org.place ? org.place : "");
-	}
-	docket_config_free(cfg);
-	docket_repo_free(repo);
-	docket_key_free(key);
-	return cli_finish(code);
-}
-
-int cmd_unit(int argc, char **argv, cli_globals *g)
-{
-	static const char *const subs[] = { "add", "list", NULL };
-	const cli_command *cmd = cli_find_command("unit");
-	docket_unit unit = { NULL, NULL, NULL, 0 };
-	int json = 0;
-	const cli_opt opts[] = {
-		{ "name", 0, 1, &unit.name, NULL }, { "parent", 0, 1, &unit.parent, NULL },
-		{ "affiliated", 0, 0, NULL, &unit.affiliated },
-		{ "json", 0, 0, NULL, &json }, { NULL, 0, 0, NULL, NULL }
-	};
-	docket_repo *repo = NULL;
-	docket_key *key = NULL;
-	docket_config *cfg = NULL;
-	const char *pos[1];
-	int sub = subcommand(argc, argv, "unit", subs), npos, r, error, code;
-	size_t i;
-
-	if (sub == -2) {
-		cli_usage(stdout, cmd);
-		return cli_finish(EXIT_OK);
-	}
-	if (sub < 0) {
-		cli_usage(stderr, cmd);
-		return EXIT_USAGE;
-	}
-	if ((r = cli_parse(argc - 1, argv + 1, opts, pos, sub == 0 ? 1 : 0, &npos, cmd)) >= 0)
-		return r;
-	if (sub == 0 && (npos != 1 || !unit.name)) {
-		fprintf(stderr, "docket unit add: give the unit ID and --name\n");
-		return EXIT_USAGE;
-	}
-	if ((code = cli_open_repo_signing(&repo, &key, g, sub == 0)) != 0)
-		return code;
-	if (sub == 0) {
-		unit.id = pos[0];
-		if ((error = docket_config_add_unit(repo, g->actor, &unit)) < 0)
-			code = cli_fail(error, "cannot add the unit '%s': %s", pos[0], docket_error_last());
-	} else if ((error = docket_config_load(&cfg, repo, NULL)) < 0) {
-		code = cli_fail_last(error, NULL);
-	} else {
-		if (json)
-			putchar('[');
-		for (i = 0; i < docket_config_unit_count(cfg); i++) {
-			docket_config_unit_at(&unit, cfg, i);
-			if (json) {
-				printf("%s{\"id\": ", i ? ",\n " : "");
-				cli_json_str(unit.id);
-				printf(", \"name\": ");
-				cli_json_str(unit.name);
-				printf(", \"parent\": ");
-				if (unit.parent)
-					cli_json_str(unit.parent);
-				else
-					printf("null");
-				printf(", \"affiliated\": %s}", unit.affiliated ? "true" : "false");
-			} else {
-				if (unit.parent)
-					printf("%-12s %s (in %s)%s\n", unit.id, unit.name ? unit.name : "", unit.parent,
-					       unit.affiliated ? " [affiliated]" : "");
-				else
-					printf("%-12s %s%s\n", unit.id, unit.name ? unit.name : "",
-					       unit.affiliated ? " [affiliated]" : "");
-			}
-		}
-		if (json)
-			puts("]");
-	}
-	docket_config_free(cfg);
-	docket_repo_free(repo);
-	docket_key_free(key);
-	return cli_finish(code);
-}
-
-int cmd_person(int argc, char **argv, cli_globals *g)
-{
-	static const char *const subs[] = { "add", "list", "cert", NULL };
-	const cli_command *cmd = cli_find_command("person");
 	docket_person p;
-	int json = 0;
-	const char *pos[1];
-	docket_repo *repo = NULL;
-	docket_key *key = NULL;
-	docket_config *cfg = NULL;
-	int sub = subcommand(argc, argv, "person", subs), npos, r, error, code;
+	int json = a->json, error;
 	size_t i;
 
-	memset(&p, 0, sizeof(p));
-	{
-		const cli_opt opts[] = {
-			{ "name", 0, 1, &p.name, NULL }, { "position", 0, 1, &p.position, NULL },
-			{ "unit", 0, 1, &p.unit, NULL }, { "role", 0, 1, &p.roles, NULL },
-			{ "email", 0, 1, &p.email, NULL }, { "json", 0, 0, NULL, &json },
-			{ NULL, 0, 0, NULL, NULL }
-		};
-		if (sub == -2) {
-			cli_usage(stdout, cmd);
-			return cli_finish(EXIT_OK);
+	if ((error = docket_config_load(&cfg, ctx->repo, NULL)) < 0)
+		return cli_fail_last(error, NULL);
+	if (json)
+		putchar('[');
+	for (i = 0; i < docket_config_person_count(cfg); i++) {
+		docket_config_person_at(&p, cfg, i);
+		if (json) {
+			printf("%s{\"id\": ", i ? ",\n " : "");
+			cli_json_str(p.id);
+			printf(", \"name\": ");
+			cli_json_str(p.name);
+			printf(", \"position\": ");
+			cli_json_str(p.position);
+			printf(", \"unit\": ");
+			cli_json_str(p.unit);
+			printf(", \"roles\": ");
+			cli_json_str(p.roles);
+			printf(", \"email\": ");
+			cli_json_str(p.email);
+			printf(", \"certificate\": %s}", p.cert ? "true" : "false");
+		} else {
+			cli_pad(stdout, p.id, 10);
+			cli_pad(stdout, p.name, 24);
+			cli_pad(stdout, p.position, 22);
+			cli_pad(stdout, p.unit, 10);
+			printf("%s\n", p.roles ? p.roles : "");
 		}
-		if (sub < 0) {
-			cli_usage(stderr, cmd);
-			return EXIT_USAGE;
-		}
-		if (sub != 2 && (r = cli_parse(argc - 1, argv + 1, opts, pos, sub == 0 ? 1 : 0, &npos, cmd)) >= 0)
-			return r;
 	}
-	if (sub == 2) {
-		char *pem = NULL;
-		size_t len = 0;
-		const char *a2[3];
-		int n2 = 0;
-		for (int k = 2; k < argc && n2 < 3; k++)
-			a2[n2++] = argv[k];
-		if (n2 != 2) {
-			fprintf(stderr, "docket person cert: give the person ID and the certificate file\n");
-			return EXIT_USAGE;
-		}
-		if ((error = docket_file_read_pem_cert(&pem, &len, a2[1])) < 0)
-			return cli_fail(error, "cannot record the certificate of '%s': %s", a2[0], docket_error_last());
-		if ((code = cli_open_repo_signing(&repo, &key, g, 1)) != 0) {
-			free(pem);
-			return code;
-		}
-		if ((error = docket_config_set_cert(repo, g->actor, a2[0], pem)) < 0)
-			code = cli_fail(error, "cannot record the certificate of '%s': %s", a2[0], docket_error_last());
-		free(pem);
-		docket_repo_free(repo);
-		docket_key_free(key);
-		return cli_finish(code);
-	}
-	if (sub == 0 && (npos != 1 || !p.name || !p.position || !p.unit || !p.roles)) {
-		fprintf(stderr, "docket person add: give ID, --name, --position, --unit and --role\n");
-		return EXIT_USAGE;
-	}
-	if ((code = cli_open_repo_signing(&repo, &key, g, sub == 0)) != 0)
-		return code;
-	if (sub == 0) {
-		p.id = pos[0];
-		if ((error = docket_config_add_person(repo, g->actor, &p)) < 0)
-			code = cli_fail(error, "cannot add the person '%s': %s", pos[0], docket_error_last());
-	} else if ((error = docket_config_load(&cfg, repo, NULL)) < 0) {
-		code = cli_fail_last(error, NULL);
-	} else {
-		if (json)
-			putchar('[');
-		for (i = 0; i < docket_config_person_count(cfg); i++) {
-			docket_config_person_at(&p, cfg, i);
-			if (json) {
-				printf("%s{\"id\": ", i ? ",\n " : "");
-				cli_json_str(p.id);
-				printf(", \"name\": ");
-				cli_json_str(p.name);
-				printf(", \"position\": ");
-				cli_json_str(p.position);
-				printf(", \"unit\": ");
-				cli_json_str(p.unit);
-				printf(", \"roles\": ");
-				cli_json_str(p.roles);
-				printf(", \"email\": ");
-				cli_json_str(p.email);
-				printf(", \"certificate\": %s}", p.cert ? "true" : "false");
-			} else {
-				cli_pad(stdout, p.id, 10);
-				cli_pad(stdout, p.name, 24);
-				cli_pad(stdout, p.position, 22);
-				cli_pad(stdout, p.unit, 10);
-				printf("%s\n", p.roles ? p.roles : "");
-			}
-		}
-		if (json)
-			puts("]");
-	}
+	if (json)
+		puts("]");
 	docket_config_free(cfg);
-	docket_repo_free(repo);
-	docket_key_free(key);
+	return cli_finish(EXIT_OK);
+}
+
+static int run_person_cert(cli_ctx *ctx, void *args)
+{
+	config_args *a = args;
+	const char *id = a->person.id;
+	char *pem = NULL;
+	size_t len = 0;
+	int error, code = EXIT_OK;
+
+	if ((error = docket_file_read_pem_cert(&pem, &len, a->cert_file)) < 0)
+		return cli_fail(error, "cannot record the certificate of '%s': %s", id, docket_error_last());
+	if ((error = docket_config_set_cert(ctx->repo, ctx->actor, id, pem)) < 0)
+		code = cli_fail(error, "cannot record the certificate of '%s': %s", id, docket_error_last());
+	free(pem);
 	return cli_finish(code);
 }
+
+static const cli_option person_add_opts[] = {
+	CLI_OPT_REQUIRED(config_args, person.name, "name", 0, "NAME", "the full name as printed"),
+	CLI_OPT_REQUIRED(config_args, person.position, "position", 0, "POS",
+	                 "the position as printed (CHUYÊN VIÊN)"),
+	CLI_OPT_REQUIRED(config_args, person.unit, "unit", 0, "UNIT", "the person's unit"),
+	CLI_OPT_REQUIRED(config_args, person.roles, "role", 0, "ROLE[,ROLE...]",
+	                 "drafter, reviewer (head of a unit), approver (competent signer), clerk\n"
+	                 "(records office, văn thư), admin (may change the configuration)"),
+	CLI_OPT_STRING(config_args, person.email, "email", 0, "E",
+	               "the e-mail of the person's commits (default: ID@docket.invalid)"),
+	CLI_OPT_END
+};
+
+static const cli_positional person_add_pos[] = {
+	CLI_POS(config_args, person.id, "ID", CLI_POS_ONE), CLI_POS_END
+};
+
+static const cli_positional person_cert_pos[] = {
+	CLI_POS(config_args, person.id, "ID", CLI_POS_ONE), CLI_POS(config_args, cert_file, "CERT.pem", CLI_POS_ONE),
+	CLI_POS_END
+};
+
+static const cli_command person_subs[] = {
+	{ "add", run_person_add, CMD_SIGNS, "add a person", sizeof(config_args), person_add_opts,
+	  person_add_pos, NULL, NULL, NULL, NULL },
+	{ "list", run_person_list, 0, "list the people", sizeof(config_args), list_opts, NULL, NULL, NULL,
+	  NULL, NULL },
+	{ "cert", run_person_cert, CMD_SIGNS, "record a certificate", sizeof(config_args), NULL,
+	  person_cert_pos, NULL, NULL, NULL, NULL },
+	CLI_CMD_END
+};
+
+const cli_command cli_cmd_person = {
+	"person", NULL, CMD_NEEDS_REPO, "add or list people and their roles", sizeof(config_args), NULL, NULL,
+	"Add a person (full name as printed, position, unit, roles) or list the people. Commits\n"
+	"made with --as PERSON carry that person's name and e-mail as author and committer.\n"
+	"'cert' records the person's X.509 certificate (PEM), against which their signatures are\n"
+	"checked.\n"
+	CONFIG_SIGNED,
+	"docket --as admin person add hoa --name \"Nguyễn Thị Hoa\" --position \"CHUYÊN VIÊN\" \\\n"
+	"        --unit CTTT --role drafter\n"
+	"docket --as admin person cert lan lan.crt\n"
+	"docket person list --json",
+	"0 done; 1 refused (exists, not an administrator); 2 usage; 3 other errors.", person_subs
+};

@@ -3,26 +3,6 @@
 #include <string.h>
 #include "cli.h"
 
-const char usage_validate[] =
-	"usage: docket validate [FILE...] [--all] [--rev REV] [--json]\n"
-	"\n"
-	"Check documents against the XSD schemas and the rules XSD cannot express (percentage\n"
-	"targets in 0..100, milestone years inside the plan period, unique ids, Decree 30 number\n"
-	"and notation, recipients ending with 'Lưu: ...', references to documents in the\n"
-	"repository, NFC text). Inside a repository the schemas pinned in .docket/schemas/ are\n"
-	"used; outside one, the built-in schemas. A workflow definition (namespace\n"
-	"urn:docket:workflow:1) is checked against workflow.xsd and for consistency: every state\n"
-	"declared, one initial state, every state reachable, nothing leaving a final state.\n"
-	"\n"
-	"  --all      validate every document and workflow of the repository at the tip (or at\n"
-	"             REV), read from the git object store: no work tree needed\n"
-	"  --rev REV  with --all: the revision to validate\n"
-	"  --json     print the findings as a JSON array of {file, line, col, message}\n"
-	"\n"
-	"Each finding is printed as FILE:LINE:COL: error: MESSAGE.\n"
-	"Exit status: 0 all valid; 1 any finding; 2 usage; 3 other errors.\n";
-
-
 /* A workflow definition is recognised by its namespace and checked as one. */
 static int is_workflow(const char *buf)
 {
@@ -100,38 +80,31 @@ static int validate_workflow_file(const char *path, void *payload)
 	return 0;
 }
 
-int cmd_validate(int argc, char **argv, cli_globals *g)
+typedef struct {
+	cli_list files;
+	int all, json;
+	const char *rev;
+} validate_args;
+
+static int run_validate(cli_ctx *ctx, void *args)
 {
-	const char **pos = NULL, *rev = NULL;
-	int all = 0, json = 0, npos = 0, r, error = 0, code = EXIT_OK;
-	const cli_opt opts[] = {
-		{ "all", 0, 0, NULL, &all }, { "rev", 0, 1, &rev, NULL }, { "json", 0, 0, NULL, &json },
-		{ NULL, 0, 0, NULL, NULL }
-	};
-	docket_repo *repo = NULL;
+	validate_args *a = args;
+	const char *const *pos = a->files.v, *rev = a->rev;
+	int all = a->all, json = a->json, error = 0, code = EXIT_OK;
+	docket_repo *repo = ctx->repo;
 	docket_schema *schema = NULL;
 	docket_findings *findings = NULL;
-	size_t i;
+	size_t i, npos = a->files.n;
 
-	if (!(pos = calloc((size_t)argc, sizeof(*pos))))
-		return cli_fail(DOCKET_ERROR, "out of memory");
-	if ((r = cli_parse(argc, argv, opts, pos, argc, &npos, cli_find_command("validate"))) >= 0) {
-		free(pos);
-		return r;
-	}
-	if ((!all && npos == 0) || (rev && !all)) {
-		fprintf(stderr, "docket validate: give FILE arguments or --all (--rev needs --all)\n");
-		cli_usage(stderr, cli_find_command("validate"));
-		free(pos);
-		return EXIT_USAGE;
-	}
+	if ((!all && npos == 0) || (rev && !all))
+		return cli_usage_error(ctx, "give FILE arguments or --all (--rev needs --all)");
 	if (docket_findings_new(&findings) < 0) {
 		code = cli_fail_last(DOCKET_ERROR, NULL);
 		goto cleanup;
 	}
-	error = docket_repo_open(&repo, g->dir);
-	if (error < 0 && (all || g->dir)) {
-		code = cli_fail_last(error, NULL);
+	/* outside a repository the built-in schemas check files; --all and -C need one */
+	if (!repo && (all || ctx->dir)) {
+		code = cli_fail(ctx->repo_error, "%s", ctx->repo_message ? ctx->repo_message : "no repository");
 		goto cleanup;
 	}
 	error = repo ? docket_schema_load(&schema, repo, all ? rev : NULL) : docket_schema_builtin(&schema);
@@ -190,7 +163,37 @@ int cmd_validate(int argc, char **argv, cli_globals *g)
 cleanup:
 	docket_findings_free(findings);
 	docket_schema_free(schema);
-	docket_repo_free(repo);
-	free(pos);
 	return cli_finish(code);
 }
+
+static const cli_option validate_opts[] = {
+	CLI_OPT_FLAG(validate_args, all, "all", 0,
+	             "validate every document and workflow of the repository at the tip (or at\n"
+	             "REV), read from the git object store: no work tree needed"),
+	CLI_OPT_STRING(validate_args, rev, "rev", 0, "REV", "with --all: the revision to validate"),
+	CLI_OPT_FLAG(validate_args, json, "json", 0,
+	             "print the findings as a JSON array of {file, line, col, message}"),
+	CLI_OPT_END
+};
+
+static const cli_positional validate_pos[] = {
+	CLI_POS(validate_args, files, "FILE", CLI_POS_MANY), CLI_POS_END
+};
+
+const cli_command cli_cmd_validate = {
+	"validate", run_validate, CMD_WANTS_REPO, "check documents against the schemas and rules",
+	sizeof(validate_args), validate_opts, validate_pos,
+	"Check documents against the XSD schemas and the rules XSD cannot express (percentage\n"
+	"targets in 0..100, milestone years inside the plan period, unique ids, Decree 30 number\n"
+	"and notation, recipients ending with 'Lưu: ...', references to documents in the\n"
+	"repository, NFC text). Inside a repository the schemas pinned in .docket/schemas/ are\n"
+	"used; outside one, the built-in schemas. A workflow definition (namespace\n"
+	"urn:docket:workflow:1) is checked against workflow.xsd and for consistency: every state\n"
+	"declared, one initial state, every state reachable, nothing leaving a final state.\n"
+	"\n"
+	"Each finding is printed as FILE:LINE:COL: error: MESSAGE.\n",
+	"docket validate plan.xml\n"
+	"docket validate --all\n"
+	"docket -C /srv/pgd.git validate --all --rev main~3 --json",
+	"0 all valid; 1 any finding; 2 usage; 3 other errors.", NULL
+};

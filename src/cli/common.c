@@ -1,4 +1,4 @@
-/* common: option parsing, error printing and exit codes shared by every command. */
+/* common: error printing, exit codes, the repository, keys and output helpers of every command. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -45,16 +45,16 @@ int cli_fail_last(int code, const char *context)
  * Commits made while acting as a person carry that person as author and committer, so that
  * plain `git log` tells who did what too.
  */
-int cli_open_repo(docket_repo **out, cli_globals *g)
+int cli_open_repo(docket_repo **out, cli_ctx *ctx)
 {
 	docket_config *cfg = NULL;
 	docket_person p;
-	int error = docket_repo_open(out, g->dir);
+	int error = docket_repo_open(out, ctx->dir);
 
 	if (error < 0)
-		return cli_fail_last(error, NULL);
-	if (g->actor && docket_config_load(&cfg, *out, NULL) == 0 &&
-	    docket_config_person(&p, cfg, g->actor) == 0) {
+		return error;
+	if (ctx->actor && docket_config_load(&cfg, *out, NULL) == 0 &&
+	    docket_config_person(&p, cfg, ctx->actor) == 0) {
 		char email[256];
 		if (p.email && *p.email)
 			snprintf(email, sizeof(email), "%s", p.email);
@@ -67,9 +67,18 @@ int cli_open_repo(docket_repo **out, cli_globals *g)
 	return 0;
 }
 
-void cli_usage(FILE *f, const cli_command *cmd)
+int cli_usage_error(cli_ctx *ctx, const char *fmt, ...)
 {
-	fputs(cmd->usage, f);
+	va_list ap;
+	if (fmt) {
+		fprintf(stderr, "docket %s: ", ctx->name);
+		va_start(ap, fmt);
+		vfprintf(stderr, fmt, ap);
+		va_end(ap);
+		fputc('\n', stderr);
+	}
+	cli_usage(stderr, ctx->cmd, ctx->sub);
+	return EXIT_USAGE;
 }
 
 int cli_finish(int code)
@@ -79,88 +88,6 @@ int cli_finish(int code)
 		return EXIT_OTHER;
 	}
 	return code;
-}
-
-static const cli_opt *find_long(const cli_opt *opts, const char *name, size_t n)
-{
-	for (; opts && opts->name; opts++)
-		if (strlen(opts->name) == n && strncmp(opts->name, name, n) == 0)
-			return opts;
-	return NULL;
-}
-
-static const cli_opt *find_short(const cli_opt *opts, char c)
-{
-	for (; opts && opts->name; opts++)
-		if (opts->short_name && opts->short_name == c)
-			return opts;
-	return NULL;
-}
-
-int cli_parse(int argc, char **argv, const cli_opt *opts, const char **pos, int maxpos,
-              int *npos, const cli_command *cmd)
-{
-	int i, only_pos = 0;
-
-	*npos = 0;
-	for (i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const cli_opt *o = NULL;
-		const char *val = NULL;
-
-		if (!only_pos && (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)) {
-			cli_usage(stdout, cmd);
-			return cli_finish(EXIT_OK);
-		}
-		if (!only_pos && strcmp(a, "--") == 0) {
-			only_pos = 1;
-			continue;
-		}
-		if (!only_pos && a[0] == '-' && a[1] == '-') {
-			const char *eq = strchr(a + 2, '=');
-			size_t n = eq ? (size_t)(eq - a - 2) : strlen(a + 2);
-			o = find_long(opts, a + 2, n);
-			if (!o) {
-				fprintf(stderr, "docket %s: unknown option '%s'\n", cmd->name, a);
-				cli_usage(stderr, cmd);
-				return EXIT_USAGE;
-			}
-			if (eq)
-				val = eq + 1;
-		} else if (!only_pos && a[0] == '-' && a[1] && !a[2]) {
-			o = find_short(opts, a[1]);
-			if (!o) {
-				fprintf(stderr, "docket %s: unknown option '%s'\n", cmd->name, a);
-				cli_usage(stderr, cmd);
-				return EXIT_USAGE;
-			}
-		} else {
-			if (*npos == maxpos) {
-				fprintf(stderr, "docket %s: unexpected argument '%s'\n", cmd->name, a);
-				cli_usage(stderr, cmd);
-				return EXIT_USAGE;
-			}
-			pos[(*npos)++] = a;
-			continue;
-		}
-		if (o->takes_value) {
-			if (!val) {
-				if (i + 1 >= argc) {
-					fprintf(stderr, "docket %s: option '%s' needs a value\n", cmd->name, a);
-					return EXIT_USAGE;
-				}
-				val = argv[++i];
-			}
-			*o->value = val;
-		} else {
-			if (val) {
-				fprintf(stderr, "docket %s: option '--%s' takes no value\n", cmd->name, o->name);
-				return EXIT_USAGE;
-			}
-			*o->flag = 1;
-		}
-	}
-	return -1;
 }
 
 void cli_pad(FILE *f, const char *s, int width)
@@ -264,7 +191,7 @@ int cli_default_key_path(char *out, size_t size, const char *person)
  * place for the actor when a key is there; *out stays NULL when there is none. Returns an
  * exit code (0 when fine).
  */
-int cli_load_key(docket_key **out, cli_globals *g)
+int cli_load_key(docket_key **out, cli_ctx *ctx)
 {
 	const char *spec = getenv("DOCKET_KEY");
 	char path[4096], *pass;
@@ -272,7 +199,7 @@ int cli_load_key(docket_key **out, cli_globals *g)
 
 	*out = NULL;
 	if (!spec || !*spec) {
-		if (!g->actor || cli_default_key_path(path, sizeof(path), g->actor) < 0 || access(path, R_OK) != 0)
+		if (!ctx->actor || cli_default_key_path(path, sizeof(path), ctx->actor) < 0 || access(path, R_OK) != 0)
 			return 0;
 		spec = path;
 	}
@@ -282,28 +209,6 @@ int cli_load_key(docket_key **out, cli_globals *g)
 	cli_passphrase_free(pass);
 	if (error < 0)
 		return cli_fail(error, "cannot load the signing key '%s': %s", spec, docket_error_last());
-	return 0;
-}
-
-/*
- * Open the repository for a change of the configuration: once an administrator's
- * certificate is recorded, the audit requires configuration commits signed by an
- * administrator, so the actor's key (when there is one) signs the commit.
- */
-int cli_open_repo_signing(docket_repo **out, docket_key **key, cli_globals *g, int want_key)
-{
-	int code;
-
-	*key = NULL;
-	if ((code = cli_open_repo(out, g)) != 0)
-		return code;
-	if (want_key && (code = cli_load_key(key, g)) != 0) {
-		docket_repo_free(*out);
-		*out = NULL;
-		return code;
-	}
-	if (*key)
-		docket_repo_set_commit_signer(*out, docket_sshsig_commit_signer, *key);
 	return 0;
 }
 
@@ -327,4 +232,87 @@ void cli_json_str(const char *s)
 			putchar(c);
 	}
 	putchar('"');
+}
+
+/* The trust anchor: FLAG, else $XDG_CONFIG_HOME/docket/trust.pem (~/.config/docket/trust.pem)
+ * when it exists; never anything from the repository. */
+const char *cli_trust_anchor(const char *flag)
+{
+	static char path[4096];
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	FILE *f;
+
+	if (flag)
+		return flag;
+	if (xdg && *xdg)
+		snprintf(path, sizeof(path), "%s/docket/trust.pem", xdg);
+	else if (home && *home)
+		snprintf(path, sizeof(path), "%s/.config/docket/trust.pem", home);
+	else
+		return NULL;
+	if ((f = fopen(path, "r")) == NULL)
+		return NULL;
+	fclose(f);
+	return path;
+}
+
+void cli_print_findings(const docket_findings *f)
+{
+	size_t i;
+	for (i = 0; f && i < docket_findings_count(f); i++) {
+		const docket_finding *x = docket_findings_get(f, i);
+		fprintf(stderr, "%s:%d:%d: error: %s\n", x->file, x->line, x->col, x->message);
+	}
+}
+
+int cli_parse_year(const char *s, int *out)
+{
+	char *end;
+	long y;
+	if (!s)
+		return -1;
+	y = strtol(s, &end, 10);
+	if (*end || end == s || y < 1900 || y > 2200)
+		return -1;
+	*out = (int)y;
+	return 0;
+}
+
+static void json_opt(const char *s)
+{
+	if (s)
+		cli_json_str(s);
+	else
+		fputs("null", stdout);
+}
+
+void cli_json_rollup_units(const docket_rollup *r, int aggregate)
+{
+	size_t i;
+	fputs("[", stdout);
+	for (i = 0; i < r->n; i++) {
+		const docket_unit_report *u = &r->units[i];
+		printf("%s{\"unit\": ", i ? ",\n  " : "\n  ");
+		cli_json_str(u->unit);
+		fputs(", \"name\": ", stdout);
+		json_opt(u->unit_name);
+		fputs(", \"status\": ", stdout);
+		cli_json_str(docket_report_status_name(u->status));
+		fputs(", \"report\": ", stdout);
+		json_opt(u->report);
+		fputs(", \"state\": ", stdout);
+		json_opt(u->state);
+		fputs(", \"task\": ", stdout);
+		json_opt(u->task);
+		fputs(", \"due\": ", stdout);
+		json_opt(u->due);
+		fputs(", \"last_step\": ", stdout);
+		json_opt(u->last_date);
+		fputs(", \"reason\": ", stdout);
+		json_opt(u->reason);
+		if (aggregate)
+			printf(", \"counted\": %s", u->counted ? "true" : "false");
+		fputs("}", stdout);
+	}
+	fputs(r->n ? "\n]" : "]", stdout);
 }
