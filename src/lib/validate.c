@@ -72,6 +72,8 @@ const docket_finding *docket_findings_get(const docket_findings *f, size_t i)
 }
 
 static int findings_addv(docket_findings *f, const char *file, int line, int col,
+                         const char *fmt, va_list ap) DOCKET_PRINTF(5, 0);
+static int findings_addv(docket_findings *f, const char *file, int line, int col,
                          const char *fmt, va_list ap)
 {
 	docket_buf msg = DOCKET_BUF_INIT;
