@@ -9,6 +9,28 @@
  */
 #include <stddef.h>
 
+/*
+ * DOCKET_EXTERN(type) marks a function of the public API. The library is compiled with
+ * -fvisibility=hidden and DOCKET_BUILDING_LIBRARY: libdocket.so exports what this marks and
+ * nothing else.
+ */
+#if defined(DOCKET_BUILDING_LIBRARY) && defined(__GNUC__)
+#define DOCKET_EXTERN(type) extern __attribute__((visibility("default"))) type
+#else
+#define DOCKET_EXTERN(type) extern type
+#endif
+
+/* Every public header's declarations sit between these, for C++ callers. */
+#ifdef __cplusplus
+#define DOCKET_BEGIN_DECL extern "C" {
+#define DOCKET_END_DECL }
+#else
+#define DOCKET_BEGIN_DECL
+#define DOCKET_END_DECL
+#endif
+
+DOCKET_BEGIN_DECL
+
 enum {
 	DOCKET_OK = 0,
 	DOCKET_ERROR = -1,      /* anything else: I/O, repository, internal */
@@ -22,16 +44,18 @@ enum {
 };
 
 /* The message of the last error on this thread, or "" when there is none. Borrowed. */
-const char *docket_error_last(void);
+DOCKET_EXTERN(const char *) docket_error_last(void);
 
 /* The code of the last error on this thread, or 0. */
-int docket_error_code(void);
+DOCKET_EXTERN(int) docket_error_code(void);
 
 /* Forget the last error. */
-void docket_error_clear(void);
+DOCKET_EXTERN(void) docket_error_clear(void);
 
 /* Initialise libxml2, libxslt, libgit2 and OpenSSL once per process. Safe to call twice. */
-int docket_global_init(void);
-void docket_global_shutdown(void);
+DOCKET_EXTERN(int) docket_global_init(void);
+DOCKET_EXTERN(void) docket_global_shutdown(void);
+
+DOCKET_END_DECL
 
 #endif
