@@ -1,6 +1,7 @@
 /*
  * error: the thread-local last error. Functions return a small set of codes; the message
  * explains, in plain English, what failed and keeps the underlying library's own words.
+ * Also the process-wide entry points: global initialisation and the library's version.
  */
 #include <stdio.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include <libxml/parser.h>
 #include <libxslt/xslt.h>
 #include <openssl/crypto.h>
+#include "docket/version.h"
 #include "internal.h"
 
 static _Thread_local char last_message[2048];
@@ -114,4 +116,15 @@ void docket_global_shutdown(void)
 	git_libgit2_shutdown();
 	xsltCleanupGlobals();
 	xmlCleanupParser();
+}
+
+int docket_version(int *major, int *minor, int *patch)
+{
+	if (major)
+		*major = DOCKET_VERSION_MAJOR;
+	if (minor)
+		*minor = DOCKET_VERSION_MINOR;
+	if (patch)
+		*patch = DOCKET_VERSION_PATCH;
+	return 0;
 }
