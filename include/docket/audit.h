@@ -7,6 +7,8 @@
 #include <stddef.h>
 #include "repo.h"
 
+DOCKET_BEGIN_DECL
+
 /* One signature as a timeline shows it. */
 typedef struct {
 	char *id;          /* Signature Id, e.g. "sig-2" */
@@ -37,9 +39,9 @@ typedef struct {
  * file of trusted CA certificates, may be NULL) is used to verify signatures.
  * Free with docket_log_free.
  */
-int docket_log(docket_log_entry **out, size_t *n, docket_repo *repo, const char *id,
-               const char *trust);
-void docket_log_free(docket_log_entry *entries, size_t n);
+DOCKET_EXTERN(int) docket_log(docket_log_entry **out, size_t *n, docket_repo *repo, const char *id,
+                              const char *trust);
+DOCKET_EXTERN(void) docket_log_free(docket_log_entry *entries, size_t n);
 
 /* One change between two versions of a document. */
 typedef struct {
@@ -54,11 +56,11 @@ typedef struct {
  * NULL: the last two versions of the document). Free with docket_diff_free.
  * OUT_REV1/OUT_REV2 (41 bytes each, may be NULL) receive the commits compared.
  */
-int docket_diff(docket_diff_item **out, size_t *n, docket_repo *repo, const char *id,
-                const char *rev1, const char *rev2, char out_rev1[41], char out_rev2[41]);
+DOCKET_EXTERN(int) docket_diff(docket_diff_item **out, size_t *n, docket_repo *repo, const char *id,
+                               const char *rev1, const char *rev2, char out_rev1[41], char out_rev2[41]);
 /* The same for two documents in memory (xmlDocPtr). */
-int docket_diff_xml(docket_diff_item **out, size_t *n, void *old_xml, void *new_xml);
-void docket_diff_free(docket_diff_item *items, size_t n);
+DOCKET_EXTERN(int) docket_diff_xml(docket_diff_item **out, size_t *n, void *old_xml, void *new_xml);
+DOCKET_EXTERN(void) docket_diff_free(docket_diff_item *items, size_t n);
 
 /* --- verify ------------------------------------------------------------------------------ */
 
@@ -80,9 +82,9 @@ typedef struct {
  * the signed transition, whose certificate the configuration recorded, holding a role the
  * workflow in force at that commit allowed. Free with docket_verify_items_free.
  */
-int docket_verify_document(docket_verify_item **out, size_t *n, docket_repo *repo, const char *doc,
-                           const char *trust);
-void docket_verify_items_free(docket_verify_item *items, size_t n);
+DOCKET_EXTERN(int) docket_verify_document(docket_verify_item **out, size_t *n, docket_repo *repo, const char *doc,
+                                          const char *trust);
+DOCKET_EXTERN(void) docket_verify_items_free(docket_verify_item *items, size_t n);
 
 /* --- audit ------------------------------------------------------------------------------ */
 
@@ -119,7 +121,9 @@ typedef struct {
  * cached under the git directory (docket/audit), keyed by the commit audited last, so a
  * re-run only replays the new commits. Free with docket_audit_result_free.
  */
-int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit_options *opts);
-void docket_audit_result_free(docket_audit_result *r);
+DOCKET_EXTERN(int) docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit_options *opts);
+DOCKET_EXTERN(void) docket_audit_result_free(docket_audit_result *r);
+
+DOCKET_END_DECL
 
 #endif

@@ -9,6 +9,28 @@
  */
 #include <stddef.h>
 
+/*
+ * DOCKET_EXTERN(type) marks a function of the public API. The library is compiled with
+ * -fvisibility=hidden and DOCKET_BUILDING_LIBRARY: libdocket.so exports what this marks and
+ * nothing else.
+ */
+#if defined(DOCKET_BUILDING_LIBRARY) && defined(__GNUC__)
+#define DOCKET_EXTERN(type) extern __attribute__((visibility("default"))) type
+#else
+#define DOCKET_EXTERN(type) extern type
+#endif
+
+/* Every public header's declarations sit between these, for C++ callers. */
+#ifdef __cplusplus
+#define DOCKET_BEGIN_DECL extern "C" {
+#define DOCKET_END_DECL }
+#else
+#define DOCKET_BEGIN_DECL
+#define DOCKET_END_DECL
+#endif
+
+DOCKET_BEGIN_DECL
+
 enum {
 	DOCKET_OK = 0,
 	DOCKET_ERROR = -1,      /* anything else: I/O, repository, internal */
@@ -22,20 +44,22 @@ enum {
 };
 
 /* The message of the last error on this thread, or "" when there is none. Borrowed. */
-const char *docket_error_last(void);
+DOCKET_EXTERN(const char *) docket_error_last(void);
 
 /* The code of the last error on this thread, or 0. */
-int docket_error_code(void);
+DOCKET_EXTERN(int) docket_error_code(void);
 
 /* Forget the last error. */
-void docket_error_clear(void);
+DOCKET_EXTERN(void) docket_error_clear(void);
 
 /* The current time as "YYYY-MM-DDTHH:MM:SS+07:00" (or $DOCKET_NOW when set, converted to
  * +07:00), malloc'd; NULL with the error set when $DOCKET_NOW is malformed. */
-char *docket_now_iso(void);
+DOCKET_EXTERN(char *) docket_now_iso(void);
 
 /* Initialise libxml2, libxslt, libgit2 and OpenSSL once per process. Safe to call twice. */
-int docket_global_init(void);
-void docket_global_shutdown(void);
+DOCKET_EXTERN(int) docket_global_init(void);
+DOCKET_EXTERN(void) docket_global_shutdown(void);
+
+DOCKET_END_DECL
 
 #endif

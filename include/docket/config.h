@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include "repo.h"
 
+DOCKET_BEGIN_DECL
+
 #define DOCKET_CONFIG_NS "urn:docket:config:1"
 #define DOCKET_CONFIG_PATH ".docket/config.xml"
 
@@ -39,35 +41,37 @@ typedef struct {
 } docket_org;
 
 /* Parse config XML (NAME for messages). */
-int docket_config_parse(docket_config **out, const char *buf, size_t len, const char *name);
+DOCKET_EXTERN(int) docket_config_parse(docket_config **out, const char *buf, size_t len, const char *name);
 /* Load .docket/config.xml from REPO at REV (NULL: tip). */
-int docket_config_load(docket_config **out, docket_repo *repo, const char *rev);
-void docket_config_free(docket_config *cfg);
+DOCKET_EXTERN(int) docket_config_load(docket_config **out, docket_repo *repo, const char *rev);
+DOCKET_EXTERN(void) docket_config_free(docket_config *cfg);
 
 /* Getters; the structures and strings are borrowed from CFG. */
-void docket_config_org(docket_org *out, const docket_config *cfg);
-size_t docket_config_unit_count(const docket_config *cfg);
-int docket_config_unit_at(docket_unit *out, const docket_config *cfg, size_t i);
-int docket_config_unit(docket_unit *out, const docket_config *cfg, const char *id);
-size_t docket_config_person_count(const docket_config *cfg);
-int docket_config_person_at(docket_person *out, const docket_config *cfg, size_t i);
+DOCKET_EXTERN(void) docket_config_org(docket_org *out, const docket_config *cfg);
+DOCKET_EXTERN(size_t) docket_config_unit_count(const docket_config *cfg);
+DOCKET_EXTERN(int) docket_config_unit_at(docket_unit *out, const docket_config *cfg, size_t i);
+DOCKET_EXTERN(int) docket_config_unit(docket_unit *out, const docket_config *cfg, const char *id);
+DOCKET_EXTERN(size_t) docket_config_person_count(const docket_config *cfg);
+DOCKET_EXTERN(int) docket_config_person_at(docket_person *out, const docket_config *cfg, size_t i);
 /* DOCKET_ENOTFOUND when there is no such person. */
-int docket_config_person(docket_person *out, const docket_config *cfg, const char *id);
+DOCKET_EXTERN(int) docket_config_person(docket_person *out, const docket_config *cfg, const char *id);
 /* Whether PERSON's comma-separated roles include ROLE. */
-int docket_person_has_role(const docket_person *person, const char *role);
+DOCKET_EXTERN(int) docket_person_has_role(const docket_person *person, const char *role);
 /* Whether any person holds the admin role. */
-int docket_config_has_admin(const docket_config *cfg);
+DOCKET_EXTERN(int) docket_config_has_admin(const docket_config *cfg);
 
 /*
  * Changes, each one commit made by ACTOR (a person id, or NULL before any administrator
  * exists). Once the configuration has an administrator, ACTOR must be one (DOCKET_EDENIED).
  * NULL fields are left as they are.
  */
-int docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org);
-int docket_config_add_unit(docket_repo *repo, const char *actor, const docket_unit *unit);
-int docket_config_add_person(docket_repo *repo, const char *actor, const docket_person *person);
+DOCKET_EXTERN(int) docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org);
+DOCKET_EXTERN(int) docket_config_add_unit(docket_repo *repo, const char *actor, const docket_unit *unit);
+DOCKET_EXTERN(int) docket_config_add_person(docket_repo *repo, const char *actor, const docket_person *person);
 /* Record PERSON's certificate (PEM text) in the configuration. */
-int docket_config_set_cert(docket_repo *repo, const char *actor, const char *person,
-                           const char *pem);
+DOCKET_EXTERN(int) docket_config_set_cert(docket_repo *repo, const char *actor, const char *person,
+                                          const char *pem);
+
+DOCKET_END_DECL
 
 #endif

@@ -9,6 +9,8 @@
 #include "common.h"
 #include "repo.h"
 
+DOCKET_BEGIN_DECL
+
 #define DOCKET_NS "urn:docket:document:1"
 #define DOCKET_DSIG_NS "http://www.w3.org/2000/09/xmldsig#"
 
@@ -24,39 +26,39 @@ typedef struct docket_doc docket_doc;
  * libxml2's limit, a root that is not {DOCKET_NS}document. The message names the reason
  * with FILE:LINE:COL.
  */
-int docket_doc_parse(docket_doc **out, const char *buf, size_t len, const char *name);
+DOCKET_EXTERN(int) docket_doc_parse(docket_doc **out, const char *buf, size_t len, const char *name);
 
 /*
  * Read a document file's bytes (malloc'd, NUL-terminated). DOCKET_EINVALID with the message
  * "document is larger than ..." when over DOCKET_DOC_MAX_BYTES: nothing more is read.
  */
-int docket_doc_read_file(char **out, size_t *out_len, const char *path);
+DOCKET_EXTERN(int) docket_doc_read_file(char **out, size_t *out_len, const char *path);
 
 /* Read and parse a file on disk. */
-int docket_doc_load_file(docket_doc **out, const char *path);
+DOCKET_EXTERN(int) docket_doc_load_file(docket_doc **out, const char *path);
 
 /*
  * Find the document whose id is ID (or whose repository path is ID) at REV (NULL: tip)
  * and parse it. DOCKET_ENOTFOUND when there is none.
  */
-int docket_doc_load(docket_doc **out, docket_repo *repo, const char *id, const char *rev);
+DOCKET_EXTERN(int) docket_doc_load(docket_doc **out, docket_repo *repo, const char *id, const char *rev);
 
 /*
  * The repository path of document ID at REV, malloc'd into *out.
  * DOCKET_ENOTFOUND when there is none.
  */
-int docket_doc_find(char **out, docket_repo *repo, const char *id, const char *rev);
+DOCKET_EXTERN(int) docket_doc_find(char **out, docket_repo *repo, const char *id, const char *rev);
 
-void docket_doc_free(docket_doc *doc);
+DOCKET_EXTERN(void) docket_doc_free(docket_doc *doc);
 
 /* Getters; all borrowed from DOC, NULL (or "") when absent. */
-const char *docket_doc_name(const docket_doc *doc);     /* the NAME given at parse */
-const char *docket_doc_id(const docket_doc *doc);
-const char *docket_doc_kind(const docket_doc *doc);     /* "plan", "report", "task" */
-const char *docket_doc_state(const docket_doc *doc);    /* NULL when no workflow element */
+DOCKET_EXTERN(const char *) docket_doc_name(const docket_doc *doc);     /* the NAME given at parse */
+DOCKET_EXTERN(const char *) docket_doc_id(const docket_doc *doc);
+DOCKET_EXTERN(const char *) docket_doc_kind(const docket_doc *doc);     /* "plan", "report", "task" */
+DOCKET_EXTERN(const char *) docket_doc_state(const docket_doc *doc);    /* NULL when no workflow element */
 
 /* The document's year: from header/date, else NULL. malloc'd. */
-char *docket_doc_year(const docket_doc *doc);
+DOCKET_EXTERN(char *) docket_doc_year(const docket_doc *doc);
 
 /*
  * The drafting unit: header/drafter/@unit when present, else the first unit after "VT" in
@@ -64,7 +66,7 @@ char *docket_doc_year(const docket_doc *doc);
  * unit folder it was filed under when added (the unit of the person who added it); NULL
  * when there is none. malloc'd.
  */
-char *docket_doc_drafting_unit(const docket_doc *doc);
+DOCKET_EXTERN(char *) docket_doc_drafting_unit(const docket_doc *doc);
 
 /* What a listing shows of a document; every field malloc'd or NULL. */
 typedef struct {
@@ -75,24 +77,26 @@ typedef struct {
 	char *last_transition;
 } docket_doc_summary;
 
-void docket_doc_summarize(docket_doc_summary *out, const docket_doc *doc);
-void docket_doc_summary_free(docket_doc_summary *s);
+DOCKET_EXTERN(void) docket_doc_summarize(docket_doc_summary *out, const docket_doc *doc);
+DOCKET_EXTERN(void) docket_doc_summary_free(docket_doc_summary *s);
 
 /* Set the root id attribute (copied). */
-int docket_doc_set_id(docket_doc *doc, const char *id);
+DOCKET_EXTERN(int) docket_doc_set_id(docket_doc *doc, const char *id);
 
 /*
  * The place of a document in a repository: documents/<kind>/<year>/<unit>/<id>.xml, where
  * year is the document's year (else FALLBACK_YEAR) and unit its drafting unit (else
  * FALLBACK_UNIT, else "_"). malloc'd.
  */
-int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year,
-                    const char *fallback_unit);
+DOCKET_EXTERN(int) docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year,
+                                   const char *fallback_unit);
 
 /* Serialise as UTF-8 XML with a declaration. *out is malloc'd. */
-int docket_doc_serialize(char **out, size_t *out_len, docket_doc *doc);
+DOCKET_EXTERN(int) docket_doc_serialize(char **out, size_t *out_len, docket_doc *doc);
 
 /* The underlying libxml2 document (xmlDocPtr), borrowed. For library internals and tests. */
-void *docket_doc_xml(docket_doc *doc);
+DOCKET_EXTERN(void *) docket_doc_xml(docket_doc *doc);
+
+DOCKET_END_DECL
 
 #endif

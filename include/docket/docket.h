@@ -2,6 +2,7 @@
 #define DOCKET_H
 /* The whole public API of libdocket. */
 #include "common.h"
+#include "version.h"
 #include "repo.h"
 #include "doc.h"
 #include "validate.h"

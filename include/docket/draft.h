@@ -20,6 +20,8 @@
 #include "store.h"
 #include "validate.h"
 
+DOCKET_BEGIN_DECL
+
 /* The namespace of template instructions (prefix "t" by convention). */
 #define DOCKET_TEMPLATE_NS "urn:docket:template:1"
 #define DOCKET_TEMPLATE_DIR "templates/"
@@ -32,16 +34,16 @@
  */
 typedef struct docket_tpl_vars docket_tpl_vars;
 
-int docket_tpl_vars_new(docket_tpl_vars **out);
-void docket_tpl_vars_free(docket_tpl_vars *vars);
+DOCKET_EXTERN(int) docket_tpl_vars_new(docket_tpl_vars **out);
+DOCKET_EXTERN(void) docket_tpl_vars_free(docket_tpl_vars *vars);
 /* Set NAME to VALUE (copied), replacing any earlier value. NULL VALUE unsets NAME. */
-int docket_tpl_vars_set(docket_tpl_vars *vars, const char *name, const char *value);
+DOCKET_EXTERN(int) docket_tpl_vars_set(docket_tpl_vars *vars, const char *name, const char *value);
 /* Set from "NAME=VALUE" (as given to --set); DOCKET_EUSAGE when there is no '='. */
-int docket_tpl_vars_assign(docket_tpl_vars *vars, const char *assignment);
+DOCKET_EXTERN(int) docket_tpl_vars_assign(docket_tpl_vars *vars, const char *assignment);
 /* Append a new, empty item to the list NAME and return it in *out (owned by VARS). */
-int docket_tpl_vars_append(docket_tpl_vars **out, docket_tpl_vars *vars, const char *name);
+DOCKET_EXTERN(int) docket_tpl_vars_append(docket_tpl_vars **out, docket_tpl_vars *vars, const char *name);
 /* The string value of NAME in VARS itself (borrowed), or NULL. */
-const char *docket_tpl_vars_get(const docket_tpl_vars *vars, const char *name);
+DOCKET_EXTERN(const char *) docket_tpl_vars_get(const docket_tpl_vars *vars, const char *name);
 
 /*
  * Fill the template TPL (LEN bytes of XML; NAME for messages) with VARS and return the
@@ -61,19 +63,19 @@ const char *docket_tpl_vars_get(const docket_tpl_vars *vars, const char *name);
  * Template comments are dropped; the t: namespace does not appear in the result.
  * DOCKET_EINVALID when the template is not well-formed or a placeholder has no value.
  */
-int docket_template_fill(char **out, size_t *out_len, const char *tpl, size_t len,
-                         const char *name, const docket_tpl_vars *vars);
+DOCKET_EXTERN(int) docket_template_fill(char **out, size_t *out_len, const char *tpl, size_t len,
+                                        const char *name, const docket_tpl_vars *vars);
 
 /* Read templates/NAME.xml from REPO at REV (NULL: tip). DOCKET_ENOTFOUND when absent. */
-int docket_template_read(char **out, size_t *out_len, docket_repo *repo, const char *rev,
-                         const char *name);
+DOCKET_EXTERN(int) docket_template_read(char **out, size_t *out_len, docket_repo *repo, const char *rev,
+                                        const char *name);
 
 /*
  * The names of the templates in REPO at REV (templates/NAME.xml): a malloc'd NULL-terminated
  * array of malloc'd names; free with docket_strv_free.
  */
-int docket_template_list(char ***out, docket_repo *repo, const char *rev);
-void docket_strv_free(char **v);
+DOCKET_EXTERN(int) docket_template_list(char ***out, docket_repo *repo, const char *rev);
+DOCKET_EXTERN(void) docket_strv_free(char **v);
 
 /* --- new documents ----------------------------------------------------------------------- */
 
@@ -99,8 +101,8 @@ typedef struct {
  * Results as docket_add_buffer: DOCKET_EINVALID with out->findings when the filled template
  * does not validate; DOCKET_EDENIED when the actor may not draft for the unit.
  */
-int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind,
-                     const docket_draft_options *opts);
+DOCKET_EXTERN(int) docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind,
+                                    const docket_draft_options *opts);
 
 /*
  * A unit's plan drafted from the plan PLAN (which must carry its number): PLAN cited as
@@ -109,16 +111,16 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
  * carried over empty for the unit to fill, the responsibilities narrowed to those of UNIT
  * (its own, its ancestors', and "*affiliated" when UNIT is affiliated). Template: unit-plan.
  */
-int docket_draft_unit_plan(docket_add_result *out, docket_repo *repo, const char *plan,
-                           const docket_draft_options *opts);
+DOCKET_EXTERN(int) docket_draft_unit_plan(docket_add_result *out, docket_repo *repo, const char *plan,
+                                          const docket_draft_options *opts);
 
 /*
  * The annual report skeleton of opts->unit on PLAN for YEAR: one commented-out result per
  * indicator (numerator and denominator for rates) to fill, a narrative per task group, sent
  * to RECIPIENT_UNIT (NULL: PLAN's drafting unit), which reviews it. Template: annual-report.
  */
-int docket_draft_report(docket_add_result *out, docket_repo *repo, const char *plan, int year,
-                        const char *recipient_unit, const docket_draft_options *opts);
+DOCKET_EXTERN(int) docket_draft_report(docket_add_result *out, docket_repo *repo, const char *plan, int year,
+                                       const char *recipient_unit, const docket_draft_options *opts);
 
 /* One document of a batch. */
 typedef struct {
@@ -138,7 +140,7 @@ typedef struct {
 	docket_findings *findings;   /* when refused because a document would be invalid */
 } docket_batch_result;
 
-void docket_batch_result_free(docket_batch_result *r);
+DOCKET_EXTERN(void) docket_batch_result_free(docket_batch_result *r);
 
 /*
  * Task assignments from PLAN's responsibilities: one task per unit named there (a section's
@@ -150,8 +152,8 @@ void docket_batch_result_free(docket_batch_result *r);
  * from PLAN due the same year already is skipped too. All tasks in ONE commit (one
  * Docket-Document trailer per task). Template: task.
  */
-int docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char *plan,
-                        const char *due, const docket_draft_options *opts);
+DOCKET_EXTERN(int) docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char *plan,
+                                       const char *due, const docket_draft_options *opts);
 
 /* --- roll-up: status and aggregation ----------------------------------------------------- */
 
@@ -166,7 +168,7 @@ typedef enum {
 } docket_report_status;
 
 /* "not-started", "drafting", "returned", "overdue", "submitted", "in-review", "approved". */
-const char *docket_report_status_name(docket_report_status s);
+DOCKET_EXTERN(const char *) docket_report_status_name(docket_report_status s);
 
 typedef struct {
 	char *unit;
@@ -203,7 +205,7 @@ typedef struct {
 	docket_add_result doc;            /* aggregation: the report written */
 } docket_rollup;
 
-void docket_rollup_free(docket_rollup *r);
+DOCKET_EXTERN(void) docket_rollup_free(docket_rollup *r);
 
 /*
  * Where the reports of YEAR on PLAN stand, per unit: the units expected to report (the
@@ -212,8 +214,8 @@ void docket_rollup_free(docket_rollup *r);
  * left out. Reports on PLAN and on unit plans citing PLAN count. TODAY (YYYY-MM-DD; NULL:
  * docket_now_iso) decides what is overdue. Read at the tip.
  */
-int docket_draft_status(docket_rollup *out, docket_repo *repo, const char *plan, int year,
-                        const char *today);
+DOCKET_EXTERN(int) docket_draft_status(docket_rollup *out, docket_repo *repo, const char *plan, int year,
+                                       const char *today);
 
 /*
  * The department's report of YEAR on PLAN drafted from the APPROVED unit reports: for rates
@@ -224,8 +226,8 @@ int docket_draft_status(docket_rollup *out, docket_repo *repo, const char *plan,
  * counted reports cited as bases (@ref). Drafting unit: opts->unit, else PLAN's drafting
  * unit. One commit. Template: annual-report.
  */
-int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *plan, int year,
-                           const docket_draft_options *opts);
+DOCKET_EXTERN(int) docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *plan, int year,
+                                          const docket_draft_options *opts);
 
 /* --- arithmetic (exposed for tests and for other tools) ---------------------------------- */
 
@@ -235,14 +237,14 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
  * differently with the rounded value than with the exact one, more places are written (up to
  * 8) so that the written value never contradicts the verdict. DOCKET_EUSAGE when DEN is 0.
  */
-int docket_rate_format(char *out, size_t size, uint64_t num, uint64_t den, const char *target);
+DOCKET_EXTERN(int) docket_rate_format(char *out, size_t size, uint64_t num, uint64_t den, const char *target);
 
 /*
  * Whether the exact value NUM / DEN (times 100 when RATE) meets TARGET (a decimal) under
  * COMPARISON ("ge" "gt" "le" "lt" "eq"): *met = 1 or 0. DOCKET_EUSAGE on a bad argument.
  */
-int docket_target_met(int *met, const char *comparison, const char *target, uint64_t num,
-                      uint64_t den, int rate);
+DOCKET_EXTERN(int) docket_target_met(int *met, const char *comparison, const char *target, uint64_t num,
+                                     uint64_t den, int rate);
 
 /*
  * Whether the unit target UNIT_VALUE under UNIT_CMP is at least as demanding as the parent's
@@ -250,8 +252,8 @@ int docket_target_met(int *met, const char *comparison, const char *target, uint
  * le/lt, a different value for eq, or a comparison of another direction); DOCKET_EUSAGE on a bad
  * argument.
  */
-int docket_target_not_weaker(const char *parent_cmp, const char *parent_value,
-                             const char *unit_cmp, const char *unit_value);
+DOCKET_EXTERN(int) docket_target_not_weaker(const char *parent_cmp, const char *parent_value,
+                                            const char *unit_cmp, const char *unit_value);
 
 /* --- rules ------------------------------------------------------------------------------- */
 
@@ -261,8 +263,8 @@ int docket_target_not_weaker(const char *parent_cmp, const char *parent_value,
  * weaker than the cited plan's target of the same year. Findings FILE:LINE:COL on the target.
  * Returns 0 when the rule ran, negative on an internal failure only.
  */
-int docket_draft_check_targets(docket_findings *findings, docket_doc *doc, docket_repo *repo,
-                               const char *rev);
+DOCKET_EXTERN(int) docket_draft_check_targets(docket_findings *findings, docket_doc *doc, docket_repo *repo,
+                                              const char *rev);
 
 /*
  * Completeness at submission, for the engine (a transition out of an editable state): a
@@ -271,7 +273,9 @@ int docket_draft_check_targets(docket_findings *findings, docket_doc *doc, docke
  * narratives must name groups of the plan; the year must lie in the plan's period; the plan
  * must be issued. Other kinds pass. Findings FILE:LINE:COL; returns 0 when the check ran.
  */
-int docket_draft_check_submit(docket_findings *findings, docket_doc *doc, docket_repo *repo,
-                              const char *rev);
+DOCKET_EXTERN(int) docket_draft_check_submit(docket_findings *findings, docket_doc *doc, docket_repo *repo,
+                                             const char *rev);
+
+DOCKET_END_DECL
 
 #endif

@@ -13,13 +13,15 @@
 #include <stddef.h>
 #include "repo.h"
 
+DOCKET_BEGIN_DECL
+
 /*
  * Bring the index up to date with the tip of the main branch. When the indexed tip is no
  * longer an ancestor of the tip (history was rewritten), the index is rebuilt and
  * *rewritten (when not NULL) is set to 1; old_tip (41 bytes, may be NULL) receives the
  * indexed tip before the update ("" when there was none).
  */
-int docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41]);
+DOCKET_EXTERN(int) docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41]);
 
 /*
  * Call FN for every indexed commit, oldest first, with the paths it changed (borrowed,
@@ -28,7 +30,7 @@ int docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41]);
  */
 typedef int (*docket_history_fn)(const char *commit, const char *const *paths, size_t npaths,
                                  void *payload);
-int docket_history_scan(docket_repo *repo, const char *start, docket_history_fn fn, void *payload);
+DOCKET_EXTERN(int) docket_history_scan(docket_repo *repo, const char *start, docket_history_fn fn, void *payload);
 
 /*
  * The commits that changed document ID (followed by its id — the file name — across moves),
@@ -40,7 +42,9 @@ typedef struct {
 	char **paths;
 	size_t n;
 } docket_history_list;
-int docket_history_for(docket_history_list *out, docket_repo *repo, const char *id);
-void docket_history_list_free(docket_history_list *l);
+DOCKET_EXTERN(int) docket_history_for(docket_history_list *out, docket_repo *repo, const char *id);
+DOCKET_EXTERN(void) docket_history_list_free(docket_history_list *l);
+
+DOCKET_END_DECL
 
 #endif

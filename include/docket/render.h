@@ -5,12 +5,16 @@
 #include "doc.h"
 #include "repo.h"
 
+DOCKET_BEGIN_DECL
+
 /*
  * Render DOC as UTF-8 text into *out (malloc'd). The stylesheet comes from REPO at REV
  * (.docket/schemas/text.xsl) when REPO is not NULL, else from the built-in copy. The
  * stylesheet may not read or write files or the network.
  */
-int docket_render_text(char **out, size_t *out_len, docket_doc *doc, docket_repo *repo,
-                       const char *rev);
+DOCKET_EXTERN(int) docket_render_text(char **out, size_t *out_len, docket_doc *doc, docket_repo *repo,
+                                      const char *rev);
+
+DOCKET_END_DECL
 
 #endif

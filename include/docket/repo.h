@@ -10,24 +10,26 @@
 #include <stddef.h>
 #include "common.h"
 
+DOCKET_BEGIN_DECL
+
 typedef struct docket_repo docket_repo;
 typedef struct docket_txn docket_txn;
 
 /* Open the repository at or above PATH (NULL: the current directory). */
-int docket_repo_open(docket_repo **out, const char *path);
+DOCKET_EXTERN(int) docket_repo_open(docket_repo **out, const char *path);
 
 /*
  * Create a new repository at PATH from the built-in template: .docket/config.xml,
  * .docket/schemas/, .docket/workflows/, templates/, documents/, as one initial commit on
  * branch "main". PATH must not exist or be an empty directory. BARE makes a bare repository.
  */
-int docket_repo_init(docket_repo **out, const char *path, int bare);
+DOCKET_EXTERN(int) docket_repo_init(docket_repo **out, const char *path, int bare);
 
-void docket_repo_free(docket_repo *repo);
+DOCKET_EXTERN(void) docket_repo_free(docket_repo *repo);
 
 /* Borrowed: the git directory and the work tree (NULL when bare). */
-const char *docket_repo_gitdir(const docket_repo *repo);
-const char *docket_repo_workdir(const docket_repo *repo);
+DOCKET_EXTERN(const char *) docket_repo_gitdir(const docket_repo *repo);
+DOCKET_EXTERN(const char *) docket_repo_workdir(const docket_repo *repo);
 
 /*
  * Sign every commit this handle writes: FN receives the commit object's text and returns
@@ -35,29 +37,29 @@ const char *docket_repo_workdir(const docket_repo *repo);
  * signatures: "-----BEGIN SSH SIGNATURE-----…", without a trailing newline). NULL: unsigned.
  */
 typedef int (*docket_commit_signer)(char **armored, const char *buf, size_t len, void *payload);
-void docket_repo_set_commit_signer(docket_repo *repo, docket_commit_signer fn, void *payload);
+DOCKET_EXTERN(void) docket_repo_set_commit_signer(docket_repo *repo, docket_commit_signer fn, void *payload);
 
 /* Set the identity written as author and committer (copied). NULL name: from git config. */
-int docket_repo_set_identity(docket_repo *repo, const char *name, const char *email);
+DOCKET_EXTERN(int) docket_repo_set_identity(docket_repo *repo, const char *name, const char *email);
 
 /*
  * Read the file PATH (relative to the repository root) at revision REV (NULL: the tip of
  * the main branch). *out is a NUL-terminated malloc'd buffer; free it with free().
  * DOCKET_ENOTFOUND when the revision or the path does not exist.
  */
-int docket_repo_read(char **out, size_t *out_len, docket_repo *repo, const char *rev,
-                     const char *path);
+DOCKET_EXTERN(int) docket_repo_read(char **out, size_t *out_len, docket_repo *repo, const char *rev,
+                                    const char *path);
 
 /* Resolve REV (NULL: main branch tip) to a 40-hex commit id written into out[41]. */
-int docket_repo_resolve(char out[41], docket_repo *repo, const char *rev);
+DOCKET_EXTERN(int) docket_repo_resolve(char out[41], docket_repo *repo, const char *rev);
 
 /*
  * Call FN for every blob path under PREFIX (e.g. "documents/") at REV, in tree order.
  * FN returns 0 to go on, non-zero to stop (that value is returned).
  */
 typedef int (*docket_repo_walk_fn)(const char *path, void *payload);
-int docket_repo_walk(docket_repo *repo, const char *rev, const char *prefix,
-                     docket_repo_walk_fn fn, void *payload);
+DOCKET_EXTERN(int) docket_repo_walk(docket_repo *repo, const char *rev, const char *prefix,
+                                    docket_repo_walk_fn fn, void *payload);
 
 /*
  * Transactions. FN is called with a transaction based on the current tip; it reads with
@@ -69,19 +71,21 @@ int docket_repo_walk(docket_repo *repo, const char *rev, const char *prefix,
  * commit succeed; the work tree is updated only after the branch has moved.
  */
 typedef int (*docket_txn_fn)(docket_txn *txn, void *payload);
-int docket_repo_transact(docket_repo *repo, docket_txn_fn fn, void *payload, char out_commit[41]);
+DOCKET_EXTERN(int) docket_repo_transact(docket_repo *repo, docket_txn_fn fn, void *payload, char out_commit[41]);
 
 /* The attempt number, 0 for the first call of FN. */
-int docket_txn_attempt(const docket_txn *txn);
+DOCKET_EXTERN(int) docket_txn_attempt(const docket_txn *txn);
 /* The base commit id of this attempt (borrowed, 40 hex), or "" for an unborn branch. */
-const char *docket_txn_base(const docket_txn *txn);
+DOCKET_EXTERN(const char *) docket_txn_base(const docket_txn *txn);
 /* Read PATH as staged in this transaction, else at the base commit. Like docket_repo_read. */
-int docket_txn_read(char **out, size_t *out_len, docket_txn *txn, const char *path);
+DOCKET_EXTERN(int) docket_txn_read(char **out, size_t *out_len, docket_txn *txn, const char *path);
 /* Stage PATH with the given contents (copied). */
-int docket_txn_write(docket_txn *txn, const char *path, const char *data, size_t len);
+DOCKET_EXTERN(int) docket_txn_write(docket_txn *txn, const char *path, const char *data, size_t len);
 /* Set the commit message (copied). */
-int docket_txn_message(docket_txn *txn, const char *message);
+DOCKET_EXTERN(int) docket_txn_message(docket_txn *txn, const char *message);
 /* The repository of this transaction (borrowed). */
-docket_repo *docket_txn_repo(docket_txn *txn);
+DOCKET_EXTERN(docket_repo *) docket_txn_repo(docket_txn *txn);
+
+DOCKET_END_DECL
 
 #endif

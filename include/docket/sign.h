@@ -19,6 +19,8 @@
 #include <openssl/x509.h>
 #include "common.h"
 
+DOCKET_BEGIN_DECL
+
 /* Namespaces and algorithm identifiers used in signatures. */
 #define DOCKET_XADES_NS "http://uri.etsi.org/01903/v1.3.2#"
 
@@ -50,8 +52,8 @@ typedef struct docket_key docket_key;
  * argument), DOCKET_EEXISTS (PATH or PATH.csr exists, symbolic links included: nothing is
  * overwritten), DOCKET_ERROR (I/O, OpenSSL). On failure nothing is left behind.
  */
-int docket_key_generate(const char *path, int rsa, const char *passphrase,
-                        const char *subject_cn, const char *email);
+DOCKET_EXTERN(int) docket_key_generate(const char *path, int rsa, const char *passphrase,
+                                       const char *subject_cn, const char *email);
 
 /*
  * Load a private key. SPEC is either
@@ -68,13 +70,13 @@ int docket_key_generate(const char *path, int rsa, const char *passphrase,
  * or an encrypted key without a passphrase), DOCKET_EINVALID (not a key, an unsupported
  * algorithm), DOCKET_ERROR (engine missing, I/O, OpenSSL).
  */
-int docket_key_load(docket_key **out, const char *spec, const char *passphrase);
+DOCKET_EXTERN(int) docket_key_load(docket_key **out, const char *spec, const char *passphrase);
 
 /* Free KEY (NULL allowed); releases the token session for PKCS#11 keys. */
-void docket_key_free(docket_key *key);
+DOCKET_EXTERN(void) docket_key_free(docket_key *key);
 
 /* Whether KEY is an RSA key (else ECDSA). */
-int docket_key_is_rsa(const docket_key *key);
+DOCKET_EXTERN(int) docket_key_is_rsa(const docket_key *key);
 
 /*
  * KEY's public key in OpenSSH's one-line form, without comment or newline:
@@ -82,27 +84,27 @@ int docket_key_is_rsa(const docket_key *key);
  * compressed one), "ecdsa-sha2-nistp384 ..." or "ssh-rsa AAAA...". *out is malloc'd.
  * Errors: DOCKET_EINVALID (a curve SSH does not know), DOCKET_ERROR.
  */
-int docket_key_ssh_pubkey(char **out, docket_key *key);
+DOCKET_EXTERN(int) docket_key_ssh_pubkey(char **out, docket_key *key);
 
 /* Read a PEM certificate file; *out is the certificate alone, re-encoded as PEM (malloc'd). */
-int docket_file_read_pem_cert(char **out, size_t *out_len, const char *path);
+DOCKET_EXTERN(int) docket_file_read_pem_cert(char **out, size_t *out_len, const char *path);
 
 /* The same "TYPE BASE64" line for the public key of CERT (for allowed-signers files). */
-int docket_cert_ssh_pubkey(char **out, X509 *cert);
+DOCKET_EXTERN(int) docket_cert_ssh_pubkey(char **out, X509 *cert);
 
 /*
  * The fingerprint that identifies KEY: lowercase hex SHA-256 (64 characters) of the DER
  * SubjectPublicKeyInfo of its public key, EC points taken uncompressed. Equal to
  * docket_cert_fingerprint of a certificate for this key. *out is malloc'd.
  */
-int docket_key_fingerprint(char **out, docket_key *key);
+DOCKET_EXTERN(int) docket_key_fingerprint(char **out, docket_key *key);
 
 /*
  * A certificate signing request for KEY (file or token), PEM, SHA-256, subject
  * CN=SUBJECT_CN (+ emailAddress=EMAIL when not NULL). *out is malloc'd, NUL-terminated.
  * Errors: DOCKET_EUSAGE, DOCKET_ERROR.
  */
-int docket_key_csr(char **out, docket_key *key, const char *subject_cn, const char *email);
+DOCKET_EXTERN(int) docket_key_csr(char **out, docket_key *key, const char *subject_cn, const char *email);
 
 /* ------------------------------------------------------------------------------------------ */
 /* Certificates and the organisation CA                                                         */
@@ -112,7 +114,7 @@ int docket_key_csr(char **out, docket_key *key, const char *subject_cn, const ch
  * The instant docket signs and issues at: $DOCKET_NOW when set (see docket_now_iso), else
  * the system clock. DOCKET_EUSAGE when $DOCKET_NOW is malformed.
  */
-int docket_sign_now(time_t *out);
+DOCKET_EXTERN(int) docket_sign_now(time_t *out);
 
 /*
  * Create a small CA in DIR (created with mode 0700 when absent): DIR/ca.key (ECDSA P-256,
@@ -123,11 +125,11 @@ int docket_sign_now(time_t *out);
  * PASSPHRASE is required and non-empty. Errors: DOCKET_EUSAGE, DOCKET_EEXISTS (either file
  * exists), DOCKET_ERROR. On failure nothing is left behind except DIR itself.
  */
-int docket_ca_init(const char *dir, const char *name, const char *passphrase);
+DOCKET_EXTERN(int) docket_ca_init(const char *dir, const char *name, const char *passphrase);
 
 /* The same with an explicit validity window [NOT_BEFORE, NOT_AFTER] (e.g. for an existing history). */
-int docket_ca_init_validity(const char *dir, const char *name, const char *passphrase,
-                            time_t not_before, time_t not_after);
+DOCKET_EXTERN(int) docket_ca_init_validity(const char *dir, const char *name, const char *passphrase,
+                                           time_t not_before, time_t not_after);
 
 /*
  * Issue an end-entity certificate from the CA in CA_DIR for the CSR in CSR_PATH and write it
@@ -140,24 +142,24 @@ int docket_ca_init_validity(const char *dir, const char *name, const char *passp
  * is missing), DOCKET_EDENIED (wrong CA passphrase), DOCKET_EINVALID (bad CSR, unsupported
  * key), DOCKET_EEXISTS, DOCKET_ERROR.
  */
-int docket_ca_issue(const char *ca_dir, const char *passphrase, const char *csr_path,
-                    const char *out_cert, int days);
+DOCKET_EXTERN(int) docket_ca_issue(const char *ca_dir, const char *passphrase, const char *csr_path,
+                                   const char *out_cert, int days);
 
 /*
  * The same with an explicit validity window [NOT_BEFORE, NOT_AFTER], which must lie within
  * the CA certificate's own (DOCKET_EUSAGE otherwise).
  */
-int docket_ca_issue_validity(const char *ca_dir, const char *passphrase, const char *csr_path,
-                             const char *out_cert, time_t not_before, time_t not_after);
+DOCKET_EXTERN(int) docket_ca_issue_validity(const char *ca_dir, const char *passphrase, const char *csr_path,
+                                            const char *out_cert, time_t not_before, time_t not_after);
 
 /* Read the first certificate of a PEM file. Free *out with X509_free. DOCKET_ENOTFOUND, DOCKET_EINVALID. */
-int docket_cert_load(X509 **out, const char *path);
+DOCKET_EXTERN(int) docket_cert_load(X509 **out, const char *path);
 
 /* The subject's commonName (UTF-8), malloc'd; "" when it has none. */
-int docket_cert_subject_cn(char **out, X509 *cert);
+DOCKET_EXTERN(int) docket_cert_subject_cn(char **out, X509 *cert);
 
 /* Like docket_key_fingerprint, for the public key in CERT. */
-int docket_cert_fingerprint(char **out, X509 *cert);
+DOCKET_EXTERN(int) docket_cert_fingerprint(char **out, X509 *cert);
 
 /*
  * Check that CERT chains to a CA certificate in TRUST_PEM_FILE (one or more PEM
@@ -169,7 +171,7 @@ int docket_cert_fingerprint(char **out, X509 *cert);
  * "CA certificate expired ...", "certificate is not for signing (key usage)", ...
  * Errors: DOCKET_EUSAGE, DOCKET_ENOTFOUND / DOCKET_EINVALID (trust file), DOCKET_ERROR.
  */
-int docket_cert_verify_chain(X509 *cert, const char *trust_pem_file, time_t at);
+DOCKET_EXTERN(int) docket_cert_verify_chain(X509 *cert, const char *trust_pem_file, time_t at);
 
 /* ------------------------------------------------------------------------------------------ */
 /* XML-DSig signatures inside a document                                                       */
@@ -201,8 +203,8 @@ typedef struct {
  * left as it was. Errors: DOCKET_EUSAGE, DOCKET_EINVALID (not a signable document, key and
  * certificate do not match, duplicate Ids), DOCKET_ERROR.
  */
-int docket_xmldsig_sign(char **out_id, xmlDocPtr doc, docket_key *key, X509 *cert,
-                        const docket_sig_props *props);
+DOCKET_EXTERN(int) docket_xmldsig_sign(char **out_id, xmlDocPtr doc, docket_key *key, X509 *cert,
+                                       const docket_sig_props *props);
 
 typedef enum {
 	DOCKET_SIG_OK = 0,
@@ -242,10 +244,10 @@ typedef struct {
  * DOCKET_EUSAGE / DOCKET_ENOTFOUND / DOCKET_EINVALID / DOCKET_ERROR for a problem that
  * prevented verification (then *out is NULL and *n 0).
  */
-int docket_xmldsig_verify(docket_sig_result **out, size_t *n, xmlDocPtr doc,
-                          const char *trust_pem_file);
+DOCKET_EXTERN(int) docket_xmldsig_verify(docket_sig_result **out, size_t *n, xmlDocPtr doc,
+                                         const char *trust_pem_file);
 
-void docket_sig_results_free(docket_sig_result *results, size_t n);
+DOCKET_EXTERN(void) docket_sig_results_free(docket_sig_result *results, size_t n);
 
 /* ------------------------------------------------------------------------------------------ */
 /* SSH signatures for git commits                                                              */
@@ -258,13 +260,13 @@ void docket_sig_results_free(docket_sig_result *results, size_t n);
  * SIGNATURE-----" ... "-----END SSH SIGNATURE-----" without a trailing newline, ready for
  * git_commit_create_with_signature(..., "gpgsig").
  */
-int docket_sshsig_sign(char **armored, docket_key *key, const char *buf, size_t len);
+DOCKET_EXTERN(int) docket_sshsig_sign(char **armored, docket_key *key, const char *buf, size_t len);
 
 /*
  * docket_sshsig_sign in the shape of repo.h's docket_commit_signer, with the docket_key as
  * payload: docket_repo_set_commit_signer(repo, docket_sshsig_commit_signer, key).
  */
-int docket_sshsig_commit_signer(char **armored, const char *buf, size_t len, void *key);
+DOCKET_EXTERN(int) docket_sshsig_commit_signer(char **armored, const char *buf, size_t len, void *key);
 
 /*
  * Verify ARMORED (an SSH signature as above) over BUF: namespace must be "git", hash sha256
@@ -274,6 +276,8 @@ int docket_sshsig_commit_signer(char **armored, const char *buf, size_t len, voi
  * DOCKET_EVERIFY (bad signature, wrong namespace), DOCKET_EINVALID (malformed),
  * DOCKET_ERROR.
  */
-int docket_sshsig_verify(char **out_pubkey, const char *armored, const char *buf, size_t len);
+DOCKET_EXTERN(int) docket_sshsig_verify(char **out_pubkey, const char *armored, const char *buf, size_t len);
+
+DOCKET_END_DECL
 
 #endif

@@ -4,6 +4,8 @@
 #include "repo.h"
 #include "validate.h"
 
+DOCKET_BEGIN_DECL
+
 typedef struct {
 	char *id;                  /* the document id */
 	char *path;                /* where it was committed */
@@ -26,11 +28,13 @@ typedef struct {
  * DOCKET_EINVALID when the document is invalid (out->findings lists why) and
  * DOCKET_EEXISTS when a document with that id exists already.
  */
-int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf, size_t len,
-                      const char *name, const docket_add_options *opts);
+DOCKET_EXTERN(int) docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf, size_t len,
+                                     const char *name, const docket_add_options *opts);
 /* The same, reading FILE from disk. */
-int docket_add_file(docket_add_result *out, docket_repo *repo, const char *file,
-                    const docket_add_options *opts);
-void docket_add_result_free(docket_add_result *r);
+DOCKET_EXTERN(int) docket_add_file(docket_add_result *out, docket_repo *repo, const char *file,
+                                   const docket_add_options *opts);
+DOCKET_EXTERN(void) docket_add_result_free(docket_add_result *r);
+
+DOCKET_END_DECL
 
 #endif

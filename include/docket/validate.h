@@ -9,6 +9,8 @@
 #include "doc.h"
 #include "repo.h"
 
+DOCKET_BEGIN_DECL
+
 typedef struct docket_findings docket_findings;
 typedef struct docket_schema docket_schema;
 
@@ -19,59 +21,61 @@ typedef struct {
 	const char *message;
 } docket_finding;
 
-int docket_findings_new(docket_findings **out);
-void docket_findings_free(docket_findings *f);
-size_t docket_findings_count(const docket_findings *f);
+DOCKET_EXTERN(int) docket_findings_new(docket_findings **out);
+DOCKET_EXTERN(void) docket_findings_free(docket_findings *f);
+DOCKET_EXTERN(size_t) docket_findings_count(const docket_findings *f);
 /* Borrowed; valid until the list is freed. */
-const docket_finding *docket_findings_get(const docket_findings *f, size_t i);
+DOCKET_EXTERN(const docket_finding *) docket_findings_get(const docket_findings *f, size_t i);
 /* Add a finding (strings copied). */
-int docket_findings_add(docket_findings *f, const char *file, int line, int col,
-                        const char *fmt, ...)
+DOCKET_EXTERN(int) docket_findings_add(docket_findings *f, const char *file, int line, int col,
+                                       const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 5, 6)))
 #endif
 	;
 
 /* The schemas built into this docket binary. */
-int docket_schema_builtin(docket_schema **out);
+DOCKET_EXTERN(int) docket_schema_builtin(docket_schema **out);
 /* The schemas pinned in REPO at REV (.docket/schemas/docket.xsd); NULL rev: tip. */
-int docket_schema_load(docket_schema **out, docket_repo *repo, const char *rev);
+DOCKET_EXTERN(int) docket_schema_load(docket_schema **out, docket_repo *repo, const char *rev);
 /* The same for another entry point, e.g. "workflow.xsd". */
-int docket_schema_builtin_entry(docket_schema **out, const char *entry);
-int docket_schema_load_entry(docket_schema **out, docket_repo *repo, const char *rev,
-                             const char *entry);
-void docket_schema_free(docket_schema *schema);
+DOCKET_EXTERN(int) docket_schema_builtin_entry(docket_schema **out, const char *entry);
+DOCKET_EXTERN(int) docket_schema_load_entry(docket_schema **out, docket_repo *repo, const char *rev,
+                                            const char *entry);
+DOCKET_EXTERN(void) docket_schema_free(docket_schema *schema);
 
 /*
  * Validate an arbitrary XML tree (a libxml2 xmlDocPtr) against SCHEMA; each problem is a
  * finding against NAME. For workflow definitions and the configuration.
  */
-int docket_schema_check(docket_findings *findings, docket_schema *schema, void *xml,
-                        const char *name);
+DOCKET_EXTERN(int) docket_schema_check(docket_findings *findings, docket_schema *schema, void *xml,
+                                       const char *name);
 
 /*
  * Validate DOC against SCHEMA and the rules XSD cannot say. When REPO is not NULL, references
  * to other documents are resolved in REPO at REV. Each problem is added to FINDINGS.
  * Returns 0 when validation ran (whatever it found), negative on an internal failure.
  */
-int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc *doc,
-                    docket_repo *repo, const char *rev);
+DOCKET_EXTERN(int) docket_validate(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                                   docket_repo *repo, const char *rev);
 
 /* Do not look up other documents (references, the plan a unit plan carries out): for the
  * audit's replay, where each lookup would walk the tree of every commit. */
 #define DOCKET_VALIDATE_NO_REFS 1u
 /* docket_validate with FLAGS (DOCKET_VALIDATE_*). REPO still gives the workflow in force. */
-int docket_validate_flags(docket_findings *findings, docket_schema *schema, docket_doc *doc,
-                          docket_repo *repo, const char *rev, unsigned flags);
+DOCKET_EXTERN(int) docket_validate_flags(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                                         docket_repo *repo, const char *rev, unsigned flags);
 
 /*
  * Parse then validate: the parse failure itself becomes a finding. NAME is the file name
  * used in findings.
  */
-int docket_validate_buffer(docket_findings *findings, docket_schema *schema, const char *buf,
-                           size_t len, const char *name, docket_repo *repo, const char *rev);
+DOCKET_EXTERN(int) docket_validate_buffer(docket_findings *findings, docket_schema *schema, const char *buf,
+                                          size_t len, const char *name, docket_repo *repo, const char *rev);
 
 /* The Decree 30 Annex III abbreviation table: 1 when CODE is a known type abbreviation. */
-int docket_doctype_known(const char *code);
+DOCKET_EXTERN(int) docket_doctype_known(const char *code);
+
+DOCKET_END_DECL
 
 #endif

@@ -15,6 +15,8 @@
 #include "repo.h"
 #include "validate.h"
 
+DOCKET_BEGIN_DECL
+
 #define DOCKET_WORKFLOW_NS "urn:docket:workflow:1"
 
 typedef struct docket_workflow docket_workflow;
@@ -48,21 +50,21 @@ typedef struct {
  * transition out of a final state. Problems are added to FINDINGS (when not NULL) and the
  * call fails with DOCKET_EINVALID. SCHEMA (workflow.xsd) may be NULL to skip XSD.
  */
-int docket_workflow_parse(docket_workflow **out, docket_findings *findings, docket_schema *schema,
-                          const char *buf, size_t len, const char *name);
+DOCKET_EXTERN(int) docket_workflow_parse(docket_workflow **out, docket_findings *findings, docket_schema *schema,
+                                         const char *buf, size_t len, const char *name);
 /* Load .docket/workflows/KIND.xml from REPO at REV (NULL: tip), with its pinned schema. */
-int docket_workflow_load(docket_workflow **out, docket_repo *repo, const char *rev, const char *kind);
-void docket_workflow_free(docket_workflow *wf);
+DOCKET_EXTERN(int) docket_workflow_load(docket_workflow **out, docket_repo *repo, const char *rev, const char *kind);
+DOCKET_EXTERN(void) docket_workflow_free(docket_workflow *wf);
 
-const char *docket_workflow_kind(const docket_workflow *wf);
-const char *docket_workflow_initial(const docket_workflow *wf);
-int docket_workflow_is_editable(const docket_workflow *wf, const char *state);
-int docket_workflow_is_final(const docket_workflow *wf, const char *state);
-int docket_workflow_has_state(const docket_workflow *wf, const char *state);
+DOCKET_EXTERN(const char *) docket_workflow_kind(const docket_workflow *wf);
+DOCKET_EXTERN(const char *) docket_workflow_initial(const docket_workflow *wf);
+DOCKET_EXTERN(int) docket_workflow_is_editable(const docket_workflow *wf, const char *state);
+DOCKET_EXTERN(int) docket_workflow_is_final(const docket_workflow *wf, const char *state);
+DOCKET_EXTERN(int) docket_workflow_has_state(const docket_workflow *wf, const char *state);
 /* Borrowed; NULL when there is no transition ID. */
-const docket_transition_def *docket_workflow_transition(const docket_workflow *wf, const char *id);
-size_t docket_workflow_transition_count(const docket_workflow *wf);
-const docket_transition_def *docket_workflow_transition_at(const docket_workflow *wf, size_t i);
+DOCKET_EXTERN(const docket_transition_def *) docket_workflow_transition(const docket_workflow *wf, const char *id);
+DOCKET_EXTERN(size_t) docket_workflow_transition_count(const docket_workflow *wf);
+DOCKET_EXTERN(const docket_transition_def *) docket_workflow_transition_at(const docket_workflow *wf, size_t i);
 
 /* --- actions --------------------------------------------------------------------------- */
 
@@ -98,23 +100,24 @@ typedef struct {
  * document is signed (XML-DSig, see sign.h) with a->key and the actor's certificate from the
  * configuration; the organisation signature at issue also covers the number and date.
  */
-int docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action *a);
-void docket_action_result_free(docket_action_result *r);
+DOCKET_EXTERN(int) docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action *a);
+DOCKET_EXTERN(void) docket_action_result_free(docket_action_result *r);
 
 /*
  * Record the edits made to DOC's file in the work tree (by any editor) as one commit.
  * Allowed only in an editable state; the workflow steps, state and signatures must be
  * unchanged; the new content must validate.
  */
-int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char *doc,
-                       const char *actor, const char *message);
+DOCKET_EXTERN(int) docket_edit_commit(docket_action_result *out, docket_repo *repo, const char *doc,
+                                      const char *actor, const char *message);
 
 /*
  * The transitions ACTOR may take on DOC now: a malloc'd NULL-terminated array of malloc'd
  * transition ids (free each, then the array). STATE_OUT receives the current state (malloc'd).
  */
-int docket_action_available(const char ***out, char **state_out, docket_repo *repo,
-                            const char *doc, const char *actor);
+DOCKET_EXTERN(int) docket_action_available(const char ***out, char **state_out, docket_repo *repo,
+                                           const char *doc, const char *actor);
 
+DOCKET_END_DECL
 
 #endif

@@ -4,6 +4,7 @@
  * of document the drafting layer defines through a table registered here, so that no layer
  * calls a layer above it (DESIGN.md, "The code: layers you can see").
  */
+#include "docket/version.h"
 #include <git2.h>
 #include <libxml/parser.h>
 #include <libxslt/xslt.h>
@@ -46,4 +47,15 @@ void docket_global_shutdown(void)
 	git_libgit2_shutdown();
 	xsltCleanupGlobals();
 	xmlCleanupParser();
+}
+
+int docket_version(int *major, int *minor, int *patch)
+{
+	if (major)
+		*major = DOCKET_VERSION_MAJOR;
+	if (minor)
+		*minor = DOCKET_VERSION_MINOR;
+	if (patch)
+		*patch = DOCKET_VERSION_PATCH;
+	return 0;
 }

@@ -404,6 +404,7 @@ static xmlDocPtr read_doc(const char *id)
 	return x;
 }
 
+static char *xs(xmlDocPtr x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static char *xs(xmlDocPtr x, const char *fmt, ...)
 {
 	char expr[512];

@@ -413,8 +413,10 @@ static int place_signature(undo_log *u, xmlNodePtr root, xmlNodePtr content, xml
 /* The document's single content element and its Id; DOCKET_EINVALID otherwise. */
 static int find_content(xmlNodePtr *out, const char **id, xmlNodePtr root)
 {
-	int n = count_children(root, DOCKET_NS, "content", out);
+	int n;
 
+	*id = NULL;
+	n = count_children(root, DOCKET_NS, "content", out);
 	if (n != 1)
 		return docket_error_set(DOCKET_EINVALID, "the document has %d content elements, expected one", n);
 	if ((*id = attr(*out, "Id")) == NULL || !**id)

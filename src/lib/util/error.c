@@ -25,6 +25,7 @@ void docket_error_clear(void)
 	last_code = 0;
 }
 
+static void vset(int code, const char *fmt, va_list ap) DOCKET_PRINTF(2, 0);
 static void vset(int code, const char *fmt, va_list ap)
 {
 	/* the message often quotes the previous one (docket_error_last() as an argument):

@@ -34,7 +34,7 @@ void docket_doc_position(const docket_doc *doc, const void *node, const char *at
 /* --- findings (validate.c) ----------------------------------------------------------------- */
 
 int docket_findings_addv(docket_findings *f, const char *file, int line, int col,
-                         const char *fmt, va_list ap) DOCKET_PRINTF(5, 0);
+                         const char *fmt, va_list ap) DOCKET_PRINTF(5, 0) DOCKET_PRINTF(5, 0);
 /* A finding at NODE (its attribute ATTR when not NULL) of DOC. */
 int docket_findings_add_at(docket_findings *f, const docket_doc *doc, const void *node,
                            const char *attr, const char *fmt, ...) DOCKET_PRINTF(5, 6);
