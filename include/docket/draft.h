@@ -155,6 +155,77 @@ DOCKET_EXTERN(void) docket_batch_result_free(docket_batch_result *r);
 DOCKET_EXTERN(int) docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char *plan,
                                        const char *due, const docket_draft_options *opts);
 
+/* --- figures: filling a report without editing XML ---------------------------------------- */
+
+/*
+ * One figure of a report, for the indicator of the plan the report is on: a rate's
+ * NUMERATOR and DENOMINATOR (whole numbers; docket computes the value), a count's or a
+ * value's VALUE, or NOT_APPLICABLE (the indicator does not apply to the unit: no figures,
+ * not required at submission, not counted by the aggregation). Strings are borrowed.
+ */
+typedef struct {
+	const char *indicator;     /* the plan's indicator id, "4.1" */
+	const char *numerator;     /* rates */
+	const char *denominator;   /* rates: positive */
+	const char *value;         /* counts (whole, 0 or more) and values (a decimal) */
+	int not_applicable;
+	int line;                  /* where the figure came from (a CSV line) for messages; 0: none */
+} docket_figure;
+
+/* The figures of one report (by id). */
+typedef struct {
+	const char *report;
+	const docket_figure *figures;
+	size_t n;
+} docket_report_figures;
+
+#define DOCKET_FILL_OPTIONS_VERSION 1
+
+typedef struct {
+	unsigned int version;      /* DOCKET_FILL_OPTIONS_VERSION */
+	const char *actor;         /* required: who fills */
+	const char *message;       /* added to the commit message; may be NULL */
+	const char *source;        /* names the figures' origin in findings (a CSV file); NULL:
+	                            * the report's id */
+} docket_fill_options;
+
+#define DOCKET_FILL_OPTIONS_INIT { DOCKET_FILL_OPTIONS_VERSION, NULL, NULL, NULL }
+
+typedef struct {
+	char commit[41];             /* the commit written, "" when refused */
+	docket_findings *findings;   /* refused: every problem (FILE is opts->source or the
+	                              * report's id, LINE the figure's line or the document's) */
+} docket_fill_result;
+
+DOCKET_EXTERN(void) docket_fill_result_free(docket_fill_result *r);
+
+/*
+ * Write FIGURES[N] into the results of the report REPORT (an id), in the order of the plan's
+ * indicators; results of indicators not named stay as they are. Each figure is checked
+ * against the plan's indicator: a rate needs NUMERATOR/DENOMINATOR with 0 <= numerator <=
+ * denominator and a positive denominator, a count a whole number of 0 or more, a value a
+ * decimal; every problem is a finding naming the indicator's id and name. Each rate's value
+ * is 100 * numerator / denominator as docket_rate_format writes it against the indicator's
+ * target for the report's year (half up to 2 places, more only where 2 would contradict the
+ * verdict). Like an edit: the report must be in an editable state, the actor one whom the
+ * report workflow lets edit it (docket_workflow_edit: the unit's drafters and head, the
+ * organisation's statistician), the result must validate; one commit (Docket-Document,
+ * Docket-Action: edit, Docket-State, Docket-Actor), or nothing. Errors: DOCKET_EINVALID with
+ * out->findings, DOCKET_EDENIED (state, actor), DOCKET_ENOTFOUND (no such report),
+ * DOCKET_EUSAGE.
+ */
+DOCKET_EXTERN(int) docket_report_fill(docket_fill_result *out, docket_repo *repo, const char *report,
+                                      const docket_figure *figures, size_t n, const docket_fill_options *opts);
+
+/*
+ * docket_report_fill for the N reports of REPORTS in ONE commit (a Docket-Document trailer
+ * each): every figure of every report is checked first and all problems reported; any problem
+ * writes nothing.
+ */
+DOCKET_EXTERN(int) docket_report_fill_many(docket_fill_result *out, docket_repo *repo,
+                                           const docket_report_figures *reports, size_t n,
+                                           const docket_fill_options *opts);
+
 /* --- roll-up: status and aggregation ----------------------------------------------------- */
 
 typedef enum {

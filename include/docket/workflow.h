@@ -61,6 +61,12 @@ DOCKET_EXTERN(const char *) docket_workflow_initial(const docket_workflow *wf);
 DOCKET_EXTERN(int) docket_workflow_is_editable(const docket_workflow *wf, const char *state);
 DOCKET_EXTERN(int) docket_workflow_is_final(const docket_workflow *wf, const char *state);
 DOCKET_EXTERN(int) docket_workflow_has_state(const docket_workflow *wf, const char *state);
+/*
+ * Who may change the content of a document in STATE, as a pseudo-transition "edit" (from
+ * and to are NULL): the state's own <allow> elements, else drafters and reviewers of the
+ * drafting unit. Borrowed; NULL when STATE is not editable.
+ */
+DOCKET_EXTERN(const docket_transition_def *) docket_workflow_edit(const docket_workflow *wf, const char *state);
 /* Borrowed; NULL when there is no transition ID. */
 DOCKET_EXTERN(const docket_transition_def *) docket_workflow_transition(const docket_workflow *wf, const char *id);
 DOCKET_EXTERN(size_t) docket_workflow_transition_count(const docket_workflow *wf);

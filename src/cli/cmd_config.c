@@ -241,7 +241,8 @@ static const cli_option person_add_opts[] = {
 	CLI_OPT_REQUIRED(config_args, person.unit, "unit", 0, "UNIT", "the person's unit"),
 	CLI_OPT_REQUIRED(config_args, person.roles, "role", 0, "ROLE[,ROLE...]",
 	                 "drafter, reviewer (head of a unit), approver (competent signer), clerk\n"
-	                 "(records office, văn thư), admin (may change the configuration)"),
+	                 "(records office, văn thư), admin (may change the configuration),\n"
+	                 "statistician (fills every unit's report figures)"),
 	CLI_OPT_STRING(config_args, person.email, "email", 0, "E",
 	               "the e-mail of the person's commits (default: ID@docket.invalid)"),
 	CLI_OPT_END

@@ -699,6 +699,69 @@ static void test_refusals(void **state)
 	assert_string_equal(before, after);
 }
 
+/* docket_report_fill: figures checked against the plan, rates computed, one commit or nothing */
+static void test_fill(void **state)
+{
+	docket_person tk = { "tk", "Vũ Thống Kê", "CHUYÊN VIÊN", "CTTT", "statistician", NULL, NULL };
+	docket_fill_options o = DOCKET_FILL_OPTIONS_INIT;
+	docket_fill_result res;
+	char before[41], after[41];
+	xmlDocPtr x;
+	char *v;
+
+	assert_int_equal(docket_config_add_person(repo, NULL, &tk), 0);
+	add_report("bc-d", "TH-D", 2025, NULL, "", 0);
+	o.actor = "tk";
+	assert_int_equal(docket_repo_resolve(before, repo, NULL), 0);
+	{
+		/* every problem named with the indicator's name; nothing written */
+		docket_figure f[] = { { "4.1", "160", "150", NULL, 0, 3 }, { "4.2", "0", "0", NULL, 0, 4 },
+		                      { "9.9", NULL, NULL, "1", 0, 5 }, { "1", NULL, NULL, "12", 0, 6 } };
+		assert_int_equal(docket_report_fill(&res, repo, "bc-d", f, 4, &o), DOCKET_EINVALID);
+		assert_int_equal(docket_findings_count(res.findings), 4);
+		assert_non_null(strstr(docket_findings_get(res.findings, 0)->message,
+		                       "indicator 4.1 (Tỷ lệ trẻ em hoàn thành cấp tiểu học): the numerator 160 is larger"));
+		assert_int_equal(docket_findings_get(res.findings, 0)->line, 3);
+		assert_non_null(strstr(docket_findings_get(res.findings, 1)->message, "indicator 4.2 ("));
+		assert_non_null(strstr(docket_findings_get(res.findings, 1)->message, "the denominator is 0"));
+		assert_non_null(strstr(docket_findings_get(res.findings, 2)->message, "has no indicator '9.9'"));
+		assert_non_null(strstr(docket_findings_get(res.findings, 3)->message, "is a rate: give NUMERATOR/DENOMINATOR"));
+		docket_fill_result_free(&res);
+		assert_int_equal(docket_repo_resolve(after, repo, NULL), 0);
+		assert_string_equal(before, after);
+	}
+	{
+		/* a school's drafter may not fill another school's report; an approved report is closed */
+		docket_figure f[] = { { "4.1", "149", "150", NULL, 0, 0 } };
+		o.actor = "gv-a";
+		assert_int_equal(docket_report_fill(&res, repo, "bc-d", f, 1, &o), DOCKET_EDENIED);
+		docket_fill_result_free(&res);
+		o.actor = "tk";
+		assert_int_equal(docket_report_fill(&res, repo, "bc-a", f, 1, &o), DOCKET_EDENIED);
+		assert_non_null(strstr(docket_error_last(), "is not editable"));
+		docket_fill_result_free(&res);
+	}
+	{
+		docket_figure f[] = { { "4.2", "1", "2000", NULL, 0, 0 }, { "4.1", "149", "150", NULL, 0, 0 },
+		                      { "7.1", NULL, NULL, NULL, 1, 0 } };
+		assert_int_equal(docket_report_fill(&res, repo, "bc-d", f, 3, &o), 0);
+		assert_int_equal(strlen(res.commit), 40);
+		docket_fill_result_free(&res);
+	}
+	x = read_doc("bc-d");
+	expect_result(x, "4.1", "149", "150", "99.33");
+	/* 0.05 < 0.08 either way: two places */
+	expect_result(x, "4.2", "1", "2000", "0.05");
+	v = xs(x, "string(//*[local-name()='result'][@indicator='7.1']/@applicable)");
+	assert_string_equal(v, "false");
+	xmlFree(v);
+	/* in the plan's order */
+	v = xs(x, "string(//*[local-name()='result'][1]/@indicator)");
+	assert_string_equal(v, "4.1");
+	xmlFree(v);
+	xmlFreeDoc(x);
+}
+
 int main(void)
 {
 	const struct CMUnitTest pure[] = {
@@ -714,6 +777,7 @@ int main(void)
 		cmocka_unit_test(test_submit_check),
 		cmocka_unit_test(test_floor_rule),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_fill),
 	};
 	int failed;
 

@@ -419,19 +419,13 @@ static int act_fill(docket_txn *txn, void *payload)
 	if (c->kind == ACT_EDIT) {
 		char *old_wf, *new_wf, *old_sig, *new_sig;
 		xmlNodePtr nroot;
-		docket_transition_def edit_def;
-		docket_allow allow[2] = { { "drafter", DOCKET_SCOPE_DRAFTING_UNIT },
-		                          { "reviewer", DOCKET_SCOPE_DRAFTING_UNIT } };
-		if (!docket_workflow_is_editable(wf, state)) {
+		const docket_transition_def *edit_def = docket_workflow_edit(wf, state);
+		if (!edit_def) {
 			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': its state '%s' is not editable "
 			                         "(content may change only in a draft)", id, state);
 			goto cleanup;
 		}
-		memset(&edit_def, 0, sizeof(edit_def));
-		edit_def.id = "edit";
-		edit_def.allow = allow;
-		edit_def.nallow = 2;
-		if (!docket_authorise(&edit_def, &person, cfg, doc, unit, &why)) {
+		if (!docket_authorise(edit_def, &person, cfg, doc, unit, &why)) {
 			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': %s", id, why.ptr);
 			goto cleanup;
 		}

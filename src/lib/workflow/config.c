@@ -400,7 +400,8 @@ static int valid_local_id(const char *id)
 	return 1;
 }
 
-static const char *const known_roles[] = { "drafter", "reviewer", "approver", "clerk", "admin", NULL };
+static const char *const known_roles[] = { "drafter", "reviewer", "approver", "clerk", "admin",
+                                           "statistician", NULL };
 
 static int check_roles(const char *roles)
 {
@@ -416,7 +417,8 @@ static int check_roles(const char *roles)
 				ok = 1;
 		if (!ok)
 			return docket_error_set(DOCKET_EUSAGE,
-				"unknown role '%.*s' (roles: drafter, reviewer, approver, clerk, admin)", (int)len, p);
+				"unknown role '%.*s' (roles: drafter, reviewer, approver, clerk, admin, "
+				"statistician)", (int)len, p);
 		p = comma ? comma + 1 : NULL;
 	}
 	return 0;

@@ -16,6 +16,11 @@ typedef struct {
 	char *id;
 	int initial, editable, final;
 	int line;
+	/* who may change the content in this (editable) state: its <allow> children, when it has
+	 * any; nallow 0 means the default, drafters and reviewers of the drafting unit */
+	docket_transition_def edit;
+	docket_allow *allow;
+	char **roles;
 } state_rec;
 
 typedef struct {
@@ -88,8 +93,11 @@ void docket_workflow_free(docket_workflow *wf)
 	size_t i;
 	if (!wf)
 		return;
-	for (i = 0; i < wf->nstates; i++)
+	for (i = 0; i < wf->nstates; i++) {
 		free(wf->states[i].id);
+		free(wf->states[i].allow);
+		free_words(wf->states[i].roles);
+	}
 	for (i = 0; i < wf->ntransitions; i++) {
 		transition_rec *t = &wf->transitions[i];
 		free(t->id);
@@ -141,6 +149,40 @@ static void add(docket_findings *f, const char *name, xmlNodePtr n, const char *
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	docket_findings_add(f, name, n ? (int)xmlGetLineNo(n) : 1, 1, "%s", msg);
+}
+
+/*
+ * The <allow role scope> children of N into ALLOW and ROLES (both calloc'd, NULL-terminated
+ * ROLES); their number into *NALLOW.
+ */
+static int parse_allows(docket_allow **allow, char ***roles, size_t *nallow, xmlNodePtr n)
+{
+	xmlNodePtr c;
+	size_t k = 0;
+
+	for (c = docket_xml_child(n, DOCKET_WORKFLOW_NS, "allow"); c; c = docket_xml_next(c))
+		k++;
+	*allow = calloc(k + 1, sizeof(**allow));
+	*roles = calloc(k + 1, sizeof(char *));
+	if (!*allow || !*roles)
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	k = 0;
+	for (c = docket_xml_child(n, DOCKET_WORKFLOW_NS, "allow"); c; c = docket_xml_next(c)) {
+		char *scope = prop(c, "scope");
+		(*roles)[k] = prop(c, "role");
+		(*allow)[k].role = (*roles)[k];
+		if (scope && strcmp(scope, "recipient-unit") == 0)
+			(*allow)[k].scope = DOCKET_SCOPE_RECIPIENT_UNIT;
+		else if (scope && strcmp(scope, "organisation") == 0)
+			(*allow)[k].scope = DOCKET_SCOPE_ORGANISATION;
+		else
+			(*allow)[k].scope = DOCKET_SCOPE_DRAFTING_UNIT;
+		free(scope);
+		if ((*roles)[k])
+			k++;
+	}
+	*nallow = k;
+	return 0;
 }
 
 /* The consistency rules; returns the number of problems found. */
@@ -272,14 +314,23 @@ int docket_workflow_parse(docket_workflow **out, docket_findings *findings, dock
 		}
 		wf->states = s;
 		s = &wf->states[wf->nstates++];
+		memset(s, 0, sizeof(*s));
 		s->id = prop(n, "id");
+		if ((error = parse_allows(&s->allow, &s->roles, &s->edit.nallow, n)) < 0)
+			goto cleanup;
+		s->edit.id = "edit";
+		s->edit.allow = s->allow;
 		s->initial = is_true(n, "initial");
 		s->editable = is_true(n, "editable");
 		s->final = is_true(n, "final");
 		s->line = (int)xmlGetLineNo(n);
 		if (!s->id) {
+			free(s->allow);
+			free_words(s->roles);
 			wf->nstates--;
 			add(findings, name, n, "a state without an id");
+		} else if (s->edit.nallow && !s->editable) {
+			add(findings, name, n, "the state '%s' says who may edit it but is not editable", s->id);
 		}
 	}
 	for (n = docket_xml_child(root, DOCKET_WORKFLOW_NS, "transition"); n; n = docket_xml_next(n)) {
@@ -306,14 +357,12 @@ int docket_workflow_parse(docket_workflow **out, docket_findings *findings, dock
 		reason = prop(n, "reason");
 		t->def.reason_required = reason && strcmp(reason, "required") == 0;
 		free(reason);
-		for (c = docket_xml_child(n, DOCKET_WORKFLOW_NS, "allow"); c; c = docket_xml_next(c))
-			nallow++;
 		for (c = docket_xml_child(n, DOCKET_WORKFLOW_NS, "separate"); c; c = docket_xml_next(c))
 			nsep++;
-		t->allow = calloc(nallow + 1, sizeof(*t->allow));
-		t->roles = calloc(nallow + 1, sizeof(char *));
+		if ((error = parse_allows(&t->allow, &t->roles, &nallow, n)) < 0)
+			goto cleanup;
 		t->separate = calloc(nsep + 1, sizeof(char *));
-		if (!t->allow || !t->roles || !t->separate) {
+		if (!t->separate) {
 			error = docket_error_set(DOCKET_ERROR, "out of memory");
 			goto cleanup;
 		}
@@ -322,21 +371,6 @@ int docket_workflow_parse(docket_workflow **out, docket_findings *findings, dock
 			                         xmlGetLineNo(n));
 			add(findings, name, n, "a transition needs id, from and to");
 			goto cleanup;
-		}
-		nallow = 0;
-		for (c = docket_xml_child(n, DOCKET_WORKFLOW_NS, "allow"); c; c = docket_xml_next(c)) {
-			char *scope = prop(c, "scope");
-			t->roles[nallow] = prop(c, "role");
-			t->allow[nallow].role = t->roles[nallow];
-			if (scope && strcmp(scope, "recipient-unit") == 0)
-				t->allow[nallow].scope = DOCKET_SCOPE_RECIPIENT_UNIT;
-			else if (scope && strcmp(scope, "organisation") == 0)
-				t->allow[nallow].scope = DOCKET_SCOPE_ORGANISATION;
-			else
-				t->allow[nallow].scope = DOCKET_SCOPE_DRAFTING_UNIT;
-			free(scope);
-			if (t->roles[nallow])
-				nallow++;
 		}
 		nsep = 0;
 		for (c = docket_xml_child(n, DOCKET_WORKFLOW_NS, "separate"); c; c = docket_xml_next(c))
@@ -422,6 +456,18 @@ int docket_workflow_is_editable(const docket_workflow *wf, const char *state)
 {
 	const state_rec *s = find_state(wf, state);
 	return s && s->editable;
+}
+
+const docket_transition_def *docket_workflow_edit(const docket_workflow *wf, const char *state)
+{
+	static const docket_allow defaults[] = { { "drafter", DOCKET_SCOPE_DRAFTING_UNIT },
+	                                         { "reviewer", DOCKET_SCOPE_DRAFTING_UNIT } };
+	static const docket_transition_def def = { "edit", NULL, NULL, defaults, 2, NULL, NULL, 0, 0 };
+	const state_rec *s = find_state(wf, state);
+
+	if (!s || !s->editable)
+		return NULL;
+	return s->edit.nallow ? &s->edit : &def;
 }
 
 int docket_workflow_is_final(const docket_workflow *wf, const char *state)

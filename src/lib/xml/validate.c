@@ -463,8 +463,20 @@ static void rule_report(ctx *c, xmlNodePtr report_node)
 {
 	FOR_EACH(r, D(report_node, "results"), "result") {
 		char *num = docket_attr(r, "numerator"), *den = docket_attr(r, "denominator"), *ind = docket_attr(r, "indicator");
+		char *val = docket_attr(r, "value"), *app = docket_attr(r, "applicable");
+		int na = app && (strcmp(app, "false") == 0 || strcmp(app, "0") == 0);
 		double nv, dv;
-		if (num && den && parse_number(num, &nv) && parse_number(den, &dv)) {
+		if (na && (num || den || val))
+			report(c, r, val ? "value" : num ? "numerator" : "denominator",
+			       "indicator %s is marked not applicable: its result carries no figures", ind ? ind : "?");
+		else if (!na && !val)
+			report(c, r, NULL, "indicator %s: the result has no value (mark it applicable=\"false\" when the "
+			       "indicator does not apply to the unit)", ind ? ind : "?");
+		free(val);
+		free(app);
+		if (na) {
+			/* no figures: nothing more to check */
+		} else if (num && den && parse_number(num, &nv) && parse_number(den, &dv)) {
 			if (dv <= 0)
 				report(c, r, "denominator", "indicator %s: the denominator must be positive", ind ? ind : "?");
 			else if (nv < 0 || nv > dv)
