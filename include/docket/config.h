@@ -8,6 +8,7 @@
  */
 #include <stddef.h>
 #include "repo.h"
+#include "validate.h"
 
 DOCKET_BEGIN_DECL
 
@@ -71,6 +72,33 @@ DOCKET_EXTERN(int) docket_config_add_person(docket_repo *repo, const char *actor
 /* Record PERSON's certificate (PEM text) in the configuration. */
 DOCKET_EXTERN(int) docket_config_set_cert(docket_repo *repo, const char *actor, const char *person,
                                           const char *pem);
+
+/* One change of a batch (docket_config_apply). */
+typedef enum {
+	DOCKET_CONFIG_ADD_UNIT,     /* unit */
+	DOCKET_CONFIG_ADD_PERSON,   /* person */
+	DOCKET_CONFIG_SET_CERT      /* person->id's certificate person->cert (PEM) */
+} docket_config_change_kind;
+
+typedef struct {
+	docket_config_change_kind kind;
+	const docket_unit *unit;
+	const docket_person *person;
+	int line;                   /* where it came from (a CSV line), for findings; 0: none */
+} docket_config_change;
+
+/*
+ * Make the N CHANGES, in order, as ONE commit by ACTOR (an administrator once there is one):
+ * onboarding a department's units and people from a spreadsheet, or recording everybody's
+ * certificates. Every change is tried; each refused one (an id that exists or is repeated,
+ * an unknown parent unit, an unknown role, ...) is added to FINDINGS (may be NULL) as
+ * SOURCE:LINE: message, and then nothing at all is written (DOCKET_EINVALID). FINDINGS that
+ * hold problems already (the caller's own checks of the input) make it a check only: the
+ * changes are tried, their problems added, nothing is written. A unit may name as parent a
+ * unit added earlier in the same batch.
+ */
+DOCKET_EXTERN(int) docket_config_apply(docket_repo *repo, const char *actor, const docket_config_change *changes,
+                                       size_t n, docket_findings *findings, const char *source);
 
 DOCKET_END_DECL
 

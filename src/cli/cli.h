@@ -193,6 +193,9 @@ void cli_json_rollup_units(const docket_rollup *r, int aggregate);
 /* A year 1900..2200: 0, else -1. */
 int cli_parse_year(const char *s, int *out);
 
+/* Read and parse the CSV file FILE ("-": stdin); EXIT_OK, or the exit code after printing why. */
+int cli_read_csv(docket_csv **out, const char *file);
+
 /* S as a JSON string on stdout (null when S is NULL). */
 void cli_json_str(const char *s);
 

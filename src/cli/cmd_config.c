@@ -8,6 +8,7 @@ typedef struct {
 	docket_unit unit;
 	docket_person person;
 	const char *cert_file;
+	const char *csv_file;
 	int json;
 } config_args;
 
@@ -127,6 +128,214 @@ static int run_unit_list(cli_ctx *ctx, void *args)
 	return cli_finish(EXIT_OK);
 }
 
+/* --- import from a spreadsheet ------------------------------------------------------- */
+
+/* FIELD trimmed of surrounding spaces into a malloc'd string kept in KEEP; NULL when empty. */
+static const char *cell(char ***keep, size_t *nkeep, const docket_csv *csv, size_t row, int col)
+{
+	const char *f = col >= 0 ? docket_csv_field(csv, row, (size_t)col) : NULL;
+	size_t len;
+	char *copy, **k;
+
+	if (!f)
+		return NULL;
+	while (*f == ' ' || *f == '\t')
+		f++;
+	len = strlen(f);
+	while (len && (f[len - 1] == ' ' || f[len - 1] == '\t'))
+		len--;
+	if (!len || !(copy = strndup(f, len)))
+		return NULL;
+	if (!(k = realloc(*keep, (*nkeep + 1) * sizeof(*k)))) {
+		free(copy);
+		return NULL;
+	}
+	*keep = k;
+	k[(*nkeep)++] = copy;
+	return copy;
+}
+
+/*
+ * The header of CSV: every column one of KNOWN (NULL-terminated), every one of REQUIRED
+ * present. Problems go to F; returns how many.
+ */
+static int check_header(docket_findings *f, const docket_csv *csv, const char *file, const char *const *known,
+                        const char *const *required)
+{
+	int bad = 0;
+	for (size_t i = 0; i < docket_csv_width(csv, 0); i++) {
+		const char *h = docket_csv_field(csv, 0, i);
+		const char *const *k;
+		for (k = known; *k; k++)
+			if (docket_csv_column(csv, *k) == (int)i)
+				break;
+		if (!*k) {
+			char list[256] = "";
+			size_t o = 0;
+			for (k = known; *k && o < sizeof(list); k++)
+				o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", k == known ? "" : ", ", *k);
+			docket_findings_add(f, file, docket_csv_line(csv, 0), 0, "unknown column '%s' (the columns are %s)", h,
+			                    list);
+			bad++;
+		}
+	}
+	for (const char *const *r = required; *r; r++)
+		if (docket_csv_column(csv, *r) < 0) {
+			docket_findings_add(f, file, docket_csv_line(csv, 0), 0, "the column '%s' is missing", *r);
+			bad++;
+		}
+	return bad;
+}
+
+static int truthy(const char *v, int *out)
+{
+	if (!v || !strcmp(v, "false") || !strcmp(v, "no") || !strcmp(v, "0") || !strcmp(v, "n")) {
+		*out = 0;
+		return 0;
+	}
+	if (!strcmp(v, "true") || !strcmp(v, "yes") || !strcmp(v, "1") || !strcmp(v, "x") || !strcmp(v, "y")) {
+		*out = 1;
+		return 0;
+	}
+	return -1;
+}
+
+/* docket unit import / person import: the whole file checked, then one commit. */
+static int run_import(cli_ctx *ctx, const char *file, int people)
+{
+	static const char *const unit_cols[] = { "id", "name", "parent", "affiliated", NULL };
+	static const char *const unit_req[] = { "id", "name", NULL };
+	static const char *const person_cols[] = { "id", "name", "position", "unit", "role", "email", NULL };
+	static const char *const person_req[] = { "id", "name", "position", "unit", "role", NULL };
+	docket_csv *csv = NULL;
+	docket_findings *f = NULL;
+	docket_config_change *changes = NULL;
+	docket_unit *units = NULL;
+	docket_person *persons = NULL;
+	char **keep = NULL;
+	size_t nkeep = 0, rows, i, n = 0;
+	int code = EXIT_OK, error;
+
+	if ((code = cli_read_csv(&csv, file)) != EXIT_OK)
+		return cli_finish(code);
+	if (docket_findings_new(&f) < 0) {
+		code = cli_fail(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	rows = docket_csv_rows(csv);
+	changes = calloc(rows, sizeof(*changes));
+	units = calloc(rows, sizeof(*units));
+	persons = calloc(rows, sizeof(*persons));
+	if (!changes || !units || !persons) {
+		code = cli_fail(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (check_header(f, csv, file, people ? person_cols : unit_cols, people ? person_req : unit_req) == 0) {
+		for (i = 1; i < rows; i++) {
+			int line = docket_csv_line(csv, i);
+			const char *id = cell(&keep, &nkeep, csv, i, docket_csv_column(csv, "id"));
+			const char *name = cell(&keep, &nkeep, csv, i, docket_csv_column(csv, "name"));
+			if (docket_csv_width(csv, i) != docket_csv_width(csv, 0)) {
+				docket_findings_add(f, file, line, 0, "%zu fields where the header has %zu", docket_csv_width(csv, i),
+				                    docket_csv_width(csv, 0));
+				continue;
+			}
+			if (!id || !name) {
+				docket_findings_add(f, file, line, 0, "the %s is empty", !id ? "id" : "name");
+				continue;
+			}
+			changes[n].line = line;
+			if (!people) {
+				docket_unit *u = &units[n];
+				const char *aff = cell(&keep, &nkeep, csv, i, docket_csv_column(csv, "affiliated"));
+				u->id = id;
+				u->name = name;
+				u->parent = cell(&keep, &nkeep, csv, i, docket_csv_column(csv, "parent"));
+				if (truthy(aff, &u->affiliated) < 0) {
+					docket_findings_add(f, file, line, 0, "affiliated is '%s': write true or false (or leave it "
+					                    "empty)", aff);
+					continue;
+				}
+				changes[n].kind = DOCKET_CONFIG_ADD_UNIT;
+				changes[n].unit = u;
+			} else {
+				docket_person *p = &persons[n];
+				char *roles;
+				p->id = id;
+				p->name = name;
+				p->position = cell(&keep, &nkeep, csv, i, docket_csv_column(csv, "position"));
+				p->unit = cell(&keep, &nkeep, csv, i, docket_csv_column(csv, "unit"));
+				p->email = cell(&keep, &nkeep, csv, i, docket_csv_column(csv, "email"));
+				roles = (char *)cell(&keep, &nkeep, csv, i, docket_csv_column(csv, "role"));
+				if (!p->position || !p->unit || !roles) {
+					docket_findings_add(f, file, line, 0, "the %s is empty",
+					                    !p->position ? "position" : !p->unit ? "unit" : "role");
+					continue;
+				}
+				/* several roles in one cell: "drafter;reviewer" (a comma would need quotes) */
+				for (char *r = roles; *r; r++)
+					if (*r == ';')
+						*r = ',';
+				p->roles = roles;
+				changes[n].kind = DOCKET_CONFIG_ADD_PERSON;
+				changes[n].person = p;
+			}
+			n++;
+		}
+	}
+	if (docket_findings_count(f) == 0 && n == 0)
+		docket_findings_add(f, file, docket_csv_line(csv, 0), 0, "no %s after the header", people ? "person" : "unit");
+	if (n) {
+		/* with problems found already, this only checks the rest, so every bad line is named */
+		error = docket_config_apply(ctx->repo, ctx->actor, changes, n, f, file);
+		if (error < 0 && !docket_findings_count(f))
+			code = cli_fail(error, "cannot import '%s': %s", file, docket_error_last());
+	}
+	if (docket_findings_count(f)) {
+		/* in the order of the file's lines */
+		int line = 0, next;
+		do {
+			next = -1;
+			for (i = 0; i < docket_findings_count(f); i++) {
+				const docket_finding *x = docket_findings_get(f, i);
+				if (x->line == line)
+					fprintf(stderr, "%s:%d: error: %s\n", x->file, x->line, x->message);
+				else if (x->line > line && (next < 0 || x->line < next))
+					next = x->line;
+			}
+			line = next;
+		} while (next >= 0);
+		code = cli_fail(DOCKET_EINVALID, "cannot import '%s': %zu problem%s; nothing was written", file,
+		                docket_findings_count(f), docket_findings_count(f) == 1 ? "" : "s");
+	} else if (code == EXIT_OK) {
+		printf("%zu %s added\n", n, people ? (n == 1 ? "person" : "people") : (n == 1 ? "unit" : "units"));
+	}
+cleanup:
+	for (i = 0; i < nkeep; i++)
+		free(keep[i]);
+	free(keep);
+	free(changes);
+	free(units);
+	free(persons);
+	docket_findings_free(f);
+	docket_csv_free(csv);
+	return cli_finish(code);
+}
+
+static int run_unit_import(cli_ctx *ctx, void *args)
+{
+	return run_import(ctx, ((config_args *)args)->csv_file, 0);
+}
+
+static int run_person_import(cli_ctx *ctx, void *args)
+{
+	return run_import(ctx, ((config_args *)args)->csv_file, 1);
+}
+
+static const cli_positional import_pos[] = {
+	CLI_POS(config_args, csv_file, "FILE.csv", CLI_POS_ONE), CLI_POS_END
+};
+
 static const cli_option unit_add_opts[] = {
 	CLI_OPT_REQUIRED(config_args, unit.name, "name", 0, "NAME", "the unit's name as printed"),
 	CLI_OPT_STRING(config_args, unit.parent, "parent", 0, "UNIT", "the unit it belongs to"),
@@ -148,6 +357,8 @@ static const cli_command unit_subs[] = {
 	  NULL, NULL, NULL, NULL },
 	{ "list", run_unit_list, 0, "list the units", sizeof(config_args), list_opts, NULL, NULL, NULL,
 	  NULL, NULL },
+	{ "import", run_unit_import, CMD_SIGNS, "add the units of a CSV file", sizeof(config_args), NULL, import_pos,
+	  NULL, NULL, NULL, NULL },
 	CLI_CMD_END
 };
 
@@ -160,8 +371,9 @@ const cli_command cli_cmd_unit = {
 	CONFIG_SIGNED,
 	"docket --as admin unit add CTTT --name \"Bộ phận Chính trị tư tưởng\" --parent LD\n"
 	"docket unit add THCS1 --name=\"Trường THCS 1\" --affiliated --as admin\n"
-	"docket unit list --json",
-	"0 done; 1 refused (exists, not an administrator); 2 usage; 3 other errors.", unit_subs
+	"docket unit list --json\n"
+	"docket --as admin unit import units.csv    # id,name,parent,affiliated",
+	"0 done; 1 refused (exists, bad CSV line, not an administrator); 2 usage; 3 other errors.", unit_subs
 };
 
 /* --- person ------------------------------------------------------------------------- */
@@ -264,6 +476,8 @@ static const cli_command person_subs[] = {
 	  NULL, NULL },
 	{ "cert", run_person_cert, CMD_SIGNS, "record a certificate", sizeof(config_args), NULL,
 	  person_cert_pos, NULL, NULL, NULL, NULL },
+	{ "import", run_person_import, CMD_SIGNS, "add the people of a CSV file", sizeof(config_args), NULL,
+	  import_pos, NULL, NULL, NULL, NULL },
 	CLI_CMD_END
 };
 
@@ -273,10 +487,17 @@ const cli_command cli_cmd_person = {
 	"made with --as PERSON carry that person's name and e-mail as author and committer.\n"
 	"'cert' records the person's X.509 certificate (PEM), against which their signatures are\n"
 	"checked.\n"
+	"\n"
+	"'import FILE.csv' adds every person of a spreadsheet saved as CSV (UTF-8, RFC 4180) in\n"
+	"ONE commit: a header row naming the columns id, name, position, unit, role, email (email\n"
+	"may be left out), then a person a row; several roles in one cell are separated by ';'\n"
+	"(drafter;reviewer). The whole file is checked first; every problem is printed as\n"
+	"FILE:LINE: error: MESSAGE and then nothing is written.\n"
 	CONFIG_SIGNED,
 	"docket --as admin person add hoa --name \"Nguyễn Thị Hoa\" --position \"CHUYÊN VIÊN\" \\\n"
 	"        --unit CTTT --role drafter\n"
 	"docket --as admin person cert lan lan.crt\n"
-	"docket person list --json",
-	"0 done; 1 refused (exists, not an administrator); 2 usage; 3 other errors.", person_subs
+	"docket person list --json\n"
+	"docket --as admin person import people.csv  # id,name,position,unit,role,email",
+	"0 done; 1 refused (exists, bad CSV line, not an administrator); 2 usage; 3 other errors.", person_subs
 };

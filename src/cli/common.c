@@ -316,3 +316,38 @@ void cli_json_rollup_units(const docket_rollup *r, int aggregate)
 	}
 	fputs(r->n ? "\n]" : "]", stdout);
 }
+
+int cli_read_csv(docket_csv **out, const char *file)
+{
+	FILE *fp = strcmp(file, "-") == 0 ? stdin : fopen(file, "rb");
+	char *buf = NULL, chunk[65536];
+	size_t len = 0, n;
+	int error;
+
+	*out = NULL;
+	if (!fp)
+		return cli_fail(DOCKET_ERROR, "cannot read '%s': %s", file, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), fp)) > 0) {
+		char *p = realloc(buf, len + n + 1);
+		if (!p) {
+			free(buf);
+			if (fp != stdin)
+				fclose(fp);
+			return cli_fail(DOCKET_ERROR, "out of memory");
+		}
+		buf = p;
+		memcpy(buf + len, chunk, n);
+		len += n;
+	}
+	if (ferror(fp)) {
+		free(buf);
+		if (fp != stdin)
+			fclose(fp);
+		return cli_fail(DOCKET_ERROR, "cannot read '%s': %s", file, strerror(errno));
+	}
+	if (fp != stdin)
+		fclose(fp);
+	error = docket_csv_parse(out, buf ? buf : "", len, file);
+	free(buf);
+	return error < 0 ? cli_fail(error, "%s", docket_error_last()) : EXIT_OK;
+}

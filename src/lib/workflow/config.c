@@ -374,6 +374,11 @@ typedef struct {
 	const docket_unit *unit;
 	const docket_person *person;
 	const char *cert_person, *pem;
+	/* a batch (docket_config_apply): every change in one commit, every problem reported */
+	const docket_config_change *batch;
+	size_t nbatch;
+	docket_findings *findings;
+	const char *source;
 } change;
 
 static int replace(char **slot, const char *v)
@@ -511,6 +516,66 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 	return DOCKET_ERROR;
 }
 
+/*
+ * Every change of C->batch, in order, on CFG: a problem with one is recorded (with its line)
+ * and the others still tried, so that one run names every bad line; any problem fails the
+ * whole batch.
+ */
+static int apply_batch(docket_config *cfg, const change *c, docket_buf *msg)
+{
+	docket_buf one = DOCKET_BUF_INIT;
+	size_t i, units = 0, people = 0, certs = 0, bad = 0;
+	int error = 0;
+
+	/* an attempt with findings fails and is never retried: FINDINGS hold one attempt's */
+	for (i = 0; i < c->nbatch; i++) {
+		const docket_config_change *x = &c->batch[i];
+		change one_change = { CH_UNIT, c->actor, NULL, x->unit, x->person, NULL, NULL, NULL, 0, NULL, NULL };
+		if (x->kind == DOCKET_CONFIG_ADD_PERSON)
+			one_change.kind = CH_PERSON;
+		else if (x->kind == DOCKET_CONFIG_SET_CERT) {
+			one_change.kind = CH_CERT;
+			one_change.cert_person = x->person ? x->person->id : NULL;
+			one_change.pem = x->person ? x->person->cert : NULL;
+		}
+		if ((one_change.kind == CH_UNIT && !x->unit) || (one_change.kind != CH_UNIT && (!x->person || !x->person->id))) {
+			error = docket_error_set(DOCKET_EUSAGE, "change %zu names nothing to change", i + 1);
+			goto cleanup;
+		}
+		one.len = 0;
+		if ((error = apply_change(cfg, &one_change, &one)) < 0) {
+			if (error == DOCKET_ERROR)
+				goto cleanup;
+			bad++;
+			if (c->findings && docket_findings_add(c->findings, c->source ? c->source : DOCKET_CONFIG_PATH,
+			                                       x->line, 0, "%s", docket_error_last()) < 0)
+				goto cleanup;
+			docket_error_clear();
+			error = 0;
+			continue;
+		}
+		units += one_change.kind == CH_UNIT;
+		people += one_change.kind == CH_PERSON;
+		certs += one_change.kind == CH_CERT;
+	}
+	if (bad || (c->findings && docket_findings_count(c->findings))) {
+		error = docket_error_set(DOCKET_EINVALID, "%zu of %zu changes refused; nothing was written", bad, c->nbatch);
+		goto cleanup;
+	}
+	error = docket_buf_puts(msg, "docket:");
+	if (!error && units)
+		error = docket_buf_printf(msg, " add %zu unit%s%s", units, units == 1 ? "" : "s", people || certs ? "," : "");
+	if (!error && people)
+		error = docket_buf_printf(msg, " add %zu %s%s", people, people == 1 ? "person" : "people", certs ? "," : "");
+	if (!error && certs)
+		error = docket_buf_printf(msg, " record %zu certificate%s", certs, certs == 1 ? "" : "s");
+	if (!error)
+		error = docket_buf_puts(msg, "\n\nDocket-Action: config\n");
+cleanup:
+	docket_buf_free(&one);
+	return error;
+}
+
 static int change_fill(docket_txn *txn, void *payload)
 {
 	const change *c = payload;
@@ -536,7 +601,7 @@ static int change_fill(docket_txn *txn, void *payload)
 			goto cleanup;
 		}
 	}
-	if ((error = apply_change(cfg, c, &msg)) < 0)
+	if ((error = c->batch ? apply_batch(cfg, c, &msg) : apply_change(cfg, c, &msg)) < 0)
 		goto cleanup;
 	if (c->actor && (error = docket_buf_printf(&msg, "Docket-Actor: %s\n", c->actor)) < 0)
 		goto cleanup;
@@ -559,25 +624,37 @@ static int run_change(docket_repo *repo, const change *c)
 
 int docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org)
 {
-	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL };
+	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL };
 	return run_change(repo, &c);
 }
 
 int docket_config_add_unit(docket_repo *repo, const char *actor, const docket_unit *unit)
 {
-	change c = { CH_UNIT, actor, NULL, unit, NULL, NULL, NULL };
+	change c = { CH_UNIT, actor, NULL, unit, NULL, NULL, NULL, NULL, 0, NULL, NULL };
 	return run_change(repo, &c);
 }
 
 int docket_config_add_person(docket_repo *repo, const char *actor, const docket_person *person)
 {
-	change c = { CH_PERSON, actor, NULL, NULL, person, NULL, NULL };
+	change c = { CH_PERSON, actor, NULL, NULL, person, NULL, NULL, NULL, 0, NULL, NULL };
 	return run_change(repo, &c);
 }
 
 int docket_config_set_cert(docket_repo *repo, const char *actor, const char *person, const char *pem)
 {
-	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem };
+	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem, NULL, 0, NULL, NULL };
+	return run_change(repo, &c);
+}
+
+int docket_config_apply(docket_repo *repo, const char *actor, const docket_config_change *changes, size_t n,
+                        docket_findings *findings, const char *source)
+{
+	change c = { CH_UNIT, actor, NULL, NULL, NULL, NULL, NULL, changes, n, findings, source };
+
+	if (!repo || (!changes && n))
+		return docket_error_set(DOCKET_EUSAGE, "config: a repository and the changes are required");
+	if (!n)
+		return docket_error_set(DOCKET_EUSAGE, "no change to make");
 	return run_change(repo, &c);
 }
 
