@@ -266,6 +266,7 @@ typedef struct {
 	int target_year;
 	int met;              /* 1 met, 0 not met, -1 not judged */
 	size_t units;         /* reports whose figure went in */
+	size_t na_units;      /* reports that mark the indicator not applicable (not counted) */
 } docket_indicator_total;
 
 typedef struct {

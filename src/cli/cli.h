@@ -119,7 +119,8 @@ extern const cli_command cli_cmd_submit, cli_cmd_review, cli_cmd_approve, cli_cm
 extern const cli_command cli_cmd_return, cli_cmd_transition, cli_cmd_commit;
 extern const cli_command cli_cmd_new, cli_cmd_assign, cli_cmd_aggregate;
 extern const cli_command cli_cmd_log, cli_cmd_diff, cli_cmd_audit;
-extern const cli_command cli_cmd_verify, cli_cmd_signers, cli_cmd_key, cli_cmd_ca;
+extern const cli_command cli_cmd_verify, cli_cmd_signers, cli_cmd_key, cli_cmd_ca, cli_cmd_enrol;
+extern const cli_command cli_cmd_fill;
 extern const cli_command cli_cmd_org, cli_cmd_unit, cli_cmd_person;
 extern const cli_command cli_cmd_help, cli_cmd_version;
 
@@ -180,6 +181,9 @@ int cli_finish(int code);
 
 /* Passphrases, keys. */
 char *cli_passphrase(const char *prompt);
+/* A new passphrase: as cli_passphrase, but asked twice on a terminal (NULL when the two
+ * differ, with the error printed). */
+char *cli_new_passphrase(const char *prompt);
 void cli_passphrase_free(char *p);
 int cli_default_key_path(char *out, size_t size, const char *person);
 int cli_load_key(docket_key **out, cli_ctx *ctx);

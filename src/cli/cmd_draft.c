@@ -156,8 +156,8 @@ static int run_aggregate(cli_ctx *ctx, void *args)
 			cli_json_str(t->comparison);
 			fputs(", \"target\": ", stdout);
 			json_opt(t->target);
-			printf(", \"target_year\": %d, \"met\": %s, \"units\": %zu}", t->target_year,
-			       t->met < 0 ? "null" : t->met ? "true" : "false", t->units);
+			printf(", \"target_year\": %d, \"met\": %s, \"units\": %zu, \"not_applicable\": %zu}", t->target_year,
+			       t->met < 0 ? "null" : t->met ? "true" : "false", t->units, t->na_units);
 		}
 		fputs(res.ntotals ? "\n]}\n" : "]}\n", stdout);
 		code = EXIT_OK;

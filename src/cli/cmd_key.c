@@ -1,13 +1,15 @@
 /* docket key / ca: signing keys and their certificates. */
 #include <errno.h>
+#include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include "cli.h"
 
 typedef struct {
-	const char *person, *out, *dir, *name, *ca, *csr, *days;
-	int rsa;
+	const char *person, *out, *dir, *name, *ca, *csr, *days, *passfile;
+	int rsa, all;
+	cli_list people;
 } key_args;
 
 static int mkdirs(const char *path)
@@ -53,7 +55,7 @@ static int run_key_generate(cli_ctx *ctx, void *args)
 		code = cli_fail(DOCKET_ERROR, "cannot create the directory of '%s': %s", path, strerror(errno));
 		goto cleanup;
 	}
-	if (!(pass = cli_passphrase("New key passphrase: "))) {
+	if (!(pass = cli_new_passphrase("New key passphrase: "))) {
 		code = EXIT_OTHER;
 		goto cleanup;
 	}
@@ -74,7 +76,7 @@ static int run_ca_init(cli_ctx *ctx, void *args)
 	char *pass;
 	int error, code = EXIT_OK;
 
-	if (!(pass = cli_passphrase("New CA passphrase: ")))
+	if (!(pass = cli_new_passphrase("New CA passphrase: ")))
 		return EXIT_OTHER;
 	if ((error = docket_ca_init(a->dir, a->name ? a->name : "Docket CA", pass)) < 0)
 		code = cli_fail(error, "cannot create a CA in '%s': %s", a->dir, docket_error_last());
@@ -108,6 +110,270 @@ static int run_ca_issue(cli_ctx *ctx, void *args)
 	return cli_finish(code);
 }
 
+/* --- docket key csr: a request for a key that is already there (a token) ---------------- */
+
+static int run_key_csr(cli_ctx *ctx, void *args)
+{
+	key_args *a = args;
+	const char *spec = getenv("DOCKET_KEY"), *cn = a->person, *email = NULL;
+	docket_config *cfg = NULL;
+	docket_person p;
+	docket_key *key = NULL;
+	char path[4096], *pass = NULL, *csr = NULL;
+	int error, code = EXIT_OK;
+
+	if (!spec || !*spec) {
+		if (cli_default_key_path(path, sizeof(path), a->person) < 0)
+			return cli_fail(DOCKET_EUSAGE, "no home directory: set DOCKET_KEY");
+		spec = path;
+	}
+	if (ctx->repo && docket_config_load(&cfg, ctx->repo, NULL) == 0 &&
+	    docket_config_person(&p, cfg, a->person) == 0) {
+		cn = p.name;
+		email = p.email && *p.email ? p.email : NULL;
+	}
+	docket_error_clear();
+	if (!(pass = cli_passphrase(strncmp(spec, "pkcs11:", 7) == 0 ? "Token PIN: " : "Key passphrase: "))) {
+		code = EXIT_OTHER;
+		goto cleanup;
+	}
+	if ((error = docket_key_load(&key, spec, pass)) < 0 || (error = docket_key_csr(&csr, key, cn, email)) < 0) {
+		code = cli_fail(error, "cannot make a request for '%s': %s", spec, docket_error_last());
+		goto cleanup;
+	}
+	if (a->out) {
+		FILE *f = fopen(a->out, "wx");
+		if (!f || fputs(csr, f) < 0 || fclose(f) != 0) {
+			code = cli_fail(DOCKET_ERROR, "cannot write '%s': %s", a->out, strerror(errno));
+			goto cleanup;
+		}
+		printf("%s\n", a->out);
+	} else {
+		fputs(csr, stdout);
+	}
+cleanup:
+	cli_passphrase_free(pass);
+	free(csr);
+	docket_key_free(key);
+	docket_config_free(cfg);
+	return cli_finish(code);
+}
+
+/* --- docket enrol: keys, requests, certificates and their record for many people -------- */
+
+/*
+ * The passphrases of --passphrase-file: lines "PERSON:PASSPHRASE". A malloc'd array parallel
+ * to IDS (NULL where the file has no line), or NULL with the error printed.
+ */
+static char **read_passphrases(const char *file, const char *const *ids, size_t n)
+{
+	FILE *f = fopen(file, "r");
+	char line[2048], **out;
+	int lineno = 0;
+
+	if (!f) {
+		cli_fail(DOCKET_ERROR, "cannot read the passphrase file '%s': %s", file, strerror(errno));
+		return NULL;
+	}
+	if (!(out = calloc(n + 1, sizeof(char *)))) {
+		fclose(f);
+		cli_fail(DOCKET_ERROR, "out of memory");
+		return NULL;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *colon;
+		size_t len = strcspn(line, "\r\n");
+		lineno++;
+		line[len] = '\0';
+		if (!len || line[0] == '#')
+			continue;
+		if (!(colon = strchr(line, ':')) || colon == line || !colon[1]) {
+			fprintf(stderr, "%s:%d: error: expected PERSON:PASSPHRASE\n", file, lineno);
+			continue;
+		}
+		*colon = '\0';
+		for (size_t i = 0; i < n; i++)
+			if (!out[i] && strcmp(ids[i], line) == 0)
+				out[i] = strdup(colon + 1);
+	}
+	OPENSSL_cleanse(line, sizeof(line));
+	fclose(f);
+	return out;
+}
+
+static int run_enrol(cli_ctx *ctx, void *args)
+{
+	key_args *a = args;
+	docket_config *cfg = NULL;
+	docket_config_change *changes = NULL;
+	docket_person *certs = NULL;
+	docket_findings *f = NULL;
+	const char **ids = NULL;
+	char **pems = NULL, **passes = NULL, *pass = NULL, *capass = NULL, *end;
+	size_t n = 0, done = 0, i;
+	long days = 730;
+	int code = EXIT_OK, error, failed = 0;
+
+	if (a->all == (a->people.n > 0))
+		return cli_usage_error(ctx, "name the people to enrol, or --all (everybody without a certificate)");
+	if (a->days) {
+		days = strtol(a->days, &end, 10);
+		if (*end || end == a->days)
+			days = 0;
+	}
+	if (days <= 0 || days > 36500)
+		return cli_usage_error(ctx, "--days must be between 1 and 36500");
+	if ((error = docket_config_load(&cfg, ctx->repo, NULL)) < 0)
+		return cli_fail_last(error, NULL);
+	if (!(ids = calloc(docket_config_person_count(cfg) + a->people.n + 1, sizeof(*ids)))) {
+		code = cli_fail(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (a->all) {
+		docket_person p;
+		for (i = 0; docket_config_person_at(&p, cfg, i) == 0; i++)
+			if (!p.cert)
+				ids[n++] = p.id;
+	} else {
+		for (i = 0; i < a->people.n; i++)
+			ids[n++] = a->people.v[i];
+	}
+	if (!n) {
+		code = cli_fail(DOCKET_EINVALID, "nobody to enrol: everybody has a certificate");
+		goto cleanup;
+	}
+	pems = calloc(n, sizeof(*pems));
+	changes = calloc(n, sizeof(*changes));
+	certs = calloc(n, sizeof(*certs));
+	if (!pems || !changes || !certs || docket_findings_new(&f) < 0) {
+		code = cli_fail(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (a->passfile && !(passes = read_passphrases(a->passfile, ids, n))) {
+		code = EXIT_OTHER;
+		goto cleanup;
+	}
+	/* the CA's passphrase is not the people's: $DOCKET_CA_PASSPHRASE when set */
+	if (getenv("DOCKET_CA_PASSPHRASE"))
+		capass = strdup(getenv("DOCKET_CA_PASSPHRASE"));
+	else
+		capass = cli_passphrase("CA passphrase: ");
+	if (!capass || (!passes && !(pass = cli_new_passphrase("New key passphrase (for everybody enrolled): ")))) {
+		code = EXIT_OTHER;
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		docket_person p;
+		char key[4096], crt[4200], csr[4200];
+		size_t len;
+		if (docket_config_person(&p, cfg, ids[i]) < 0) {
+			fprintf(stderr, "docket: cannot enrol '%s': not a person of this organisation\n", ids[i]);
+			failed++;
+			continue;
+		}
+		if (passes && !passes[i]) {
+			fprintf(stderr, "docket: cannot enrol '%s': no line '%s:...' in '%s'\n", ids[i], ids[i], a->passfile);
+			failed++;
+			continue;
+		}
+		if (cli_default_key_path(key, sizeof(key), ids[i]) < 0 || mkdirs(key) < 0) {
+			code = cli_fail(DOCKET_ERROR, "cannot make the key directory: set HOME or XDG_CONFIG_HOME");
+			goto cleanup;
+		}
+		snprintf(csr, sizeof(csr), "%s.csr", key);
+		snprintf(crt, sizeof(crt), "%.*s.crt", (int)(strlen(key) - 4), key);
+		if ((error = docket_key_generate(key, a->rsa, passes ? passes[i] : pass, p.name,
+		                                 p.email && *p.email ? p.email : NULL)) < 0 ||
+		    (error = docket_ca_issue(a->ca, capass, csr, crt, (int)days)) < 0 ||
+		    (error = docket_file_read_pem_cert(&pems[i], &len, crt)) < 0) {
+			fprintf(stderr, "docket: cannot enrol '%s': %s\n", ids[i], docket_error_last());
+			if (error == DOCKET_EDENIED) {
+				/* a wrong CA passphrase fails everybody alike */
+				code = EXIT_CHECK;
+				goto cleanup;
+			}
+			failed++;
+			continue;
+		}
+		certs[done].id = ids[i];
+		certs[done].cert = pems[i];
+		changes[done].kind = DOCKET_CONFIG_SET_CERT;
+		changes[done].person = &certs[done];
+		done++;
+		printf("%s %s %s\n", ids[i], key, crt);
+	}
+	if (done && (error = docket_config_apply(ctx->repo, ctx->actor, changes, done, f, "enrol")) < 0) {
+		cli_print_findings(f);
+		code = cli_fail(error, "cannot record the certificates: %s", docket_error_last());
+		goto cleanup;
+	}
+	if (failed) {
+		fprintf(stderr, "docket: enrolled %zu of %zu; %d failed\n", done, n, failed);
+		code = EXIT_CHECK;
+	} else {
+		fprintf(stderr, "enrolled %zu, certificates recorded in one commit\n", done);
+	}
+cleanup:
+	for (i = 0; pems && i < n; i++)
+		free(pems[i]);
+	for (i = 0; passes && i < n; i++)
+		cli_passphrase_free(passes[i]);
+	free(passes);
+	free(pems);
+	free(changes);
+	free(certs);
+	free(ids);
+	cli_passphrase_free(pass);
+	cli_passphrase_free(capass);
+	docket_findings_free(f);
+	docket_config_free(cfg);
+	return cli_finish(code);
+}
+
+static const cli_option enrol_opts[] = {
+	CLI_OPT_REQUIRED(key_args, ca, "ca", 0, "DIR", "the CA's directory (made by 'ca init')"),
+	CLI_OPT_FLAG(key_args, all, "all", 0, "everybody of the configuration without a certificate"),
+	CLI_OPT_FLAG(key_args, rsa, "rsa", 0, "RSA 3072 keys instead of ECDSA P-256"),
+	CLI_OPT_STRING(key_args, days, "days", 0, "N", "days the certificates are valid (default 730)"),
+	CLI_OPT_STRING(key_args, passfile, "passphrase-file", 0, "FILE",
+	               "each person's new key passphrase, a line PERSON:PASSPHRASE each (default: one\n"
+	               "passphrase for everybody, from $DOCKET_PASSPHRASE, $DOCKET_PASSPHRASE_FILE or\n"
+	               "the terminal)"),
+	CLI_OPT_END
+};
+
+static const cli_positional enrol_pos[] = {
+	CLI_POS(key_args, people, "PERSON", CLI_POS_MANY), CLI_POS_END
+};
+
+const cli_command cli_cmd_enrol = {
+	"enrol", run_enrol, CMD_NEEDS_REPO | CMD_SIGNS, "keys and certificates for many people at once",
+	sizeof(key_args), enrol_opts, enrol_pos,
+	"For each PERSON (or --all: everybody without a certificate): generate a signing key where\n"
+	"'key generate' writes it ($XDG_CONFIG_HOME/docket/keys/ID.pem, ~/.config/docket/keys/ID.pem;\n"
+	"never overwritten) with its request ID.pem.csr, have the CA of --ca issue the certificate\n"
+	"(ID.crt beside the key), and record every certificate in the configuration in ONE commit,\n"
+	"as 'docket person cert' does one by one. A person who cannot be enrolled (a key exists\n"
+	"already, unknown id) is named and the others go on; the exit status is then 1.\n"
+	"\n"
+	"Passphrases: the CA's from $DOCKET_CA_PASSPHRASE, else $DOCKET_PASSPHRASE,\n"
+	"$DOCKET_PASSPHRASE_FILE or the terminal; the new keys' from --passphrase-file (a line\n"
+	"PERSON:PASSPHRASE each), else one for everybody from $DOCKET_PASSPHRASE,\n"
+	"$DOCKET_PASSPHRASE_FILE or the terminal (asked twice). Give each person their key file and\n"
+	"passphrase; a person with a token makes a request with 'docket key csr' instead.\n"
+	"Prints 'PERSON KEYFILE CERTFILE' per person enrolled.\n",
+	"docket --as admin enrol ht-qt ht-cp ht-md --ca ~/pgd-ca\n"
+	"DOCKET_CA_PASSPHRASE=... docket --as admin enrol --all --ca ~/pgd-ca --passphrase-file pass.txt",
+	"0 everybody enrolled; 1 someone not (named), or a wrong CA passphrase; 2 usage; 3 other\n"
+	"errors.", NULL
+};
+
+static const cli_option key_csr_opts[] = {
+	CLI_OPT_REQUIRED(key_args, person, "person", 0, "ID", "the person the key belongs to"),
+	CLI_OPT_STRING(key_args, out, "out", 0, "CSR", "write the request there (default: standard output)"),
+	CLI_OPT_END
+};
+
 static const cli_option key_generate_opts[] = {
 	CLI_OPT_REQUIRED(key_args, person, "person", 0, "ID", "the person the key is for"),
 	CLI_OPT_FLAG(key_args, rsa, "rsa", 0, "RSA 3072 instead of ECDSA P-256"),
@@ -119,6 +385,8 @@ static const cli_option key_generate_opts[] = {
 static const cli_command key_subs[] = {
 	{ "generate", run_key_generate, 0, "generate a key and its request", sizeof(key_args),
 	  key_generate_opts, NULL, NULL, NULL, NULL, NULL },
+	{ "csr", run_key_csr, 0, "a request for an existing key or a token's", sizeof(key_args), key_csr_opts, NULL,
+	  NULL, NULL, NULL, NULL },
 	CLI_CMD_END
 };
 
@@ -131,13 +399,18 @@ const cli_command cli_cmd_key = {
 	"never overwritten. A certificate signing request is written beside it (KEYFILE.csr),\n"
 	"with the person's full name from the repository's configuration when run inside one.\n"
 	"Give the CSR to the organisation's CA ('docket ca issue'), then record the certificate\n"
-	"with 'docket person cert ID CERT'.\n"
+	"with 'docket person cert ID CERT'. 'docket enrol' does all of it for many people.\n"
+	"\n"
+	"'key csr --person ID' makes the request for a key that exists already: the one named by\n"
+	"$DOCKET_KEY (a file, or a token's key 'pkcs11:token=T;object=O', PIN from\n"
+	"$DOCKET_PASSPHRASE or the terminal), else the person's default key file.\n"
 	"\n"
 	"The passphrase comes from $DOCKET_PASSPHRASE, the file $DOCKET_PASSPHRASE_FILE, or the\n"
-	"terminal. Transitions use the key named by $DOCKET_KEY (a file or a PKCS#11 URI such as\n"
+	"terminal (a new one is asked twice). Transitions use the key named by $DOCKET_KEY (a file or a PKCS#11 URI such as\n"
 	"'pkcs11:token=T;object=approver') or the default place for the acting person.\n",
 	"docket key generate --person lan\n"
-	"docket -C pgd key generate --person=thu --rsa --out thu.pem",
+	"docket -C pgd key generate --person=thu --rsa --out thu.pem\n"
+	"DOCKET_KEY='pkcs11:token=PGD;object=lan' docket key csr --person lan --out lan.csr",
 	"0 written; 1 refused (file exists); 2 usage; 3 other errors.", key_subs
 };
 

@@ -111,16 +111,45 @@ void cli_pad(FILE *f, const char *s, int width)
 #include <unistd.h>
 #include <openssl/crypto.h>
 
+/* Ask PROMPT on the terminal without echo into BUF: 0, or -1 when there is no terminal. */
+static int ask_tty(const char *prompt, char *buf, size_t size)
+{
+	struct termios old, quiet;
+	int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
+	FILE *tty;
+
+	if (fd < 0)
+		return -1;
+	if (!(tty = fdopen(fd, "r+"))) {
+		close(fd);
+		return -1;
+	}
+	fprintf(tty, "%s", prompt);
+	fflush(tty);
+	tcgetattr(fd, &old);
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t)ECHO;
+	tcsetattr(fd, TCSAFLUSH, &quiet);
+	if (!fgets(buf, (int)size, tty))
+		buf[0] = '\0';
+	tcsetattr(fd, TCSAFLUSH, &old);
+	fputc('\n', tty);
+	fclose(tty);
+	buf[strcspn(buf, "\r\n")] = '\0';
+	return 0;
+}
+
 /*
  * The passphrase (or token PIN): $DOCKET_PASSPHRASE, else the file named by
- * $DOCKET_PASSPHRASE_FILE (first line), else asked on the terminal without echo.
+ * $DOCKET_PASSPHRASE_FILE (first line), else asked on the terminal without echo - twice
+ * when TWICE (a new passphrase: a typing mistake would lock the key away for good).
  * The caller wipes and frees it with cli_passphrase_free.
  */
-char *cli_passphrase(const char *prompt)
+static char *passphrase(const char *prompt, int twice)
 {
 	const char *env = getenv("DOCKET_PASSPHRASE"), *file = getenv("DOCKET_PASSPHRASE_FILE");
-	char buf[1024];
-	size_t n;
+	char buf[1024], again[1024];
+	char *p = NULL;
 
 	if (env)
 		return strdup(env);
@@ -133,34 +162,35 @@ char *cli_passphrase(const char *prompt)
 		if (!fgets(buf, sizeof(buf), f))
 			buf[0] = '\0';
 		fclose(f);
+		buf[strcspn(buf, "\r\n")] = '\0';
 	} else {
-		struct termios old, quiet;
-		int fd = open("/dev/tty", O_RDWR | O_CLOEXEC);
-		FILE *tty;
-		if (fd < 0) {
+		if (ask_tty(prompt, buf, sizeof(buf)) < 0) {
 			fprintf(stderr, "docket: a passphrase is needed: set DOCKET_PASSPHRASE or DOCKET_PASSPHRASE_FILE\n");
 			return NULL;
 		}
-		tty = fdopen(fd, "r+");
-		fprintf(tty, "%s", prompt);
-		fflush(tty);
-		tcgetattr(fd, &old);
-		quiet = old;
-		quiet.c_lflag &= ~(tcflag_t)ECHO;
-		tcsetattr(fd, TCSAFLUSH, &quiet);
-		if (!fgets(buf, sizeof(buf), tty))
-			buf[0] = '\0';
-		tcsetattr(fd, TCSAFLUSH, &old);
-		fputc('\n', tty);
-		fclose(tty);
+		if (twice) {
+			int same = ask_tty("Again, to be sure: ", again, sizeof(again)) == 0 && strcmp(buf, again) == 0;
+			OPENSSL_cleanse(again, sizeof(again));
+			if (!same) {
+				OPENSSL_cleanse(buf, sizeof(buf));
+				fprintf(stderr, "docket: the two passphrases differ; nothing was written\n");
+				return NULL;
+			}
+		}
 	}
-	n = strcspn(buf, "\r\n");
-	buf[n] = '\0';
-	{
-		char *p = strdup(buf);
-		OPENSSL_cleanse(buf, sizeof(buf));
-		return p;
-	}
+	p = strdup(buf);
+	OPENSSL_cleanse(buf, sizeof(buf));
+	return p;
+}
+
+char *cli_passphrase(const char *prompt)
+{
+	return passphrase(prompt, 0);
+}
+
+char *cli_new_passphrase(const char *prompt)
+{
+	return passphrase(prompt, 1);
 }
 
 void cli_passphrase_free(char *p)

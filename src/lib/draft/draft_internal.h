@@ -46,6 +46,9 @@ xmlNodePtr docket_doc_body(docket_doc *doc, const char *kind);
 /* The number/notation "354/KH-PGDĐT" of DOC, malloc'd, or NULL before it is numbered. */
 char *docket_doc_code(docket_doc *doc);
 
+/* Whether the report's RESULT is marked applicable="false" (the indicator does not apply). */
+int docket_result_not_applicable(xmlNodePtr result);
+
 /* The next indicator of PLAN (content/plan) after PREV (NULL: the first). */
 xmlNodePtr docket_plan_next_indicator(xmlNodePtr plan, xmlNodePtr prev);
 /* The indicator ID of PLAN, or NULL. */

@@ -251,6 +251,14 @@ char *docket_doc_code(docket_doc *doc)
 	return code;
 }
 
+int docket_result_not_applicable(xmlNodePtr result)
+{
+	char *v = docket_attr(result, "applicable");
+	int na = v && (strcmp(v, "false") == 0 || strcmp(v, "0") == 0);
+	free(v);
+	return na;
+}
+
 xmlNodePtr docket_plan_next_indicator(xmlNodePtr plan, xmlNodePtr prev)
 {
 	xmlNodePtr obj, ind;
@@ -499,7 +507,9 @@ static void check_results(rule_ctx *c, xmlNodePtr report, xmlNodePtr plan, const
 		}
 		if (!r) {
 			finding(c, results ? results : report, NULL, "indicator %s (%s) has no result: fill it in before "
-			        "submitting", id ? id : "?", name ? name : "");
+			        "submitting ('docket fill', or na when it does not apply)", id ? id : "?", name ? name : "");
+		} else if (docket_result_not_applicable(r)) {
+			/* the indicator does not apply to the unit: nothing to require */
 		} else if (measure && strcmp(measure, "rate") == 0) {
 			char *num = docket_attr(r, "numerator"), *den = docket_attr(r, "denominator");
 			char *val = docket_attr(r, "value");

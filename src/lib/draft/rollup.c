@@ -466,6 +466,11 @@ static int total_one(docket_indicator_total *t, xmlNodePtr ind, docket_rollup *o
 		if (!out->units[i].counted)
 			continue;
 		r = result_of(chosen[i]->doc, t->indicator);
+		if (r && docket_result_not_applicable(r)) {
+			/* neither counted nor missing: the indicator does not apply to the unit */
+			t->na_units++;
+			continue;
+		}
 		num = docket_attr(r, "numerator");
 		den = docket_attr(r, "denominator");
 		val = docket_attr(r, "value");
