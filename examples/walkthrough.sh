@@ -127,7 +127,7 @@ head -22 "$work/unit-plan.txt"; echo "[... the whole plan in $work/unit-plan.txt
 
 echo
 echo "== The tasks of the plan's section V, one per unit it names (CM is not a unit here: skipped)"
-as hoa assign kh-2021-354
+as hoa assign kh-2021-354 --draft
 
 echo
 echo "== The $year reports: drafted from the skeleton, figures filled in (a school's editor does this)"

@@ -90,6 +90,8 @@ typedef struct {
 	const char *title;          /* the summary (trích yếu); NULL: the template's default */
 	const char *template_name;  /* NULL: the default template of the command */
 	const char *const *set;
+	int keep_draft;             /* docket_draft_assign: leave the tasks drafts instead of sending
+	                             * them (their workflow's 'assign' transition, in the same commit) */
 } docket_draft_options;
 
 /*
@@ -150,7 +152,10 @@ DOCKET_EXTERN(void) docket_batch_result_free(docket_batch_result *r);
  * Assigner and drafting unit: opts->unit, else PLAN's drafting unit. Units named by the
  * plan but absent from the configuration are skipped (out->skipped); a unit that has a task
  * from PLAN due the same year already is skipped too. All tasks in ONE commit (one
- * Docket-Document trailer per task). Template: task.
+ * Docket-Document trailer per task). Unless opts->keep_draft, the tasks are sent in that same
+ * commit: each takes its workflow's 'assign' transition (draft -> assigned) by opts->actor,
+ * who must be allowed to (DOCKET_EDENIED otherwise: nothing written); the commit then also
+ * carries Docket-Transition, Docket-From, Docket-To and Docket-Role. Template: task.
  */
 DOCKET_EXTERN(int) docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char *plan,
                                        const char *due, const docket_draft_options *opts);

@@ -8,7 +8,7 @@ typedef struct {
 	const char *kind, *plan, *year, *from, *to, *due;
 	const char *unit, *title, *tpl;
 	cli_list set;
-	int list, json;
+	int list, json, draft, all, csv;
 } draft_args;
 
 static void draft_options(docket_draft_options *o, cli_ctx *ctx, const draft_args *a)
@@ -19,6 +19,7 @@ static void draft_options(docket_draft_options *o, cli_ctx *ctx, const draft_arg
 	o->title = a->title;
 	o->template_name = a->tpl;
 	o->set = a->set.v;
+	o->keep_draft = a->draft;
 }
 
 static void json_opt(const char *s)
@@ -246,6 +247,7 @@ const cli_command cli_cmd_new = {
 
 static const cli_option assign_opts[] = {
 	CLI_OPT_STRING(draft_args, due, "due", 0, "YYYY-MM-DD", "the due date (default: 15 December of this year)"),
+	CLI_OPT_FLAG(draft_args, draft, "draft", 0, "leave the tasks drafts (default: send them: state assigned)"),
 	DRAFT_OPTIONS,
 	CLI_OPT_END
 };
@@ -257,13 +259,16 @@ static const cli_positional assign_pos[] = {
 const cli_command cli_cmd_assign = {
 	"assign", run_assign, CMD_NEEDS_REPO, "draft the task assignments of a plan",
 	sizeof(draft_args), assign_opts, assign_pos,
-	"Draft the task assignments of PLAN's responsibilities section: one task per unit named\n"
-	"there, and for \"*affiliated\" one per affiliated unit of the configuration, each with the\n"
-	"annual report of the plan as deliverable, the due date, the plan and section it comes\n"
-	"from and the section's items as description. All of them in one commit. Units the\n"
+	"Make the task assignments of PLAN's responsibilities section and send them: one task per\n"
+	"unit named there, and for \"*affiliated\" one per affiliated unit of the configuration,\n"
+	"each with the annual report of the plan as deliverable, the due date, the plan and section\n"
+	"it comes from and the section's items as description, each taken to the state 'assigned'\n"
+	"(the task workflow's 'assign', by you: the head of the assigning unit or an approver).\n"
+	"All of them in ONE commit. With --draft they stay drafts for the head to send. Units the\n"
 	"configuration lacks, and units that have a task from PLAN due the same year already, are\n"
 	"skipped and named on stderr. Prints 'ID UNIT SECTION' per task.\n",
-	"docket --as hoa assign kh-2021-354 --due 2022-12-15",
+	"docket --as minh assign kh-2021-354 --due 2022-12-15\n"
+	"docket --as hoa assign kh-2021-354 --draft",
 	"0 assigned; 1 refused (nothing to assign, invalid result, not allowed); 2 usage; 3 other\n"
 	"errors.", NULL
 };

@@ -160,7 +160,7 @@ grep -qx -- --help "$WORK/c" || fail "completion of 'docket submit --': no --hel
 complete_words docket -C repo --as hoa submit kh-2021-354 --m >"$WORK/c"
 grep -qx -- --message "$WORK/c" || fail "completion after global options: $(cat "$WORK/c")"
 complete_words docket unit "" >"$WORK/c"
-[ "$(sort "$WORK/c" | tr '\n' ' ')" = "add list " ] || fail "completion of 'docket unit': $(cat "$WORK/c")"
+[ "$(sort "$WORK/c" | tr '\n' ' ')" = "add import list " ] || fail "completion of 'docket unit': $(cat "$WORK/c")"
 complete_words docket person add hoa --po >"$WORK/c"
 grep -qx -- --position "$WORK/c" || fail "completion of 'docket person add --po': $(cat "$WORK/c")"
 complete_words docket ca "" >"$WORK/c"

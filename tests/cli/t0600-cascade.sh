@@ -174,7 +174,10 @@ ok "a unit target weaker than the parent's (ge lower, lt higher) refused with FI
 
 # --- task assignments ------------------------------------------------------------------------
 export DOCKET_NOW=2025-01-10T09:00:00+07:00
-one_commit "assign" d --as hoa assign $PLAN
+# sending the tasks is the head's: a drafter drafts them only
+refused 1 "cannot assign the tasks: 'hoa' (unit CTTT, roles drafter) may not assign it" d --as hoa assign $PLAN
+expect_grep "draft them with --draft" "$WORK/err"
+one_commit "assign" d --as hoa assign $PLAN --draft
 cat >"$WORK/want" <<'EOF'
 nv-2025-cttt-1 CTTT V.1.1
 nv-2025-cm-1 CM V.1.2
@@ -191,7 +194,7 @@ T=$R/documents/task/2025/CTTT/nv-2025-th-cp-1.xml
 [ "$(xq "//*[local-name()='due']" "$T")" = 2025-12-15 ] || fail "task due date"
 [ "$(xq "//*[local-name()='deliverable']/@kind" "$T")" = report ] || fail "task deliverable"
 [ "$(xq "count(//*[local-name()='description']/*[local-name()='item'])" "$T")" = 3 ] || fail "task description"
-refused 1 "every unit it names was skipped" d --as hoa assign $PLAN
+refused 1 "every unit it names was skipped" d --as hoa assign $PLAN --draft
 expect_grep "skipped 'TH-CP' (section V.2): it has the task nv-2025-th-cp-1" "$WORK/err"
 one_commit "task assigned" d --as minh transition nv-2025-th-cp-1 assign
 refused 1 "may not accept" d --as ht-qt transition nv-2025-th-cp-1 accept

@@ -448,7 +448,7 @@ static const docket_indicator_total *total(const docket_rollup *r, const char *i
 
 static void test_aggregate(void **state)
 {
-	docket_draft_options o = { "hoa", NULL, NULL, NULL, NULL };
+	docket_draft_options o = { "hoa", NULL, NULL, NULL, NULL, 0 };
 	docket_rollup r;
 	xmlDocPtr x;
 	char *s;
@@ -596,7 +596,7 @@ static void test_submit_check(void **state)
 
 static void test_floor_rule(void **state)
 {
-	docket_draft_options o = { "gv-a", "TH-A", NULL, NULL, NULL };
+	docket_draft_options o = { "gv-a", "TH-A", NULL, NULL, NULL, 0 };
 	docket_add_result res;
 	docket_doc *doc = NULL;
 	docket_findings *f = NULL;
@@ -662,7 +662,7 @@ static void test_floor_rule(void **state)
 
 static void test_refusals(void **state)
 {
-	docket_draft_options o = { "gv-a", "TH-B", NULL, NULL, NULL };
+	docket_draft_options o = { "gv-a", "TH-B", NULL, NULL, NULL, 0 };
 	docket_add_result res;
 	char before[41], after[41];
 

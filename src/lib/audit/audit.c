@@ -476,6 +476,31 @@ static void check_removed_signatures(audit_ctx *a, const char *commit, const cha
 	sig_ids_free(&newids);
 }
 
+/*
+ * A document that enters the repository with one workflow step, in a commit that names the
+ * transition (tasks made and sent at once by 'docket assign'), is judged as that transition
+ * taken on the same document as it was drafted: DOC without its workflow. NULL on failure.
+ */
+static docket_doc *as_drafted(docket_doc *doc)
+{
+	docket_doc *copy = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	xmlNodePtr wf;
+
+	if (docket_doc_serialize(&buf, &len, doc) < 0 || docket_doc_parse(&copy, buf, len, docket_doc_name(doc)) < 0) {
+		docket_error_clear();
+		free(buf);
+		return NULL;
+	}
+	free(buf);
+	if ((wf = N(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(copy)), "workflow")) != NULL) {
+		xmlUnlinkNode(wf);
+		xmlFreeNode(wf);
+	}
+	return copy;
+}
+
 static void audit_document(audit_ctx *a, const char *commit, const char *parent, git_tree *ptree,
                            git_tree *tree, const char *msg, const char *path)
 {
@@ -539,6 +564,8 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 		goto cleanup;
 	}
 	nstate = docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf);
+	if (!old && tr_transition && steps(nroot, nsteps_list, 0) == 1)
+		old = as_drafted(doc);
 	if (!old) {
 		/* a new document enters in the initial state, without history */
 		if (strcmp(nstate, docket_workflow_initial(wf)) != 0 || steps(nroot, nsteps_list, 0) > 0)

@@ -131,10 +131,60 @@ typedef struct {
 	const char *actor;
 	const char *subject;       /* the commit's first line after "docket: " */
 	docket_findings *findings;
+	/* jobs sent at once: what the engine would check, read at the base commit */
+	docket_config *cfg;
+	docket_workflow *wf;
+	const docket_transition_def *send;
+	const char *role;
+	char *now;
 } job_batch;
 
+/*
+ * Take B->send on the new document NAMED (filled as FILLED) the way the engine would:
+ * from the initial state, by the batch's actor in a role the transition allows. The new text
+ * replaces *FILLED.
+ */
+static int send_job(job_batch *b, docket_doc *named, char **filled, size_t *flen)
+{
+	docket_person p;
+	docket_buf why = DOCKET_BUF_INIT;
+	const docket_transition_def *t = b->send;
+	const char *initial = docket_workflow_initial(b->wf), *role;
+	char *unit = docket_doc_drafting_unit(named), *out = NULL;
+	size_t olen = 0;
+	int from_ok = 0, error;
+
+	for (const char *const *f = t->from; f && *f; f++)
+		from_ok |= strcmp(*f, initial) == 0;
+	if (!from_ok) {
+		error = docket_error_set(DOCKET_EUSAGE, "the %s workflow's '%s' does not leave '%s'", b->jobs->kind, t->id,
+		                         initial);
+		goto cleanup;
+	}
+	if (docket_config_person(&p, b->cfg, b->actor) < 0 ||
+	    !(role = docket_authorise(t, &p, b->cfg, named, unit, &why))) {
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s the tasks: %s (draft them with --draft; the "
+		                         "unit's head sends them)", t->id, why.ptr ? why.ptr : "not a person");
+		goto cleanup;
+	}
+	b->role = role;
+	if ((error = docket_doc_take_step(docket_doc_root(named), initial, b->now, b->actor, role, t->id, initial,
+	                                  t->to, NULL)) < 0 ||
+	    (error = docket_doc_serialize(&out, &olen, named)) < 0)
+		goto cleanup;
+	free(*filled);
+	*filled = out;
+	*flen = olen;
+	out = NULL;
+cleanup:
+	free(unit);
+	free(out);
+	docket_buf_free(&why);
+	return error;
+}
+
 static int write_job(docket_txn *txn, docket_job *j, docket_schema *schema, idset *ids,
-                     docket_findings *findings, const char *fallback_year)
+                     docket_findings *findings, const char *fallback_year, job_batch *b)
 {
 	docket_repo *repo = docket_txn_repo(txn);
 	const char *base = docket_txn_base(txn);
@@ -184,6 +234,8 @@ static int write_job(docket_txn *txn, docket_job *j, docket_schema *schema, idse
 		                         j->template_name, j->id);
 		goto cleanup;
 	}
+	if (j->send && (error = send_job(b, named, &filled, &flen)) < 0)
+		goto cleanup;
 	error = docket_txn_read(&existing, &elen, txn, j->path);
 	if (error == 0) {
 		error = docket_error_set(DOCKET_EEXISTS, "'%s' exists already", j->path);
@@ -227,13 +279,34 @@ static int batch_fill(docket_txn *txn, void *payload)
 	if ((error = docket_findings_new(&b->findings)) < 0 ||
 	    (error = docket_schema_load(&schema, repo, base[0] ? base : NULL)) < 0)
 		goto cleanup;
+	docket_config_free(b->cfg);
+	docket_workflow_free(b->wf);
+	free(b->now);
+	b->cfg = NULL;
+	b->wf = NULL;
+	b->send = NULL;
+	b->now = NULL;
+	if (b->n && b->jobs[0].send) {
+		if ((error = docket_config_load(&b->cfg, repo, base)) < 0 ||
+		    (error = docket_workflow_load(&b->wf, repo, base, b->jobs[0].kind)) < 0)
+			goto cleanup;
+		if (!(b->send = docket_workflow_transition(b->wf, b->jobs[0].send))) {
+			error = docket_error_set(DOCKET_EUSAGE, "the %s workflow has no transition '%s'", b->jobs[0].kind,
+			                         b->jobs[0].send);
+			goto cleanup;
+		}
+		if (!(b->now = docket_now_iso())) {
+			error = docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+	}
 	error = docket_repo_walk(repo, base[0] ? base : NULL, "documents/", collect_ids, &ids);
 	if (ids.error)
 		error = ids.error;
 	if (error < 0)
 		goto cleanup;
 	for (i = 0; i < b->n; i++)
-		if ((error = write_job(txn, &b->jobs[i], schema, &ids, b->findings, year)) < 0)
+		if ((error = write_job(txn, &b->jobs[i], schema, &ids, b->findings, year, b)) < 0)
 			goto cleanup;
 	if (b->n == 1)
 		error = docket_buf_printf(&msg, "docket: %s %s\n\n", b->subject, b->jobs[0].id);
@@ -243,6 +316,9 @@ static int batch_fill(docket_txn *txn, void *payload)
 		error = docket_buf_printf(&msg, "Docket-Document: %s\n", b->jobs[i].id);
 	if (!error)
 		error = docket_buf_printf(&msg, "Docket-Action: add\nDocket-Actor: %s\n", b->actor);
+	if (!error && b->send)
+		error = docket_buf_printf(&msg, "Docket-Transition: %s\nDocket-From: %s\nDocket-To: %s\nDocket-Role: %s\n",
+		                          b->send->id, docket_workflow_initial(b->wf), b->send->to, b->role);
 	for (i = 0; i < b->n && !error; i++)
 		if (i == 0 || strcmp(b->jobs[i].template_name, b->jobs[i - 1].template_name))
 			error = docket_buf_printf(&msg, "Docket-Template: %s\n", b->jobs[i].template_name);
@@ -259,7 +335,7 @@ cleanup:
 int docket_job_run(docket_repo *repo, docket_job *jobs, size_t n, const char *actor,
                    const char *subject, char commit[41], docket_findings **findings)
 {
-	job_batch b = { jobs, n, actor, subject, NULL };
+	job_batch b = { jobs, n, actor, subject, NULL, NULL, NULL, NULL, NULL, NULL };
 	int error;
 
 	*findings = NULL;
@@ -267,6 +343,9 @@ int docket_job_run(docket_repo *repo, docket_job *jobs, size_t n, const char *ac
 		return docket_error_set(DOCKET_EUSAGE, "nothing to write");
 	error = docket_repo_transact(repo, batch_fill, &b, commit);
 	*findings = b.findings;
+	docket_config_free(b.cfg);
+	docket_workflow_free(b.wf);
+	free(b.now);
 	return error;
 }
 
@@ -1221,6 +1300,8 @@ int docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char 
 		                         plan);
 		goto cleanup;
 	}
+	for (i = 0; !opts->keep_draft && i < a.njobs; i++)
+		a.jobs[i].send = "assign";
 	error = docket_job_run(repo, a.jobs, a.njobs, opts->actor, "assign", out->commit, &findings);
 	out->findings = findings;
 	if (error < 0)

@@ -81,6 +81,7 @@ typedef struct {
 	int year;                    /* the year named in the id */
 	char *id, *path;             /* after the run */
 	char *section;               /* tasks: the plan's section */
+	const char *send;            /* a transition to take at once (tasks: "assign"), or NULL */
 } docket_job;
 
 void docket_job_clear(docket_job *j);

@@ -179,6 +179,17 @@ static int append_step(xmlNodePtr wf, const char *date, const char *actor, const
 	return 0;
 }
 
+int docket_doc_take_step(xmlNodePtr root, const char *initial, const char *date, const char *actor,
+                         const char *role, const char *transition, const char *from, const char *to,
+                         const char *msg)
+{
+	xmlNodePtr wf = ensure_workflow(root, initial);
+
+	if (!wf || !xmlSetProp(wf, (const xmlChar *)"state", (const xmlChar *)to))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	return append_step(wf, date, actor, role, transition, from, to, msg);
+}
+
 /*
  * A document sent back to an editable state (a return) is no longer the text anyone signed:
  * its signatures leave the working version. They stay in the history, where the audit and

@@ -19,6 +19,15 @@ const char *docket_authorise(const docket_transition_def *t, const docket_person
 int docket_separated(const docket_transition_def *t, xmlNodePtr root, const char *actor,
                      docket_buf *why);
 
+/*
+ * Append to ROOT's workflow (made in state INITIAL when absent) the step DATE, ACTOR, ROLE,
+ * TRANSITION, FROM -> TO (text MSG, may be NULL) and set the state to TO. No check: the
+ * caller has made them.
+ */
+int docket_doc_take_step(xmlNodePtr root, const char *initial, const char *date, const char *actor,
+                         const char *role, const char *transition, const char *from, const char *to,
+                         const char *msg);
+
 /* --- numbering (number.c) ----------------------------------------------------------------- */
 
 /*
