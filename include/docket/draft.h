@@ -124,6 +124,19 @@ DOCKET_EXTERN(int) docket_draft_unit_plan(docket_add_result *out, docket_repo *r
 DOCKET_EXTERN(int) docket_draft_report(docket_add_result *out, docket_repo *repo, const char *plan, int year,
                                        const char *recipient_unit, const docket_draft_options *opts);
 
+/* One document of a batch (below). */
+typedef struct docket_batch_result docket_batch_result;
+
+/*
+ * The report skeletons of YEAR on PLAN for every unit expected to report (see
+ * docket_draft_status) that has none yet, as docket_draft_report drafts one, all in ONE
+ * commit. The department's statistician drafts for every unit; anyone else for the units
+ * they may draft for, the others skipped (out->skipped, with the reason). DOCKET_EINVALID
+ * when there is nothing to draft.
+ */
+DOCKET_EXTERN(int) docket_draft_report_all(docket_batch_result *out, docket_repo *repo, const char *plan, int year,
+                                           const char *recipient_unit, const docket_draft_options *opts);
+
 /* One document of a batch. */
 typedef struct {
 	char *id;
@@ -133,14 +146,14 @@ typedef struct {
 	char *reason;    /* skipped: why */
 } docket_draft_item;
 
-typedef struct {
+struct docket_batch_result {
 	char commit[41];
 	docket_draft_item *items;    /* the documents written */
 	size_t n;
 	docket_draft_item *skipped;  /* units named by the plan that got no task, with the reason */
 	size_t nskipped;
 	docket_findings *findings;   /* when refused because a document would be invalid */
-} docket_batch_result;
+};
 
 DOCKET_EXTERN(void) docket_batch_result_free(docket_batch_result *r);
 

@@ -72,6 +72,28 @@ static int run_new(cli_ctx *ctx, void *args)
 		                       a->kind);
 	}
 	draft_options(&o, ctx, a);
+	if (a->all) {
+		docket_batch_result all;
+		size_t i;
+		if (strcmp(a->kind, "report") || !a->plan || a->unit)
+			return cli_usage_error(ctx, "--all drafts the reports of every unit: 'new report --plan PLAN --year "
+			                       "YEAR --all', without --unit");
+		error = docket_draft_report_all(&all, repo, a->plan, y, a->to, &o);
+		for (i = 0; i < all.nskipped; i++)
+			fprintf(stderr, "docket: skipped '%s': %s\n", all.skipped[i].unit, all.skipped[i].reason);
+		if (error == DOCKET_EINVALID)
+			cli_print_findings(all.findings);
+		if (error < 0)
+			code = cli_fail(error, "cannot draft the reports: %s", docket_error_last());
+		else {
+			for (i = 0; i < all.n; i++)
+				printf("%s %s\n", all.items[i].id, all.items[i].unit);
+			fprintf(stderr, "%zu reports drafted in one commit [%.12s]\n", all.n, all.commit);
+			code = all.nskipped ? EXIT_CHECK : EXIT_OK;
+		}
+		docket_batch_result_free(&all);
+		return cli_finish(code);
+	}
 	if (strcmp(a->kind, "unit-plan") == 0)
 		error = docket_draft_unit_plan(&res, repo, a->from, &o);
 	else if (strcmp(a->kind, "report") == 0 && a->plan)
@@ -215,6 +237,8 @@ static const cli_option new_opts[] = {
 	CLI_OPT_STRING(draft_args, year, "year", 0, "YEAR", "report: the year reported on"),
 	CLI_OPT_STRING(draft_args, to, "to", 0, "UNIT",
 	               "report: the unit it is sent to, which reviews it (default: PLAN's drafting unit)"),
+	CLI_OPT_FLAG(draft_args, all, "all", 0,
+	             "report: every unit expected to report that has no report yet, in one commit"),
 	CLI_OPT_FLAG(draft_args, list, "list", 0, "list the templates of the repository"),
 	DRAFT_OPTIONS,
 	CLI_OPT_END
@@ -235,11 +259,14 @@ const cli_command cli_cmd_new = {
 	"annual-report, task, unit-plan.\n"
 	"\n"
 	"'new unit-plan --from PLAN' drafts a unit's own plan carrying out PLAN; 'new report\n"
-	"--plan PLAN --year YEAR' a unit's annual report on PLAN; 'new --list' lists the templates.\n"
+	"--plan PLAN --year YEAR' a unit's annual report on PLAN, with --all those of every unit\n"
+	"expected to report that has none yet (the affiliated units and the plan's assignees), in\n"
+	"one commit, printing 'ID UNIT' each; 'new --list' lists the templates.\n"
 	"A draft may be incomplete; 'docket submit' refuses a report that is not complete.\n",
 	"docket --as hoa new plan --title \"Kế hoạch ...\" --set period=2021-2025\n"
 	"docket --as hieutruong new unit-plan --from kh-2021-354 --unit THCS1\n"
 	"docket --as hieutruong new report --plan kh-2021-354 --year 2022 --unit THCS1\n"
+	"docket --as tk new report --plan kh-2021-354 --year 2022 --all\n"
 	"docket new --list",
 	"0 drafted; 1 refused (invalid result, not allowed, plan not numbered); 2 usage; 3 other\n"
 	"errors (no such plan or template).", NULL

@@ -4,15 +4,14 @@
 #include "cli.h"
 
 typedef struct {
-	const char *doc, *name, *message;
+	const char *doc, *name, *message, *plan, *year, *state;
+	cli_list docs;
 } transition_args;
 
-static int run_transition(cli_ctx *ctx, void *args)
+/* One action, its line printed; the exit code. */
+static int take(cli_ctx *ctx, const char *doc, const char *name, const char *message)
 {
-	transition_args *a = args;
-	/* submit, review, approve, issue, return: the command is the transition */
-	const char *name = a->name ? a->name : ctx->cmd->name;
-	docket_action act = { a->doc, name, ctx->actor, a->message, NULL, NULL };
+	docket_action act = { doc, name, ctx->actor, message, NULL, NULL };
 	docket_action_result res;
 	int code, error;
 
@@ -30,6 +29,64 @@ static int run_transition(cli_ctx *ctx, void *args)
 		code = EXIT_OK;
 	}
 	docket_action_result_free(&res);
+	fflush(stdout);
+	return code;
+}
+
+static int run_transition(cli_ctx *ctx, void *args)
+{
+	transition_args *a = args;
+	/* submit, review, approve, issue, return: the command is the transition */
+	const char *name = a->name ? a->name : ctx->cmd->name;
+	const char **docs = NULL;
+	docket_rollup roll;
+	size_t n = 0, i, ok = 0, failed = 0;
+	int code = EXIT_OK, worst = EXIT_OK, y;
+
+	memset(&roll, 0, sizeof(roll));
+	if (a->doc)
+		return cli_finish(take(ctx, a->doc, name, a->message));
+	if (a->docs.n == 1 && !a->plan && !a->year && !a->state)
+		return cli_finish(take(ctx, a->docs.v[0], name, a->message));
+	if (a->plan || a->year || a->state) {
+		int error;
+		if (a->docs.n)
+			return cli_usage_error(ctx, "give DOC... or --plan PLAN --year YEAR --state STATE, not both");
+		if (!a->plan || !a->state || cli_parse_year(a->year, &y) < 0)
+			return cli_usage_error(ctx, "give --plan PLAN --year YEAR --state STATE together");
+		if ((error = docket_draft_status(&roll, ctx->repo, a->plan, y, NULL)) < 0)
+			return cli_fail(error, "cannot read the reports of %d on '%s': %s", y, a->plan, docket_error_last());
+		if (!(docs = calloc(roll.n + 1, sizeof(*docs))))
+			return cli_fail(DOCKET_ERROR, "out of memory");
+		for (i = 0; i < roll.n; i++)
+			if (roll.units[i].report && roll.units[i].state && strcmp(roll.units[i].state, a->state) == 0)
+				docs[n++] = roll.units[i].report;
+		if (!n) {
+			code = cli_fail(DOCKET_EINVALID, "no report of %d on '%s' is in the state '%s'", y, a->plan, a->state);
+			goto cleanup;
+		}
+	} else if (!a->docs.n) {
+		return cli_usage_error(ctx, "which document? give DOC... or --plan PLAN --year YEAR --state STATE");
+	} else {
+		docs = a->docs.v;
+	}
+	/* each document its own action and commit, with every check; a refusal does not stop the rest */
+	for (i = 0; i < (docs == a->docs.v ? a->docs.n : n); i++) {
+		int c = take(ctx, docs[i], name, a->message);
+		if (c == EXIT_OK)
+			ok++;
+		else {
+			failed++;
+			if (c > worst)
+				worst = c;
+		}
+	}
+	fprintf(stderr, "%s: %zu done, %zu failed\n", name, ok, failed);
+	code = failed ? (worst == EXIT_OTHER ? EXIT_OTHER : EXIT_CHECK) : EXIT_OK;
+cleanup:
+	if (docs != a->docs.v)
+		free(docs);
+	docket_rollup_free(&roll);
 	return cli_finish(code);
 }
 
@@ -39,7 +96,21 @@ static const cli_option transition_opts[] = {
 	CLI_OPT_END
 };
 
+static const cli_option fixed_opts[] = {
+	CLI_OPT_STRING(transition_args, message, "message", 'm', "MESSAGE",
+	               "the reason or comment recorded in the step and the commit"),
+	CLI_OPT_STRING(transition_args, plan, "plan", 0, "PLAN",
+	               "with --year and --state: the units' reports on PLAN in that state"),
+	CLI_OPT_STRING(transition_args, year, "year", 0, "YEAR", "with --plan: the year of the reports"),
+	CLI_OPT_STRING(transition_args, state, "state", 0, "STATE", "with --plan: the state of the reports to act on"),
+	CLI_OPT_END
+};
+
 static const cli_positional fixed_pos[] = {
+	CLI_POS(transition_args, docs, "DOC", CLI_POS_MANY), CLI_POS_END
+};
+
+static const cli_positional commit_pos[] = {
 	CLI_POS(transition_args, doc, "DOC", CLI_POS_ONE), CLI_POS_END
 };
 
@@ -53,6 +124,9 @@ static const cli_positional transition_pos[] = {
 	"the reason when the workflow requires one, and that the document validates; then append\n" \
 	"a workflow step and write exactly one commit whose message ends with the trailers\n" \
 	"Docket-Document, Docket-Transition, Docket-From, Docket-To, Docket-Actor.\n" \
+	"Several documents (DOC..., or --plan PLAN --year YEAR --state STATE: the units' reports on\n" \
+	"PLAN in STATE) are each one action and one commit with the same checks; a refusal does\n" \
+	"not stop the others; a summary 'NAME: N done, M failed' ends the run, exit 1 if any failed.\n" \
 	"The acting person comes from --as PERSON or $DOCKET_ACTOR. Where the workflow says the\n" \
 	"step is signed, the acting person's key ($DOCKET_KEY, else\n" \
 	"~/.config/docket/keys/PERSON.pem) signs the document, and the commit too.\n"
@@ -65,17 +139,19 @@ static const cli_positional transition_pos[] = {
 #define FIXED(cname, summary, what, example) \
 	const cli_command cli_cmd_##cname = { \
 		#cname, run_transition, CMD_NEEDS_REPO | CMD_SIGNS, summary, sizeof(transition_args), \
-		transition_opts, fixed_pos, what "\n" TRANSITION_HELP, example, TRANSITION_EXIT, NULL \
+		fixed_opts, fixed_pos, what "\n" TRANSITION_HELP, example, TRANSITION_EXIT, NULL \
 	}
 
 FIXED(submit, "submit a draft", "Take the 'submit' transition.",
-      "docket --as hoa submit kh-2021-354 -m \"Trình lãnh đạo phòng\"");
+      "docket --as hoa submit kh-2021-354 -m \"Trình lãnh đạo phòng\"\n"
+      "docket --as minh review --plan kh-2021-354 --year 2025 --state submitted");
 FIXED(review, "record the unit head's review",
       "Take the 'review' transition (head of the drafting unit checks the content).",
       "docket review kh-2021-354 --as minh");
 FIXED(approve, "approve (the competent person)",
       "Take the 'approve' transition (the competent person approves).",
       "docket --as lan approve kh-2021-354\n"
+      "docket --as lan approve --plan kh-2021-354 --year 2025 --state reviewed\n"
       "DOCKET_KEY='pkcs11:token=PGD;object=lan' docket --as lan approve kh-2021-354");
 FIXED(issue, "number, date and issue (records clerk)",
       "Take the 'issue' transition: the records clerk assigns the next number of the\n"
@@ -103,7 +179,7 @@ static int run_commit(cli_ctx *ctx, void *args)
 	docket_action_result res;
 	int code = EXIT_OK, error;
 
-	if (!*a->message)
+	if (!a->message || !*a->message)
 		return cli_usage_error(ctx, "give DOC and -m MESSAGE");
 	error = docket_edit_commit(&res, ctx->repo, a->doc, ctx->actor, a->message);
 	if (error == DOCKET_EINVALID && res.findings)
@@ -123,7 +199,7 @@ static const cli_option commit_opts[] = {
 
 const cli_command cli_cmd_commit = {
 	"commit", run_commit, CMD_NEEDS_REPO, "record edits of a draft made in the work tree",
-	sizeof(transition_args), commit_opts, fixed_pos,
+	sizeof(transition_args), commit_opts, commit_pos,
 	"Record the edits made to DOC's file in the work tree (with any editor) as one commit.\n"
 	"Allowed only while the document is in an editable state (draft), by a drafter or reviewer\n"
 	"of its drafting unit; the edited document must validate, and its workflow steps, state\n"

@@ -62,7 +62,7 @@ while read -r cmd; do
 			fail "$cmd: option $opt is in the help but not in the usage: $(cat "$WORK/usage")"
 	done <"$WORK/opts"
 done <"$WORK/commands"
-grep -q -- "^usage: docket submit DOC \[-m MESSAGE\]" "$WORK/help-submit" || fail "submit: -m not in the usage"
+grep -q -- "^usage: docket submit \[DOC...\] \[-m MESSAGE\]" "$WORK/help-submit" || fail "submit: -m not in the usage"
 grep -q -- "^  -m, --message MESSAGE" "$WORK/help-submit" || fail "submit: -m, --message not in the options"
 grep -q -- "--set NAME=VALUE\]\.\.\." "$WORK/help-new" || fail "new: --set not shown as repeatable"
 ok "every command's --help, -h and help CMD agree; every option in the help is in the usage"

@@ -837,3 +837,122 @@ cleanup:
 	docket_config_free(cfg);
 	return error;
 }
+
+/* --- every missing report at once ------------------------------------------------------------ */
+
+int docket_draft_report_all(docket_batch_result *out, docket_repo *repo, const char *plan, int year,
+                            const char *recipient_unit, const docket_draft_options *opts)
+{
+	docket_config *cfg = NULL;
+	docket_person person;
+	docket_doc *pdoc = NULL;
+	docket_rollup roll;
+	docket_job *jobs = NULL;
+	docket_findings *findings = NULL;
+	docket_buf title = DOCKET_BUF_INIT;
+	char *code = NULL, *to = NULL;
+	size_t i, n = 0;
+	int error, statistician;
+
+	memset(out, 0, sizeof(*out));
+	memset(&roll, 0, sizeof(roll));
+	if (!plan)
+		return docket_error_set(DOCKET_EUSAGE, "which plan? give --plan PLAN");
+	if (year < 1900 || year > 2200)
+		return docket_error_set(DOCKET_EUSAGE, "give the year reported on with --year YYYY");
+	if (!opts || !opts->actor || !*opts->actor)
+		return docket_error_set(DOCKET_EUSAGE, "who is drafting? give --as PERSON or set DOCKET_ACTOR");
+	if ((error = docket_config_load(&cfg, repo, NULL)) < 0 ||
+	    (error = docket_doc_load(&pdoc, repo, plan, NULL)) < 0)
+		goto cleanup;
+	if (docket_config_person(&person, cfg, opts->actor) < 0) {
+		error = docket_error_set(DOCKET_EDENIED, "'%s' is not a person of this organisation (see 'docket person "
+		                         "list')", opts->actor);
+		goto cleanup;
+	}
+	/* the department's statistician drafts for every unit; anyone else for the units they may */
+	statistician = docket_person_has_role(&person, "statistician");
+	if (!docket_doc_body(pdoc, "plan") || strcmp(docket_doc_kind(pdoc), "plan")) {
+		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
+		goto cleanup;
+	}
+	if ((error = docket_draft_status(&roll, repo, docket_doc_id(pdoc), year, NULL)) < 0)
+		goto cleanup;
+	to = recipient_unit ? docket_strdup(recipient_unit) : docket_doc_drafting_unit(pdoc);
+	code = docket_doc_code(pdoc);
+	if ((error = docket_buf_printf(&title, "Kết quả thực hiện năm %d %s %s", year, code ? "Kế hoạch số" : "kế hoạch",
+	                               code ? code : docket_doc_id(pdoc))) < 0)
+		goto cleanup;
+	if (!(jobs = calloc(roll.n + 1, sizeof(*jobs)))) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0; i < roll.n; i++) {
+		const docket_unit_report *u = &roll.units[i];
+		docket_person who;
+		docket_job *j;
+		if (u->report)
+			continue;
+		if (!statistician && docket_draft_authorise(&who, cfg, opts->actor, u->unit) < 0) {
+			docket_draft_item *s = realloc(out->skipped, (out->nskipped + 1) * sizeof(*s));
+			if (!s) {
+				error = docket_error_set(DOCKET_ERROR, "out of memory");
+				goto cleanup;
+			}
+			out->skipped = s;
+			s = &s[out->nskipped++];
+			memset(s, 0, sizeof(*s));
+			s->unit = docket_strdup(u->unit);
+			s->reason = docket_strdup(docket_error_last());
+			docket_error_clear();
+			continue;
+		}
+		j = &jobs[n++];
+		j->kind = "report";
+		j->template_name = opts->template_name ? opts->template_name : "annual-report";
+		j->year = year;
+		if ((error = docket_tpl_vars_new(&j->vars)) < 0 ||
+		    (error = docket_draft_base_vars(j->vars, cfg, &person, u->unit, opts->title ? opts->title : title.ptr,
+		                                    NULL)) < 0 ||
+		    (error = docket_draft_report_vars(j->vars, cfg, pdoc, year, to, 1)) < 0)
+			goto cleanup;
+		for (const char *const *set = opts->set; set && *set; set++)
+			if ((error = docket_tpl_vars_assign(j->vars, *set)) < 0)
+				goto cleanup;
+		if (!(j->unit = docket_strdup(u->unit)) || !(j->id_unit = docket_strdup(u->unit))) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+	}
+	if (!n) {
+		error = docket_error_set(DOCKET_EINVALID, "no report to draft: every unit expected to report on '%s' for %d "
+		                         "has one%s", plan, year, out->nskipped ? " or was skipped" : "");
+		goto cleanup;
+	}
+	error = docket_job_run(repo, jobs, n, opts->actor, "new report", out->commit, &findings);
+	out->findings = findings;
+	if (error < 0)
+		goto cleanup;
+	if (!(out->items = calloc(n, sizeof(*out->items)))) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	for (i = 0; i < n; i++) {
+		out->items[i].id = jobs[i].id;
+		out->items[i].path = jobs[i].path;
+		out->items[i].unit = jobs[i].unit;
+		jobs[i].id = jobs[i].path = jobs[i].unit = NULL;
+	}
+	out->n = n;
+cleanup:
+	for (i = 0; jobs && i < n; i++)
+		docket_job_clear(&jobs[i]);
+	free(jobs);
+	free(code);
+	free(to);
+	docket_buf_free(&title);
+	docket_rollup_free(&roll);
+	docket_doc_free(pdoc);
+	docket_config_free(cfg);
+	return error;
+}
