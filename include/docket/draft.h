@@ -314,7 +314,10 @@ DOCKET_EXTERN(int) docket_draft_status(docket_rollup *out, docket_repo *repo, co
  * year (else the nearest milestone) with its comparison; the units that did not report and
  * the reports not counted (not approved: with their state) listed by name; the plan and the
  * counted reports cited as bases (@ref). Drafting unit: opts->unit, else PLAN's drafting
- * unit. One commit. Template: annual-report.
+ * unit. One commit. Template: annual-report. Run again, it rewrites the drafting unit's own
+ * report of YEAR on PLAN in place while that is a draft (an edit keeping its workflow steps;
+ * out->doc.commit is "" when nothing changed), and refuses (DOCKET_EDENIED, naming it) once
+ * that report has left draft: a unit never gets a second report of the year.
  */
 DOCKET_EXTERN(int) docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *plan, int year,
                                           const docket_draft_options *opts);

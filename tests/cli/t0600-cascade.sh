@@ -320,7 +320,10 @@ ok "all three school reports approved"
 export DOCKET_NOW=2025-12-20T09:00:00+07:00
 one_commit "aggregate (3 of 3)" d --as hoa aggregate --plan $PLAN --year 2025
 AG=$(head -1 "$WORK/out")
-[ "$AG" = bc-2025-cttt-2 ] || fail "second aggregate id '$AG'"
+# run again, the department's draft report is rewritten in place: never a second report
+[ "$AG" = bc-2025-cttt-1 ] || fail "second aggregate id '$AG'"
+git -C "$R" log -1 --format=%B | grep -qx "Docket-Action: edit" || fail "the second aggregate is not an edit"
+[ -z "$(ls "$R/documents/report/2025/CTTT/" | grep -v "^bc-2025-cttt-1.xml$")" ] || fail "a second department report"
 FA=$R/documents/report/2025/CTTT/$AG.xml
 cat >"$WORK/want" <<'EOF'
 1 6 7 85.71 Chưa đạt

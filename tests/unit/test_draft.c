@@ -512,7 +512,7 @@ static void test_aggregate(void **state)
 	/* C approved: all three, as computed by hand in tests/cli/t0600-cascade.sh */
 	add_report("bc-c2", "TH-C", 2025, "approved", FC, 0);
 	assert_int_equal(docket_draft_aggregate(&r, repo, "kh-2021-354", 2025, &o), 0);
-	assert_string_equal(r.doc.id, "bc-2025-cttt-2");
+	assert_string_equal(r.doc.id, "bc-2025-cttt-1");
 	assert_true(r.units[2].counted);
 	assert_string_equal(r.units[2].report, "bc-c2");
 	x = read_doc(r.doc.id);

@@ -29,6 +29,7 @@ void docket_job_clear(docket_job *j)
 	free(j->id);
 	free(j->path);
 	free(j->section);
+	free(j->replace);
 	memset(j, 0, sizeof(*j));
 }
 
@@ -183,6 +184,50 @@ cleanup:
 	return error;
 }
 
+/*
+ * A draft rewritten in place keeps what only the engine writes: the workflow element of the
+ * version at PATH goes into DOC, whose new text replaces *FILLED.
+ */
+static int keep_workflow(docket_txn *txn, const char *path, docket_doc *doc, char **filled, size_t *flen)
+{
+	docket_doc *old = NULL;
+	char *buf = NULL, *out = NULL;
+	size_t len = 0, olen = 0;
+	xmlNodePtr owf, nwf, root = docket_doc_root(doc);
+	int error;
+
+	if ((error = docket_txn_read(&buf, &len, txn, path)) < 0 || (error = docket_doc_parse(&old, buf, len, path)) < 0)
+		goto cleanup;
+	if ((nwf = DN(root, "workflow")) != NULL) {
+		xmlUnlinkNode(nwf);
+		xmlFreeNode(nwf);
+	}
+	if ((owf = DN(docket_doc_root(old), "workflow")) != NULL) {
+		xmlNodePtr copy = xmlDocCopyNode(owf, root->doc, 1), content = DN(root, "content");
+		if (!copy) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+		if (content) {
+			xmlAddNextSibling(content, copy);
+			xmlAddPrevSibling(copy, xmlNewDocText(root->doc, (const xmlChar *)"\n  "));
+		} else {
+			xmlAddChild(root, copy);
+		}
+	}
+	if ((error = docket_doc_serialize(&out, &olen, doc)) < 0)
+		goto cleanup;
+	free(*filled);
+	*filled = out;
+	*flen = olen;
+	out = NULL;
+cleanup:
+	free(buf);
+	free(out);
+	docket_doc_free(old);
+	return error;
+}
+
 static int write_job(docket_txn *txn, docket_job *j, docket_schema *schema, idset *ids,
                      docket_findings *findings, const char *fallback_year, job_batch *b)
 {
@@ -197,10 +242,14 @@ static int write_job(docket_txn *txn, docket_job *j, docket_schema *schema, idse
 	free(j->id);
 	free(j->path);
 	j->id = j->path = NULL;
-	if ((error = id_stem(&stem, j)) < 0 ||
-	    (error = docket_buf_printf(&stem, "%lu", next_number(ids, stem.ptr))) < 0 ||
-	    (error = idset_add(ids, stem.ptr, stem.len)) < 0)
+	if (j->replace) {
+		if ((error = docket_buf_puts(&stem, j->replace)) < 0)
+			goto cleanup;
+	} else if ((error = id_stem(&stem, j)) < 0 ||
+	           (error = docket_buf_printf(&stem, "%lu", next_number(ids, stem.ptr))) < 0 ||
+	           (error = idset_add(ids, stem.ptr, stem.len)) < 0) {
 		goto cleanup;
+	}
 	if (!(j->id = docket_strdup(stem.ptr))) {
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
@@ -223,8 +272,13 @@ static int write_job(docket_txn *txn, docket_job *j, docket_schema *schema, idse
 		                         docket_doc_kind(doc) ? docket_doc_kind(doc) : "document of no kind", j->kind);
 		goto cleanup;
 	}
-	if ((error = docket_doc_path(&j->path, doc, fallback_year, j->unit)) < 0)
+	if (j->replace) {
+		if ((error = docket_doc_find(&j->path, repo, j->replace, base)) < 0 ||
+		    (error = keep_workflow(txn, j->path, doc, &filled, &flen)) < 0)
+			goto cleanup;
+	} else if ((error = docket_doc_path(&j->path, doc, fallback_year, j->unit)) < 0) {
 		goto cleanup;
+	}
 	/* findings name the file the document would be */
 	if ((error = docket_doc_parse(&named, filled, flen, j->path)) < 0 ||
 	    (error = docket_validate(findings, schema, named, repo, base)) < 0)
@@ -236,6 +290,10 @@ static int write_job(docket_txn *txn, docket_job *j, docket_schema *schema, idse
 	}
 	if (j->send && (error = send_job(b, named, &filled, &flen)) < 0)
 		goto cleanup;
+	if (j->replace) {
+		error = docket_txn_write(txn, j->path, filled, flen);
+		goto cleanup;
+	}
 	error = docket_txn_read(&existing, &elen, txn, j->path);
 	if (error == 0) {
 		error = docket_error_set(DOCKET_EEXISTS, "'%s' exists already", j->path);
@@ -314,7 +372,10 @@ static int batch_fill(docket_txn *txn, void *payload)
 		error = docket_buf_printf(&msg, "docket: %s (%zu documents)\n\n", b->subject, b->n);
 	for (i = 0; i < b->n && !error; i++)
 		error = docket_buf_printf(&msg, "Docket-Document: %s\n", b->jobs[i].id);
-	if (!error)
+	if (!error && b->jobs[0].replace)
+		error = docket_buf_printf(&msg, "Docket-Action: edit\nDocket-State: %s\nDocket-Actor: %s\n", "draft",
+		                          b->actor);
+	else if (!error)
 		error = docket_buf_printf(&msg, "Docket-Action: add\nDocket-Actor: %s\n", b->actor);
 	if (!error && b->send)
 		error = docket_buf_printf(&msg, "Docket-Transition: %s\nDocket-From: %s\nDocket-To: %s\nDocket-Role: %s\n",

@@ -82,6 +82,8 @@ typedef struct {
 	char *id, *path;             /* after the run */
 	char *section;               /* tasks: the plan's section */
 	const char *send;            /* a transition to take at once (tasks: "assign"), or NULL */
+	char *replace;               /* rewrite this existing draft (its id) in place, keeping its
+	                              * workflow steps: an edit, not a new document */
 } docket_job;
 
 void docket_job_clear(docket_job *j);

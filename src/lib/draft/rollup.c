@@ -670,6 +670,27 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 	}
 	if ((error = rollup_read(out, &s, &chosen, repo, cfg, docket_doc_id(pdoc), year, unit, today)) < 0)
 		goto cleanup;
+	/* the department's own report of the year, from an earlier run: rewritten while it is a
+	 * draft, never a second one, and never one that has moved on */
+	{
+		docket_workflow *wf = NULL;
+		for (i = 0; i < s.nreps && !error; i++) {
+			rep *r = &s.reps[i];
+			if (!r->unit || strcmp(r->unit, unit))
+				continue;
+			if (!wf && (error = docket_workflow_load(&wf, repo, NULL, "report")) < 0)
+				break;
+			if (*r->state && !docket_workflow_is_editable(wf, r->state))
+				error = docket_error_set(DOCKET_EDENIED, "the report '%s' of %s on %d is in the state '%s': it has "
+				                         "left draft and is not rewritten (return it first)", r->id, unit, year,
+				                         r->state);
+			else if (!job.replace && !(job.replace = docket_strdup(r->id)))
+				error = docket_error_set(DOCKET_ERROR, "out of memory");
+		}
+		docket_workflow_free(wf);
+		if (error < 0)
+			goto cleanup;
+	}
 	for (i = 0; i < out->n; i++) {
 		docket_unit_report *row = &out->units[i];
 		docket_buf note = DOCKET_BUF_INIT;
@@ -809,6 +830,12 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		goto cleanup;
 	}
 	error = docket_job_run(repo, &job, 1, opts->actor, "aggregate", commit, &findings);
+	if (error == DOCKET_EINVALID && job.replace && job.path && (!findings || !docket_findings_count(findings))) {
+		/* the draft says it already: nothing to commit, nothing refused */
+		docket_error_clear();
+		commit[0] = '\0';
+		error = 0;
+	}
 	out->doc.findings = findings;
 	if (error < 0)
 		goto cleanup;
