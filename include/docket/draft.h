@@ -322,6 +322,30 @@ DOCKET_EXTERN(int) docket_draft_status(docket_rollup *out, docket_repo *repo, co
 DOCKET_EXTERN(int) docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *plan, int year,
                                           const docket_draft_options *opts);
 
+/* What is late: a task past its due date that has not reached its workflow's final state, or
+ * whose deliverable report is not yet approved. */
+typedef struct {
+	char *task;        /* the task */
+	char *unit;        /* its assignee */
+	char *unit_name;
+	char *due;
+	char *what;        /* "report" (the deliverable) or "task" */
+	char *doc;         /* the late document: the report (NULL when there is none yet) or the task */
+	char *state;       /* its state, "not-started" when there is no report */
+	char *action;      /* the transitions awaited ("submit", "accept"...), or "draft the report" */
+	char *who;         /* who may take them: "Name (id); ..." */
+} docket_late;
+
+typedef struct {
+	docket_late *items;
+	size_t n;
+} docket_overdue;
+
+DOCKET_EXTERN(void) docket_overdue_free(docket_overdue *o);
+
+/* Everything late on TODAY (YYYY-MM-DD; NULL: docket_now_iso), read at the tip. */
+DOCKET_EXTERN(int) docket_draft_overdue(docket_overdue *out, docket_repo *repo, const char *today);
+
 /* --- arithmetic (exposed for tests and for other tools) ---------------------------------- */
 
 /*

@@ -200,6 +200,9 @@ int cli_parse_year(const char *s, int *out);
 /* Read and parse the CSV file FILE ("-": stdin); EXIT_OK, or the exit code after printing why. */
 int cli_read_csv(docket_csv **out, const char *file);
 
+/* S as one CSV field on stdout (RFC 4180 quoting; NULL: empty), then ',' or, LAST, a newline. */
+void cli_csv_field(const char *s, int last);
+
 /* S as a JSON string on stdout (null when S is NULL). */
 void cli_json_str(const char *s);
 

@@ -152,15 +152,45 @@ static int run_aggregate(cli_ctx *ctx, void *args)
 
 	if (cli_parse_year(a->year, &y) < 0)
 		return cli_usage_error(ctx, "give --plan PLAN and --year YYYY");
+	if (json && a->csv)
+		return cli_usage_error(ctx, "--json or --csv, not both");
 	draft_options(&o, ctx, a);
 	error = docket_draft_aggregate(&res, repo, plan, y, &o);
 	if (error == DOCKET_EINVALID)
 		cli_print_findings(res.doc.findings);
 	if (error < 0) {
 		code = cli_fail(error, "cannot aggregate the reports of %d on '%s': %s", y, plan, docket_error_last());
+	} else if (a->csv) {
+		fprintf(stderr, "%s%s\n", res.doc.id, res.doc.commit[0] ? "" : " (unchanged)");
+		fputs("indicator,name,measure,numerator,denominator,value,comparison,target,target_year,met,units,"
+		      "not_applicable\n", stdout);
+		for (i = 0; i < res.ntotals; i++) {
+			const docket_indicator_total *t = &res.totals[i];
+			char n[32], d[32], ty[16], u[32], na[32];
+			int rate = strcmp(t->measure, "rate") == 0;
+			snprintf(n, sizeof(n), "%llu", (unsigned long long)t->numerator);
+			snprintf(d, sizeof(d), "%llu", (unsigned long long)t->denominator);
+			snprintf(ty, sizeof(ty), "%d", t->target_year);
+			snprintf(u, sizeof(u), "%zu", t->units);
+			snprintf(na, sizeof(na), "%zu", t->na_units);
+			cli_csv_field(t->indicator, 0);
+			cli_csv_field(t->name, 0);
+			cli_csv_field(t->measure, 0);
+			cli_csv_field(rate ? n : NULL, 0);
+			cli_csv_field(rate ? d : NULL, 0);
+			cli_csv_field(t->value, 0);
+			cli_csv_field(t->comparison, 0);
+			cli_csv_field(t->target, 0);
+			cli_csv_field(t->target_year ? ty : NULL, 0);
+			cli_csv_field(t->met < 0 ? NULL : t->met ? "true" : "false", 0);
+			cli_csv_field(u, 0);
+			cli_csv_field(na, 1);
+		}
+		code = EXIT_OK;
 	} else if (json) {
 		fputs("{\"id\": ", stdout);
 		cli_json_str(res.doc.id);
+		printf(", \"changed\": %s", res.doc.commit[0] ? "true" : "false");
 		fputs(", \"path\": ", stdout);
 		cli_json_str(res.doc.path);
 		fputs(", \"units\": ", stdout);
@@ -186,6 +216,8 @@ static int run_aggregate(cli_ctx *ctx, void *args)
 		code = EXIT_OK;
 	} else {
 		printf("%s\n", res.doc.id);
+		if (!res.doc.commit[0])
+			fprintf(stderr, "unchanged: %s says this already\n", res.doc.id);
 		for (i = 0; i < res.n; i++) {
 			const docket_unit_report *u = &res.units[i];
 			if (u->counted)
@@ -304,6 +336,7 @@ static const cli_option aggregate_opts[] = {
 	CLI_OPT_REQUIRED(draft_args, plan, "plan", 0, "PLAN", "the plan the units reported on"),
 	CLI_OPT_REQUIRED(draft_args, year, "year", 0, "YEAR", "the year of the reports"),
 	CLI_OPT_FLAG(draft_args, json, "json", 0, "print the id, the units and the totals as JSON"),
+	CLI_OPT_FLAG(draft_args, csv, "csv", 0, "print the totals as CSV, a row per indicator (the id on stderr)"),
 	DRAFT_OPTIONS,
 	CLI_OPT_END
 };
@@ -316,7 +349,11 @@ const cli_command cli_cmd_aggregate = {
 	"indicator judged against PLAN's target for the year (else the nearest milestone), the\n"
 	"units that did not report and the reports not counted (with their state) listed, the\n"
 	"counted reports cited as bases. One commit; prints the id, and on stderr who was\n"
-	"counted.\n",
+	"counted. Run again, it rewrites the department's report in place while it is a draft\n"
+	"(nothing is committed when nothing changed), and refuses, naming it, once it has left\n"
+	"draft: never a second report. Indicators a unit marks not applicable are not counted.\n"
+	"--json: the id, 'changed', the units, and per indicator indicator, measure, numerator,\n"
+	"denominator, value, comparison, target, target_year, met, units, not_applicable.\n",
 	"docket --as hoa aggregate --plan kh-2021-354 --year 2022\n"
 	"docket aggregate --plan=kh-2021-354 --year=2022 --json --as hoa",
 	"0 drafted; 1 refused; 2 usage; 3 other errors.", NULL

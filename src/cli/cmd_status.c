@@ -5,7 +5,7 @@
 
 typedef struct {
 	const char *doc, *plan, *year;
-	int json;
+	int json, csv, overdue;
 } status_args;
 
 static int status_one(docket_repo *repo, cli_ctx *g, const char *id, int json)
@@ -163,7 +163,7 @@ static int status_row(const char *path, void *payload)
 }
 
 /* docket status --plan PLAN --year YEAR: where each unit's report on PLAN stands. */
-static int status_plan(docket_repo *repo, const char *plan, int y, int json)
+static int status_plan(docket_repo *repo, const char *plan, int y, int json, int csv)
 {
 	docket_rollup res;
 	size_t i, count[DOCKET_REPORT_APPROVED + 1];
@@ -174,6 +174,20 @@ static int status_plan(docket_repo *repo, const char *plan, int y, int json)
 	if (json) {
 		cli_json_rollup_units(&res, 0);
 		putchar('\n');
+	} else if (csv) {
+		fputs("unit,name,status,report,state,task,due,last_step,reason\n", stdout);
+		for (i = 0; i < res.n; i++) {
+			const docket_unit_report *u = &res.units[i];
+			cli_csv_field(u->unit, 0);
+			cli_csv_field(u->unit_name, 0);
+			cli_csv_field(docket_report_status_name(u->status), 0);
+			cli_csv_field(u->report, 0);
+			cli_csv_field(u->state, 0);
+			cli_csv_field(u->task, 0);
+			cli_csv_field(u->due, 0);
+			cli_csv_field(u->last_date, 0);
+			cli_csv_field(u->reason, 1);
+		}
 	} else {
 		memset(count, 0, sizeof(count));
 		printf("%-12s %-11s %-22s %-10s %s\n", "UNIT", "STATUS", "REPORT", "DUE", "NAME");
@@ -209,6 +223,65 @@ static int status_plan(docket_repo *repo, const char *plan, int y, int json)
 	return EXIT_OK;
 }
 
+/* docket status --overdue: what is late, and who should act. */
+static int status_overdue(docket_repo *repo, int json, int csv)
+{
+	docket_overdue o;
+	int error;
+	size_t i;
+
+	if ((error = docket_draft_overdue(&o, repo, NULL)) < 0)
+		return cli_fail(error, "cannot list what is late: %s", docket_error_last());
+	if (json)
+		putchar('[');
+	else if (csv)
+		fputs("due,unit,name,what,document,state,action,who,task\n", stdout);
+	for (i = 0; i < o.n; i++) {
+		const docket_late *l = &o.items[i];
+		if (json) {
+			printf("%s{\"due\": ", i ? ",\n " : "");
+			cli_json_str(l->due);
+			fputs(", \"unit\": ", stdout);
+			cli_json_str(l->unit);
+			fputs(", \"name\": ", stdout);
+			cli_json_str(l->unit_name);
+			fputs(", \"what\": ", stdout);
+			cli_json_str(l->what);
+			fputs(", \"document\": ", stdout);
+			cli_json_str(l->doc);
+			fputs(", \"state\": ", stdout);
+			cli_json_str(l->state);
+			fputs(", \"action\": ", stdout);
+			cli_json_str(l->action);
+			fputs(", \"who\": ", stdout);
+			cli_json_str(l->who);
+			fputs(", \"task\": ", stdout);
+			cli_json_str(l->task);
+			putchar('}');
+		} else if (csv) {
+			cli_csv_field(l->due, 0);
+			cli_csv_field(l->unit, 0);
+			cli_csv_field(l->unit_name, 0);
+			cli_csv_field(l->what, 0);
+			cli_csv_field(l->doc, 0);
+			cli_csv_field(l->state, 0);
+			cli_csv_field(l->action, 0);
+			cli_csv_field(l->who, 0);
+			cli_csv_field(l->task, 1);
+		} else {
+			printf("%s  %s (%s): %s %s is %s; %s: %s\n", l->due, l->unit_name ? l->unit_name : l->unit, l->unit,
+			       l->what, l->doc ? l->doc : "(none)", l->state, l->action && *l->action ? l->action : "-",
+			       l->who && *l->who ? l->who : "nobody may act: check the roles");
+		}
+	}
+	if (json)
+		puts("]");
+	else if (!csv)
+		printf("%zu late\n", o.n);
+	docket_overdue_free(&o);
+	return EXIT_OK;
+}
+
 static int run_status(cli_ctx *ctx, void *args)
 {
 	status_args *a = args;
@@ -217,13 +290,22 @@ static int run_status(cli_ctx *ctx, void *args)
 	int code = EXIT_OK, error, y = 0;
 	size_t i;
 
+	if (a->json && a->csv)
+		return cli_usage_error(ctx, "--json or --csv, not both");
+	if (a->overdue) {
+		if (a->doc || a->plan || a->year)
+			return cli_usage_error(ctx, "--overdue lists everything late: no DOC, no --plan");
+		return cli_finish(status_overdue(repo, a->json, a->csv));
+	}
 	if (a->plan || a->year) {
 		if (a->doc)
 			return cli_usage_error(ctx, "DOC and --plan do not go together");
 		if (!a->plan || cli_parse_year(a->year, &y) < 0)
 			return cli_usage_error(ctx, "give --plan PLAN and --year YYYY together");
-		return cli_finish(status_plan(repo, a->plan, y, a->json));
+		return cli_finish(status_plan(repo, a->plan, y, a->json, a->csv));
 	}
+	if (a->csv)
+		return cli_usage_error(ctx, "--csv goes with --plan and --year, or --overdue");
 	if (a->doc)
 		return cli_finish(status_one(repo, ctx, a->doc, a->json));
 	memset(&st, 0, sizeof(st));
@@ -257,6 +339,10 @@ static const cli_option status_opts[] = {
 	CLI_OPT_FLAG(status_args, json, "json", 0, "print JSON: an object for DOC, else an array"),
 	CLI_OPT_STRING(status_args, plan, "plan", 0, "PLAN", "with --year: the units' reports on PLAN"),
 	CLI_OPT_STRING(status_args, year, "year", 0, "YEAR", "with --plan: the year of the reports"),
+	CLI_OPT_FLAG(status_args, csv, "csv", 0, "with --plan or --overdue: CSV with a header row"),
+	CLI_OPT_FLAG(status_args, overdue, "overdue", 0,
+	             "what is late (tasks past their due date, their reports not approved), with the\n"
+	             "unit and who should act"),
 	CLI_OPT_END
 };
 
@@ -272,8 +358,13 @@ const cli_command cli_cmd_status = {
 	"then the count of documents in each state.\n"
 	"With --plan and --year: per unit expected to report on PLAN for YEAR, where its report\n"
 	"stands: not-started, drafting, returned, overdue (its task's due date passed before it\n"
-	"was submitted), submitted, in-review, approved.\n",
+	"was submitted), submitted, in-review, approved.\n"
+	"With --overdue: every task past its due date whose deliverable (its report) is not yet\n"
+	"approved, or that has not reached its workflow's final state: the unit, the late\n"
+	"document and its state, the transitions awaited and the people who may take them.\n",
 	"docket status\n"
+	"docket status --overdue\n"
+	"docket status --plan kh-2021-354 --year 2022 --csv > tinh-hinh.csv\n"
 	"docket status kh-2021-354 --as hoa\n"
 	"docket status --plan kh-2021-354 --year 2022 --json",
 	"0 shown; 1 the document or its workflow definition is not valid; 2 usage; 3 other errors.",

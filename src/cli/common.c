@@ -381,3 +381,21 @@ int cli_read_csv(docket_csv **out, const char *file)
 	free(buf);
 	return error < 0 ? cli_fail(error, "%s", docket_error_last()) : EXIT_OK;
 }
+
+void cli_csv_field(const char *s, int last)
+{
+	int quote = s && strpbrk(s, ",\"\r\n") != NULL;
+
+	if (quote) {
+		putchar('"');
+		for (; *s; s++) {
+			if (*s == '"')
+				putchar('"');
+			putchar(*s);
+		}
+		putchar('"');
+	} else if (s) {
+		fputs(s, stdout);
+	}
+	putchar(last ? '\n' : ',');
+}

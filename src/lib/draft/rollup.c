@@ -983,3 +983,182 @@ cleanup:
 	docket_config_free(cfg);
 	return error;
 }
+
+/* --- what is late ------------------------------------------------------------------------------ */
+
+void docket_overdue_free(docket_overdue *o)
+{
+	if (!o)
+		return;
+	for (size_t i = 0; i < o->n; i++) {
+		docket_late *l = &o->items[i];
+		free(l->task); free(l->unit); free(l->unit_name); free(l->due); free(l->what); free(l->doc);
+		free(l->state); free(l->action); free(l->who);
+	}
+	free(o->items);
+	memset(o, 0, sizeof(*o));
+}
+
+typedef struct {
+	docket_repo *repo;
+	docket_doc **docs;
+	size_t n;
+	int error;
+} doc_list;
+
+static int collect_docs(const char *path, void *payload)
+{
+	doc_list *l = payload;
+	char *buf = NULL;
+	size_t len = 0;
+	docket_doc *doc = NULL, **p;
+
+	if (docket_repo_read(&buf, &len, l->repo, NULL, path) < 0 || docket_doc_parse(&doc, buf, len, path) < 0) {
+		docket_error_clear();
+		free(buf);
+		return 0;
+	}
+	free(buf);
+	if (!(p = realloc(l->docs, (l->n + 1) * sizeof(*p)))) {
+		docket_doc_free(doc);
+		l->error = docket_error_set(DOCKET_ERROR, "out of memory");
+		return 1;
+	}
+	l->docs = p;
+	p[l->n++] = doc;
+	return 0;
+}
+
+/* The names of the people who may take a transition of WF out of STATE on DOC ("; "-joined),
+ * and those transitions; for no document (DOC NULL) the drafters and heads of UNIT. */
+static int who_acts(docket_buf *who, docket_buf *action, const docket_config *cfg, docket_workflow *wf,
+                    docket_doc *doc, const char *state, const char *unit)
+{
+	docket_buf why = DOCKET_BUF_INIT;
+	docket_person p;
+	char *dunit = doc ? docket_doc_drafting_unit(doc) : NULL;
+	int error = 0;
+
+	for (size_t i = 0; !doc && docket_config_person_at(&p, cfg, i) == 0 && !error; i++)
+		if ((docket_person_has_role(&p, "drafter") || docket_person_has_role(&p, "reviewer")) &&
+		    docket_unit_covers(cfg, p.unit, unit))
+			error = docket_buf_printf(who, "%s%s (%s)", who->len ? "; " : "", p.name ? p.name : p.id, p.id);
+	if (!doc)
+		error = error < 0 ? error : docket_buf_puts(action, "draft the report");
+	for (size_t t = 0; doc && t < docket_workflow_transition_count(wf) && !error; t++) {
+		const docket_transition_def *d = docket_workflow_transition_at(wf, t);
+		int from = 0, any = 0;
+		for (const char *const *f = d->from; f && *f; f++)
+			from |= strcmp(*f, state) == 0;
+		/* a return is how a late document gets later still: not the action awaited */
+		if (!from || strcmp(d->id, "return") == 0)
+			continue;
+		for (size_t i = 0; docket_config_person_at(&p, cfg, i) == 0 && !error; i++)
+			if (docket_authorise(d, &p, cfg, doc, dunit, &why) &&
+			    docket_separated(d, docket_doc_root(doc), p.id, &why)) {
+				error = docket_buf_printf(who, "%s%s (%s)", who->len ? "; " : "", p.name ? p.name : p.id, p.id);
+				any = 1;
+			}
+		if (!error && any)
+			error = docket_buf_printf(action, "%s%s", action->len ? ", " : "", d->id);
+	}
+	docket_error_clear();
+	free(dunit);
+	docket_buf_free(&why);
+	return error;
+}
+
+int docket_draft_overdue(docket_overdue *out, docket_repo *repo, const char *today)
+{
+	docket_config *cfg = NULL;
+	docket_workflow *twf = NULL, *rwf = NULL;
+	doc_list tasks = { repo, NULL, 0, 0 }, reports = { repo, NULL, 0, 0 };
+	char *now = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	if (!today && !(today = now = docket_today()))
+		return docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
+	if ((error = docket_config_load(&cfg, repo, NULL)) < 0 ||
+	    (error = docket_workflow_load(&twf, repo, NULL, "task")) < 0 ||
+	    (error = docket_workflow_load(&rwf, repo, NULL, "report")) < 0 ||
+	    (error = docket_repo_walk(repo, NULL, "documents/task/", collect_docs, &tasks)) < 0 ||
+	    (error = docket_repo_walk(repo, NULL, "documents/report/", collect_docs, &reports)) < 0)
+		goto cleanup;
+	if ((error = tasks.error ? tasks.error : reports.error) < 0)
+		goto cleanup;
+	for (size_t i = 0; i < tasks.n; i++) {
+		docket_doc *t = tasks.docs[i], *rdoc = NULL;
+		xmlNodePtr body = docket_doc_body(t, "task");
+		char *due = docket_xml_text_trim(DN(body, "due")), *unit = docket_attr(DN(body, "assignee"), "unit");
+		char *kind = docket_attr(DN(body, "deliverable"), "kind"), *plan = docket_attr(DN(body, "source"), "plan");
+		const char *tstate = docket_doc_state(t) ? docket_doc_state(t) : docket_workflow_initial(twf);
+		docket_buf who = DOCKET_BUF_INIT, action = DOCKET_BUF_INIT;
+		docket_late *l;
+		docket_unit u;
+		int late = due && unit && strcmp(today, due) > 0 && !docket_workflow_is_final(twf, tstate);
+
+		if (late && kind && strcmp(kind, "report") == 0 && plan) {
+			/* the report is what was asked for: late until it is approved */
+			for (size_t k = 0; k < reports.n; k++) {
+				xmlNodePtr r = docket_doc_body(reports.docs[k], "report");
+				char *ref = docket_attr(DN(r, "plan"), "ref"), *y = docket_xml_text_trim(DN(r, "year"));
+				char *ru = docket_xml_text_trim(DN(r, "unit"));
+				if (ref && y && ru && strcmp(ref, plan) == 0 && atoi(y) == atoi(due) && strcmp(ru, unit) == 0 &&
+				    (!rdoc || rank(docket_doc_state(reports.docs[k])) >= rank(docket_doc_state(rdoc))))
+					rdoc = reports.docs[k];
+				free(ref);
+				free(y);
+				free(ru);
+			}
+			late = !rdoc || !docket_doc_state(rdoc) || !docket_workflow_is_final(rwf, docket_doc_state(rdoc));
+		}
+		if (late) {
+			const char *rstate = rdoc ? (docket_doc_state(rdoc) ? docket_doc_state(rdoc) : docket_workflow_initial(rwf)) : NULL;
+			if (kind && strcmp(kind, "report") == 0)
+				error = who_acts(&who, &action, cfg, rwf, rdoc, rstate, unit);
+			else
+				error = who_acts(&who, &action, cfg, twf, t, tstate, unit);
+			if (error >= 0 && !(l = realloc(out->items, (out->n + 1) * sizeof(*l))))
+				error = docket_error_set(DOCKET_ERROR, "out of memory");
+			if (error >= 0) {
+				out->items = l;
+				l = &l[out->n++];
+				memset(l, 0, sizeof(*l));
+				l->task = docket_strdup(docket_doc_id(t));
+				l->unit = docket_strdup(unit);
+				l->unit_name = docket_config_unit(&u, cfg, unit) == 0 && u.name ? docket_strdup(u.name) : NULL;
+				l->due = docket_strdup(due);
+				l->what = docket_strdup(kind && strcmp(kind, "report") == 0 ? "report" : "task");
+				l->doc = rdoc ? docket_strdup(docket_doc_id(rdoc)) : kind && strcmp(kind, "report") == 0 ? NULL :
+				         docket_strdup(docket_doc_id(t));
+				l->state = docket_strdup(rdoc ? rstate : kind && strcmp(kind, "report") == 0 ? "not-started" : tstate);
+				l->action = docket_buf_detach(&action, NULL);
+				l->who = docket_buf_detach(&who, NULL);
+				docket_error_clear();
+			}
+		}
+		docket_buf_free(&who);
+		docket_buf_free(&action);
+		free(due);
+		free(unit);
+		free(kind);
+		free(plan);
+		if (error < 0)
+			goto cleanup;
+	}
+cleanup:
+	if (error < 0)
+		docket_overdue_free(out);
+	for (size_t i = 0; i < tasks.n; i++)
+		docket_doc_free(tasks.docs[i]);
+	for (size_t i = 0; i < reports.n; i++)
+		docket_doc_free(reports.docs[i]);
+	free(tasks.docs);
+	free(reports.docs);
+	free(now);
+	docket_workflow_free(twf);
+	docket_workflow_free(rwf);
+	docket_config_free(cfg);
+	return error;
+}
