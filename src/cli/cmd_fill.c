@@ -37,7 +37,7 @@ static void print_problems(const docket_findings *f)
 {
 	for (size_t i = 0; f && i < docket_findings_count(f); i++) {
 		const docket_finding *x = docket_findings_get(f, i);
-		if (x->line > 0 && x->col > 0)
+		if (x->line > 0 && x->col > 1)
 			fprintf(stderr, "%s:%d:%d: error: %s\n", x->file, x->line, x->col, x->message);
 		else if (x->line > 0)
 			fprintf(stderr, "%s:%d: error: %s\n", x->file, x->line, x->message);
