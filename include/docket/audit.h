@@ -110,6 +110,8 @@ typedef struct {
 	size_t cached;         /* commits whose verdict came from the cache */
 	size_t signatures;     /* signatures verified in this run */
 	int trust_used;        /* signatures were checked against a trust anchor */
+	size_t earlier;        /* of the findings, those recorded by an earlier run (the cache):
+	                        * the first EARLIER of FINDINGS */
 } docket_audit_result;
 
 /*

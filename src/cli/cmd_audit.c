@@ -153,8 +153,8 @@ static int run_audit(cli_ctx *ctx, void *args)
 		goto cleanup;
 	}
 	if (json) {
-		printf("{\"commits\": %zu, \"signatures\": %zu, \"trust\": %s, \"findings\": [", res.commits,
-		       res.signatures, res.trust_used ? "true" : "false");
+		printf("{\"commits\": %zu, \"signatures\": %zu, \"trust\": %s, \"recorded_earlier\": %zu, "
+		       "\"findings\": [", res.commits, res.signatures, res.trust_used ? "true" : "false", res.earlier);
 		for (i = 0; i < res.n; i++) {
 			printf("%s{\"kind\": ", i ? ",\n  " : "\n  ");
 			cli_json_str(res.findings[i].kind);
@@ -173,10 +173,26 @@ static int run_audit(cli_ctx *ctx, void *args)
 			printf("%s: %.12s%s%s: %s\n", f->kind, f->commit[0] ? f->commit : "repository",
 			       f->document ? " " : "", f->document ? f->document : "", f->message);
 		}
-		fprintf(stderr, "docket: audited %zu commit%s, verified %zu signature%s%s: %zu finding%s\n",
-		        res.commits, res.commits == 1 ? "" : "s", res.signatures, res.signatures == 1 ? "" : "s",
-		        res.trust_used ? "" : " (no trust anchor: signatures not verified)", res.n,
-		        res.n == 1 ? "" : "s");
+		if (res.cached) {
+			/* a re-run: say what is new and what an earlier run found, never "audited 0
+			 * commits ... 2 findings" */
+			size_t fresh = res.n - res.earlier;
+			fprintf(stderr, "docket: %zu new commit%s, verified %zu signature%s%s", res.commits,
+			        res.commits == 1 ? "" : "s", res.signatures, res.signatures == 1 ? "" : "s",
+			        res.trust_used ? "" : " (no trust anchor: signatures not verified)");
+			if (!res.n)
+				fprintf(stderr, ": 0 findings\n");
+			else if (!fresh)
+				fprintf(stderr, "; %zu finding%s recorded earlier\n", res.earlier, res.earlier == 1 ? "" : "s");
+			else
+				fprintf(stderr, ": %zu new finding%s; %zu finding%s in all (%zu recorded earlier)\n", fresh,
+				        fresh == 1 ? "" : "s", res.n, res.n == 1 ? "" : "s", res.earlier);
+		} else {
+			fprintf(stderr, "docket: audited %zu commit%s, verified %zu signature%s%s: %zu finding%s\n",
+			        res.commits, res.commits == 1 ? "" : "s", res.signatures, res.signatures == 1 ? "" : "s",
+			        res.trust_used ? "" : " (no trust anchor: signatures not verified)", res.n,
+			        res.n == 1 ? "" : "s");
+		}
 	}
 	code = res.n ? EXIT_CHECK : EXIT_OK;
 cleanup:

@@ -541,7 +541,7 @@ DOCKET_NOW=2021-06-02T09:00:00+07:00 "$DOCKET" -C "$A" --as minh review $DRAFT >
 DOCKET_NOW=2021-06-02T10:00:00+07:00 "$DOCKET" -C "$A" --as lan approve $DRAFT >/dev/null || fail "approve"
 audit_of "$A"
 [ "$rc" = 0 ] && [ ! -s "$WORK/out" ] || fail "incremental: exit $rc, $(cat "$WORK/out")"
-grep -q "^docket: audited 3 commits, verified [0-9]* signatures: 0 findings$" "$WORK/err" ||
+grep -q "^docket: 3 new commits, verified [0-9]* signatures: 0 findings$" "$WORK/err" ||
 	fail "incremental: after 3 new actions: $(cat "$WORK/err")"
 audit_of "$A" --json
 [ "$rc" = 0 ] || fail "incremental: --json exited $rc"
@@ -556,14 +556,14 @@ python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["commits"]
 	"$WORK/out" || fail "incremental: one new commit: $(cat "$WORK/out")"
 audit_of "$A"
 [ "$rc" = 1 ] || fail "incremental: the cached finding: exit $rc"
-grep -q "^docket: audited 0 commits, verified 0 signatures: 1 finding$" "$WORK/err" ||
+grep -q "^docket: 0 new commits, verified 0 signatures; 1 finding recorded earlier$" "$WORK/err" ||
 	fail "incremental: nothing new, the finding from the cache: $(cat "$WORK/err")"
 expect_findings "an outside edit after an incremental audit" "$(head_of)" $SEED outside-docket
 rm -f "$A/.git/docket/audit"
 audit_of "$A" --json
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["commits"] == int(sys.argv[2]) + 4 and len(j["findings"]) == 1, j' \
 	"$WORK/out" "$NCOMMITS" || fail "incremental: without the cache: $(cat "$WORK/out")"
-ok "incremental: 3 new actions -> 'audited 3 commits'; cached verdicts kept; the cache deleted, the same verdicts"
+ok "incremental: 3 new actions -> '3 new commits'; cached verdicts kept ('1 finding recorded earlier'); the cache deleted, the same verdicts"
 
 # --- a legal return after a signature is not a finding ----------------------------------------
 # reviewed (signed by minh), returned by lan with a reason (which takes the signature off the

@@ -154,6 +154,11 @@ xmllint --noout --schema "$R/.docket/schemas/docket.xsd" "$UP" 2>"$WORK/xsd" || 
 [ "$(xq "count(//*[local-name()='responsibility'])" "$UP")" = 1 ] || fail "unit plan: responsibilities not narrowed"
 [ "$(xq "//*[local-name()='responsibility']/@unit" "$UP")" = "*affiliated" ] || fail "unit plan: not the schools' part"
 [ "$(xq "count(//*[local-name()='fnref'])" "$UP")" = 0 ] || fail "unit plan: footnote marks without footnotes"
+# every section renders, numbered as the parent's: I. to V., none skipped
+expect_exit 0 d show kh-2021-th-qt-1
+[ "$(grep -oE '^(I|II|III|IV|V)\. ' "$WORK/out" | tr -d ' \n')" = "I.II.III.IV.V." ] ||
+	fail "the unit plan's sections: $(grep -E '^[IVX]+\. ' "$WORK/out")"
+expect_grep "IV. KINH PHÍ THỰC HIỆN" "$WORK/out"
 ok "a unit plan per school: parent cited, indicators with the parent's targets, groups, the schools' responsibilities"
 
 # a weaker target is refused, a stronger one accepted

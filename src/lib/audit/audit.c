@@ -902,6 +902,7 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 			docket_audit_result_free(out);
 			*out = tmp;
 			out->trust_used = a.opts->trust != NULL;
+			out->earlier = out->n;
 			a.out = out;
 		} else {
 			docket_audit_result_free(&tmp);
@@ -928,6 +929,9 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 		finding(&a, "history-rewritten", NULL, NULL, "the previously indexed commit %.12s is no longer in the "
 		        "history of the main branch: history was rewritten", old_index_tip);
 	}
+	/* verdicts of earlier commits come from the cache */
+	if (use_cache && cached_tip[0])
+		out->cached = 1;
 	if (use_cache && cached_tip[0] && strcmp(cached_tip, tip) == 0)
 		goto save;
 	error = docket_history_scan(repo, since[0] ? since : (use_cache && cached_tip[0] ? cached_tip : NULL),
@@ -936,10 +940,6 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 		error = a.error;
 	if (error < 0)
 		goto cleanup;
-	if (use_cache && cached_tip[0]) {
-		/* commits whose verdicts came from the cache */
-		out->cached = 1;
-	}
 save:
 	if (!a.opts->no_cache && !a.opts->since && !(a.opts->docs && a.opts->ndocs))
 		cache_save(&a, cache.ptr, tip, tkey);

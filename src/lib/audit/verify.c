@@ -147,6 +147,14 @@ static void judge(docket_verify_item *it, const docket_sig_result *r, docket_rep
 			         t->nallow ? t->allow[0].role : "none");
 		else if (!t->signature)
 			snprintf(problem, sizeof(problem), "the workflow does not ask for a signature at '%s'", t->id);
+		else {
+			/* the role claimed must be the signer's own, as the configuration then had it */
+			char *want = docket_signer_role(doc, t, &p, cfg);
+			if (want && r->role && strcmp(want, r->role) != 0)
+				snprintf(problem, sizeof(problem), "the signature claims the role '%s', but '%s' signed as '%s'",
+				         r->role, actor, want);
+			free(want);
+		}
 	}
 done:
 	docket_error_clear();

@@ -718,9 +718,10 @@ static int set_text_var(docket_tpl_vars *v, const char *name, xmlNodePtr n)
 /* Section numbers and titles of the parent plan, so that the unit plan reads like it. */
 static int section_vars(docket_tpl_vars *v, xmlNodePtr plan)
 {
-	static const char *const parts[] = { "objectives", "objectives/general", "objectives/specific", "tasks",
-	                                     "responsibilities", NULL };
-	static const char *const names[] = { "objectives", "general", "specific", "tasks", "responsibilities" };
+	static const char *const parts[] = { "purposes", "objectives", "objectives/general", "objectives/specific",
+	                                     "tasks", "funding", "responsibilities", NULL };
+	static const char *const names[] = { "purposes", "objectives", "general", "specific", "tasks", "funding",
+	                                     "responsibilities" };
 	char name[64];
 	int error = 0;
 	size_t i;
@@ -866,6 +867,12 @@ int docket_draft_unit_plan(docket_add_result *out, docket_repo *repo, const char
 		goto cleanup;
 	if (DN(pplan, "objectives/general") &&
 	    (error = docket_tpl_vars_set_xml(job.vars, "general", DN(pplan, "objectives/general"))) < 0)
+		goto cleanup;
+	/* the purposes and the funding come over as the unit's starting text: a unit plan has every
+	 * section of its parent, numbered as the parent numbers them (I. to V.) */
+	if (DN(pplan, "purposes") && (error = docket_tpl_vars_set_xml(job.vars, "purposes", DN(pplan, "purposes"))) < 0)
+		goto cleanup;
+	if (DN(pplan, "funding") && (error = docket_tpl_vars_set_xml(job.vars, "funding", DN(pplan, "funding"))) < 0)
 		goto cleanup;
 	/* the responsibilities that concern the unit, in a scratch document the fill copies from */
 	if (!(scratch = xmlNewDoc((const xmlChar *)"1.0")) ||

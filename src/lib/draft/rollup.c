@@ -718,7 +718,10 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		missing.len = 0;
 		if ((error = total_one(t, ind, out, chosen, year, &missing)) < 0)
 			goto cleanup;
-		if (!t->value)
+		if (!t->value && !t->units && t->na_units)
+			error = docket_buf_printf(&unaggregated, "%s%s (không áp dụng đối với các đơn vị đã báo cáo)",
+			                          unaggregated.len ? "; " : "", t->indicator);
+		else if (!t->value)
 			error = docket_buf_printf(&unaggregated, "%s%s (%s)", unaggregated.len ? "; " : "", t->indicator,
 			                          strcmp(t->measure, "value") == 0 ? "giá trị không cộng dồn được, cần nhập" :
 			                          "không có số liệu");
@@ -761,6 +764,14 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		docket_tpl_vars *iv;
 		docket_buf note = DOCKET_BUF_INIT;
 		char n[32], d[32], target[64];
+		if (!t->value && !t->units && t->na_units) {
+			/* every counted unit says the indicator does not apply: neither does the sum */
+			if ((error = docket_tpl_vars_append(&iv, job.vars, "indicators")) < 0 ||
+			    (error = docket_tpl_vars_set(iv, "id", t->indicator)) < 0 ||
+			    (error = docket_tpl_vars_set(iv, "applicable", "false")) < 0)
+				goto cleanup;
+			continue;
+		}
 		if (!t->value)
 			continue;
 		vn_number(target, sizeof(target), t->target);

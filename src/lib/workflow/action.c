@@ -235,18 +235,21 @@ static time_t parse_iso(const char *s)
 }
 
 /*
- * The signer's role as printed on the document: for the approval, the signer block of the
- * header ("KT. TRƯỞNG PHÒNG — PHÓ TRƯỞNG PHÒNG"); for the organisation's signature, the
- * organisation; otherwise the person's position.
+ * The role a signature claims: the signer's own, never someone else's. For an approval by the
+ * person the header names as signer, the signer block as printed ("KT. TRƯỞNG PHÒNG — PHÓ
+ * TRƯỞNG PHÒNG"); for the organisation's signature at issue, the organisation; otherwise the
+ * person's position in the configuration in force when signing (an approver of the
+ * department signing a school's report is not its HIỆU TRƯỞNG).
  */
-static char *signer_role(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
+char *docket_signer_role(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
                          const docket_config *cfg)
 {
 	xmlNodePtr signer = docket_xml_path(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS,
 	                                    "header/signer");
 	docket_buf b = DOCKET_BUF_INIT;
+	char *who = signer ? docket_xml_text_trim(N(signer, "person")) : NULL;
 
-	if (strcmp(t->signature, "ProofOfApproval") == 0 && signer) {
+	if (t->signature && strcmp(t->signature, "ProofOfApproval") == 0 && signer && who && strcmp(who, p->id) == 0) {
 		char *auth = docket_xml_text_trim(N(signer, "authority")), *title = docket_xml_text_trim(N(signer, "title")),
 		     *pos = docket_xml_text_trim(N(signer, "position"));
 		docket_buf_printf(&b, "%s%s%s", auth && *auth ? auth : "", auth && *auth ? " " : "", title ? title : "");
@@ -255,13 +258,14 @@ static char *signer_role(docket_doc *doc, const docket_transition_def *t, const 
 		free(auth);
 		free(title);
 		free(pos);
-	} else if (strcmp(t->signature, "ProofOfOrigin") == 0) {
+	} else if (t->signature && strcmp(t->signature, "ProofOfOrigin") == 0 && t->assign_number) {
 		docket_org org;
 		docket_config_org(&org, cfg);
 		docket_buf_printf(&b, "%s", org.name ? org.name : (p->position ? p->position : p->id));
 	} else {
-		docket_buf_printf(&b, "%s", p->position ? p->position : p->id);
+		docket_buf_printf(&b, "%s", p->position && *p->position ? p->position : p->id);
 	}
+	free(who);
 	return docket_buf_detach(&b, NULL);
 }
 
@@ -306,7 +310,7 @@ static int sign_document(docket_doc *doc, const docket_transition_def *t, const 
 			goto cleanup;
 		}
 	}
-	role = signer_role(doc, t, p, cfg);
+	role = docket_signer_role(doc, t, p, cfg);
 	props.role = role;
 	props.commitment = commitment_uri(t->signature);
 	props.transition = t->id;

@@ -28,6 +28,14 @@ int docket_doc_take_step(xmlNodePtr root, const char *initial, const char *date,
                          const char *role, const char *transition, const char *from, const char *to,
                          const char *msg);
 
+/*
+ * The role a signature by P taking T on DOC claims (malloc'd): the signer's own - the printed
+ * signer block when P is the header's signer of an approval, the organisation for the
+ * organisation's signature at issue, else P's position in CFG. Verification recomputes it.
+ */
+char *docket_signer_role(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
+                         const docket_config *cfg);
+
 /* --- numbering (number.c) ----------------------------------------------------------------- */
 
 /*
