@@ -105,6 +105,19 @@ static char *header_text(docket_doc *doc, const char *name)
 	return out;
 }
 
+/* The year folder of documents/<kind>/<year>/...: an undated draft is filed under one. */
+static char *path_year(const char *path)
+{
+	const char *p = strchr(path, '/'), *y;
+
+	if (!p || !(p = strchr(p + 1, '/')))
+		return NULL;
+	y = p + 1;
+	if (strlen(y) < 5 || y[4] != '/' || strspn(y, "0123456789") != 4)
+		return NULL;
+	return strndup(y, 4);
+}
+
 static int collect_path(const char *path, void *payload)
 {
 	site_state *st = payload;
@@ -288,10 +301,13 @@ static int add_document(site_state *st, const char *path)
 	d.id = dup_or_null(docket_doc_id(doc));
 	d.kind = dup_or_null(docket_doc_kind(doc));
 	d.year = docket_doc_year(doc);
+	if (!d.year)
+		d.year = path_year(path);
 	d.number = dup_or_null(sum.number);
 	d.subject = header_text(doc, "subject");
 	d.date = header_text(doc, "date");
-	d.state = dup_or_null(docket_doc_state(doc));
+	/* no workflow element yet: a draft, as `docket status` says */
+	d.state = strdup(docket_doc_state(doc) ? docket_doc_state(doc) : "draft");
 	if (unit_id) {
 		docket_unit u;
 		if (st->cfg && docket_config_unit(&u, st->cfg, unit_id) == 0 && u.name)
