@@ -81,7 +81,7 @@ const cli_command cli_cmd_render = {
 	"--format pdf runs WeasyPrint (the Debian package weasyprint) on the page and needs -o.\n",
 	"docket render kh-2021-354 -o 354.html\n"
 	"docket render kh-2021-354 --format pdf -o 354.pdf --trust ca.pem\n"
-	"docket render ~/Downloads/354-KH-PGDDT.xml > 354.html      # a file, outside any repository",
+	"docket render ~/Downloads/354-KH-PGDDT.xml > 354.html   # a file, outside any repository",
 	"0 rendered; 1 the document is not well-formed; 2 usage; 3 other errors (no such\n"
 	"document, trust anchor unreadable, weasyprint not installed or failed, I/O).", NULL
 };
