@@ -45,13 +45,6 @@ DOCKET_EXTERN(int) docket_schema_load_entry(docket_schema **out, docket_repo *re
 DOCKET_EXTERN(void) docket_schema_free(docket_schema *schema);
 
 /*
- * Validate an arbitrary XML tree (a libxml2 xmlDocPtr) against SCHEMA; each problem is a
- * finding against NAME. For workflow definitions and the configuration.
- */
-DOCKET_EXTERN(int) docket_schema_check(docket_findings *findings, docket_schema *schema, void *xml,
-                                       const char *name);
-
-/*
  * Validate DOC against SCHEMA and the rules XSD cannot say. When REPO is not NULL, references
  * to other documents are resolved in REPO at REV. Each problem is added to FINDINGS.
  * Returns 0 when validation ran (whatever it found), negative on an internal failure.

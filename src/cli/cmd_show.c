@@ -33,11 +33,11 @@ static int run_show(cli_ctx *ctx, void *args)
 		size_t blen = 0;
 		if ((error = docket_repo_read(&buf, &blen, repo, a->rev, path)) < 0 ||
 		    (error = docket_doc_parse(&doc, buf, blen, path)) < 0) {
-			free(buf);
+			docket_free(buf);
 			code = cli_fail(error, "cannot show '%s': %s", a->doc, docket_error_last());
 			goto cleanup;
 		}
-		free(buf);
+		docket_free(buf);
 		if ((error = docket_render_text(&out, &len, doc, repo, a->rev)) < 0) {
 			code = cli_fail(error, "cannot show '%s': %s", a->doc, docket_error_last());
 			goto cleanup;
@@ -46,8 +46,8 @@ static int run_show(cli_ctx *ctx, void *args)
 	fwrite(out, 1, len, stdout);
 	code = EXIT_OK;
 cleanup:
-	free(out);
-	free(path);
+	docket_free(out);
+	docket_free(path);
 	docket_doc_free(doc);
 	return cli_finish(code);
 }

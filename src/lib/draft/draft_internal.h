@@ -89,6 +89,9 @@ void docket_job_clear(docket_job *j);
 int docket_job_run(docket_repo *repo, docket_job *jobs, size_t n, const char *actor,
                    const char *subject, char commit[41], docket_findings **findings);
 
+/* 0 when OPTS is given and of a version this library knows; else DOCKET_EUSAGE. */
+int docket_draft_options_check(const docket_draft_options *opts);
+
 /* ACTOR may draft for UNIT (NULL: the actor's own unit): *out is the person. */
 int docket_draft_authorise(docket_person *out, const docket_config *cfg, const char *actor,
                            const char *unit);

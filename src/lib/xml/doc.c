@@ -95,7 +95,7 @@ void docket_doc_free(docket_doc *doc)
 	free(doc);
 }
 
-void *docket_doc_xml(docket_doc *doc)
+xmlDocPtr docket_doc_xml(docket_doc *doc)
 {
 	return doc->xml;
 }
@@ -187,7 +187,7 @@ int docket_doc_set_id(docket_doc *doc, const char *id)
 	return 0;
 }
 
-char *docket_doc_year(const docket_doc *doc)
+char *docket_doc_year_text(const docket_doc *doc)
 {
 	xmlNodePtr date = docket_xml_path(xmlDocGetRootElement(doc->xml), DOCKET_NS, "header/date");
 	char *t;
@@ -227,7 +227,7 @@ static char *unit_from_path(const char *path)
 }
 
 /* "Lưu: VT, CTTT" → "CTTT": the first unit named after the records office. */
-char *docket_doc_drafting_unit(const docket_doc *doc)
+char *docket_doc_unit_text(const docket_doc *doc)
 {
 	xmlNodePtr recips = docket_xml_path(xmlDocGetRootElement(doc->xml), DOCKET_NS, "header/recipients");
 	xmlNodePtr r, last = NULL;
@@ -272,6 +272,22 @@ char *docket_doc_drafting_unit(const docket_doc *doc)
 	return unit ? unit : unit_from_path(doc->name);
 }
 
+int docket_doc_year(char **out, const docket_doc *doc)
+{
+	if (!out || !doc)
+		return docket_error_set(DOCKET_EUSAGE, "docket_doc_year: OUT and DOC are required");
+	*out = docket_doc_year_text(doc);
+	return 0;
+}
+
+int docket_doc_drafting_unit(char **out, const docket_doc *doc)
+{
+	if (!out || !doc)
+		return docket_error_set(DOCKET_EUSAGE, "docket_doc_drafting_unit: OUT and DOC are required");
+	*out = docket_doc_unit_text(doc);
+	return 0;
+}
+
 /* A path component must be safe as a file name: letters, digits, '.', '_', '-', or UTF-8. */
 static int safe_component(const char *s)
 {
@@ -287,7 +303,7 @@ int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year
                     const char *fallback_unit)
 {
 	const char *id = docket_doc_id(doc), *kind = docket_doc_kind(doc);
-	char *year = docket_doc_year(doc), *unit = docket_doc_drafting_unit(doc);
+	char *year = docket_doc_year_text(doc), *unit = docket_doc_unit_text(doc);
 	docket_buf b = DOCKET_BUF_INIT;
 	int error = DOCKET_EINVALID;
 
