@@ -98,6 +98,7 @@ DOCKET_EXTERN(int) docket_now(char **out);
  * last of which releases the libraries. Returns 0, or DOCKET_ERROR when libgit2 cannot start.
  */
 DOCKET_EXTERN(int) docket_global_init(void);
+/* Undo one docket_global_init; the last releases the libraries. */
 DOCKET_EXTERN(void) docket_global_shutdown(void);
 
 DOCKET_END_DECL

@@ -49,6 +49,7 @@ DOCKET_EXTERN(int) docket_doc_load(docket_doc **out, docket_repo *repo, const ch
  */
 DOCKET_EXTERN(int) docket_doc_find(char **out, docket_repo *repo, const char *id, const char *rev);
 
+/* Free DOC (NULL allowed); the strings borrowed from it go with it. */
 DOCKET_EXTERN(void) docket_doc_free(docket_doc *doc);
 
 /* Getters; all borrowed from DOC, NULL (or "") when absent. */
@@ -82,7 +83,9 @@ typedef struct {
 	char *last_transition;
 } docket_doc_summary;
 
+/* Fill *OUT with DOC's summary (fields NULL when absent or when out of memory). */
 DOCKET_EXTERN(void) docket_doc_summarize(docket_doc_summary *out, const docket_doc *doc);
+/* Free what S holds (not S itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_doc_summary_free(docket_doc_summary *s);
 
 /* Set the root id attribute (copied). */

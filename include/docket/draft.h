@@ -34,7 +34,9 @@ DOCKET_BEGIN_DECL
  */
 typedef struct docket_tpl_vars docket_tpl_vars;
 
+/* A new, empty set into *OUT, freed with docket_tpl_vars_free. DOCKET_ERROR when out of memory. */
 DOCKET_EXTERN(int) docket_tpl_vars_new(docket_tpl_vars **out);
+/* Free VARS and every nested item (NULL allowed). */
 DOCKET_EXTERN(void) docket_tpl_vars_free(docket_tpl_vars *vars);
 /* Set NAME to VALUE (copied), replacing any earlier value. NULL VALUE unsets NAME. */
 DOCKET_EXTERN(int) docket_tpl_vars_set(docket_tpl_vars *vars, const char *name, const char *value);
@@ -152,6 +154,7 @@ typedef struct {
 	docket_findings *findings;   /* when refused because a document would be invalid */
 } docket_batch_result;
 
+/* Free what R holds (not R itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_batch_result_free(docket_batch_result *r);
 
 /*
@@ -217,6 +220,7 @@ typedef struct {
 	docket_add_result doc;            /* aggregation: the report written */
 } docket_rollup;
 
+/* Free what R holds (not R itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_rollup_free(docket_rollup *r);
 
 /*

@@ -27,7 +27,8 @@ DOCKET_EXTERN(int) docket_history_update(int *rewritten, char old_tip[41], docke
 /*
  * Call FN for every indexed commit, oldest first, with the paths it changed (borrowed,
  * valid during the call). FN returns 0 to go on, non-zero to stop (returned). Commits before
- * START (a 40-hex id, exclusive; NULL: from the first) are skipped.
+ * START (a 40-hex id, exclusive; NULL: from the first) are skipped. The index is brought up
+ * to date first; DOCKET_ERROR when it cannot be.
  */
 typedef int (*docket_history_fn)(const char *commit, const char *const *paths, size_t npaths,
                                  void *payload);
@@ -44,6 +45,7 @@ typedef struct {
 	size_t n;
 } docket_history_list;
 DOCKET_EXTERN(int) docket_history_for(docket_history_list *out, docket_repo *repo, const char *id);
+/* Free what L holds (not L itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_history_list_free(docket_history_list *l);
 
 DOCKET_END_DECL

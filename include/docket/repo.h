@@ -15,16 +15,22 @@ DOCKET_BEGIN_DECL
 typedef struct docket_repo docket_repo;
 typedef struct docket_txn docket_txn;
 
-/* Open the repository at or above PATH (NULL: the current directory). */
+/*
+ * Open the repository at or above PATH (NULL: the current directory) into *OUT, freed with
+ * docket_repo_free. DOCKET_ENOTFOUND when there is no git repository there or it is not a
+ * docket repository (no .docket/config.xml), DOCKET_ERROR.
+ */
 DOCKET_EXTERN(int) docket_repo_open(docket_repo **out, const char *path);
 
 /*
  * Create a new repository at PATH from the built-in template: .docket/config.xml,
  * .docket/schemas/, .docket/workflows/, templates/, documents/, as one initial commit on
  * branch "main". PATH must not exist or be an empty directory. BARE makes a bare repository.
+ * *OUT is freed with docket_repo_free. DOCKET_EEXISTS when PATH is not empty, DOCKET_ERROR.
  */
 DOCKET_EXTERN(int) docket_repo_init(docket_repo **out, const char *path, int bare);
 
+/* Free REPO (NULL allowed). */
 DOCKET_EXTERN(void) docket_repo_free(docket_repo *repo);
 
 /* Borrowed: the git directory and the work tree (NULL when bare). */
@@ -58,7 +64,8 @@ DOCKET_EXTERN(int) docket_repo_resolve(char out[41], docket_repo *repo, const ch
 
 /*
  * Call FN for every blob path under PREFIX (e.g. "documents/") at REV, in tree order.
- * FN returns 0 to go on, non-zero to stop (that value is returned).
+ * FN returns 0 to go on, non-zero to stop (that value is returned). DOCKET_ENOTFOUND when
+ * REV does not exist, DOCKET_ERROR.
  */
 typedef int (*docket_repo_walk_fn)(const char *path, void *payload);
 DOCKET_EXTERN(int) docket_repo_walk(docket_repo *repo, const char *rev, const char *prefix,

@@ -52,10 +52,20 @@ typedef struct {
  */
 DOCKET_EXTERN(int) docket_workflow_parse(docket_workflow **out, docket_findings *findings, docket_schema *schema,
                                          const char *buf, size_t len, const char *name);
-/* Load .docket/workflows/KIND.xml from REPO at REV (NULL: tip), with its pinned schema. */
+/*
+ * Load .docket/workflows/KIND.xml from REPO at REV (NULL: tip), with its pinned schema, into
+ * *OUT. DOCKET_ENOTFOUND (no such revision or workflow), DOCKET_EINVALID, DOCKET_ERROR.
+ * *OUT from either function is freed with docket_workflow_free.
+ */
 DOCKET_EXTERN(int) docket_workflow_load(docket_workflow **out, docket_repo *repo, const char *rev, const char *kind);
+/* Free WF (NULL allowed); the strings and definitions borrowed from it go with it. */
 DOCKET_EXTERN(void) docket_workflow_free(docket_workflow *wf);
 
+/*
+ * Getters: the kind and the initial state (borrowed from WF); whether STATE is editable,
+ * final, declared (1 or 0); the transitions by id or by index below the count (borrowed,
+ * NULL when there is none).
+ */
 DOCKET_EXTERN(const char *) docket_workflow_kind(const docket_workflow *wf);
 DOCKET_EXTERN(const char *) docket_workflow_initial(const docket_workflow *wf);
 DOCKET_EXTERN(int) docket_workflow_is_editable(const docket_workflow *wf, const char *state);

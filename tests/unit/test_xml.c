@@ -236,6 +236,34 @@ static void test_getters_free_through_allocator(void **state)
 	docket_doc_free(doc);
 }
 
+/* Every free function of the public API accepts NULL. */
+static void test_frees_accept_null(void **state)
+{
+	(void)state;
+	docket_log_free(NULL, 0);
+	docket_diff_free(NULL, 0);
+	docket_verify_items_free(NULL, 0);
+	docket_audit_result_free(NULL);
+	docket_strv_free(NULL);
+	docket_free(NULL);
+	docket_config_free(NULL);
+	docket_doc_free(NULL);
+	docket_doc_summary_free(NULL);
+	docket_tpl_vars_free(NULL);
+	docket_batch_result_free(NULL);
+	docket_rollup_free(NULL);
+	docket_history_list_free(NULL);
+	docket_repo_free(NULL);
+	docket_key_free(NULL);
+	docket_cert_free(NULL);
+	docket_sig_results_free(NULL, 0);
+	docket_add_result_free(NULL);
+	docket_findings_free(NULL);
+	docket_schema_free(NULL);
+	docket_workflow_free(NULL);
+	docket_action_result_free(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -249,6 +277,7 @@ int main(void)
 		cmocka_unit_test(test_too_large),
 		cmocka_unit_test(test_drafting_unit),
 		cmocka_unit_test(test_getters_free_through_allocator),
+		cmocka_unit_test(test_frees_accept_null),
 	};
 	int r;
 	docket_global_init();

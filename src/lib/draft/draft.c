@@ -256,8 +256,8 @@ cleanup:
 	return error;
 }
 
-int docket_job_run(docket_repo *repo, docket_job *jobs, size_t n, const char *actor,
-                   const char *subject, char commit[41], docket_findings **findings)
+int docket_job_run(char commit[41], docket_findings **findings, docket_repo *repo, docket_job *jobs, size_t n,
+                   const char *actor, const char *subject)
 {
 	job_batch b = { jobs, n, actor, subject, NULL };
 	int error;
@@ -518,7 +518,7 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "new", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "new");
 	if (error == 0)
 		result_take(out, &job, commit, findings);
 	else
@@ -773,7 +773,7 @@ int docket_draft_unit_plan(docket_add_result *out, docket_repo *repo, const char
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "new unit plan", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "new unit plan");
 	if (error == 0)
 		result_take(out, &job, commit, findings);
 	else
@@ -920,7 +920,7 @@ int docket_draft_report(docket_add_result *out, docket_repo *repo, const char *p
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "new report", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "new report");
 	if (error == 0)
 		result_take(out, &job, commit, findings);
 	else
@@ -1251,7 +1251,7 @@ int docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char 
 		                         plan);
 		goto cleanup;
 	}
-	error = docket_job_run(repo, a.jobs, a.njobs, opts->actor, "assign", out->commit, &findings);
+	error = docket_job_run(out->commit, &findings, repo, a.jobs, a.njobs, opts->actor, "assign");
 	out->findings = findings;
 	if (error < 0)
 		goto cleanup;

@@ -805,7 +805,7 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "aggregate", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "aggregate");
 	out->doc.findings = findings;
 	if (error < 0)
 		goto cleanup;
