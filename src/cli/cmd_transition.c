@@ -11,10 +11,14 @@ typedef struct {
 /* One action, its line printed; the exit code. */
 static int take(cli_ctx *ctx, const char *doc, const char *name, const char *message)
 {
-	docket_action act = { doc, name, ctx->actor, message, NULL, NULL };
+	docket_action_options act = DOCKET_ACTION_OPTIONS_INIT;
 	docket_action_result res;
 	int code, error;
 
+	act.doc = doc;
+	act.transition = name;
+	act.actor = ctx->actor;
+	act.message = message;
 	act.key = ctx->key;
 	error = docket_action_run(&res, ctx->repo, &act);
 	if (error == DOCKET_EINVALID && res.findings && docket_findings_count(res.findings))

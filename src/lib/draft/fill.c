@@ -20,6 +20,20 @@
 #include "docket/doc.h"
 #include "docket/workflow.h"
 
+int docket_fill_options_init(docket_fill_options *opts, unsigned int version)
+{
+	const docket_fill_options init = DOCKET_FILL_OPTIONS_INIT;
+	int error;
+
+	if (!opts)
+		return docket_error_set(DOCKET_EUSAGE, "docket_fill_options_init: no structure");
+	if ((error = docket_options_check(version, DOCKET_FILL_OPTIONS_VERSION, "docket_fill_options",
+	                                  "DOCKET_FILL_OPTIONS_INIT")) < 0)
+		return error;
+	*opts = init;
+	return 0;
+}
+
 void docket_fill_result_free(docket_fill_result *r)
 {
 	if (!r)
@@ -343,7 +357,8 @@ static int fill_report(fill_ctx *c, docket_txn *txn, const docket_report_figures
 		                         "change only in a draft; the report must be returned first)", rf->report, state);
 		goto cleanup;
 	}
-	unit = docket_doc_drafting_unit(doc);
+	if (docket_doc_drafting_unit(&unit, doc) < 0)
+		docket_error_clear();
 	if (!docket_authorise(edit, person, cfg, doc, unit, &why)) {
 		error = docket_error_set(DOCKET_EDENIED, "cannot fill '%s': %s", rf->report, why.ptr);
 		goto cleanup;
@@ -499,8 +514,9 @@ int docket_report_fill_many(docket_fill_result *out, docket_repo *repo, const do
 	memset(out, 0, sizeof(*out));
 	if (!repo || !opts || (!reports && n))
 		return docket_error_set(DOCKET_EUSAGE, "fill: a repository, the reports and the options are required");
-	if (opts->version != DOCKET_FILL_OPTIONS_VERSION)
-		return docket_error_set(DOCKET_EUSAGE, "fill: unknown options version %u", opts->version);
+	if ((error = docket_options_check(opts->version, DOCKET_FILL_OPTIONS_VERSION, "docket_fill_options",
+	                                  "DOCKET_FILL_OPTIONS_INIT")) < 0)
+		return error;
 	if (!opts->actor || !*opts->actor)
 		return docket_error_set(DOCKET_EUSAGE, "who is filling? give --as PERSON or set DOCKET_ACTOR");
 	if (!n)
@@ -513,7 +529,7 @@ int docket_report_fill_many(docket_fill_result *out, docket_repo *repo, const do
 	c.reports = reports;
 	c.n = n;
 	c.opts = opts;
-	error = docket_repo_transact(repo, fill_txn, &c, out->commit);
+	error = docket_repo_transact(out->commit, repo, fill_txn, &c);
 	if (error < 0) {
 		out->findings = c.findings;
 		c.findings = NULL;

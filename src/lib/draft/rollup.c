@@ -390,7 +390,7 @@ int docket_draft_status(docket_rollup *out, docket_repo *repo, const char *plan,
 		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
 		goto cleanup;
 	}
-	aggregator = docket_doc_drafting_unit(pdoc);
+	aggregator = docket_doc_unit_text(pdoc);
 	error = rollup_read(out, &s, &chosen, repo, cfg, docket_doc_id(pdoc), year, aggregator, today);
 cleanup:
 	if (error < 0)
@@ -648,6 +648,8 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 	memset(out, 0, sizeof(*out));
 	memset(&s, 0, sizeof(s));
 	memset(&job, 0, sizeof(job));
+	if ((error = docket_draft_options_check(opts)) < 0)
+		return error;
 	if (!plan)
 		return docket_error_set(DOCKET_EUSAGE, "which plan? give --plan PLAN");
 	if (year < 1900 || year > 2200)
@@ -661,7 +663,7 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
 		goto cleanup;
 	}
-	unit = opts->unit ? docket_strdup(opts->unit) : docket_doc_drafting_unit(pdoc);
+	unit = opts->unit ? docket_strdup(opts->unit) : docket_doc_unit_text(pdoc);
 	if ((error = docket_draft_authorise(&person, cfg, opts->actor, unit)) < 0)
 		goto cleanup;
 	if (!unit && !(unit = docket_strdup(person.unit))) {
@@ -840,7 +842,7 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "aggregate", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "aggregate");
 	if (error == DOCKET_EINVALID && job.replace && job.path && (!findings || !docket_findings_count(findings))) {
 		/* the draft says it already: nothing to commit, nothing refused */
 		docket_error_clear();
@@ -894,6 +896,8 @@ int docket_draft_report_all(docket_batch_result *out, docket_repo *repo, const c
 
 	memset(out, 0, sizeof(*out));
 	memset(&roll, 0, sizeof(roll));
+	if ((error = docket_draft_options_check(opts)) < 0)
+		return error;
 	if (!plan)
 		return docket_error_set(DOCKET_EUSAGE, "which plan? give --plan PLAN");
 	if (year < 1900 || year > 2200)
@@ -916,7 +920,10 @@ int docket_draft_report_all(docket_batch_result *out, docket_repo *repo, const c
 	}
 	if ((error = docket_draft_status(&roll, repo, docket_doc_id(pdoc), year, NULL)) < 0)
 		goto cleanup;
-	to = recipient_unit ? docket_strdup(recipient_unit) : docket_doc_drafting_unit(pdoc);
+	if (recipient_unit)
+		to = docket_strdup(recipient_unit);
+	else if ((error = docket_doc_drafting_unit(&to, pdoc)) < 0)
+		goto cleanup;
 	code = docket_doc_code(pdoc);
 	if ((error = docket_buf_printf(&title, "Kết quả thực hiện năm %d %s %s", year, code ? "Kế hoạch số" : "kế hoạch",
 	                               code ? code : docket_doc_id(pdoc))) < 0)
@@ -967,7 +974,7 @@ int docket_draft_report_all(docket_batch_result *out, docket_repo *repo, const c
 		                         "has one%s", plan, year, out->nskipped ? " or was skipped" : "");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, jobs, n, opts->actor, "new report", out->commit, &findings);
+	error = docket_job_run(out->commit, &findings, repo, jobs, n, opts->actor, "new report");
 	out->findings = findings;
 	if (error < 0)
 		goto cleanup;
@@ -1047,8 +1054,11 @@ static int who_acts(docket_buf *who, docket_buf *action, const docket_config *cf
 {
 	docket_buf why = DOCKET_BUF_INIT;
 	docket_person p;
-	char *dunit = doc ? docket_doc_drafting_unit(doc) : NULL;
+	char *dunit = NULL;
 	int error = 0;
+
+	if (doc && docket_doc_drafting_unit(&dunit, doc) < 0)
+		docket_error_clear();
 
 	for (size_t i = 0; !doc && docket_config_person_at(&p, cfg, i) == 0 && !error; i++)
 		if ((docket_person_has_role(&p, "drafter") || docket_person_has_role(&p, "reviewer")) &&
