@@ -121,6 +121,7 @@ extern const cli_command cli_cmd_new, cli_cmd_assign, cli_cmd_aggregate;
 extern const cli_command cli_cmd_log, cli_cmd_diff, cli_cmd_audit;
 extern const cli_command cli_cmd_verify, cli_cmd_signers, cli_cmd_key, cli_cmd_ca;
 extern const cli_command cli_cmd_org, cli_cmd_unit, cli_cmd_person;
+extern const cli_command cli_cmd_serve;
 extern const cli_command cli_cmd_help, cli_cmd_version;
 
 /*
