@@ -8,7 +8,7 @@
  *   GET  /doc/ID/log                its timeline
  *   GET  /doc/ID/diff?from=&to=     the semantic diff of two versions
  *   GET  /doc/ID/figures, /edit     forms (forms.c)
- *   POST /doc/ID/act/TRANSITION     take a transition (docket_action_run)
+ *   POST /doc/ID/act                take the transition named by the button (docket_action_run)
  *   GET  /plan/ID/status?year=Y     every unit's report on the plan, and the aggregate
  *   POST /plan/ID/aggregate         draft the department's report (docket_draft_aggregate)
  *   POST /plan/ID/report            draft the acting person's unit report (docket_draft_report)
@@ -469,16 +469,19 @@ static void action_forms(wreq *r, docket_doc *d, const char *id)
 		wb_esc(&r->out, r->person);
 		wb_puts(&r->out, " may take no transition now.");
 	}
-	for (i = 0; avail[i]; i++) {
-		const docket_transition_def *t = docket_workflow_transition(wf, avail[i]);
-		const char *label = transition_label(avail[i]);
+	/* one form per transition, all posting to the document's /act with the same token: the
+	 * transition is the button pressed */
+	{
 		wbuf path = { 0 };
 		wb_puts(&path, "/doc/");
 		wb_url(&path, id);
-		wb_puts(&path, "/act/");
-		wb_url(&path, avail[i]);
+		wb_puts(&path, "/act");
 		snprintf(action, sizeof(action), "%s", path.ptr ? path.ptr : "");
 		wb_free(&path);
+	}
+	for (i = 0; avail[i]; i++) {
+		const docket_transition_def *t = docket_workflow_transition(wf, avail[i]);
+		const char *label = transition_label(avail[i]);
 		wb_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
 		wb_esc(&r->out, action);
 		wb_puts(&r->out, "\">");
@@ -486,7 +489,7 @@ static void action_forms(wreq *r, docket_doc *d, const char *id)
 		wb_printf(&r->out, "<textarea name=\"message\" placeholder=\"%s\"%s></textarea>",
 		          t && t->reason_required ? "Lý do (bắt buộc)" : "Ghi chú",
 		          t && t->reason_required ? " required" : "");
-		wb_puts(&r->out, "<button type=\"submit\" name=\"do\" value=\"");
+		wb_puts(&r->out, "<button type=\"submit\" name=\"transition\" value=\"");
 		wb_esc(&r->out, avail[i]);
 		wb_puts(&r->out, "\">");
 		if (label) {
@@ -767,15 +770,19 @@ static void diff_page(wreq *r, const char *id)
 
 /* --- actions --------------------------------------------------------------------------------- */
 
-static void act_post(wreq *r, const char *id, const char *transition)
+static void act_post(wreq *r, const char *id)
 {
-	const char *message = web_form(r, "message");
+	const char *message = web_form(r, "message"), *transition = web_form(r, "transition");
 	docket_action a;
 	docket_action_result res;
 	int error;
 
 	memset(&a, 0, sizeof(a));
 	memset(&res, 0, sizeof(res));
+	if (!transition || !web_valid_id(transition)) {
+		web_error(r, 400, "which transition? the form names none");
+		return;
+	}
 	if ((error = web_load_key(r)) < 0) {
 		library_error(r, error, "cannot load the signing key", NULL);
 		return;
@@ -1053,8 +1060,8 @@ void web_route(wreq *r)
 		post ? web_figures_post(r, seg[1]) : web_figures_page(r, seg[1]);
 	else if (n == 3 && strcmp(seg[2], "edit") == 0)
 		post ? web_edit_post(r, seg[1]) : web_edit_page(r, seg[1]);
-	else if (n == 4 && post && strcmp(seg[2], "act") == 0 && web_valid_id(seg[3]))
-		act_post(r, seg[1], seg[3]);
+	else if (n == 3 && post && strcmp(seg[2], "act") == 0)
+		act_post(r, seg[1]);
 	else
 		web_error(r, 404, "no such page");
 done:
