@@ -50,7 +50,8 @@ void web_page_begin(wreq *r, const char *title)
 
 	wb_free(b);
 	wb_puts(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
-	           "<meta name=\"viewport\" content=\"width=device-width\"><title>");
+	           "<meta name=\"viewport\" content=\"width=device-width\">"
+	           "<link rel=\"icon\" href=\"data:,\"><title>");
 	wb_esc(b, title);
 	wb_puts(b, " — docket</title><style>");
 	wb_puts(b, STYLE);
@@ -1020,6 +1021,10 @@ void web_route(wreq *r)
 		seg[n++] = s;
 	if (s) {
 		web_error(r, 404, "no such page");
+		goto done;
+	}
+	if (n == 1 && !post && strcmp(seg[0], "favicon.ico") == 0) {
+		r->status = 204; /* none: a browser asks anyway */
 		goto done;
 	}
 	if (n == 0) {

@@ -49,22 +49,23 @@ for s in qt:TH-QT cp:TH-CP md:TH-MD; do
 done
 
 # serve NAME ARGS...: start `docket serve` on a free loopback port in the background, its
-# stderr in $WORK/NAME.log; sets URL_NAME (http://127.0.0.1:PORT) and PID_NAME. The servers are
+# stderr in $WORK/NAME.log; sets URL_NAME (http://127.0.0.1:PORT) and PID_NAME (NAME's dashes
+# as underscores). The servers are
 # stopped with SIGTERM by stop_servers (also on exit).
 SERVERS=""
 serve() {
-	local name=$1 i url
+	local name=$1 var=${1//-/_} i url
 	shift
 	"$DOCKET" -C "$R" serve --listen 127.0.0.1:0 "$@" 2>"$WORK/$name.log" &
-	eval "PID_$name=$!"
+	eval "PID_$var=$!"
 	SERVERS="$SERVERS $!"
 	for i in $(seq 100); do
-		url=$(sed -n 's|^docket: serving .* on \(http://[^/]*\)/.*|\1|p' "$WORK/$name.log")
+		url=$(sed -n 's|^docket: serving .* on \(http://[^/]*\)/.*|\1|p' "$WORK/$name.log" 2>/dev/null)
 		[ -n "$url" ] && break
 		sleep 0.1
 	done
 	[ -n "$url" ] || { cat "$WORK/$name.log"; fail "docket serve $name did not start"; }
-	eval "URL_$name=$url"
+	eval "URL_$var=$url"
 }
 stop_servers() {
 	local p
