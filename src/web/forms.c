@@ -224,7 +224,7 @@ static void record(wreq *r, const char *id, docket_doc *doc, const char *message
 	if ((error = docket_doc_serialize(&buf, &len, doc)) < 0 || (error = web_load_key(r)) < 0 ||
 	    (error = docket_edit_buffer(&res, r->repo, id, r->person, message, buf, len)) < 0) {
 		r->status = web_status_for(error);
-		web_page_begin(r, "Không ghi được");
+		serve_page_begin(r, "Không ghi được");
 		wb_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
 		wb_esc(&r->out, docket_error_last());
 		wb_puts(&r->out, "</p>");
@@ -239,7 +239,7 @@ static void record(wreq *r, const char *id, docket_doc *doc, const char *message
 			wb_puts(&r->out, "</ul>");
 		}
 		wb_puts(&r->out, "<p>Nothing was written.</p>");
-		web_page_end(r);
+		serve_page_end(r);
 	} else {
 		wbuf u = { 0 };
 		wb_puts(&u, "/doc/");
@@ -273,7 +273,7 @@ void web_edit_page(wreq *r, const char *id)
 		goto done;
 	}
 	subject = web_text(web_child(web_child(root_of(d), "header"), "subject"));
-	web_page_begin(r, id);
+	serve_page_begin(r, id);
 	wb_puts(&r->out, "<h1>Sửa văn bản (edit): <a href=\"/doc/");
 	wb_url(&r->out, id);
 	wb_puts(&r->out, "\">");
@@ -290,7 +290,7 @@ void web_edit_page(wreq *r, const char *id)
 		                 "<input name=\"message\" size=\"60\"></label></p>"
 		                 "<p><button type=\"submit\">Ghi (record)</button></p></form>");
 	}
-	web_page_end(r);
+	serve_page_end(r);
 done:
 	free(action);
 	free(subject);
@@ -487,7 +487,7 @@ void web_figures_page(wreq *r, const char *id)
 	}
 	results = web_child(report, "results");
 	year = web_text(web_child(report, "year"));
-	web_page_begin(r, id);
+	serve_page_begin(r, id);
 	wb_puts(&r->out, "<h1>Số liệu báo cáo (figures): <a href=\"/doc/");
 	wb_url(&r->out, id);
 	wb_puts(&r->out, "\">");
@@ -542,7 +542,7 @@ void web_figures_page(wreq *r, const char *id)
 		wb_puts(&r->out, "<p><label>Ghi chú thay đổi (commit message) <input name=\"message\" size=\"60\"></label></p>"
 		                 "<p><button type=\"submit\" id=\"save-figures\">Ghi số liệu (record the figures)</button></p>"
 		                 "</form>");
-	web_page_end(r);
+	serve_page_end(r);
 done:
 	free(action);
 	free(year);

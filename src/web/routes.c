@@ -44,7 +44,7 @@ static const char STYLE[] =
 	"nav.tabs a{margin-right:1em}"
 	"input[type=number]{width:7em}";
 
-void web_page_begin(wreq *r, const char *title)
+void serve_page_begin(wreq *r, const char *title)
 {
 	wbuf *b = &r->out;
 
@@ -67,7 +67,7 @@ void web_page_begin(wreq *r, const char *title)
 	wb_puts(b, "</span></header><main>\n");
 }
 
-void web_page_end(wreq *r)
+void serve_page_end(wreq *r)
 {
 	wb_puts(&r->out, "\n</main></body></html>\n");
 }
@@ -81,11 +81,11 @@ void web_error(wreq *r, int status, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	r->status = status;
-	web_page_begin(r, status == 404 ? "Không tìm thấy" : "Lỗi");
+	serve_page_begin(r, status == 404 ? "Không tìm thấy" : "Lỗi");
 	wb_printf(&r->out, "<h1>%d</h1><p class=\"error\">", status);
 	wb_esc(&r->out, msg);
 	wb_puts(&r->out, "</p><p><a href=\"/\">Danh sách văn bản</a></p>");
-	web_page_end(r);
+	serve_page_end(r);
 }
 
 int web_status_for(int code)
@@ -114,7 +114,7 @@ static void library_error(wreq *r, int code, const char *what, const docket_find
 	size_t i;
 
 	r->status = web_status_for(code);
-	web_page_begin(r, "Không thực hiện được");
+	serve_page_begin(r, "Không thực hiện được");
 	wb_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
 	wb_esc(&r->out, what);
 	wb_puts(&r->out, ": ");
@@ -131,7 +131,7 @@ static void library_error(wreq *r, int code, const char *what, const docket_find
 		wb_puts(&r->out, "</ul>");
 	}
 	wb_puts(&r->out, "<p>Nothing was written. <a href=\"/\">Danh sách văn bản</a></p>");
-	web_page_end(r);
+	serve_page_end(r);
 }
 
 static void redirect(wreq *r, const char *a, const char *id, const char *b, const char *query)
@@ -387,7 +387,7 @@ static void list_page(wreq *r)
 	if (!bad && docket_repo_walk(r->repo, NULL, prefix, list_one, &c) < 0)
 		docket_error_clear(); /* no such folder: nothing matches */
 
-	web_page_begin(r, "Văn bản");
+	serve_page_begin(r, "Văn bản");
 	wb_puts(&r->out, "<h1>Văn bản (documents)</h1><form method=\"get\" action=\"/\" class=\"filters\">");
 	select_field(&r->out, "kind", "Loại", kinds, c.kind);
 	select_field(&r->out, "state", "Trạng thái", states, c.state);
@@ -406,7 +406,7 @@ static void list_page(wreq *r)
 	                 "<th>Đơn vị</th><th>Ngày</th><th>Trích yếu</th></tr></thead><tbody>\n");
 	wb_put(&r->out, c.rows.ptr ? c.rows.ptr : "", c.rows.len);
 	wb_puts(&r->out, "</tbody></table>");
-	web_page_end(r);
+	serve_page_end(r);
 	if (c.rows.oom)
 		r->out.oom = 1;
 	wb_free(&c.rows);
@@ -558,7 +558,7 @@ static void doc_page(wreq *r, const char *id)
 	docket_doc_find(&path, r->repo, id, NULL);
 	docket_error_clear();
 
-	web_page_begin(r, sum.number ? sum.number : id);
+	serve_page_begin(r, sum.number ? sum.number : id);
 	wb_puts(&r->out, "<h1>");
 	wb_esc(&r->out, sum.number ? sum.number : id);
 	wb_puts(&r->out, "</h1><p class=\"subject\">");
@@ -607,7 +607,7 @@ static void doc_page(wreq *r, const char *id)
 	docket_error_clear();
 	if (strcmp(kind, "plan") == 0)
 		plan_years(r, d, id);
-	web_page_end(r);
+	serve_page_end(r);
 cleanup:
 	docket_doc_summary_free(&sum);
 	docket_doc_free(d);
@@ -640,7 +640,7 @@ static void a4_page(wreq *r, const char *id)
 	subject = header_field(d, "subject");
 	date = header_field(d, "date");
 	place = header_field(d, "place");
-	web_page_begin(r, sum.number ? sum.number : id);
+	serve_page_begin(r, sum.number ? sum.number : id);
 	wb_puts(&r->out, "<article class=\"page\"><p>Số: ");
 	wb_esc(&r->out, sum.number ? sum.number : "…");
 	wb_puts(&r->out, "</p><p>");
@@ -650,7 +650,7 @@ static void a4_page(wreq *r, const char *id)
 	wb_puts(&r->out, "</p><h1>");
 	wb_esc(&r->out, subject);
 	wb_puts(&r->out, "</h1></article>");
-	web_page_end(r);
+	serve_page_end(r);
 	docket_doc_summary_free(&sum);
 	docket_doc_free(d);
 	free(subject);
@@ -670,7 +670,7 @@ static void log_page(wreq *r, const char *id)
 		web_error(r, web_status_for(error), "no timeline for '%s': %s", id, docket_error_last());
 		return;
 	}
-	web_page_begin(r, id);
+	serve_page_begin(r, id);
 	wb_puts(&r->out, "<h1>Lịch sử (timeline): ");
 	wb_esc(&r->out, id);
 	wb_puts(&r->out, "</h1>");
@@ -723,7 +723,7 @@ static void log_page(wreq *r, const char *id)
 			          i + 1 == n ? " selected" : "", e[i].commit, e[i].action ? e[i].action : "");
 		wb_puts(&r->out, "</select></label> <button type=\"submit\">So sánh (diff)</button></form>");
 	}
-	web_page_end(r);
+	serve_page_end(r);
 	docket_log_free(e, n);
 }
 
@@ -747,7 +747,7 @@ static void diff_page(wreq *r, const char *id)
 		web_error(r, web_status_for(error), "cannot compare versions of '%s': %s", id, docket_error_last());
 		return;
 	}
-	web_page_begin(r, id);
+	serve_page_begin(r, id);
 	wb_puts(&r->out, "<h1>So sánh (diff): ");
 	wb_esc(&r->out, id);
 	wb_puts(&r->out, "</h1>");
@@ -765,7 +765,7 @@ static void diff_page(wreq *r, const char *id)
 		wb_puts(&r->out, "</td></tr>\n");
 	}
 	wb_puts(&r->out, "</tbody></table>");
-	web_page_end(r);
+	serve_page_end(r);
 	docket_diff_free(items, n);
 }
 
@@ -907,7 +907,7 @@ static void status_page(wreq *r, const char *plan)
 			may_draft |= strcmp(roll.units[i].unit, p.unit) == 0 && !roll.units[i].report;
 	docket_error_clear();
 
-	web_page_begin(r, plan);
+	serve_page_begin(r, plan);
 	wb_printf(&r->out, "<h1>Báo cáo năm %d theo kế hoạch ", year);
 	doc_link(&r->out, plan, NULL);
 	wb_puts(&r->out, "</h1><table class=\"status\"><thead><tr><th>Đơn vị</th><th>Tình trạng</th><th>Báo cáo</th>"
@@ -1000,7 +1000,7 @@ static void status_page(wreq *r, const char *plan)
 		                   "<button type=\"submit\">Lập báo cáo tổng hợp (create the aggregate report)</button>"
 		                   "</form></section>", year);
 	}
-	web_page_end(r);
+	serve_page_end(r);
 	docket_rollup_free(&roll);
 	docket_config_free(cfg);
 }

@@ -72,8 +72,8 @@ const char *web_query(const wreq *r, const char *name);
 /* routes.c: answer the request (r->status and r->out, or r->location). */
 void web_route(wreq *r);
 /* A page: the head (title escaped), the navigation bar; then the caller's body; then the end. */
-void web_page_begin(wreq *r, const char *title);
-void web_page_end(wreq *r);
+void serve_page_begin(wreq *r, const char *title);
+void serve_page_end(wreq *r);
 /* A whole error page with STATUS and MESSAGE (escaped). */
 void web_error(wreq *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The HTTP status for a library error code. */
