@@ -56,6 +56,9 @@ DOCKET_EXTERN(void) docket_error_clear(void);
  * +07:00), malloc'd; NULL with the error set when $DOCKET_NOW is malformed. */
 DOCKET_EXTERN(char *) docket_now_iso(void);
 
+/* Free memory the library handed out through an out-parameter (char **out). NULL allowed. */
+DOCKET_EXTERN(void) docket_free(void *ptr);
+
 /* Initialise libxml2, libxslt, libgit2 and OpenSSL once per process. Safe to call twice. */
 DOCKET_EXTERN(int) docket_global_init(void);
 DOCKET_EXTERN(void) docket_global_shutdown(void);

@@ -17,18 +17,6 @@
 
 /* --- request values ----------------------------------------------------------------------- */
 
-int web_valid_id(const char *s)
-{
-	size_t n = 0;
-	if (!s || !*s || *s == '.' || *s == '-')
-		return 0;
-	for (; s[n]; n++)
-		if (!((s[n] >= 'A' && s[n] <= 'Z') || (s[n] >= 'a' && s[n] <= 'z') || (s[n] >= '0' && s[n] <= '9') ||
-		      s[n] == '.' || s[n] == '_' || s[n] == '-') || n >= 128)
-			return 0;
-	return 1;
-}
-
 int web_valid_rev(const char *s)
 {
 	size_t n = strspn(s, "0123456789abcdef");
@@ -193,12 +181,12 @@ static xmlNodePtr root_of(docket_doc *d)
 
 static char *path_of(const char *a, const char *id, const char *b)
 {
-	wbuf u = { 0 };
-	wb_puts(&u, a);
-	wb_url(&u, id);
-	wb_puts(&u, b);
-	if (u.oom) {
-		wb_free(&u);
+	web_buf u = WEB_BUF_INIT;
+	web_puts(&u, a);
+	serve_url(&u, id);
+	web_puts(&u, b);
+	if (u.failed) {
+		web_buf_free(&u);
 		return NULL;
 	}
 	return u.ptr;
@@ -206,9 +194,9 @@ static char *path_of(const char *a, const char *id, const char *b)
 
 static void form_begin(wreq *r, const char *action)
 {
-	wb_puts(&r->out, "<form method=\"post\" action=\"");
-	wb_esc(&r->out, action);
-	wb_puts(&r->out, "\">");
+	web_puts(&r->out, "<form method=\"post\" action=\"");
+	web_escape(&r->out, action);
+	web_puts(&r->out, "\">");
 	web_csrf_field(r, action);
 }
 
@@ -225,31 +213,31 @@ static void record(wreq *r, const char *id, docket_doc *doc, const char *message
 	    (error = docket_edit_buffer(&res, r->repo, id, r->person, message, buf, len)) < 0) {
 		r->status = web_status_for(error);
 		serve_page_begin(r, "Không ghi được");
-		wb_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
-		wb_esc(&r->out, docket_error_last());
-		wb_puts(&r->out, "</p>");
+		web_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
+		web_escape(&r->out, docket_error_last());
+		web_puts(&r->out, "</p>");
 		if (res.findings && docket_findings_count(res.findings)) {
 			size_t i;
-			wb_puts(&r->out, "<ul class=\"findings\">");
+			web_puts(&r->out, "<ul class=\"findings\">");
 			for (i = 0; i < docket_findings_count(res.findings); i++) {
-				wb_puts(&r->out, "<li>");
-				wb_esc(&r->out, docket_findings_get(res.findings, i)->message);
-				wb_puts(&r->out, "</li>");
+				web_puts(&r->out, "<li>");
+				web_escape(&r->out, docket_findings_get(res.findings, i)->message);
+				web_puts(&r->out, "</li>");
 			}
-			wb_puts(&r->out, "</ul>");
+			web_puts(&r->out, "</ul>");
 		}
-		wb_puts(&r->out, "<p>Nothing was written.</p>");
+		web_puts(&r->out, "<p>Nothing was written.</p>");
 		serve_page_end(r);
 	} else {
-		wbuf u = { 0 };
-		wb_puts(&u, "/doc/");
-		wb_url(&u, id);
-		wb_puts(&u, "?done=");
-		wb_puts(&u, done);
-		r->location = u.oom ? NULL : u.ptr;
-		if (u.oom) {
-			wb_free(&u);
-			web_error(r, 500, "out of memory");
+		web_buf u = WEB_BUF_INIT;
+		web_puts(&u, "/doc/");
+		serve_url(&u, id);
+		web_puts(&u, "?done=");
+		web_puts(&u, done);
+		r->location = u.failed ? NULL : u.ptr;
+		if (u.failed) {
+			web_buf_free(&u);
+			serve_error(r, 500, "out of memory");
 		}
 	}
 	docket_action_result_free(&res);
@@ -265,28 +253,28 @@ void web_edit_page(wreq *r, const char *id)
 	int error;
 
 	if ((error = docket_doc_load(&d, r->repo, id, NULL)) < 0) {
-		web_error(r, web_status_for(error), "no document '%s'", id);
+		serve_error(r, web_status_for(error), "no document '%s'", id);
 		return;
 	}
 	if (!(action = path_of("/doc/", id, "/edit"))) {
-		web_error(r, 500, "out of memory");
+		serve_error(r, 500, "out of memory");
 		goto done;
 	}
 	subject = web_text(web_child(web_child(root_of(d), "header"), "subject"));
 	serve_page_begin(r, id);
-	wb_puts(&r->out, "<h1>Sửa văn bản (edit): <a href=\"/doc/");
-	wb_url(&r->out, id);
-	wb_puts(&r->out, "\">");
-	wb_esc(&r->out, id);
-	wb_puts(&r->out, "</a></h1>");
+	web_puts(&r->out, "<h1>Sửa văn bản (edit): <a href=\"/doc/");
+	serve_url(&r->out, id);
+	web_puts(&r->out, "\">");
+	web_escape(&r->out, id);
+	web_puts(&r->out, "</a></h1>");
 	if (web_read_only(r) || !r->person) {
-		wb_puts(&r->out, "<p>No action is offered here.</p>");
+		web_puts(&r->out, "<p>No action is offered here.</p>");
 	} else {
 		form_begin(r, action);
-		wb_puts(&r->out, "<p><label>Trích yếu (subject)<br><textarea name=\"subject\" rows=\"3\" cols=\"80\" "
+		web_puts(&r->out, "<p><label>Trích yếu (subject)<br><textarea name=\"subject\" rows=\"3\" cols=\"80\" "
 		                 "required maxlength=\"1000\">");
-		wb_esc(&r->out, subject);
-		wb_puts(&r->out, "</textarea></label></p><p><label>Ghi chú thay đổi (commit message) "
+		web_escape(&r->out, subject);
+		web_puts(&r->out, "</textarea></label></p><p><label>Ghi chú thay đổi (commit message) "
 		                 "<input name=\"message\" size=\"60\"></label></p>"
 		                 "<p><button type=\"submit\">Ghi (record)</button></p></form>");
 	}
@@ -305,22 +293,22 @@ void web_edit_post(wreq *r, const char *id)
 	int error;
 
 	if (!subject || !*subject || strlen(subject) > 4000) {
-		web_error(r, 400, "the subject is required (at most 4000 bytes)");
+		serve_error(r, 400, "the subject is required (at most 4000 bytes)");
 		return;
 	}
 	if ((error = docket_doc_load(&d, r->repo, id, NULL)) < 0) {
-		web_error(r, web_status_for(error), "no document '%s'", id);
+		serve_error(r, web_status_for(error), "no document '%s'", id);
 		return;
 	}
 	if (!(node = web_child(web_child(root_of(d), "header"), "subject"))) {
-		web_error(r, 422, "'%s' has no subject to edit", id);
+		serve_error(r, 422, "'%s' has no subject to edit", id);
 		goto done;
 	}
 	/* the text as text: nothing in it is read as markup or an entity */
 	xmlNodeSetContent(node, NULL);
 	if (!(text = xmlNewText((const xmlChar *)subject)) || !xmlAddChild(node, text)) {
 		xmlFreeNode(text);
-		web_error(r, 500, "out of memory");
+		serve_error(r, 500, "out of memory");
 		goto done;
 	}
 	record(r, id, d, message && *message ? message : "Sửa trích yếu", "edit");
@@ -428,16 +416,16 @@ static int load_report(wreq *r, const char *id, docket_doc **rep, docket_doc **p
 
 	memset(l, 0, sizeof(*l));
 	if ((error = docket_doc_load(rep, r->repo, id, NULL)) < 0) {
-		web_error(r, web_status_for(error), "no document '%s'", id);
+		serve_error(r, web_status_for(error), "no document '%s'", id);
 		return -1;
 	}
 	*report = web_child(web_child(root_of(*rep), "content"), "report");
 	if (!*report || !(ref = web_attr(web_child(*report, "plan"), "ref"))) {
-		web_error(r, 404, "'%s' is not a report on a plan", id);
+		serve_error(r, 404, "'%s' is not a report on a plan", id);
 		return -1;
 	}
 	if ((error = docket_doc_load(plan, r->repo, ref, NULL)) < 0) {
-		web_error(r, web_status_for(error), "the plan '%s' of '%s' is not in the repository", ref, id);
+		serve_error(r, web_status_for(error), "the plan '%s' of '%s' is not in the repository", ref, id);
 		free(ref);
 		return -1;
 	}
@@ -448,13 +436,13 @@ static int load_report(wreq *r, const char *id, docket_doc **rep, docket_doc **p
 	l->year = NULL;
 	free(year);
 	if (error < 0) {
-		web_error(r, 500, "out of memory");
+		serve_error(r, 500, "out of memory");
 		return -1;
 	}
 	return 0;
 }
 
-static const char *cmp_sign(const char *c)
+const char *serve_cmp_sign(const char *c)
 {
 	if (!c)
 		return "";
@@ -463,12 +451,12 @@ static const char *cmp_sign(const char *c)
 
 static void number_input(wreq *r, const char *prefix, const char *id, const char *value, const char *label)
 {
-	wb_printf(&r->out, "<input type=\"text\" inputmode=\"numeric\" size=\"8\" aria-label=\"%s\" name=\"%s", label,
+	web_printf(&r->out, "<input type=\"text\" inputmode=\"numeric\" size=\"8\" aria-label=\"%s\" name=\"%s", label,
 	          prefix);
-	wb_esc(&r->out, id);
-	wb_puts(&r->out, "\" value=\"");
-	wb_esc(&r->out, value);
-	wb_puts(&r->out, "\">");
+	web_escape(&r->out, id);
+	web_puts(&r->out, "\" value=\"");
+	web_escape(&r->out, value);
+	web_puts(&r->out, "\">");
 }
 
 void web_figures_page(wreq *r, const char *id)
@@ -482,64 +470,64 @@ void web_figures_page(wreq *r, const char *id)
 	if (load_report(r, id, &rep, &plan, &l, &report) < 0)
 		goto done;
 	if (!(action = path_of("/doc/", id, "/figures"))) {
-		web_error(r, 500, "out of memory");
+		serve_error(r, 500, "out of memory");
 		goto done;
 	}
 	results = web_child(report, "results");
 	year = web_text(web_child(report, "year"));
 	serve_page_begin(r, id);
-	wb_puts(&r->out, "<h1>Số liệu báo cáo (figures): <a href=\"/doc/");
-	wb_url(&r->out, id);
-	wb_puts(&r->out, "\">");
-	wb_esc(&r->out, id);
-	wb_puts(&r->out, "</a></h1><p>Năm ");
-	wb_esc(&r->out, year);
-	wb_puts(&r->out, ". Với chỉ tiêu tỷ lệ, nhập tử số và mẫu số: docket tính tỷ lệ "
+	web_puts(&r->out, "<h1>Số liệu báo cáo (figures): <a href=\"/doc/");
+	serve_url(&r->out, id);
+	web_puts(&r->out, "\">");
+	web_escape(&r->out, id);
+	web_puts(&r->out, "</a></h1><p>Năm ");
+	web_escape(&r->out, year);
+	web_puts(&r->out, ". Với chỉ tiêu tỷ lệ, nhập tử số và mẫu số: docket tính tỷ lệ "
 	                 "(for a rate give numerator and denominator; docket computes the rate).</p>");
 	if (!web_read_only(r) && r->person)
 		form_begin(r, action);
-	wb_puts(&r->out, "<table class=\"figures\"><thead><tr><th>Chỉ tiêu</th><th>Tên chỉ tiêu</th><th>Mục tiêu</th>"
+	web_puts(&r->out, "<table class=\"figures\"><thead><tr><th>Chỉ tiêu</th><th>Tên chỉ tiêu</th><th>Mục tiêu</th>"
 	                 "<th>Tử số</th><th>Mẫu số</th><th>Giá trị</th></tr></thead><tbody>\n");
 	for (i = 0; i < l.n; i++) {
 		const indicator *x = &l.v[i];
 		xmlNodePtr res = result_for(results, x->id);
 		char *num = web_attr(res, "numerator"), *den = web_attr(res, "denominator"), *val = web_attr(res, "value");
 		int rate = x->measure && strcmp(x->measure, "rate") == 0;
-		wb_puts(&r->out, "<tr class=\"indicator\" data-id=\"");
-		wb_esc(&r->out, x->id);
-		wb_puts(&r->out, "\"><td>");
-		wb_esc(&r->out, x->id);
-		wb_puts(&r->out, "</td><td>");
-		wb_esc(&r->out, x->name);
-		wb_puts(&r->out, "</td><td>");
+		web_puts(&r->out, "<tr class=\"indicator\" data-id=\"");
+		web_escape(&r->out, x->id);
+		web_puts(&r->out, "\"><td>");
+		web_escape(&r->out, x->id);
+		web_puts(&r->out, "</td><td>");
+		web_escape(&r->out, x->name);
+		web_puts(&r->out, "</td><td>");
 		if (x->target) {
-			wb_puts(&r->out, cmp_sign(x->comparison));
-			wb_puts(&r->out, " ");
-			wb_esc(&r->out, x->target);
-			wb_esc(&r->out, x->unit);
+			web_puts(&r->out, serve_cmp_sign(x->comparison));
+			web_puts(&r->out, " ");
+			web_escape(&r->out, x->target);
+			web_escape(&r->out, x->unit);
 		}
-		wb_puts(&r->out, "</td><td>");
+		web_puts(&r->out, "</td><td>");
 		if (rate)
 			number_input(r, "n_", x->id, num, "numerator");
-		wb_puts(&r->out, "</td><td>");
+		web_puts(&r->out, "</td><td>");
 		if (rate)
 			number_input(r, "d_", x->id, den, "denominator");
-		wb_puts(&r->out, "</td><td>");
+		web_puts(&r->out, "</td><td>");
 		if (rate) {
-			wb_puts(&r->out, "<output>");
-			wb_esc(&r->out, val);
-			wb_puts(&r->out, "</output>");
+			web_puts(&r->out, "<output>");
+			web_escape(&r->out, val);
+			web_puts(&r->out, "</output>");
 		} else {
 			number_input(r, "v_", x->id, val, "value");
 		}
-		wb_puts(&r->out, "</td></tr>\n");
+		web_puts(&r->out, "</td></tr>\n");
 		free(num);
 		free(den);
 		free(val);
 	}
-	wb_puts(&r->out, "</tbody></table>");
+	web_puts(&r->out, "</tbody></table>");
 	if (!web_read_only(r) && r->person)
-		wb_puts(&r->out, "<p><label>Ghi chú thay đổi (commit message) <input name=\"message\" size=\"60\"></label></p>"
+		web_puts(&r->out, "<p><label>Ghi chú thay đổi (commit message) <input name=\"message\" size=\"60\"></label></p>"
 		                 "<p><button type=\"submit\" id=\"save-figures\">Ghi số liệu (record the figures)</button></p>"
 		                 "</form>");
 	serve_page_end(r);
@@ -606,7 +594,7 @@ void web_figures_post(wreq *r, const char *id)
 		goto done;
 	old = web_child(report, "results");
 	if (!(results = xmlNewDocNode(report->doc, report->ns, (const xmlChar *)"results", NULL))) {
-		web_error(r, 500, "out of memory");
+		serve_error(r, 500, "out of memory");
 		goto done;
 	}
 	for (i = 0; i < l.n; i++) {
@@ -627,16 +615,16 @@ void web_figures_post(wreq *r, const char *id)
 			continue; /* not filled in yet */
 		if (rate) {
 			if (parse_count(n, &nu) < 0 || parse_count(d, &de) < 0 || de == 0) {
-				web_error(r, 400, "indicator %s: the numerator and the denominator are whole numbers, "
+				serve_error(r, 400, "indicator %s: the numerator and the denominator are whole numbers, "
 				          "the denominator not 0; nothing was written", x->id);
 				goto done;
 			}
 			if (docket_rate_format(value, sizeof(value), nu, de, x->target) < 0) {
-				web_error(r, 400, "indicator %s: %s; nothing was written", x->id, docket_error_last());
+				serve_error(r, 400, "indicator %s: %s; nothing was written", x->id, docket_error_last());
 				goto done;
 			}
 		} else if (parse_decimal(v, value, sizeof(value)) < 0) {
-			web_error(r, 400, "indicator %s: the value is a decimal number; nothing was written", x->id);
+			serve_error(r, 400, "indicator %s: the value is a decimal number; nothing was written", x->id);
 			goto done;
 		}
 		if (!add_ws(results, "\n        ") ||
@@ -664,11 +652,11 @@ void web_figures_post(wreq *r, const char *id)
 		filled++;
 	}
 	if (oom || (filled && !add_ws(results, "\n      "))) {
-		web_error(r, 500, "out of memory");
+		serve_error(r, 500, "out of memory");
 		goto done;
 	}
 	if (!filled) {
-		web_error(r, 400, "no figure was given; nothing was written");
+		serve_error(r, 400, "no figure was given; nothing was written");
 		goto done;
 	}
 	/* the skeleton's commented-out results go: these replace them */
@@ -690,11 +678,11 @@ void web_figures_post(wreq *r, const char *id)
 	} else if ((unit = web_child(report, "unit")) != NULL) {
 		xmlNodePtr ws = xmlNewText((const xmlChar *)"\n      ");
 		if (!ws || !xmlAddNextSibling(unit, ws) || !xmlAddNextSibling(ws, results)) {
-			web_error(r, 500, "out of memory");
+			serve_error(r, 500, "out of memory");
 			goto done;
 		}
 	} else {
-		web_error(r, 422, "'%s' has no unit element to put the results after", id);
+		serve_error(r, 422, "'%s' has no unit element to put the results after", id);
 		goto done;
 	}
 	results = NULL;

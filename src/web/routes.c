@@ -13,7 +13,7 @@
  *   POST /plan/ID/aggregate         draft the department's report (docket_draft_aggregate)
  *   POST /plan/ID/report            draft the acting person's unit report (docket_draft_report)
  *
- * Every page is written through wb_esc; every action is the library call the CLI makes,
+ * Every page is written through web_escape; every action is the library call the CLI makes,
  * so it writes the same commit with the same trailers and signatures.
  */
 #include <stdio.h>
@@ -46,33 +46,33 @@ static const char STYLE[] =
 
 void serve_page_begin(wreq *r, const char *title)
 {
-	wbuf *b = &r->out;
+	web_buf *b = &r->out;
 
-	wb_free(b);
-	wb_puts(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
+	web_buf_free(b);
+	web_puts(b, "<!DOCTYPE html>\n<html lang=\"vi\"><head><meta charset=\"utf-8\">"
 	           "<meta name=\"viewport\" content=\"width=device-width\">"
 	           "<link rel=\"icon\" href=\"data:,\"><title>");
-	wb_esc(b, title);
-	wb_puts(b, " — docket</title><style>");
-	wb_puts(b, STYLE);
-	wb_puts(b, "</style></head><body><header class=\"bar\"><a href=\"/\">docket</a>");
-	wb_puts(b, "<span class=\"who\">");
+	web_escape(b, title);
+	web_puts(b, " — docket</title><style>");
+	web_puts(b, STYLE);
+	web_puts(b, "</style></head><body><header class=\"bar\"><a href=\"/\">docket</a>");
+	web_puts(b, "<span class=\"who\">");
 	if (web_read_only(r))
-		wb_puts(b, "Lưu trữ, chỉ xem (read-only)");
+		web_puts(b, "Lưu trữ, chỉ xem (read-only)");
 	else if (r->person) {
-		wb_puts(b, "Người thực hiện: ");
-		wb_esc(b, r->person);
+		web_puts(b, "Người thực hiện: ");
+		web_escape(b, r->person);
 	} else
-		wb_puts(b, "Chưa xác định người thực hiện (nobody is acting)");
-	wb_puts(b, "</span></header><main>\n");
+		web_puts(b, "Chưa xác định người thực hiện (nobody is acting)");
+	web_puts(b, "</span></header><main>\n");
 }
 
 void serve_page_end(wreq *r)
 {
-	wb_puts(&r->out, "\n</main></body></html>\n");
+	web_puts(&r->out, "\n</main></body></html>\n");
 }
 
-void web_error(wreq *r, int status, const char *fmt, ...)
+void serve_error(wreq *r, int status, const char *fmt, ...)
 {
 	char msg[1024];
 	va_list ap;
@@ -82,9 +82,9 @@ void web_error(wreq *r, int status, const char *fmt, ...)
 	va_end(ap);
 	r->status = status;
 	serve_page_begin(r, status == 404 ? "Không tìm thấy" : "Lỗi");
-	wb_printf(&r->out, "<h1>%d</h1><p class=\"error\">", status);
-	wb_esc(&r->out, msg);
-	wb_puts(&r->out, "</p><p><a href=\"/\">Danh sách văn bản</a></p>");
+	web_printf(&r->out, "<h1>%d</h1><p class=\"error\">", status);
+	web_escape(&r->out, msg);
+	web_puts(&r->out, "</p><p><a href=\"/\">Danh sách văn bản</a></p>");
 	serve_page_end(r);
 }
 
@@ -105,7 +105,7 @@ void web_csrf_field(wreq *r, const char *action)
 {
 	char tok[65];
 	web_csrf_token(r, action, tok);
-	wb_printf(&r->out, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", tok);
+	web_printf(&r->out, "<input type=\"hidden\" name=\"csrf\" value=\"%s\">", tok);
 }
 
 /* A refusal of the library: its message, and the findings that explain an invalid document. */
@@ -115,36 +115,36 @@ static void library_error(wreq *r, int code, const char *what, const docket_find
 
 	r->status = web_status_for(code);
 	serve_page_begin(r, "Không thực hiện được");
-	wb_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
-	wb_esc(&r->out, what);
-	wb_puts(&r->out, ": ");
-	wb_esc(&r->out, docket_error_last());
-	wb_puts(&r->out, "</p>");
+	web_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
+	web_escape(&r->out, what);
+	web_puts(&r->out, ": ");
+	web_escape(&r->out, docket_error_last());
+	web_puts(&r->out, "</p>");
 	if (f && docket_findings_count(f)) {
-		wb_puts(&r->out, "<ul class=\"findings\">");
+		web_puts(&r->out, "<ul class=\"findings\">");
 		for (i = 0; i < docket_findings_count(f); i++) {
 			const docket_finding *x = docket_findings_get(f, i);
-			wb_puts(&r->out, "<li>");
-			wb_esc(&r->out, x->message);
-			wb_printf(&r->out, " (line %d)</li>", x->line);
+			web_puts(&r->out, "<li>");
+			web_escape(&r->out, x->message);
+			web_printf(&r->out, " (line %d)</li>", x->line);
 		}
-		wb_puts(&r->out, "</ul>");
+		web_puts(&r->out, "</ul>");
 	}
-	wb_puts(&r->out, "<p>Nothing was written. <a href=\"/\">Danh sách văn bản</a></p>");
+	web_puts(&r->out, "<p>Nothing was written. <a href=\"/\">Danh sách văn bản</a></p>");
 	serve_page_end(r);
 }
 
 static void redirect(wreq *r, const char *a, const char *id, const char *b, const char *query)
 {
-	wbuf u = { 0 };
-	wb_puts(&u, a);
-	wb_url(&u, id);
-	wb_puts(&u, b);
+	web_buf u = WEB_BUF_INIT;
+	web_puts(&u, a);
+	serve_url(&u, id);
+	web_puts(&u, b);
 	if (query)
-		wb_puts(&u, query);
-	if (u.oom) {
-		wb_free(&u);
-		web_error(r, 500, "out of memory");
+		web_puts(&u, query);
+	if (u.failed) {
+		web_buf_free(&u);
+		serve_error(r, 500, "out of memory");
 		return;
 	}
 	r->location = u.ptr;
@@ -223,22 +223,22 @@ static const char *status_label(docket_report_status s)
 	return "?";
 }
 
-static void doc_link(wbuf *b, const char *id, const char *text)
+static void doc_link(web_buf *b, const char *id, const char *text)
 {
-	wb_puts(b, "<a href=\"/doc/");
-	wb_url(b, id);
-	wb_puts(b, "\">");
-	wb_esc(b, text ? text : id);
-	wb_puts(b, "</a>");
+	web_puts(b, "<a href=\"/doc/");
+	serve_url(b, id);
+	web_puts(b, "\">");
+	web_escape(b, text ? text : id);
+	web_puts(b, "</a>");
 }
 
-static void state_badge(wbuf *b, const char *state)
+static void state_badge(web_buf *b, const char *state)
 {
-	wb_puts(b, "<span class=\"state ");
-	wb_esc(b, state);
-	wb_puts(b, "\">");
-	wb_esc(b, state);
-	wb_puts(b, "</span>");
+	web_puts(b, "<span class=\"state ");
+	web_escape(b, state);
+	web_puts(b, "\">");
+	web_escape(b, state);
+	web_puts(b, "</span>");
 }
 
 /* --- the list ------------------------------------------------------------------------------ */
@@ -249,7 +249,7 @@ typedef struct {
 	wreq *r;
 	const char *kind, *state, *year, *unit, *q;
 	size_t shown, matched;
-	wbuf rows;
+	web_buf rows;
 } list_ctx;
 
 /* ASCII case-insensitive substring; other bytes (Vietnamese letters) compared as they are. */
@@ -296,21 +296,21 @@ static int list_one(const char *path, void *payload)
 	if (c->shown >= LIST_MAX)
 		goto done;
 	c->shown++;
-	wb_puts(&c->rows, "<tr><td>");
+	web_puts(&c->rows, "<tr><td>");
 	doc_link(&c->rows, docket_doc_id(d), NULL);
-	wb_puts(&c->rows, "</td><td>");
-	wb_esc(&c->rows, sum.number ? sum.number : "");
-	wb_puts(&c->rows, "</td><td>");
-	wb_esc(&c->rows, kind);
-	wb_puts(&c->rows, "</td><td>");
+	web_puts(&c->rows, "</td><td>");
+	web_escape(&c->rows, sum.number ? sum.number : "");
+	web_puts(&c->rows, "</td><td>");
+	web_escape(&c->rows, kind);
+	web_puts(&c->rows, "</td><td>");
 	state_badge(&c->rows, state);
-	wb_puts(&c->rows, "</td><td>");
-	wb_esc(&c->rows, unit ? unit : "");
-	wb_puts(&c->rows, "</td><td>");
-	wb_esc(&c->rows, date ? date : "");
-	wb_puts(&c->rows, "</td><td>");
-	wb_esc(&c->rows, subject ? subject : "");
-	wb_puts(&c->rows, "</td></tr>\n");
+	web_puts(&c->rows, "</td><td>");
+	web_escape(&c->rows, unit ? unit : "");
+	web_puts(&c->rows, "</td><td>");
+	web_escape(&c->rows, date ? date : "");
+	web_puts(&c->rows, "</td><td>");
+	web_escape(&c->rows, subject ? subject : "");
+	web_puts(&c->rows, "</td></tr>\n");
 done:
 	docket_doc_summary_free(&sum);
 	docket_doc_free(d);
@@ -328,23 +328,23 @@ static const char *filter(wreq *r, const char *name, int *bad)
 	const char *v = web_query(r, name);
 	if (!v || !*v)
 		return NULL;
-	if (strcmp(name, "q") != 0 && !web_valid_id(v))
+	if (strcmp(name, "q") != 0 && !web_safe_id(v))
 		*bad = 1;
 	return v;
 }
 
-static void select_field(wbuf *b, const char *name, const char *label, const char *const *values,
+static void select_field(web_buf *b, const char *name, const char *label, const char *const *values,
                          const char *current)
 {
-	wb_printf(b, "<label>%s <select name=\"%s\"><option value=\"\">—</option>", label, name);
+	web_printf(b, "<label>%s <select name=\"%s\"><option value=\"\">—</option>", label, name);
 	for (; *values; values++) {
-		wb_puts(b, "<option value=\"");
-		wb_esc(b, *values);
-		wb_puts(b, current && strcmp(current, *values) == 0 ? "\" selected>" : "\">");
-		wb_esc(b, *values);
-		wb_puts(b, "</option>");
+		web_puts(b, "<option value=\"");
+		web_escape(b, *values);
+		web_puts(b, current && strcmp(current, *values) == 0 ? "\" selected>" : "\">");
+		web_escape(b, *values);
+		web_puts(b, "</option>");
 	}
-	wb_puts(b, "</select></label> ");
+	web_puts(b, "</select></label> ");
 }
 
 static void list_page(wreq *r)
@@ -388,43 +388,43 @@ static void list_page(wreq *r)
 		docket_error_clear(); /* no such folder: nothing matches */
 
 	serve_page_begin(r, "Văn bản");
-	wb_puts(&r->out, "<h1>Văn bản (documents)</h1><form method=\"get\" action=\"/\" class=\"filters\">");
+	web_puts(&r->out, "<h1>Văn bản (documents)</h1><form method=\"get\" action=\"/\" class=\"filters\">");
 	select_field(&r->out, "kind", "Loại", kinds, c.kind);
 	select_field(&r->out, "state", "Trạng thái", states, c.state);
-	wb_puts(&r->out, "<label>Năm <input name=\"year\" size=\"5\" value=\"");
-	wb_esc(&r->out, c.year);
-	wb_puts(&r->out, "\"></label> ");
+	web_puts(&r->out, "<label>Năm <input name=\"year\" size=\"5\" value=\"");
+	web_escape(&r->out, c.year);
+	web_puts(&r->out, "\"></label> ");
 	if (units)
 		select_field(&r->out, "unit", "Đơn vị", units, c.unit);
-	wb_puts(&r->out, "<label>Tìm <input name=\"q\" value=\"");
-	wb_esc(&r->out, c.q);
-	wb_puts(&r->out, "\" placeholder=\"trích yếu, số\"></label> <button type=\"submit\">Lọc</button></form>");
-	wb_printf(&r->out, "<p class=\"count\">%zu văn bản", c.matched);
+	web_puts(&r->out, "<label>Tìm <input name=\"q\" value=\"");
+	web_escape(&r->out, c.q);
+	web_puts(&r->out, "\" placeholder=\"trích yếu, số\"></label> <button type=\"submit\">Lọc</button></form>");
+	web_printf(&r->out, "<p class=\"count\">%zu văn bản", c.matched);
 	if (c.matched > c.shown)
-		wb_printf(&r->out, " (the first %zu shown: narrow the search)", c.shown);
-	wb_puts(&r->out, "</p><table class=\"docs\"><thead><tr><th>Id</th><th>Số</th><th>Loại</th><th>Trạng thái</th>"
+		web_printf(&r->out, " (the first %zu shown: narrow the search)", c.shown);
+	web_puts(&r->out, "</p><table class=\"docs\"><thead><tr><th>Id</th><th>Số</th><th>Loại</th><th>Trạng thái</th>"
 	                 "<th>Đơn vị</th><th>Ngày</th><th>Trích yếu</th></tr></thead><tbody>\n");
-	wb_put(&r->out, c.rows.ptr ? c.rows.ptr : "", c.rows.len);
-	wb_puts(&r->out, "</tbody></table>");
+	web_put(&r->out, c.rows.ptr ? c.rows.ptr : "", c.rows.len);
+	web_puts(&r->out, "</tbody></table>");
 	serve_page_end(r);
-	if (c.rows.oom)
-		r->out.oom = 1;
-	wb_free(&c.rows);
+	if (c.rows.failed)
+		r->out.failed = 1;
+	web_buf_free(&c.rows);
 	free(units);
 	docket_config_free(cfg);
 }
 
 /* --- a document ------------------------------------------------------------------------ */
 
-static void field_row(wbuf *b, const char *label, const char *value)
+static void field_row(web_buf *b, const char *label, const char *value)
 {
 	if (!value || !*value)
 		return;
-	wb_puts(b, "<dt>");
-	wb_esc(b, label);
-	wb_puts(b, "</dt><dd>");
-	wb_esc(b, value);
-	wb_puts(b, "</dd>");
+	web_puts(b, "<dt>");
+	web_escape(b, label);
+	web_puts(b, "</dt><dd>");
+	web_escape(b, value);
+	web_puts(b, "</dd>");
 }
 
 static void doc_tabs(wreq *r, const char *id)
@@ -433,13 +433,13 @@ static void doc_tabs(wreq *r, const char *id)
 		{ "", "Văn bản" }, { "/page", "Trang A4" }, { "/log", "Lịch sử" }, { "/diff", "So sánh" },
 	};
 	size_t i;
-	wb_puts(&r->out, "<nav class=\"tabs\">");
+	web_puts(&r->out, "<nav class=\"tabs\">");
 	for (i = 0; i < sizeof(tabs) / sizeof(tabs[0]); i++) {
-		wb_puts(&r->out, "<a href=\"/doc/");
-		wb_url(&r->out, id);
-		wb_printf(&r->out, "%s\">%s</a>", tabs[i][0], tabs[i][1]);
+		web_puts(&r->out, "<a href=\"/doc/");
+		serve_url(&r->out, id);
+		web_printf(&r->out, "%s\">%s</a>", tabs[i][0], tabs[i][1]);
 	}
-	wb_puts(&r->out, "</nav>");
+	web_puts(&r->out, "</nav>");
 }
 
 static void action_forms(wreq *r, docket_doc *d, const char *id)
@@ -449,63 +449,63 @@ static void action_forms(wreq *r, docket_doc *d, const char *id)
 	docket_workflow *wf = NULL;
 	size_t i;
 
-	wb_puts(&r->out, "<section class=\"actions\"><h2>Thao tác (actions)</h2>");
+	web_puts(&r->out, "<section class=\"actions\"><h2>Thao tác (actions)</h2>");
 	if (web_read_only(r)) {
-		wb_puts(&r->out, "<p>Lưu trữ chỉ xem: no action is offered here.</p></section>");
+		web_puts(&r->out, "<p>Lưu trữ chỉ xem: no action is offered here.</p></section>");
 		return;
 	}
 	if (!r->person) {
-		wb_puts(&r->out, "<p>Nobody is acting in this workspace: no action is offered.</p></section>");
+		web_puts(&r->out, "<p>Nobody is acting in this workspace: no action is offered.</p></section>");
 		return;
 	}
 	if (docket_action_available(&avail, &state, r->repo, id, r->person) < 0 ||
 	    docket_workflow_load(&wf, r->repo, NULL, docket_doc_kind(d)) < 0) {
-		wb_puts(&r->out, "<p class=\"error\">");
-		wb_esc(&r->out, docket_error_last());
-		wb_puts(&r->out, "</p>");
+		web_puts(&r->out, "<p class=\"error\">");
+		web_escape(&r->out, docket_error_last());
+		web_puts(&r->out, "</p>");
 		docket_error_clear();
 		goto done;
 	}
 	if (!avail[0]) {
-		wb_esc(&r->out, r->person);
-		wb_puts(&r->out, " may take no transition now.");
+		web_escape(&r->out, r->person);
+		web_puts(&r->out, " may take no transition now.");
 	}
 	/* one form per transition, all posting to the document's /act with the same token: the
 	 * transition is the button pressed */
 	{
-		wbuf path = { 0 };
-		wb_puts(&path, "/doc/");
-		wb_url(&path, id);
-		wb_puts(&path, "/act");
+		web_buf path = WEB_BUF_INIT;
+		web_puts(&path, "/doc/");
+		serve_url(&path, id);
+		web_puts(&path, "/act");
 		snprintf(action, sizeof(action), "%s", path.ptr ? path.ptr : "");
-		wb_free(&path);
+		web_buf_free(&path);
 	}
 	for (i = 0; avail[i]; i++) {
 		const docket_transition_def *t = docket_workflow_transition(wf, avail[i]);
 		const char *label = transition_label(avail[i]);
-		wb_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
-		wb_esc(&r->out, action);
-		wb_puts(&r->out, "\">");
+		web_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
+		web_escape(&r->out, action);
+		web_puts(&r->out, "\">");
 		web_csrf_field(r, action);
-		wb_printf(&r->out, "<textarea name=\"message\" placeholder=\"%s\"%s></textarea>",
+		web_printf(&r->out, "<textarea name=\"message\" placeholder=\"%s\"%s></textarea>",
 		          t && t->reason_required ? "Lý do (bắt buộc)" : "Ghi chú",
 		          t && t->reason_required ? " required" : "");
-		wb_puts(&r->out, "<button type=\"submit\" name=\"transition\" value=\"");
-		wb_esc(&r->out, avail[i]);
-		wb_puts(&r->out, "\">");
+		web_puts(&r->out, "<button type=\"submit\" name=\"transition\" value=\"");
+		web_escape(&r->out, avail[i]);
+		web_puts(&r->out, "\">");
 		if (label) {
-			wb_esc(&r->out, label);
-			wb_puts(&r->out, " (");
-			wb_esc(&r->out, avail[i]);
-			wb_puts(&r->out, ")");
+			web_escape(&r->out, label);
+			web_puts(&r->out, " (");
+			web_escape(&r->out, avail[i]);
+			web_puts(&r->out, ")");
 		} else
-			wb_esc(&r->out, avail[i]);
+			web_escape(&r->out, avail[i]);
 		if (t && t->signature)
-			wb_puts(&r->out, " — ký số");
-		wb_puts(&r->out, "</button></form>");
+			web_puts(&r->out, " — ký số");
+		web_puts(&r->out, "</button></form>");
 	}
 done:
-	wb_puts(&r->out, "</section>");
+	web_puts(&r->out, "</section>");
 	for (i = 0; avail && avail[i]; i++)
 		free((char *)avail[i]);
 	free(avail);
@@ -524,13 +524,13 @@ static void plan_years(wreq *r, docket_doc *d, const char *id)
 	free(e);
 	if (a < 1900 || z > 2200 || z < a || z - a > 30)
 		return;
-	wb_puts(&r->out, "<section><h2>Báo cáo của các đơn vị (reports on this plan)</h2><p>");
+	web_puts(&r->out, "<section><h2>Báo cáo của các đơn vị (reports on this plan)</h2><p>");
 	for (y = a; y <= z; y++) {
-		wb_puts(&r->out, "<a href=\"/plan/");
-		wb_url(&r->out, id);
-		wb_printf(&r->out, "/status?year=%d\">%d</a> ", y, y);
+		web_puts(&r->out, "<a href=\"/plan/");
+		serve_url(&r->out, id);
+		web_printf(&r->out, "/status?year=%d\">%d</a> ", y, y);
 	}
-	wb_puts(&r->out, "</p></section>");
+	web_puts(&r->out, "</p></section>");
 }
 
 static void doc_page(wreq *r, const char *id)
@@ -544,7 +544,7 @@ static void doc_page(wreq *r, const char *id)
 
 	memset(&sum, 0, sizeof(sum));
 	if ((error = docket_doc_load(&d, r->repo, id, NULL)) < 0) {
-		web_error(r, web_status_for(error), "no document '%s'", id);
+		serve_error(r, web_status_for(error), "no document '%s'", id);
 		goto cleanup;
 	}
 	docket_doc_summarize(&sum, d);
@@ -559,23 +559,23 @@ static void doc_page(wreq *r, const char *id)
 	docket_error_clear();
 
 	serve_page_begin(r, sum.number ? sum.number : id);
-	wb_puts(&r->out, "<h1>");
-	wb_esc(&r->out, sum.number ? sum.number : id);
-	wb_puts(&r->out, "</h1><p class=\"subject\">");
-	wb_esc(&r->out, subject);
-	wb_puts(&r->out, "</p>");
+	web_puts(&r->out, "<h1>");
+	web_escape(&r->out, sum.number ? sum.number : id);
+	web_puts(&r->out, "</h1><p class=\"subject\">");
+	web_escape(&r->out, subject);
+	web_puts(&r->out, "</p>");
 	doc_tabs(r, id);
-	if (done && web_valid_id(done)) {
-		wb_puts(&r->out, "<p class=\"flash\">Đã thực hiện: ");
-		wb_esc(&r->out, done);
-		wb_puts(&r->out, "</p>");
+	if (done && web_safe_id(done)) {
+		web_puts(&r->out, "<p class=\"flash\">Đã thực hiện: ");
+		web_escape(&r->out, done);
+		web_puts(&r->out, "</p>");
 	}
-	wb_puts(&r->out, "<dl class=\"fields\">");
+	web_puts(&r->out, "<dl class=\"fields\">");
 	field_row(&r->out, "Id", id);
 	field_row(&r->out, "Loại (kind)", kind);
-	wb_puts(&r->out, "<dt>Trạng thái (state)</dt><dd>");
+	web_puts(&r->out, "<dt>Trạng thái (state)</dt><dd>");
 	state_badge(&r->out, state);
-	wb_puts(&r->out, "</dd>");
+	web_puts(&r->out, "</dd>");
 	field_row(&r->out, "Số, ký hiệu", sum.number);
 	field_row(&r->out, "Nơi, ngày", place && date ? place : date);
 	field_row(&r->out, "Ngày", place && date ? date : NULL);
@@ -583,26 +583,26 @@ static void doc_page(wreq *r, const char *id)
 	field_row(&r->out, "Đơn vị soạn", unit);
 	field_row(&r->out, "Người ký", signer);
 	if (sum.last_transition) {
-		wbuf last = { 0 };
-		wb_printf(&last, "%s %s — %s (%s)", sum.last_transition, sum.last_date ? sum.last_date : "",
+		web_buf last = WEB_BUF_INIT;
+		web_printf(&last, "%s %s — %s (%s)", sum.last_transition, sum.last_date ? sum.last_date : "",
 		          sum.last_actor ? sum.last_actor : "", sum.last_role ? sum.last_role : "");
 		field_row(&r->out, "Bước cuối", last.ptr);
-		wb_free(&last);
+		web_buf_free(&last);
 	}
 	field_row(&r->out, "Tệp", path);
-	wb_puts(&r->out, "</dl>");
+	web_puts(&r->out, "</dl>");
 	action_forms(r, d, id);
 	if (!web_read_only(r) && r->person && docket_workflow_load(&wf, r->repo, NULL, kind) == 0 &&
 	    docket_workflow_is_editable(wf, state)) {
-		wb_puts(&r->out, "<section><h2>Soạn thảo (drafting)</h2><p><a href=\"/doc/");
-		wb_url(&r->out, id);
-		wb_puts(&r->out, "/edit\">Sửa trích yếu (edit the subject)</a>");
+		web_puts(&r->out, "<section><h2>Soạn thảo (drafting)</h2><p><a href=\"/doc/");
+		serve_url(&r->out, id);
+		web_puts(&r->out, "/edit\">Sửa trích yếu (edit the subject)</a>");
 		if (strcmp(kind, "report") == 0) {
-			wb_puts(&r->out, " · <a href=\"/doc/");
-			wb_url(&r->out, id);
-			wb_puts(&r->out, "/figures\">Nhập số liệu (fill in the figures)</a>");
+			web_puts(&r->out, " · <a href=\"/doc/");
+			serve_url(&r->out, id);
+			web_puts(&r->out, "/figures\">Nhập số liệu (fill in the figures)</a>");
 		}
-		wb_puts(&r->out, "</p></section>");
+		web_puts(&r->out, "</p></section>");
 	}
 	docket_error_clear();
 	if (strcmp(kind, "plan") == 0)
@@ -621,41 +621,31 @@ cleanup:
 }
 
 /*
- * The A4 page. Until docket_render_html is there, the header fields and the signatures as a
- * plain page.
+ * The A4 page, as `docket render` makes it (docket_render_html: the pinned page.xsl, its
+ * signatures verified against the server's trust anchor, never the repository's), served as
+ * it is: a page of its own, self-contained, without the workspace around it.
  */
 static void a4_page(wreq *r, const char *id)
 {
+	docket_render_options ro = DOCKET_RENDER_OPTIONS_INIT;
 	docket_doc *d = NULL;
-	docket_doc_summary sum;
-	char *subject = NULL, *date = NULL, *place = NULL;
+	char *html = NULL;
+	size_t len = 0;
 	int error;
 
-	memset(&sum, 0, sizeof(sum));
 	if ((error = docket_doc_load(&d, r->repo, id, NULL)) < 0) {
-		web_error(r, web_status_for(error), "no document '%s'", id);
+		serve_error(r, web_status_for(error), "no document '%s'", id);
 		return;
 	}
-	docket_doc_summarize(&sum, d);
-	subject = header_field(d, "subject");
-	date = header_field(d, "date");
-	place = header_field(d, "place");
-	serve_page_begin(r, sum.number ? sum.number : id);
-	wb_puts(&r->out, "<article class=\"page\"><p>Số: ");
-	wb_esc(&r->out, sum.number ? sum.number : "…");
-	wb_puts(&r->out, "</p><p>");
-	wb_esc(&r->out, place);
-	wb_puts(&r->out, " ");
-	wb_esc(&r->out, date);
-	wb_puts(&r->out, "</p><h1>");
-	wb_esc(&r->out, subject);
-	wb_puts(&r->out, "</h1></article>");
-	serve_page_end(r);
-	docket_doc_summary_free(&sum);
+	ro.trust = web_trust(r);
+	if ((error = docket_render_html(&html, &len, d, r->repo, NULL, &ro)) < 0) {
+		serve_error(r, web_status_for(error), "cannot render '%s': %s", id, docket_error_last());
+	} else {
+		web_buf_free(&r->out);
+		web_put(&r->out, html, len);
+	}
+	docket_free(html);
 	docket_doc_free(d);
-	free(subject);
-	free(date);
-	free(place);
 }
 
 /* --- timeline and diff ----------------------------------------------------------------------- */
@@ -667,61 +657,61 @@ static void log_page(wreq *r, const char *id)
 	int error;
 
 	if ((error = docket_log(&e, &n, r->repo, id, web_trust(r))) < 0) {
-		web_error(r, web_status_for(error), "no timeline for '%s': %s", id, docket_error_last());
+		serve_error(r, web_status_for(error), "no timeline for '%s': %s", id, docket_error_last());
 		return;
 	}
 	serve_page_begin(r, id);
-	wb_puts(&r->out, "<h1>Lịch sử (timeline): ");
-	wb_esc(&r->out, id);
-	wb_puts(&r->out, "</h1>");
+	web_puts(&r->out, "<h1>Lịch sử (timeline): ");
+	web_escape(&r->out, id);
+	web_puts(&r->out, "</h1>");
 	doc_tabs(r, id);
-	wb_puts(&r->out, "<table class=\"timeline\"><thead><tr><th>Thời gian</th><th>Người thực hiện</th><th>Thao tác</th>"
+	web_puts(&r->out, "<table class=\"timeline\"><thead><tr><th>Thời gian</th><th>Người thực hiện</th><th>Thao tác</th>"
 	                 "<th>Trạng thái</th><th>Nội dung</th><th>Commit</th><th>Chữ ký</th></tr></thead><tbody>\n");
 	for (i = 0; i < n; i++) {
-		wb_puts(&r->out, "<tr><td>");
-		wb_esc(&r->out, e[i].time);
-		wb_puts(&r->out, "</td><td>");
-		wb_esc(&r->out, e[i].actor_name ? e[i].actor_name : e[i].actor);
+		web_puts(&r->out, "<tr><td>");
+		web_escape(&r->out, e[i].time);
+		web_puts(&r->out, "</td><td>");
+		web_escape(&r->out, e[i].actor_name ? e[i].actor_name : e[i].actor);
 		if (e[i].actor_position) {
-			wb_puts(&r->out, ", ");
-			wb_esc(&r->out, e[i].actor_position);
+			web_puts(&r->out, ", ");
+			web_escape(&r->out, e[i].actor_position);
 		}
-		wb_puts(&r->out, " (");
-		wb_esc(&r->out, e[i].actor);
-		wb_puts(&r->out, ")</td><td class=\"action\">");
-		wb_esc(&r->out, e[i].action);
-		wb_puts(&r->out, "</td><td>");
+		web_puts(&r->out, " (");
+		web_escape(&r->out, e[i].actor);
+		web_puts(&r->out, ")</td><td class=\"action\">");
+		web_escape(&r->out, e[i].action);
+		web_puts(&r->out, "</td><td>");
 		if (e[i].from && e[i].to && strcmp(e[i].from, e[i].to)) {
-			wb_esc(&r->out, e[i].from);
-			wb_puts(&r->out, " → ");
+			web_escape(&r->out, e[i].from);
+			web_puts(&r->out, " → ");
 		}
-		wb_esc(&r->out, e[i].to);
-		wb_puts(&r->out, "</td><td>");
-		wb_esc(&r->out, e[i].message);
-		wb_printf(&r->out, "</td><td><code>%.12s</code></td><td>", e[i].commit);
+		web_escape(&r->out, e[i].to);
+		web_puts(&r->out, "</td><td>");
+		web_escape(&r->out, e[i].message);
+		web_printf(&r->out, "</td><td><code>%.12s</code></td><td>", e[i].commit);
 		for (k = 0; k < e[i].nsigs; k++) {
-			wb_puts(&r->out, k ? "<br>" : "");
-			wb_esc(&r->out, e[i].sigs[k].meaning);
-			wb_puts(&r->out, ": ");
-			wb_esc(&r->out, e[i].sigs[k].signer);
-			wb_puts(&r->out, " — ");
-			wb_esc(&r->out, e[i].sigs[k].status);
+			web_puts(&r->out, k ? "<br>" : "");
+			web_escape(&r->out, e[i].sigs[k].meaning);
+			web_puts(&r->out, ": ");
+			web_escape(&r->out, e[i].sigs[k].signer);
+			web_puts(&r->out, " — ");
+			web_escape(&r->out, e[i].sigs[k].status);
 		}
-		wb_puts(&r->out, "</td></tr>\n");
+		web_puts(&r->out, "</td></tr>\n");
 	}
-	wb_puts(&r->out, "</tbody></table>");
+	web_puts(&r->out, "</tbody></table>");
 	if (n > 1) {
-		wb_puts(&r->out, "<form method=\"get\" action=\"/doc/");
-		wb_url(&r->out, id);
-		wb_puts(&r->out, "/diff\"><label>So sánh <select name=\"from\">");
+		web_puts(&r->out, "<form method=\"get\" action=\"/doc/");
+		serve_url(&r->out, id);
+		web_puts(&r->out, "/diff\"><label>So sánh <select name=\"from\">");
 		for (i = 0; i < n; i++)
-			wb_printf(&r->out, "<option value=\"%s\"%s>%.12s %s</option>", e[i].commit,
+			web_printf(&r->out, "<option value=\"%s\"%s>%.12s %s</option>", e[i].commit,
 			          i + 2 == n ? " selected" : "", e[i].commit, e[i].action ? e[i].action : "");
-		wb_puts(&r->out, "</select></label> <label>với <select name=\"to\">");
+		web_puts(&r->out, "</select></label> <label>với <select name=\"to\">");
 		for (i = 0; i < n; i++)
-			wb_printf(&r->out, "<option value=\"%s\"%s>%.12s %s</option>", e[i].commit,
+			web_printf(&r->out, "<option value=\"%s\"%s>%.12s %s</option>", e[i].commit,
 			          i + 1 == n ? " selected" : "", e[i].commit, e[i].action ? e[i].action : "");
-		wb_puts(&r->out, "</select></label> <button type=\"submit\">So sánh (diff)</button></form>");
+		web_puts(&r->out, "</select></label> <button type=\"submit\">So sánh (diff)</button></form>");
 	}
 	serve_page_end(r);
 	docket_log_free(e, n);
@@ -740,31 +730,31 @@ static void diff_page(wreq *r, const char *id)
 	if (to && !*to)
 		to = NULL;
 	if ((from && !web_valid_rev(from)) || (to && !web_valid_rev(to))) {
-		web_error(r, 400, "a version is given as a commit id (hexadecimal)");
+		serve_error(r, 400, "a version is given as a commit id (hexadecimal)");
 		return;
 	}
 	if ((error = docket_diff(&items, &n, r->repo, id, from, to, r1, r2)) < 0) {
-		web_error(r, web_status_for(error), "cannot compare versions of '%s': %s", id, docket_error_last());
+		serve_error(r, web_status_for(error), "cannot compare versions of '%s': %s", id, docket_error_last());
 		return;
 	}
 	serve_page_begin(r, id);
-	wb_puts(&r->out, "<h1>So sánh (diff): ");
-	wb_esc(&r->out, id);
-	wb_puts(&r->out, "</h1>");
+	web_puts(&r->out, "<h1>So sánh (diff): ");
+	web_escape(&r->out, id);
+	web_puts(&r->out, "</h1>");
 	doc_tabs(r, id);
-	wb_printf(&r->out, "<p>%.12s → %.12s: %zu thay đổi</p>", r1, r2, n);
-	wb_puts(&r->out, "<table class=\"diff\"><thead><tr><th></th><th>Mục</th><th>Trước</th><th>Sau</th></tr></thead>"
+	web_printf(&r->out, "<p>%.12s → %.12s: %zu thay đổi</p>", r1, r2, n);
+	web_puts(&r->out, "<table class=\"diff\"><thead><tr><th></th><th>Mục</th><th>Trước</th><th>Sau</th></tr></thead>"
 	                 "<tbody>\n");
 	for (i = 0; i < n; i++) {
-		wb_printf(&r->out, "<tr><td>%s</td><td>", items[i].change == '+' ? "+" : items[i].change == '-' ? "−" : "~");
-		wb_esc(&r->out, items[i].path);
-		wb_puts(&r->out, "</td><td>");
-		wb_esc(&r->out, items[i].old_value);
-		wb_puts(&r->out, "</td><td>");
-		wb_esc(&r->out, items[i].new_value);
-		wb_puts(&r->out, "</td></tr>\n");
+		web_printf(&r->out, "<tr><td>%s</td><td>", items[i].change == '+' ? "+" : items[i].change == '-' ? "−" : "~");
+		web_escape(&r->out, items[i].path);
+		web_puts(&r->out, "</td><td>");
+		web_escape(&r->out, items[i].old_value);
+		web_puts(&r->out, "</td><td>");
+		web_escape(&r->out, items[i].new_value);
+		web_puts(&r->out, "</td></tr>\n");
 	}
-	wb_puts(&r->out, "</tbody></table>");
+	web_puts(&r->out, "</tbody></table>");
 	serve_page_end(r);
 	docket_diff_free(items, n);
 }
@@ -780,8 +770,8 @@ static void act_post(wreq *r, const char *id)
 
 	memset(&a, 0, sizeof(a));
 	memset(&res, 0, sizeof(res));
-	if (!transition || !web_valid_id(transition)) {
-		web_error(r, 400, "which transition? the form names none");
+	if (!transition || !web_safe_id(transition)) {
+		serve_error(r, 400, "which transition? the form names none");
 		return;
 	}
 	if ((error = web_load_key(r)) < 0) {
@@ -822,7 +812,7 @@ static void aggregate_post(wreq *r, const char *plan)
 
 	memset(&o, 0, sizeof(o));
 	if (form_year(r, &year) < 0) {
-		web_error(r, 400, "which year? the form gives none");
+		serve_error(r, 400, "which year? the form gives none");
 		return;
 	}
 	o.actor = r->person;
@@ -850,7 +840,7 @@ static void report_post(wreq *r, const char *plan)
 	memset(&o, 0, sizeof(o));
 	memset(&res, 0, sizeof(res));
 	if (form_year(r, &year) < 0) {
-		web_error(r, 400, "which year? the form gives none");
+		serve_error(r, 400, "which year? the form gives none");
 		return;
 	}
 	if ((error = docket_config_load(&cfg, r->repo, NULL)) < 0 ||
@@ -890,7 +880,7 @@ static void status_page(wreq *r, const char *plan)
 		char *end;
 		long v = strtol(y, &end, 10);
 		if (*end || v < 1900 || v > 2200) {
-			web_error(r, 400, "the year is four digits");
+			serve_error(r, 400, "the year is four digits");
 			return;
 		}
 		year = (int)v;
@@ -899,7 +889,7 @@ static void status_page(wreq *r, const char *plan)
 	}
 	free(now);
 	if ((error = docket_draft_totals(&roll, r->repo, plan, year, NULL)) < 0) {
-		web_error(r, web_status_for(error), "no report status for '%s': %s", plan, docket_error_last());
+		serve_error(r, web_status_for(error), "no report status for '%s': %s", plan, docket_error_last());
 		return;
 	}
 	if (r->person && docket_config_load(&cfg, r->repo, NULL) == 0 && docket_config_person(&p, cfg, r->person) == 0)
@@ -908,95 +898,95 @@ static void status_page(wreq *r, const char *plan)
 	docket_error_clear();
 
 	serve_page_begin(r, plan);
-	wb_printf(&r->out, "<h1>Báo cáo năm %d theo kế hoạch ", year);
+	web_printf(&r->out, "<h1>Báo cáo năm %d theo kế hoạch ", year);
 	doc_link(&r->out, plan, NULL);
-	wb_puts(&r->out, "</h1><table class=\"status\"><thead><tr><th>Đơn vị</th><th>Tình trạng</th><th>Báo cáo</th>"
+	web_puts(&r->out, "</h1><table class=\"status\"><thead><tr><th>Đơn vị</th><th>Tình trạng</th><th>Báo cáo</th>"
 	                 "<th>Hạn</th><th>Bước cuối</th><th>Lý do trả lại</th><th>Tổng hợp</th></tr></thead><tbody>\n");
 	for (i = 0; i < roll.n; i++) {
 		const docket_unit_report *u = &roll.units[i];
-		wb_puts(&r->out, "<tr><td>");
-		wb_esc(&r->out, u->unit);
+		web_puts(&r->out, "<tr><td>");
+		web_escape(&r->out, u->unit);
 		if (u->unit_name) {
-			wb_puts(&r->out, " — ");
-			wb_esc(&r->out, u->unit_name);
+			web_puts(&r->out, " — ");
+			web_escape(&r->out, u->unit_name);
 		}
-		wb_puts(&r->out, "</td><td><span class=\"state ");
-		wb_esc(&r->out, docket_report_status_name(u->status));
-		wb_puts(&r->out, "\">");
-		wb_esc(&r->out, status_label(u->status));
-		wb_puts(&r->out, " (");
-		wb_esc(&r->out, docket_report_status_name(u->status));
-		wb_puts(&r->out, ")</span></td><td>");
+		web_puts(&r->out, "</td><td><span class=\"state ");
+		web_escape(&r->out, docket_report_status_name(u->status));
+		web_puts(&r->out, "\">");
+		web_escape(&r->out, status_label(u->status));
+		web_puts(&r->out, " (");
+		web_escape(&r->out, docket_report_status_name(u->status));
+		web_puts(&r->out, ")</span></td><td>");
 		if (u->report)
 			doc_link(&r->out, u->report, NULL);
-		wb_puts(&r->out, "</td><td>");
-		wb_esc(&r->out, u->due);
-		wb_puts(&r->out, "</td><td>");
-		wb_esc(&r->out, u->last_date);
-		wb_puts(&r->out, "</td><td>");
-		wb_esc(&r->out, u->reason);
-		wb_puts(&r->out, "</td><td>");
-		wb_puts(&r->out, u->counted ? "có (counted)" : "");
-		wb_esc(&r->out, u->counted ? NULL : u->note);
-		wb_puts(&r->out, "</td></tr>\n");
+		web_puts(&r->out, "</td><td>");
+		web_escape(&r->out, u->due);
+		web_puts(&r->out, "</td><td>");
+		web_escape(&r->out, u->last_date);
+		web_puts(&r->out, "</td><td>");
+		web_escape(&r->out, u->reason);
+		web_puts(&r->out, "</td><td>");
+		web_puts(&r->out, u->counted ? "có (counted)" : "");
+		web_escape(&r->out, u->counted ? NULL : u->note);
+		web_puts(&r->out, "</td></tr>\n");
 	}
-	wb_puts(&r->out, "</tbody></table><h2>Tổng hợp (aggregate of the approved reports)</h2>"
+	web_puts(&r->out, "</tbody></table><h2>Tổng hợp (aggregate of the approved reports)</h2>"
 	                 "<table class=\"totals\"><thead><tr><th>Chỉ tiêu</th><th>Tên</th><th>Tử số</th><th>Mẫu số</th>"
 	                 "<th>Giá trị</th><th>Mục tiêu</th><th>Đánh giá</th><th>Số đơn vị</th></tr></thead><tbody>\n");
 	for (i = 0; i < roll.ntotals; i++) {
 		const docket_indicator_total *t = &roll.totals[i];
 		int rate = t->measure && strcmp(t->measure, "rate") == 0;
-		wb_puts(&r->out, "<tr><td>");
-		wb_esc(&r->out, t->indicator);
-		wb_puts(&r->out, "</td><td>");
-		wb_esc(&r->out, t->name);
+		web_puts(&r->out, "<tr><td>");
+		web_escape(&r->out, t->indicator);
+		web_puts(&r->out, "</td><td>");
+		web_escape(&r->out, t->name);
 		if (rate && t->value)
-			wb_printf(&r->out, "</td><td>%llu</td><td>%llu</td><td>", (unsigned long long)t->numerator,
+			web_printf(&r->out, "</td><td>%llu</td><td>%llu</td><td>", (unsigned long long)t->numerator,
 			          (unsigned long long)t->denominator);
 		else
-			wb_puts(&r->out, "</td><td></td><td></td><td>");
-		wb_esc(&r->out, t->value ? t->value : "—");
-		wb_puts(&r->out, "</td><td>");
+			web_puts(&r->out, "</td><td></td><td></td><td>");
+		web_escape(&r->out, t->value ? t->value : "—");
+		web_puts(&r->out, "</td><td>");
 		if (t->target) {
-			wb_esc(&r->out, t->comparison);
-			wb_puts(&r->out, " ");
-			wb_esc(&r->out, t->target);
-			wb_printf(&r->out, " (%d)", t->target_year);
+			web_puts(&r->out, serve_cmp_sign(t->comparison));
+			web_puts(&r->out, " ");
+			web_escape(&r->out, t->target);
+			web_printf(&r->out, " (%d)", t->target_year);
 		}
-		wb_printf(&r->out, "</td><td>%s</td><td>%zu</td></tr>\n",
+		web_printf(&r->out, "</td><td>%s</td><td>%zu</td></tr>\n",
 		          t->met > 0 ? "Đạt" : t->met == 0 ? "Chưa đạt" : "", t->units);
 	}
-	wb_puts(&r->out, "</tbody></table>");
+	web_puts(&r->out, "</tbody></table>");
 	if (!web_read_only(r) && r->person) {
-		wb_puts(&r->out, "<section class=\"actions\"><h2>Thao tác</h2>");
+		web_puts(&r->out, "<section class=\"actions\"><h2>Thao tác</h2>");
 		if (may_draft) {
-			wbuf a = { 0 };
-			wb_puts(&a, "/plan/");
-			wb_url(&a, plan);
-			wb_puts(&a, "/report");
+			web_buf a = WEB_BUF_INIT;
+			web_puts(&a, "/plan/");
+			serve_url(&a, plan);
+			web_puts(&a, "/report");
 			snprintf(action, sizeof(action), "%s", a.ptr ? a.ptr : "");
-			wb_free(&a);
-			wb_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
-			wb_esc(&r->out, action);
-			wb_puts(&r->out, "\">");
+			web_buf_free(&a);
+			web_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
+			web_escape(&r->out, action);
+			web_puts(&r->out, "\">");
 			web_csrf_field(r, action);
-			wb_printf(&r->out, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
+			web_printf(&r->out, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
 			                   "<button type=\"submit\">Soạn báo cáo của đơn vị (draft our report)</button></form>",
 			          year);
 		}
 		{
-			wbuf a = { 0 };
-			wb_puts(&a, "/plan/");
-			wb_url(&a, plan);
-			wb_puts(&a, "/aggregate");
+			web_buf a = WEB_BUF_INIT;
+			web_puts(&a, "/plan/");
+			serve_url(&a, plan);
+			web_puts(&a, "/aggregate");
 			snprintf(action, sizeof(action), "%s", a.ptr ? a.ptr : "");
-			wb_free(&a);
+			web_buf_free(&a);
 		}
-		wb_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
-		wb_esc(&r->out, action);
-		wb_puts(&r->out, "\">");
+		web_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
+		web_escape(&r->out, action);
+		web_puts(&r->out, "\">");
 		web_csrf_field(r, action);
-		wb_printf(&r->out, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
+		web_printf(&r->out, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
 		                   "<button type=\"submit\">Lập báo cáo tổng hợp (create the aggregate report)</button>"
 		                   "</form></section>", year);
 	}
@@ -1014,13 +1004,13 @@ void web_route(wreq *r)
 	int post = strcmp(r->method, "POST") == 0;
 
 	if (!copy) {
-		web_error(r, 500, "out of memory");
+		serve_error(r, 500, "out of memory");
 		return;
 	}
 	for (s = strtok_r(copy, "/", &save); s && n < 6; s = strtok_r(NULL, "/", &save))
 		seg[n++] = s;
 	if (s) {
-		web_error(r, 404, "no such page");
+		serve_error(r, 404, "no such page");
 		goto done;
 	}
 	if (n == 1 && !post && strcmp(seg[0], "favicon.ico") == 0) {
@@ -1029,17 +1019,17 @@ void web_route(wreq *r)
 	}
 	if (n == 0) {
 		if (post)
-			web_error(r, 405, "nothing to post here");
+			serve_error(r, 405, "nothing to post here");
 		else
 			list_page(r);
 		goto done;
 	}
 	if ((strcmp(seg[0], "doc") && strcmp(seg[0], "plan")) || n < 2) {
-		web_error(r, 404, "no such page");
+		serve_error(r, 404, "no such page");
 		goto done;
 	}
-	if (!web_valid_id(seg[1])) {
-		web_error(r, 404, "no document '%s'", seg[1]);
+	if (!web_safe_id(seg[1])) {
+		serve_error(r, 404, "no document '%s'", seg[1]);
 		goto done;
 	}
 	if (strcmp(seg[0], "plan") == 0) {
@@ -1050,7 +1040,7 @@ void web_route(wreq *r)
 		else if (n == 3 && post && strcmp(seg[2], "report") == 0)
 			report_post(r, seg[1]);
 		else
-			web_error(r, 404, "no such page");
+			serve_error(r, 404, "no such page");
 		goto done;
 	}
 	if (n == 2 && !post)
@@ -1068,7 +1058,7 @@ void web_route(wreq *r)
 	else if (n == 3 && post && strcmp(seg[2], "act") == 0)
 		act_post(r, seg[1]);
 	else
-		web_error(r, 404, "no such page");
+		serve_error(r, 404, "no such page");
 done:
 	free(copy);
 }

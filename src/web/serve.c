@@ -77,6 +77,25 @@ int web_load_key(wreq *r)
 	return 0;
 }
 
+void serve_url(web_buf *b, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	char enc[3];
+
+	for (; s && *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		    c == '.' || c == '_' || c == '~') {
+			web_put(b, (const char *)&c, 1);
+			continue;
+		}
+		enc[0] = '%';
+		enc[1] = hex[c >> 4];
+		enc[2] = hex[c & 15];
+		web_put(b, enc, 3);
+	}
+}
+
 /* --- CSRF ------------------------------------------------------------------------------- */
 
 void web_csrf_token(const wreq *r, const char *action, char out[65])
@@ -84,19 +103,19 @@ void web_csrf_token(const wreq *r, const char *action, char out[65])
 	static const char hex[] = "0123456789abcdef";
 	unsigned char mac[EVP_MAX_MD_SIZE];
 	unsigned int maclen = 0, i;
-	wbuf msg = { 0 };
+	web_buf msg = WEB_BUF_INIT;
 
 	/* NUL-separated, so no two (session, person, action) triples give the same message */
-	wb_puts(&msg, r->session);
-	wb_put(&msg, "", 1);
-	wb_puts(&msg, r->person ? r->person : "");
-	wb_put(&msg, "", 1);
-	wb_puts(&msg, action);
+	web_puts(&msg, r->session);
+	web_put(&msg, "", 1);
+	web_puts(&msg, r->person ? r->person : "");
+	web_put(&msg, "", 1);
+	web_puts(&msg, action);
 	out[0] = '\0';
-	if (msg.oom || !HMAC(EVP_sha256(), r->srv->secret, sizeof(r->srv->secret), (const unsigned char *)msg.ptr,
+	if (msg.failed || !HMAC(EVP_sha256(), r->srv->secret, sizeof(r->srv->secret), (const unsigned char *)msg.ptr,
 	                     msg.len, mac, &maclen) || maclen < 32) {
 		/* an empty token never matches (web_csrf_ok wants 64 digits) */
-		wb_free(&msg);
+		web_buf_free(&msg);
 		return;
 	}
 	for (i = 0; i < 32; i++) {
@@ -105,7 +124,7 @@ void web_csrf_token(const wreq *r, const char *action, char out[65])
 	}
 	out[64] = '\0';
 	OPENSSL_cleanse(mac, sizeof(mac));
-	wb_free(&msg);
+	web_buf_free(&msg);
 }
 
 int web_csrf_ok(const wreq *r)
@@ -179,8 +198,8 @@ static enum MHD_Result respond(wreq *r)
 	enum MHD_Result ret;
 	int status = r->status ? r->status : 200;
 
-	if (r->out.oom) {
-		wb_free(&r->out);
+	if (r->out.failed) {
+		web_buf_free(&r->out);
 		status = 500;
 		len = 0;
 	}
@@ -291,14 +310,14 @@ static int who_acts(wreq *r)
 	} else if (srv->auth_header) {
 		h = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, srv->auth_header);
 		if (strcmp(r->peer, srv->proxy) != 0) {
-			web_error(r, 403, h ? "the header %s is accepted from the proxy only" :
+			serve_error(r, 403, h ? "the header %s is accepted from the proxy only" :
 			          "this workspace is served through its proxy only", srv->auth_header);
 			return 403;
 		}
 		if (!h || !*h)
 			return 0;
-		if (!web_valid_id(h)) {
-			web_error(r, 403, "the proxy named no person of this organisation");
+		if (!web_safe_id(h)) {
+			serve_error(r, 403, "the proxy named no person of this organisation");
 			return 403;
 		}
 		r->person = h;
@@ -307,7 +326,7 @@ static int who_acts(wreq *r)
 		return 0;
 	/* the person acting must be one of the organisation; the identity of their commits */
 	if (docket_config_load(&cfg, r->repo, NULL) < 0 || docket_config_person(&p, cfg, r->person) < 0) {
-		web_error(r, 403, "'%s' is not a person of this organisation", r->person);
+		serve_error(r, 403, "'%s' is not a person of this organisation", r->person);
 		status = 403;
 	} else {
 		char email[256];
@@ -329,19 +348,19 @@ static void process(wreq *r)
 	int is_post = strcmp(r->method, "POST") == 0;
 
 	if (strcmp(r->method, "GET") && strcmp(r->method, "HEAD") && !is_post) {
-		web_error(r, 405, "the method %s is not served here", r->method);
+		serve_error(r, 405, "the method %s is not served here", r->method);
 		return;
 	}
 	if (!host_ok(r)) {
-		web_error(r, 421, "this workspace answers to its own address only");
+		serve_error(r, 421, "this workspace answers to its own address only");
 		return;
 	}
 	if (r->too_large) {
-		web_error(r, 413, "the request is larger than %zu bytes; nothing was written", srv->max_body);
+		serve_error(r, 413, "the request is larger than %zu bytes; nothing was written", srv->max_body);
 		return;
 	}
 	if (docket_repo_open(&r->repo, srv->repo_path) < 0) {
-		web_error(r, 500, "cannot open the repository: %s", docket_error_last());
+		serve_error(r, 500, "cannot open the repository: %s", docket_error_last());
 		return;
 	}
 	session_of(r);
@@ -349,25 +368,25 @@ static void process(wreq *r)
 		return;
 	if (is_post) {
 		if (srv->read_only) {
-			web_error(r, 403, "this workspace is read-only: it takes no action");
+			serve_error(r, 403, "this workspace is read-only: it takes no action");
 			return;
 		}
 		ctype = MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, "Content-Type");
 		if (!ctype || strncasecmp(ctype, "application/x-www-form-urlencoded", 33) != 0) {
-			web_error(r, 415, "a form is expected (application/x-www-form-urlencoded)");
+			serve_error(r, 415, "a form is expected (application/x-www-form-urlencoded)");
 			return;
 		}
 		if (web_form_parse(r) < 0) {
-			web_error(r, 400, "the form is malformed (bad escapes, invalid UTF-8 or control characters)");
+			serve_error(r, 400, "the form is malformed (bad escapes, invalid UTF-8 or control characters)");
 			return;
 		}
 		if (!web_csrf_ok(r)) {
-			web_error(r, 403, "the form is not from this workspace or has expired: reload the page and "
+			serve_error(r, 403, "the form is not from this workspace or has expired: reload the page and "
 			          "send it again; nothing was written");
 			return;
 		}
 		if (!r->person) {
-			web_error(r, 403, "say who you are to take an action: nobody is acting in this workspace");
+			serve_error(r, 403, "say who you are to take an action: nobody is acting in this workspace");
 			return;
 		}
 	}
@@ -399,7 +418,7 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 			n = strtoull(cl, &end, 10);
 			if (errno || *end || end == cl || n > srv->max_body) {
 				r->too_large = 1;
-				web_error(r, 413, "the request is larger than %zu bytes; nothing was written", srv->max_body);
+				serve_error(r, 413, "the request is larger than %zu bytes; nothing was written", srv->max_body);
 				return respond(r);
 			}
 		}
@@ -439,7 +458,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls, en
 	web_form_free(r);
 	free(r->body);
 	free(r->location);
-	wb_free(&r->out);
+	web_buf_free(&r->out);
 	if (r->key_owned)
 		docket_key_free(r->key);
 	docket_repo_free(r->repo);

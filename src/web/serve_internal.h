@@ -9,24 +9,13 @@
 #include <stdint.h>
 #include <libxml/tree.h>
 #include "serve.h"
+#include "web_internal.h"
 
 struct MHD_Connection;
 
-/* An output buffer; on allocation failure it remembers (oom) and ignores what follows. */
-typedef struct {
-	char *ptr;
-	size_t len, cap;
-	int oom;
-} wbuf;
-
-void wb_put(wbuf *b, const char *s, size_t n);
-void wb_puts(wbuf *b, const char *s);
-void wb_printf(wbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* S escaped for HTML text and attribute values (& < > " '); NULL prints nothing. */
-void wb_esc(wbuf *b, const char *s);
-/* S percent-encoded as one URL path segment or query value (unreserved characters kept). */
-void wb_url(wbuf *b, const char *s);
-void wb_free(wbuf *b);
+/* S percent-encoded as one URL path segment or query value (unreserved characters kept);
+ * text is escaped with web_escape (web_internal.h). */
+void serve_url(web_buf *b, const char *s);
 
 typedef struct {
 	char *name, *value;
@@ -52,7 +41,7 @@ typedef struct {
 	int key_loaded;
 	/* the response */
 	int status;
-	wbuf out;
+	web_buf out;
 	const char *content_type;
 	char *location;              /* a redirect (303) */
 } wreq;
@@ -75,7 +64,7 @@ void web_route(wreq *r);
 void serve_page_begin(wreq *r, const char *title);
 void serve_page_end(wreq *r);
 /* A whole error page with STATUS and MESSAGE (escaped). */
-void web_error(wreq *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+void serve_error(wreq *r, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The HTTP status for a library error code. */
 int web_status_for(int code);
 /* A hidden CSRF field for a form posting to ACTION. */
@@ -94,10 +83,11 @@ int web_form_parse(wreq *r);
 /* The value of field NAME (the first), or NULL. */
 const char *web_form(const wreq *r, const char *name);
 void web_form_free(wreq *r);
-/* Whether S is a document id or a unit id as docket writes them ([A-Za-z0-9._-], 1..128). */
-int web_valid_id(const char *s);
 /* Whether S is 4 to 40 hexadecimal digits (a commit). */
 int web_valid_rev(const char *s);
+
+/* A comparison as a reader writes it: ge → ≥, lt → <, ... */
+const char *serve_cmp_sign(const char *comparison);
 
 /* The pages with forms (routes.c dispatches to them). */
 void web_figures_page(wreq *r, const char *id);

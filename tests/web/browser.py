@@ -15,6 +15,7 @@ the servers. Exit 0 when every check held; a message and exit 1 otherwise.
 import json
 import os
 import sys
+import xml.etree.ElementTree as ET
 from urllib.parse import urlsplit
 
 from selenium import webdriver
@@ -90,7 +91,7 @@ class Browser:
         return [e.text for e in self.driver.find_elements(By.CSS_SELECTOR, css)]
 
 
-def seed_page(b, server, plan):
+def seed_page(b, server, plan, source):
     """The seed plan's A4 page: number, date line, every indicator with both milestones,
     the signer block, one box per signature; then a screenshot at A4 size."""
     b.get("%s/doc/%s/page" % (server, plan), "the seed plan's page")
@@ -104,11 +105,22 @@ def seed_page(b, server, plan):
     ids = [r.get_attribute("id")[4:] for r in rows]
     want = ["1", "2", "3", "4.1", "4.2", "5.1", "5.2", "6", "7.1", "7.2"]
     check(ids == want, "all seven indicators (ten rows with 4.1, 4.2, 5.1, 5.2, 7.1, 7.2): %s" % ids)
+    # every milestone target of the plan as written in the XML, in its year's column
+    ns = {"d": "urn:docket:document:1"}
+    targets = {}
+    for ind in ET.parse(source).getroot().iter("{urn:docket:document:1}indicator"):
+        targets[ind.get("id")] = {t.get("year"): t.get("value").replace(".", ",") for t in ind.findall("d:target", ns)}
+    n = 0
     for r in rows:
+        iid = r.get_attribute("id")[4:]
         cells = [c.text.strip() for c in r.find_elements(By.CSS_SELECTOR, "td.c-year")]
-        if len(cells) != 2 or not all(c and c != "-" for c in cells):
-            raise Failure("indicator %s lacks a milestone: %s" % (r.get_attribute("id"), cells))
-    check(True, "every indicator has a target in both milestone columns")
+        for year, cell in zip(("2025", "2030"), cells):
+            want = targets[iid].get(year)
+            if (want is None and cell != "-") or (want is not None and not cell.startswith(want)):
+                raise Failure("indicator %s, %s: the page says %r, the plan %r" % (iid, year, cell, want))
+            n += want is not None
+    check(n == sum(len(t) for t in targets.values()) and n >= 19,
+          "every milestone target of the plan (%d) in its year's column" % n)
     signer = " ".join(b.text("td.signer"))
     check("KT. TRƯỞNG PHÒNG" in signer and "PHÓ TRƯỞNG PHÒNG" in signer and "Lê Thị Lan" in signer,
           "the signer block: KT. TRƯỞNG PHÒNG, PHÓ TRƯỞNG PHÒNG, Lê Thị Lan")
@@ -116,10 +128,16 @@ def seed_page(b, server, plan):
     check(len(boxes) == 3, "a signature box per signature (review, approval, origin): %d" % len(boxes))
     valid = [x for x in boxes if "Chữ ký hợp lệ" in x.text]
     check(len(valid) == 3, "each box says the signature was verified against the trust anchor")
-    d.set_window_size(*A4)
+    # the viewport itself A4 (794 x 1123 CSS pixels at 96 dpi), whatever the window around it
+    d.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                      {"width": A4[0], "height": A4[1], "deviceScaleFactor": 1, "mobile": False})
     shot = os.path.join(b.artefacts, "seed-plan-a4.png")
     d.save_screenshot(shot)
-    check(os.path.getsize(shot) > 10000, "screenshot at A4 size kept: %s" % shot)
+    d.execute_cdp_cmd("Emulation.clearDeviceMetricsOverride", {})
+    with open(shot, "rb") as f:
+        head = f.read(24)
+    size = (int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big"))
+    check(head[:8] == b"\x89PNG\r\n\x1a\n" and size == A4, "screenshot at A4 size (%dx%d) kept: %s" % (size + (shot,)))
 
 
 def fill(b, server, report, figures, message, what):
@@ -201,7 +219,7 @@ def main():
         check(found == ["kh-2021-354"], "the plans searched by number 01/KH-PGDĐT: %s" % found)
         check(all(u.startswith(tuple(b.origins)) for u in b.requests) and len(b.requests) > 10,
               "%d requests, every one to the servers" % len(b.requests))
-        seed_page(b, s["lan"], cfg["plan"])
+        seed_page(b, s["lan"], cfg["plan"], cfg["plan_source"])
     except Failure as e:
         print("FAIL [browser.py]: %s" % e, file=sys.stderr)
         try:

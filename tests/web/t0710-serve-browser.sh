@@ -37,7 +37,7 @@ done
 
 cat >"$WORK/browser.json" <<EOF
 {"servers": {"gv-qt": "$URL_gv_qt", "ht-qt": "$URL_ht_qt", "minh": "$URL_minh", "lan": "$URL_lan"},
- "artefacts": "$ART", "plan": "$PLAN", "report": "$DOC",
+ "artefacts": "$ART", "plan": "$PLAN", "plan_source": "$EXAMPLES/354-KH-PGDDT.xml", "report": "$DOC",
  "figures": {"1": [3, 3], "2": [118, 120], "3": [60, 60], "4.1": [396, 400], "4.2": [0, 1200],
              "5.1": [2000, 2000], "5.2": [0, 600], "6": [1, 1], "7.1": [1, 1], "7.2": [4, 5]},
  "corrected": {"1": [3, 3], "2": [118, 120], "3": [60, 60], "4.1": [398, 400], "4.2": [0, 1200],

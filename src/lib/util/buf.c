@@ -109,3 +109,8 @@ char *docket_strndup(const char *s, size_t n)
 	p[n] = '\0';
 	return p;
 }
+
+void docket_free(void *ptr)
+{
+	free(ptr);
+}

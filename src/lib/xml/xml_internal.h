@@ -79,5 +79,12 @@ int docket_doc_check(docket_findings *findings, docket_schema *schema, docket_do
  */
 int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
                            size_t len, const char *name);
+/*
+ * DOC as an A4 HTML page through page.xsl (XSL as above; NULL: the built-in). VERIFIED is the
+ * stylesheet's `verified` parameter ("sig-1=valid sig-2=invalid"), STATE its `state`; NULL or
+ * "" leaves the stylesheet's default. Both are passed as literal strings.
+ */
+int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
+                           size_t len, const char *name, const char *verified, const char *state);
 
 #endif
