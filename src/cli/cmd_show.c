@@ -35,8 +35,8 @@ static int run_show(cli_ctx *ctx, void *args)
 	}
 	code = EXIT_OK;
 cleanup:
-	free(out);
-	free(bytes);
+	docket_free(out);
+	docket_free(bytes);
 	docket_doc_free(doc);
 	return cli_finish(code);
 }

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/parser.h>
 #include <libxml/tree.h>
 #include "serve_internal.h"
 
@@ -174,9 +175,18 @@ void web_form_free(wreq *r)
 
 /* --- shared ----------------------------------------------------------------------------------- */
 
-static xmlNodePtr root_of(docket_doc *d)
+xmlDocPtr serve_xml(docket_doc *d)
 {
-	return xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(d));
+	char *buf = NULL;
+	size_t len = 0;
+	xmlDocPtr x = NULL;
+
+	/* what docket serialises has passed its hostile-input checks; still: no network, no DTD */
+	if (docket_doc_serialize(&buf, &len, d) == 0 && len <= DOCKET_DOC_MAX_BYTES)
+		x = xmlReadMemory(buf, (int)len, docket_doc_name(d), "UTF-8", XML_PARSE_NONET | XML_PARSE_NOCDATA);
+	docket_free(buf);
+	docket_error_clear();
+	return x;
 }
 
 static char *path_of(const char *a, const char *id, const char *b)
@@ -201,16 +211,20 @@ static void form_begin(wreq *r, const char *action)
 }
 
 /* Record DOC as ID's new content; a redirect to the document, or the refusal. */
-static void record(wreq *r, const char *id, docket_doc *doc, const char *message, const char *done)
+static void record(wreq *r, const char *id, xmlDocPtr doc, const char *message, const char *done)
 {
 	docket_action_result res;
-	char *buf = NULL;
-	size_t len = 0;
-	int error;
+	xmlChar *buf = NULL;
+	int len = 0, error;
 
 	memset(&res, 0, sizeof(res));
-	if ((error = docket_doc_serialize(&buf, &len, doc)) < 0 || (error = web_load_key(r)) < 0 ||
-	    (error = docket_edit_buffer(&res, r->repo, id, r->person, message, buf, len)) < 0) {
+	xmlDocDumpMemoryEnc(doc, &buf, &len, "UTF-8");
+	if (!buf) {
+		serve_error(r, 500, "out of memory");
+		return;
+	}
+	if ((error = web_load_key(r)) < 0 ||
+	    (error = docket_edit_buffer(&res, r->repo, id, r->person, message, (const char *)buf, (size_t)len)) < 0) {
 		r->status = web_status_for(error);
 		serve_page_begin(r, "Không ghi được");
 		web_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
@@ -241,7 +255,7 @@ static void record(wreq *r, const char *id, docket_doc *doc, const char *message
 		}
 	}
 	docket_action_result_free(&res);
-	free(buf);
+	xmlFree(buf);
 }
 
 /* --- a draft's subject -------------------------------------------------------------------------- */
@@ -260,7 +274,8 @@ void web_edit_page(wreq *r, const char *id)
 		serve_error(r, 500, "out of memory");
 		goto done;
 	}
-	subject = web_text(web_child(web_child(root_of(d), "header"), "subject"));
+	if (docket_doc_text(&subject, d, "header/subject") < 0)
+		docket_error_clear();
 	serve_page_begin(r, id);
 	web_puts(&r->out, "<h1>Sửa văn bản (edit): <a href=\"/doc/");
 	serve_url(&r->out, id);
@@ -281,7 +296,7 @@ void web_edit_page(wreq *r, const char *id)
 	serve_page_end(r);
 done:
 	free(action);
-	free(subject);
+	docket_free(subject);
 	docket_doc_free(d);
 }
 
@@ -289,6 +304,7 @@ void web_edit_post(wreq *r, const char *id)
 {
 	const char *subject = web_form(r, "subject"), *message = web_form(r, "message");
 	docket_doc *d = NULL;
+	xmlDocPtr x = NULL;
 	xmlNodePtr node, text;
 	int error;
 
@@ -300,7 +316,11 @@ void web_edit_post(wreq *r, const char *id)
 		serve_error(r, web_status_for(error), "no document '%s'", id);
 		return;
 	}
-	if (!(node = web_child(web_child(root_of(d), "header"), "subject"))) {
+	if (!(x = serve_xml(d))) {
+		serve_error(r, 500, "out of memory");
+		goto done;
+	}
+	if (!(node = web_child(web_child(xmlDocGetRootElement(x), "header"), "subject"))) {
 		serve_error(r, 422, "'%s' has no subject to edit", id);
 		goto done;
 	}
@@ -311,8 +331,9 @@ void web_edit_post(wreq *r, const char *id)
 		serve_error(r, 500, "out of memory");
 		goto done;
 	}
-	record(r, id, d, message && *message ? message : "Sửa trích yếu", "edit");
+	record(r, id, x, message && *message ? message : "Sửa trích yếu", "edit");
 done:
+	xmlFreeDoc(x);
 	docket_doc_free(d);
 }
 
@@ -407,35 +428,42 @@ static xmlNodePtr result_for(xmlNodePtr results, const char *id)
 	return NULL;
 }
 
-/* The report, its plan and the plan's indicators; 0, or an error page written. */
-static int load_report(wreq *r, const char *id, docket_doc **rep, docket_doc **plan, indicators *l,
+/* The report, its plan (as XML trees of their own) and the plan's indicators; 0, or an error
+ * page written. */
+static int load_report(wreq *r, const char *id, xmlDocPtr *rep, xmlDocPtr *plan, indicators *l,
                        xmlNodePtr *report)
 {
+	docket_doc *d = NULL;
 	char *ref = NULL, *year = NULL;
 	int error;
 
 	memset(l, 0, sizeof(*l));
-	if ((error = docket_doc_load(rep, r->repo, id, NULL)) < 0) {
+	if ((error = docket_doc_load(&d, r->repo, id, NULL)) < 0) {
 		serve_error(r, web_status_for(error), "no document '%s'", id);
 		return -1;
 	}
-	*report = web_child(web_child(root_of(*rep), "content"), "report");
+	*rep = serve_xml(d);
+	docket_doc_free(d);
+	d = NULL;
+	*report = web_child(web_child(xmlDocGetRootElement(*rep), "content"), "report");
 	if (!*report || !(ref = web_attr(web_child(*report, "plan"), "ref"))) {
 		serve_error(r, 404, "'%s' is not a report on a plan", id);
 		return -1;
 	}
-	if ((error = docket_doc_load(plan, r->repo, ref, NULL)) < 0) {
+	if ((error = docket_doc_load(&d, r->repo, ref, NULL)) < 0) {
 		serve_error(r, web_status_for(error), "the plan '%s' of '%s' is not in the repository", ref, id);
 		free(ref);
 		return -1;
 	}
 	free(ref);
+	*plan = serve_xml(d);
+	docket_doc_free(d);
 	year = web_text(web_child(*report, "year"));
 	l->year = year;
-	error = collect(l, web_child(web_child(root_of(*plan), "content"), "plan"));
+	error = collect(l, web_child(web_child(xmlDocGetRootElement(*plan), "content"), "plan"));
 	l->year = NULL;
 	free(year);
-	if (error < 0) {
+	if (error < 0 || !*plan) {
 		serve_error(r, 500, "out of memory");
 		return -1;
 	}
@@ -461,7 +489,7 @@ static void number_input(wreq *r, const char *prefix, const char *id, const char
 
 void web_figures_page(wreq *r, const char *id)
 {
-	docket_doc *rep = NULL, *plan = NULL;
+	xmlDocPtr rep = NULL, plan = NULL;
 	indicators l;
 	xmlNodePtr report = NULL, results;
 	char *action = NULL, *year = NULL;
@@ -535,8 +563,8 @@ done:
 	free(action);
 	free(year);
 	indicators_free(&l);
-	docket_doc_free(rep);
-	docket_doc_free(plan);
+	xmlFreeDoc(rep);
+	xmlFreeDoc(plan);
 }
 
 static int parse_count(const char *s, uint64_t *out)
@@ -583,7 +611,7 @@ static xmlNodePtr add_ws(xmlNodePtr parent, const char *ws)
 
 void web_figures_post(wreq *r, const char *id)
 {
-	docket_doc *rep = NULL, *plan = NULL;
+	xmlDocPtr rep = NULL, plan = NULL;
 	indicators l;
 	xmlNodePtr report = NULL, old, results = NULL, unit, c, next;
 	const char *message = web_form(r, "message");
@@ -690,6 +718,6 @@ void web_figures_post(wreq *r, const char *id)
 done:
 	xmlFreeNode(results);
 	indicators_free(&l);
-	docket_doc_free(rep);
-	docket_doc_free(plan);
+	xmlFreeDoc(rep);
+	xmlFreeDoc(plan);
 }

@@ -152,11 +152,6 @@ static void redirect(wreq *r, const char *a, const char *id, const char *b, cons
 
 /* --- documents, as XML ---------------------------------------------------------------- */
 
-static xmlNodePtr root_of(docket_doc *d)
-{
-	return xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(d));
-}
-
 xmlNodePtr web_child(xmlNodePtr parent, const char *name)
 {
 	xmlNodePtr c;
@@ -189,10 +184,13 @@ char *web_attr(xmlNodePtr n, const char *name)
 	return s;
 }
 
-/* The text of header/NAME, malloc'd or NULL. */
-static char *header_field(docket_doc *d, const char *name)
+/* The text at PATH ("header/subject"), malloc'd (docket_free) or NULL. */
+static char *doc_text(docket_doc *d, const char *path)
 {
-	return web_text(web_child(web_child(root_of(d), "header"), name));
+	char *s = NULL;
+	if (docket_doc_text(&s, d, path) < 0)
+		docket_error_clear();
+	return s;
 }
 
 static const char *transition_label(const char *t)
@@ -282,10 +280,10 @@ static int list_one(const char *path, void *payload)
 	}
 	snprintf(kind, sizeof(kind), "%s", docket_doc_kind(d) ? docket_doc_kind(d) : "");
 	state = docket_doc_state(d) ? docket_doc_state(d) : "draft";
-	unit = docket_doc_drafting_unit(d);
-	year = docket_doc_year(d);
-	subject = header_field(d, "subject");
-	date = header_field(d, "date");
+	if (docket_doc_drafting_unit(&unit, d) < 0 || docket_doc_year(&year, d) < 0)
+		docket_error_clear();
+	subject = doc_text(d, "header/subject");
+	date = doc_text(d, "header/date");
 	docket_doc_summarize(&sum, d);
 	if ((c->kind && strcmp(c->kind, kind)) || (c->state && strcmp(c->state, state)) ||
 	    (c->unit && (!unit || strcmp(c->unit, unit))) || (c->year && (!year || strcmp(c->year, year))))
@@ -315,10 +313,10 @@ done:
 	docket_doc_summary_free(&sum);
 	docket_doc_free(d);
 	free(buf);
-	free(subject);
-	free(date);
-	free(unit);
-	free(year);
+	docket_free(subject);
+	docket_free(date);
+	docket_free(unit);
+	docket_free(year);
 	return 0;
 }
 
@@ -444,7 +442,7 @@ static void doc_tabs(wreq *r, const char *id)
 
 static void action_forms(wreq *r, docket_doc *d, const char *id)
 {
-	const char **avail = NULL;
+	char **avail = NULL;
 	char *state = NULL, action[512];
 	docket_workflow *wf = NULL;
 	size_t i;
@@ -506,22 +504,22 @@ static void action_forms(wreq *r, docket_doc *d, const char *id)
 	}
 done:
 	web_puts(&r->out, "</section>");
-	for (i = 0; avail && avail[i]; i++)
-		free((char *)avail[i]);
-	free(avail);
-	free(state);
+	docket_strv_free(avail);
+	docket_free(state);
 	docket_workflow_free(wf);
 }
 
 /* The years of a plan's period, for its report status. */
 static void plan_years(wreq *r, docket_doc *d, const char *id)
 {
-	xmlNodePtr period = web_child(web_child(web_child(root_of(d), "content"), "plan"), "period");
+	xmlDocPtr x = serve_xml(d);
+	xmlNodePtr period = web_child(web_child(web_child(xmlDocGetRootElement(x), "content"), "plan"), "period");
 	char *s = web_attr(period, "start"), *e = web_attr(period, "end");
 	int a = s ? atoi(s) : 0, z = e ? atoi(e) : 0, y;
 
 	free(s);
 	free(e);
+	xmlFreeDoc(x);
 	if (a < 1900 || z > 2200 || z < a || z - a > 30)
 		return;
 	web_puts(&r->out, "<section><h2>Báo cáo của các đơn vị (reports on this plan)</h2><p>");
@@ -550,11 +548,12 @@ static void doc_page(wreq *r, const char *id)
 	docket_doc_summarize(&sum, d);
 	kind = docket_doc_kind(d) ? docket_doc_kind(d) : "";
 	state = docket_doc_state(d) ? docket_doc_state(d) : "draft";
-	subject = header_field(d, "subject");
-	date = header_field(d, "date");
-	place = header_field(d, "place");
-	signer = web_text(web_child(web_child(web_child(root_of(d), "header"), "signer"), "fullName"));
-	unit = docket_doc_drafting_unit(d);
+	subject = doc_text(d, "header/subject");
+	date = doc_text(d, "header/date");
+	place = doc_text(d, "header/place");
+	signer = doc_text(d, "header/signer/fullName");
+	if (docket_doc_drafting_unit(&unit, d) < 0)
+		docket_error_clear();
 	docket_doc_find(&path, r->repo, id, NULL);
 	docket_error_clear();
 
@@ -612,12 +611,12 @@ cleanup:
 	docket_doc_summary_free(&sum);
 	docket_doc_free(d);
 	docket_workflow_free(wf);
-	free(subject);
-	free(date);
-	free(place);
-	free(unit);
-	free(signer);
-	free(path);
+	docket_free(subject);
+	docket_free(date);
+	docket_free(place);
+	docket_free(unit);
+	docket_free(signer);
+	docket_free(path);
 }
 
 /*
@@ -733,7 +732,7 @@ static void diff_page(wreq *r, const char *id)
 		serve_error(r, 400, "a version is given as a commit id (hexadecimal)");
 		return;
 	}
-	if ((error = docket_diff(&items, &n, r->repo, id, from, to, r1, r2)) < 0) {
+	if ((error = docket_diff(&items, &n, r1, r2, r->repo, id, from, to)) < 0) {
 		serve_error(r, web_status_for(error), "cannot compare versions of '%s': %s", id, docket_error_last());
 		return;
 	}
@@ -764,11 +763,10 @@ static void diff_page(wreq *r, const char *id)
 static void act_post(wreq *r, const char *id)
 {
 	const char *message = web_form(r, "message"), *transition = web_form(r, "transition");
-	docket_action a;
+	docket_action_options a = DOCKET_ACTION_OPTIONS_INIT;
 	docket_action_result res;
 	int error;
 
-	memset(&a, 0, sizeof(a));
 	memset(&res, 0, sizeof(res));
 	if (!transition || !web_safe_id(transition)) {
 		serve_error(r, 400, "which transition? the form names none");
@@ -806,11 +804,10 @@ static int form_year(wreq *r, int *year)
 
 static void aggregate_post(wreq *r, const char *plan)
 {
-	docket_draft_options o;
+	docket_draft_options o = DOCKET_DRAFT_OPTIONS_INIT;
 	docket_rollup roll;
 	int year, error;
 
-	memset(&o, 0, sizeof(o));
 	if (form_year(r, &year) < 0) {
 		serve_error(r, 400, "which year? the form gives none");
 		return;
@@ -831,13 +828,12 @@ static void aggregate_post(wreq *r, const char *plan)
 
 static void report_post(wreq *r, const char *plan)
 {
-	docket_draft_options o;
+	docket_draft_options o = DOCKET_DRAFT_OPTIONS_INIT;
 	docket_add_result res;
 	docket_config *cfg = NULL;
 	docket_person p;
 	int year, error;
 
-	memset(&o, 0, sizeof(o));
 	memset(&res, 0, sizeof(res));
 	if (form_year(r, &year) < 0) {
 		serve_error(r, 400, "which year? the form gives none");
@@ -884,10 +880,10 @@ static void status_page(wreq *r, const char *plan)
 			return;
 		}
 		year = (int)v;
-	} else if ((now = docket_now_iso()) != NULL) {
+	} else if (docket_now(&now) == 0 && now) {
 		year = atoi(now);
 	}
-	free(now);
+	docket_free(now);
 	if ((error = docket_draft_totals(&roll, r->repo, plan, year, NULL)) < 0) {
 		serve_error(r, web_status_for(error), "no report status for '%s': %s", plan, docket_error_last());
 		return;

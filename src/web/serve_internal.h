@@ -70,6 +70,10 @@ int web_status_for(int code);
 /* A hidden CSRF field for a form posting to ACTION. */
 void web_csrf_field(wreq *r, const char *action);
 
+/* The document as a libxml2 tree of its own (from its serialisation; the library keeps its
+ * own tree to itself): free it with xmlFreeDoc. NULL when out of memory. */
+xmlDocPtr serve_xml(docket_doc *d);
+
 /* The first child element NAME (namespace DOCKET_NS) of PARENT, or NULL. */
 xmlNodePtr web_child(xmlNodePtr parent, const char *name);
 /* N's text content, or attribute NAME of N: malloc'd, NULL when absent. */

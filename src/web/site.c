@@ -16,7 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <libxml/tree.h>
 #include "web.h"
 #include "web_internal.h"
 
@@ -69,39 +68,16 @@ static void warn(site_state *st, const char *what, const char *fmt, ...)
 		st->opts->warn(st->opts->payload, what, msg);
 }
 
-/* The text of the header child NAME of DOC's root, trimmed of white space runs; malloc'd. */
+/* The text of the header child NAME of DOC, white space runs made one space; malloc'd. */
 static char *header_text(docket_doc *doc, const char *name)
 {
-	xmlNodePtr root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), n;
-	xmlChar *t;
-	char *out, *w;
-	const char *r;
-	int space = 0;
+	char path[64], *t = NULL, *out;
 
-	for (n = root ? root->children : NULL; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, "header") == 0)
-			break;
-	for (n = n ? n->children : NULL; n; n = n->next)
-		if (n->type == XML_ELEMENT_NODE && strcmp((const char *)n->name, name) == 0)
-			break;
-	if (!n || !(t = xmlNodeGetContent(n)))
+	if (snprintf(path, sizeof(path), "header/%s", name) >= (int)sizeof(path) ||
+	    docket_doc_text(&t, doc, path) < 0 || !t)
 		return NULL;
-	if (!(out = malloc(strlen((const char *)t) + 1))) {
-		xmlFree(t);
-		return NULL;
-	}
-	for (w = out, r = (const char *)t; *r; r++) {
-		if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
-			space = w != out;
-			continue;
-		}
-		if (space)
-			*w++ = ' ';
-		space = 0;
-		*w++ = *r;
-	}
-	*w = '\0';
-	xmlFree(t);
+	out = strdup(t);
+	docket_free(t);
 	return out;
 }
 
@@ -297,10 +273,15 @@ static int add_document(site_state *st, const char *path)
 		goto cleanup;
 	}
 	docket_doc_summarize(&sum, doc);
-	unit_id = docket_doc_drafting_unit(doc);
+	if (docket_doc_drafting_unit(&unit_id, doc) < 0)
+		unit_id = NULL;
 	d.id = dup_or_null(docket_doc_id(doc));
 	d.kind = dup_or_null(docket_doc_kind(doc));
-	d.year = docket_doc_year(doc);
+	{
+		char *y = NULL;
+		d.year = docket_doc_year(&y, doc) == 0 && y ? strdup(y) : NULL;
+		docket_free(y);
+	}
 	if (!d.year)
 		d.year = path_year(path);
 	d.number = dup_or_null(sum.number);
@@ -340,7 +321,7 @@ cleanup:
 	docket_doc_summary_free(&sum);
 	docket_doc_free(doc);
 	docket_free(html);
-	free(unit_id);
+	docket_free(unit_id);
 	free(buf);
 	return error;
 }

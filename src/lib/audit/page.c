@@ -73,7 +73,7 @@ static int verdicts(docket_buf *b, docket_doc *doc, const docket_render_options 
 		}
 		return 0;
 	}
-	error = docket_xmldsig_verify(&res, &n, (xmlDocPtr)docket_doc_xml(doc), o->trust);
+	error = docket_xmldsig_verify(&res, &n, doc, o->trust);
 	if (error < 0 && error != DOCKET_EVERIFY)
 		return error;   /* the trust file is unusable: nothing could be checked */
 	error = 0;
