@@ -42,7 +42,7 @@ expect_exit 0 d --as minh review $PLAN
 expect_exit 0 d --as lan approve $PLAN
 expect_exit 0 d --as thu issue $PLAN
 export DOCKET_NOW=2025-01-10T09:00:00+07:00
-expect_exit 0 d --as hoa assign $PLAN
+expect_exit 0 d --as hoa assign $PLAN --draft
 export DOCKET_NOW=2025-12-01T09:00:00+07:00
 for s in qt:TH-QT cp:TH-CP md:TH-MD; do
 	expect_exit 0 d --as "gv-${s%%:*}" new report --plan $PLAN --year 2025 --unit "${s#*:}"
