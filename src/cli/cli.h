@@ -122,6 +122,7 @@ extern const cli_command cli_cmd_log, cli_cmd_diff, cli_cmd_audit;
 extern const cli_command cli_cmd_verify, cli_cmd_signers, cli_cmd_key, cli_cmd_ca;
 extern const cli_command cli_cmd_org, cli_cmd_unit, cli_cmd_person;
 extern const cli_command cli_cmd_help, cli_cmd_version;
+extern const cli_command cli_cmd_migrate, cli_cmd_checkpoint;
 
 /*
  * parse.c: parse ARGV[0..ARGC) (the arguments after the command or subcommand name) against

@@ -154,7 +154,7 @@ expect_exit 0 d --as admin person add lan --name "Lê Thị Lan" --position "PH�
 	--unit LD --role approver --email lan@pgd.example
 expect_exit 0 d --as admin person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" \
 	--unit VT --role clerk --email thu@pgd.example
-enrol "$R" admin hoa minh lan thu
+enrol "$R" admin admin hoa minh lan thu
 
 # --- keys: 0600, encrypted, never overwritten ------------------------------------------------
 for p in hoa minh lan thu; do
