@@ -536,7 +536,7 @@ static void test_pkcs11_token(void **state)
 	docket_sig_result *res = NULL;
 	size_t n = 0;
 	docket_sig_props props = { "KT. TRƯỞNG PHÒNG — PHÓ TRƯỞNG PHÒNG", DOCKET_COMMITMENT_APPROVAL,
-	                           "approve", 0, 0 };
+	                           "approve", 0, 0, 0 };
 
 	if (access(SOFTHSM_MODULE, R_OK) != 0) {
 		print_message("SoftHSM2 (%s) is not installed: PKCS#11 test skipped\n", SOFTHSM_MODULE);

@@ -122,7 +122,7 @@ static xmlDocPtr fixture_doc(void)
 static void sign(xmlDocPtr doc, const person *p, X509 *cert, const char *transition,
                  const char *commitment, int header, time_t when, const char *expect_id)
 {
-	docket_sig_props props = { ROLE, commitment, transition, when, header };
+	docket_sig_props props = { ROLE, commitment, transition, when, header, 0 };
 	char *id = NULL;
 	int rc = docket_xmldsig_sign(&id, doc, p->k, cert ? cert : p->c, &props);
 
@@ -748,7 +748,7 @@ static void test_docket_now_clock(void **state)
 static void test_sign_refusals_change_nothing(void **state)
 {
 	xmlDocPtr doc = fixture_doc(), other;
-	docket_sig_props props = { ROLE, DOCKET_COMMITMENT_ORIGIN, "issue", 0, 1 };
+	docket_sig_props props = { ROLE, DOCKET_COMMITMENT_ORIGIN, "issue", 0, 1, 0 };
 	docket_sig_result *res = NULL;
 	size_t n = 99;
 	char *before = serialize(doc), *after, *id = NULL;

@@ -300,6 +300,7 @@ static int sign_document(docket_doc *doc, const docket_transition_def *t, const 
 	props.commitment = commitment_uri(t->signature);
 	props.transition = t->id;
 	props.covers_header = t->assign_number;
+	props.bind_step = 1;
 	error = docket_xmldsig_sign(&sigid, (xmlDocPtr)docket_doc_xml(doc), a->key, cert, &props);
 	if (error == DOCKET_EINVALID)
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s: %s", t->id, docket_error_last());
