@@ -6,7 +6,7 @@ set -eu
 RES="$DOCKET_SRC/tests/resources"
 EXAMPLES="$DOCKET_SRC/examples"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/docket-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP-}" ] || rm -rf "$WORK"' EXIT
 cd "$WORK"
 export GIT_CONFIG_NOSYSTEM=1 HOME="$WORK/home" TZ=Asia/Ho_Chi_Minh
 mkdir -p "$HOME"
