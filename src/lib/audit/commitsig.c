@@ -69,7 +69,7 @@ static cert_entry *entry_for(docket_csig_cache *c, cert_entry *tmp, const char *
 		e = tmp;
 	memset(e, 0, sizeof(*e));
 	e->pem = pem;
-	if (!(e->x = docket_cert_from_pem(pem, -1)) || docket_cert_ssh_pubkey(&e->pubkey, e->x) < 0) {
+	if (!(e->x = docket_cert_from_pem(pem, -1)) || docket_x509_ssh_pubkey(&e->pubkey, e->x) < 0) {
 		X509_free(e->x);
 		e->x = NULL;
 		docket_error_clear();
@@ -99,7 +99,7 @@ static int chains(cert_entry *e, const char *trust, time_t at, docket_buf *why)
 		return 0;
 	}
 	if (!e->chain) {
-		if (docket_cert_verify_chain(e->x, trust, at) == 0) {
+		if (docket_x509_verify_chain(e->x, trust, at) == 0) {
 			e->chain = 1;
 		} else {
 			e->chain = -1;

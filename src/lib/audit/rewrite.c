@@ -86,7 +86,7 @@ static int checkpoint_valid(docket_repo *repo, const char *raw, size_t len, cons
 		docket_buf_printf(why, "'%s' was not an administrator with a certificate at the commit it marks", actor);
 		goto done;
 	}
-	if (!(x = docket_cert_from_pem(person.cert, -1)) || docket_cert_ssh_pubkey(&want, x) < 0 ||
+	if (!(x = docket_cert_from_pem(person.cert, -1)) || docket_x509_ssh_pubkey(&want, x) < 0 ||
 	    strcmp(want, pub) != 0) {
 		docket_buf_printf(why, "it is not signed with the key of the certificate recorded for '%s'", actor);
 		goto done;
@@ -95,7 +95,7 @@ static int checkpoint_valid(docket_repo *repo, const char *raw, size_t len, cons
 		ok = 1;  /* without a trust anchor: the recorded certificate, no chain */
 		goto done;
 	}
-	if (docket_cert_verify_chain(x, trust, (time_t)when) < 0) {
+	if (docket_x509_verify_chain(x, trust, (time_t)when) < 0) {
 		docket_buf_printf(why, "the certificate of '%s' does not chain to the trust anchor: %s", actor,
 		                  docket_error_last());
 		goto done;

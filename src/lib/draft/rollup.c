@@ -390,7 +390,7 @@ int docket_draft_status(docket_rollup *out, docket_repo *repo, const char *plan,
 		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
 		goto cleanup;
 	}
-	aggregator = docket_doc_drafting_unit(pdoc);
+	aggregator = docket_doc_unit_text(pdoc);
 	error = rollup_read(out, &s, &chosen, repo, cfg, docket_doc_id(pdoc), year, aggregator, today);
 cleanup:
 	if (error < 0)
@@ -643,6 +643,8 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 	memset(out, 0, sizeof(*out));
 	memset(&s, 0, sizeof(s));
 	memset(&job, 0, sizeof(job));
+	if ((error = docket_draft_options_check(opts)) < 0)
+		return error;
 	if (!plan)
 		return docket_error_set(DOCKET_EUSAGE, "which plan? give --plan PLAN");
 	if (year < 1900 || year > 2200)
@@ -656,7 +658,7 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
 		goto cleanup;
 	}
-	unit = opts->unit ? docket_strdup(opts->unit) : docket_doc_drafting_unit(pdoc);
+	unit = opts->unit ? docket_strdup(opts->unit) : docket_doc_unit_text(pdoc);
 	if ((error = docket_draft_authorise(&person, cfg, opts->actor, unit)) < 0)
 		goto cleanup;
 	if (!unit && !(unit = docket_strdup(person.unit))) {
@@ -803,7 +805,7 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "aggregate", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "aggregate");
 	out->doc.findings = findings;
 	if (error < 0)
 		goto cleanup;

@@ -110,7 +110,7 @@ int docket_commit_signing_check(docket_repo *repo, const docket_config *cfg, con
 		error = docket_error_ssl(DOCKET_EINVALID, "the certificate of '%s' in the configuration is unreadable", actor);
 		goto cleanup;
 	}
-	if ((error = docket_key_fingerprint(&kfp, key)) < 0 || (error = docket_cert_fingerprint(&cfp, cert)) < 0)
+	if ((error = docket_key_fingerprint(&kfp, key)) < 0 || (error = docket_x509_fingerprint(&cfp, cert)) < 0)
 		goto cleanup;
 	if (strcmp(kfp, cfp) != 0) {
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s: the certificate is not for this key: the key given "
