@@ -245,6 +245,15 @@ DOCKET_EXTERN(int) docket_draft_status(docket_rollup *out, docket_repo *repo, co
 DOCKET_EXTERN(int) docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *plan, int year,
                                           const docket_draft_options *opts);
 
+/*
+ * What docket_draft_aggregate of YEAR on PLAN would add up, written nowhere: the rows of
+ * docket_draft_status (TODAY as there) with counted and note set, and out->totals per
+ * indicator of the plan, judged as the aggregation judges them; out->doc stays empty. For a
+ * read-only view (the web workspace); creating the report is docket_draft_aggregate.
+ */
+DOCKET_EXTERN(int) docket_draft_totals(docket_rollup *out, docket_repo *repo, const char *plan, int year,
+                                       const char *today);
+
 /* --- arithmetic (exposed for tests and for other tools) ---------------------------------- */
 
 /*

@@ -140,6 +140,16 @@ DOCKET_EXTERN(int) docket_edit_commit(docket_action_result *out, docket_repo *re
                                       const char *actor, const char *message);
 
 /*
+ * Record BUF (LEN bytes: the whole new document) as DOC's new content, as one commit with
+ * the same checks and trailers as docket_edit_commit, for callers that have no work tree to
+ * edit (the web workspace, a bare repository). Refused when the work tree holds edits of
+ * DOC's file not yet recorded (DOCKET_EDENIED). Errors as docket_action_run; release *OUT
+ * with docket_action_result_free.
+ */
+DOCKET_EXTERN(int) docket_edit_buffer(docket_action_result *out, docket_repo *repo, const char *doc,
+                                      const char *actor, const char *message, const char *buf, size_t len);
+
+/*
  * The transitions ACTOR may take on DOC now into *OUT: a NULL-terminated array of transition
  * ids, freed with docket_strv_free. *STATE_OUT receives the current state, freed with
  * docket_free (also set when a later step fails). Errors: DOCKET_ENOTFOUND (no such

@@ -122,6 +122,7 @@ extern const cli_command cli_cmd_log, cli_cmd_diff, cli_cmd_audit;
 extern const cli_command cli_cmd_verify, cli_cmd_signers, cli_cmd_key, cli_cmd_ca;
 extern const cli_command cli_cmd_org, cli_cmd_unit, cli_cmd_person;
 extern const cli_command cli_cmd_render, cli_cmd_site;
+extern const cli_command cli_cmd_serve;
 extern const cli_command cli_cmd_help, cli_cmd_version;
 extern const cli_command cli_cmd_migrate, cli_cmd_checkpoint;
 

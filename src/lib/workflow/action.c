@@ -747,6 +747,51 @@ cleanup:
 	return error;
 }
 
+int docket_edit_buffer(docket_action_result *out, docket_repo *repo, const char *doc, const char *actor,
+                       const char *message, const char *buf, size_t len)
+{
+	docket_action_options a = DOCKET_ACTION_OPTIONS_INIT;
+	act_ctx c;
+	char *committed = NULL;
+	size_t clen = 0;
+	int error;
+
+	a.doc = doc;
+	a.transition = "edit";
+	a.actor = actor;
+	a.message = message;
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.kind = ACT_EDIT;
+	c.a = &a;
+	c.out = out;
+	if (!buf) {
+		error = docket_error_set(DOCKET_EUSAGE, "no document to record");
+		goto cleanup;
+	}
+	if (len > DOCKET_DOC_MAX_BYTES) {
+		error = docket_error_set(DOCKET_EINVALID, "document is larger than %u bytes", DOCKET_DOC_MAX_BYTES);
+		goto cleanup;
+	}
+	/* the work tree is rewritten once the branch has moved: edits made there by hand and not
+	 * yet recorded would be lost */
+	if ((error = docket_doc_find(&c.path, repo, doc, NULL)) < 0 ||
+	    (error = docket_repo_read(&committed, &clen, repo, NULL, c.path)) < 0 ||
+	    (error = check_worktree(repo, c.path, committed, clen)) < 0)
+		goto cleanup;
+	c.edit = buf;
+	c.edit_len = len;
+	if ((error = docket_repo_transact(out->commit, repo, act_fill, &c)) < 0)
+		goto cleanup;
+	out->path = c.path;
+	c.path = NULL;
+cleanup:
+	free(committed);
+	free(c.path);
+	free(c.seen);
+	return error;
+}
+
 int docket_action_available(char ***out, char **state_out, docket_repo *repo,
                             const char *docid, const char *actor)
 {
