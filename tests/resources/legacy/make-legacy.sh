@@ -5,10 +5,10 @@
 # not what today's writes). Run once as:  make-legacy.sh OLD-DOCKET-BINARY OUT-DIR
 #
 # What it holds, in the old rules: a CA and five people with certificates (admin, hoa, minh,
-# lan, thu); the seed plan added and submitted by hoa without signing the commits, returned by
-# minh (unsigned), edited by hoa (`docket commit`, unsigned), submitted again, reviewed by
-# minh, approved by lan, issued by thu (signed: XML-DSig signatures without step binding, and
-# SSH-signed commits). Output: OUT-DIR/legacy.bundle (branch main), OUT-DIR/ca.pem (the trust
+# lan, thu); the seed plan added by hoa and edited by her (`docket commit`) - the old docket
+# signed neither commit, though her key was there - and submitted, returned, submitted again,
+# reviewed, approved and issued (the old docket signed transition commits when the actor had a
+# key): three XML-DSig signatures without step binding. Output: OUT-DIR/legacy.bundle (branch main), OUT-DIR/ca.pem (the trust
 # anchor), OUT-DIR/keys/admin.pem (the administrator's key, passphrase "test-passphrase") and
 # OUT-DIR/admin.crt.
 set -eu
