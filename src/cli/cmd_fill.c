@@ -287,7 +287,7 @@ static const cli_positional fill_pos[] = {
 };
 
 const cli_command cli_cmd_fill = {
-	"fill", run_fill, CMD_NEEDS_REPO, "write a report's figures (no XML editing)",
+	"fill", run_fill, CMD_NEEDS_REPO | CMD_SIGNS, "write a report's figures (no XML editing)",
 	sizeof(fill_args), fill_opts, fill_pos,
 	"Write the figures of the report DOC: INDICATOR=NUM/DEN for a rate (docket computes the\n"
 	"value with the plan's rounding: half up to 2 places, more where 2 would contradict the\n"

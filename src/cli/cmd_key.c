@@ -207,6 +207,7 @@ static int run_enrol(cli_ctx *ctx, void *args)
 	docket_config *cfg = NULL;
 	docket_config_change *changes = NULL;
 	docket_person *certs = NULL;
+	docket_key *own = NULL;
 	docket_findings *f = NULL;
 	const char **ids = NULL;
 	char **pems = NULL, **passes = NULL, *pass = NULL, *capass = NULL, *end;
@@ -302,6 +303,18 @@ static int run_enrol(cli_ctx *ctx, void *args)
 		done++;
 		printf("%s %s %s\n", ids[i], key, crt);
 	}
+	/* an administrator enrolled in this very run signs the commit with the new key, as every
+	 * configuration change after the first certificate is signed by its actor */
+	for (i = 0; !ctx->key && ctx->actor && i < n; i++) {
+		char key[4096];
+		if (strcmp(ids[i], ctx->actor) || !pems[i] || cli_default_key_path(key, sizeof(key), ids[i]) < 0)
+			continue;
+		if ((error = docket_key_load(&own, key, passes ? passes[i] : pass)) < 0) {
+			code = cli_fail(error, "cannot load the new key of '%s': %s", ids[i], docket_error_last());
+			goto cleanup;
+		}
+		docket_repo_set_commit_signer(ctx->repo, docket_sshsig_commit_signer, own);
+	}
 	if (done && (error = docket_config_apply(ctx->repo, ctx->actor, changes, done, f, "enrol")) < 0) {
 		cli_print_findings(f);
 		code = cli_fail(error, "cannot record the certificates: %s", docket_error_last());
@@ -325,6 +338,9 @@ cleanup:
 	free(ids);
 	cli_passphrase_free(pass);
 	cli_passphrase_free(capass);
+	if (own)
+		docket_repo_set_commit_signer(ctx->repo, NULL, NULL);
+	docket_key_free(own);
 	docket_findings_free(f);
 	docket_config_free(cfg);
 	return cli_finish(code);

@@ -265,5 +265,9 @@ expect_exit 0 d --as hoa aggregate --plan $PLAN --year 2025 --csv
 expect_exit 0 d --as minh submit "$AG"
 refused "the report '$AG' of CTTT on 2025 is in the state 'submitted'" d --as hoa aggregate --plan $PLAN --year 2025
 ok "aggregate --csv; once the department's report is submitted, aggregate refuses and names it"
+# the whole year's history, replayed: every action legal, signed by its actor, every signature valid
+expect_exit 0 d audit --trust "$WORK/ca/ca.pem"
+expect_grep ": 0 findings" "$WORK/err"
+phase audit
 echo "docket commands run: $NCMD"
 ok "$NCMD docket commands for the whole year of $NSCHOOLS schools"

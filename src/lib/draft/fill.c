@@ -466,6 +466,9 @@ static int fill_txn(docket_txn *txn, void *payload)
 		                         "list')", o->actor);
 		goto cleanup;
 	}
+	/* every action is signed by its actor once certificates are recorded */
+	if ((error = docket_commit_signing_check(repo, cfg, o->actor, NULL, NULL, "fill the figures")) < 0)
+		goto cleanup;
 	if ((error = docket_workflow_load(&wf, repo, base, "report")) < 0 ||
 	    (error = docket_schema_load(&schema, repo, base)) < 0)
 		goto cleanup;
