@@ -236,7 +236,8 @@ static time_t parse_iso(const char *s)
 
 /*
  * The role a signature claims: the signer's own, never someone else's. For an approval by the
- * person the header names as signer, the signer block as printed ("KT. TRƯỞNG PHÒNG — PHÓ
+ * person the header names as signer (by id, or by full name when it gives no id), the signer
+ * block as printed ("KT. TRƯỞNG PHÒNG — PHÓ
  * TRƯỞNG PHÒNG"); for the organisation's signature at issue, the organisation; otherwise the
  * person's position in the configuration in force when signing (an approver of the
  * department signing a school's report is not its HIỆU TRƯỞNG).
@@ -248,8 +249,11 @@ char *docket_signer_role(docket_doc *doc, const docket_transition_def *t, const 
 	                                    "header/signer");
 	docket_buf b = DOCKET_BUF_INIT;
 	char *who = signer ? docket_xml_text_trim(N(signer, "person")) : NULL;
+	char *name = signer ? docket_xml_text_trim(N(signer, "fullName")) : NULL;
+	/* the header names the signer by id, or (a document encoded from paper) by full name only */
+	int own = signer && ((who && *who) ? strcmp(who, p->id) == 0 : name && p->name && strcmp(name, p->name) == 0);
 
-	if (t->signature && strcmp(t->signature, "ProofOfApproval") == 0 && signer && who && strcmp(who, p->id) == 0) {
+	if (t->signature && strcmp(t->signature, "ProofOfApproval") == 0 && own) {
 		char *auth = docket_xml_text_trim(N(signer, "authority")), *title = docket_xml_text_trim(N(signer, "title")),
 		     *pos = docket_xml_text_trim(N(signer, "position"));
 		docket_buf_printf(&b, "%s%s%s", auth && *auth ? auth : "", auth && *auth ? " " : "", title ? title : "");
@@ -266,6 +270,7 @@ char *docket_signer_role(docket_doc *doc, const docket_transition_def *t, const 
 		docket_buf_printf(&b, "%s", p->position && *p->position ? p->position : p->id);
 	}
 	free(who);
+	free(name);
 	return docket_buf_detach(&b, NULL);
 }
 
