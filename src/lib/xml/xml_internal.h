@@ -94,11 +94,13 @@ int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const c
                            size_t len, const char *name);
 /*
  * DOC as an A4 HTML page through page.xsl (XSL as above; NULL: the built-in). VERIFIED is the
- * stylesheet's `verified` parameter ("sig-1=valid sig-2=invalid"), STATE its `state`; NULL or
- * "" leaves the stylesheet's default. Both are passed as literal strings.
+ * stylesheet's `verified` parameter ("sig-1=valid sig-2=invalid"), STATE its `state`, TARGETS
+ * its `targets` (a report's plan targets, see docs/rendering.md); NULL or "" leaves the
+ * stylesheet's default. All are passed as literal strings.
  */
 int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
-                           size_t len, const char *name, const char *verified, const char *state);
+                           size_t len, const char *name, const char *verified, const char *state,
+                           const char *targets);
 
 /* --- figures (figures.c): exact decimals, indicators and their targets ------------------------ */
 
