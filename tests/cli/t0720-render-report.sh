@@ -32,7 +32,7 @@ a minh --name "Trần Văn Minh" --position "TỔ TRƯỞNG CTTT" --unit CTTT --
 a lan --name "Lê Thị Lan" --position "PHÓ TRƯỞNG PHÒNG" --unit LD --role approver
 a thu --name "Phạm Thị Thu" --position "VĂN THƯ" --unit VT --role clerk
 a gv-qt --name "Giáo viên qt" --position "GIÁO VIÊN" --unit TH-QT --role drafter
-enrol "$R" admin minh lan thu
+enrol "$R" admin admin hoa minh lan thu gv-qt
 expect_exit 0 d --as hoa add --draft "$EXAMPLES/354-KH-PGDDT.xml"
 expect_exit 0 d --as hoa submit $PLAN
 expect_exit 0 d --as minh review $PLAN
