@@ -452,11 +452,15 @@ int docket_txn_read(char **out, size_t *out_len, docket_txn *txn, const char *pa
 int docket_txn_write(docket_txn *txn, const char *path, const char *data, size_t len)
 {
 	staged_file *f;
+	const char *why;
 	size_t i;
 
 	if (!path[0] || path[0] == '/' || strstr(path, "..") || strstr(path, "//") ||
 	    strncmp(path, ".git/", 5) == 0 || strcmp(path, ".git") == 0)
 		return docket_error_set(DOCKET_EUSAGE, "refusing to write the path '%s'", path);
+	if ((why = docket_layout_check(path, 1)) != NULL)
+		return docket_error_set(DOCKET_EINVALID, "refusing to write the path '%s': %s (docs/format.md)",
+		                        path, why);
 	for (i = 0; i < txn->nfiles; i++) {
 		if (strcmp(txn->files[i].path, path) == 0) {
 			char *d = docket_strndup(data, len);
