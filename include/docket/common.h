@@ -52,6 +52,14 @@ DOCKET_EXTERN(int) docket_error_code(void);
 /* Forget the last error. */
 DOCKET_EXTERN(void) docket_error_clear(void);
 
+/*
+ * Notices: things the library did on its own that the person at the terminal should know
+ * (e.g. "removed a stale lock left by process 4242 on host"). FN is called with each notice
+ * (borrowed) and PAYLOAD; NULL (the default) drops them. One hook per process.
+ */
+typedef void (*docket_notice_fn)(const char *message, void *payload);
+DOCKET_EXTERN(void) docket_notice_set(docket_notice_fn fn, void *payload);
+
 /* The current time as "YYYY-MM-DDTHH:MM:SS+07:00" (or $DOCKET_NOW when set, converted to
  * +07:00), malloc'd; NULL with the error set when $DOCKET_NOW is malformed. */
 DOCKET_EXTERN(char *) docket_now_iso(void);

@@ -45,3 +45,25 @@ int docket_error_set(int code, const char *fmt, ...)
 	va_end(ap);
 	return code;
 }
+
+static docket_notice_fn notice_fn;
+static void *notice_payload;
+
+void docket_notice_set(docket_notice_fn fn, void *payload)
+{
+	notice_fn = fn;
+	notice_payload = payload;
+}
+
+void docket_notice(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!notice_fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	notice_fn(msg, notice_payload);
+}
