@@ -990,6 +990,11 @@ static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 		goto done;
 	if ((error = docket_cert_subject_cn(&res->signer, res->cert)) < 0)
 		goto done;
+	if (!X509_get0_pubkey(res->cert)) {
+		/* a certificate whose key does not decode (found by tests/fuzz/fuzz_verify.c) */
+		error = fail(res, "the certificate's public key cannot be read");
+		goto done;
+	}
 	if ((EVP_PKEY_get_base_id(X509_get0_pubkey(res->cert)) == EVP_PKEY_RSA) != rsa) {
 		error = fail(res, "signature method '%s' does not match the certificate's key", sm);
 		goto done;

@@ -94,10 +94,13 @@ const char *docket_layout_check(const char *path, int leaf)
 			return "too deep under .docket/";
 		if (leaf && n < 2)
 			return "a file .docket where docket keeps a folder";
-		for (p = path + 8, i = 1; i < n; i++, p = q + 1) {
+		for (p = path + 8, i = 1; i < n; i++) {
 			q = strchr(p, '/');
 			if (!config_part_ok(p, q ? (size_t)(q - p) : strlen(p)))
 				return "a name under .docket/ outside [A-Za-z0-9._-] (or starting with '.')";
+			if (!q)
+				break;
+			p = q + 1;
 		}
 		return NULL;
 	}
@@ -121,12 +124,15 @@ const char *docket_layout_check(const char *path, int leaf)
 		return NULL;
 	}
 	/* elsewhere (templates/, the owner's own files): plain names; a leading dot allowed */
-	for (p = path, i = 0; i < n; i++, p = q + 1) {
+	for (p = path, i = 0; i < n; i++) {
 		size_t l;
 		q = strchr(p, '/');
 		l = q ? (size_t)(q - p) : strlen(p);
 		if (!config_part_ok(p, l) && !(l > 1 && p[0] == '.' && config_part_ok(p + 1, l - 1)))
 			return "a name outside [A-Za-z0-9._-]";
+		if (!q)
+			break;
+		p = q + 1;
 	}
 	return NULL;
 }
