@@ -5,6 +5,7 @@
  * replay of the whole history that reports every finding (audit).
  */
 #include <stddef.h>
+#include "doc.h"
 #include "repo.h"
 
 DOCKET_BEGIN_DECL
@@ -37,10 +38,12 @@ typedef struct {
 /*
  * The timeline of document ID: every commit that touched it, oldest first. TRUST (a PEM
  * file of trusted CA certificates, may be NULL) is used to verify signatures.
- * Free with docket_log_free.
+ * *OUT receives *N entries; free them with docket_log_free. Errors: DOCKET_ENOTFOUND (no such
+ * document), DOCKET_ERROR.
  */
 DOCKET_EXTERN(int) docket_log(docket_log_entry **out, size_t *n, docket_repo *repo, const char *id,
                               const char *trust);
+/* Free the N entries of ENTRIES and everything they hold (NULL allowed). */
 DOCKET_EXTERN(void) docket_log_free(docket_log_entry *entries, size_t n);
 
 /* One change between two versions of a document. */
@@ -53,13 +56,19 @@ typedef struct {
 
 /*
  * The semantic difference between two versions of document ID: at REV1 and REV2 (commits;
- * NULL: the last two versions of the document). Free with docket_diff_free.
- * OUT_REV1/OUT_REV2 (41 bytes each, may be NULL) receive the commits compared.
+ * NULL REV1: the last two versions of the document; NULL REV2 alone: the tip). *OUT receives
+ * *N items, freed with docket_diff_free; OUT_REV1/OUT_REV2 (41 bytes each, may be NULL) the
+ * 40-hex commits compared. Errors: DOCKET_ENOTFOUND (no such document or revision, or fewer
+ * than two versions), DOCKET_EINVALID (a version does not parse), DOCKET_ERROR.
  */
-DOCKET_EXTERN(int) docket_diff(docket_diff_item **out, size_t *n, docket_repo *repo, const char *id,
-                               const char *rev1, const char *rev2, char out_rev1[41], char out_rev2[41]);
-/* The same for two documents in memory (xmlDocPtr). */
-DOCKET_EXTERN(int) docket_diff_xml(docket_diff_item **out, size_t *n, void *old_xml, void *new_xml);
+DOCKET_EXTERN(int) docket_diff(docket_diff_item **out, size_t *n, char out_rev1[41], char out_rev2[41],
+                               docket_repo *repo, const char *id, const char *rev1, const char *rev2);
+/*
+ * The same for two documents in memory, OLD_DOC and NEW_DOC (borrowed). *OUT receives *N
+ * items, freed with docket_diff_free. Errors: DOCKET_EUSAGE (a NULL argument), DOCKET_ERROR.
+ */
+DOCKET_EXTERN(int) docket_diff_docs(docket_diff_item **out, size_t *n, docket_doc *old_doc, docket_doc *new_doc);
+/* Free the N items of ITEMS and their strings (NULL allowed). */
 DOCKET_EXTERN(void) docket_diff_free(docket_diff_item *items, size_t n);
 
 /* --- verify ------------------------------------------------------------------------------ */
@@ -80,10 +89,14 @@ typedef struct {
  * CA certificates; required): chain and validity at signing time, content (and header)
  * unchanged, the signature belongs to this document, and the signer is the person who took
  * the signed transition, whose certificate the configuration recorded, holding a role the
- * workflow in force at that commit allowed. Free with docket_verify_items_free.
+ * workflow in force at that commit allowed. *OUT receives *N items, freed with
+ * docket_verify_items_free. Returns 0 when the checks ran (each item's OK says whether it
+ * held); DOCKET_EUSAGE (no TRUST), DOCKET_ENOTFOUND (no such document), DOCKET_EINVALID,
+ * DOCKET_ERROR.
  */
 DOCKET_EXTERN(int) docket_verify_document(docket_verify_item **out, size_t *n, docket_repo *repo, const char *doc,
                                           const char *trust);
+/* Free the N items of ITEMS and their strings (NULL allowed). */
 DOCKET_EXTERN(void) docket_verify_items_free(docket_verify_item *items, size_t n);
 
 /* --- audit ------------------------------------------------------------------------------ */
@@ -95,13 +108,27 @@ typedef struct {
 	char *message;     /* plain English */
 } docket_audit_finding;
 
+/*
+ * Options of docket_audit. Initialise with DOCKET_AUDIT_OPTIONS_INIT (or
+ * docket_audit_options_init) and set the fields by name.
+ */
 typedef struct {
+	unsigned int version;       /* DOCKET_AUDIT_OPTIONS_VERSION */
 	const char *trust;          /* PEM file of trusted CA certificates, or NULL */
 	const char *since;          /* audit only commits after this revision (no cache) */
 	const char *const *docs;    /* only findings about these document ids (NULL: all) */
 	size_t ndocs;
 	int no_cache;               /* ignore and do not write the cache */
 } docket_audit_options;
+
+#define DOCKET_AUDIT_OPTIONS_VERSION 1
+#define DOCKET_AUDIT_OPTIONS_INIT { DOCKET_INIT_VERSION(DOCKET_AUDIT_OPTIONS_VERSION) }
+
+/*
+ * Initialise OPTS as DOCKET_AUDIT_OPTIONS_INIT does, for VERSION
+ * (DOCKET_AUDIT_OPTIONS_VERSION). Errors: DOCKET_EUSAGE (OPTS NULL, an unknown version).
+ */
+DOCKET_EXTERN(int) docket_audit_options_init(docket_audit_options *opts, unsigned int version);
 
 typedef struct {
 	docket_audit_finding *findings;
@@ -119,9 +146,13 @@ typedef struct {
  * signature, commits touching documents without docket's trailers, changes to .docket/ not
  * made by an administrator, workflow steps rewritten, history rewritten. The verdicts are
  * cached under the git directory (docket/audit), keyed by the commit audited last, so a
- * re-run only replays the new commits. Free with docket_audit_result_free.
+ * re-run only replays the new commits. OPTS may be NULL (no trust anchor, everything).
+ * Returns 0 when the audit ran, whatever it found (*OUT: release with
+ * docket_audit_result_free); DOCKET_EUSAGE for options of an unknown version,
+ * DOCKET_ENOTFOUND for an unknown SINCE, DOCKET_ERROR.
  */
 DOCKET_EXTERN(int) docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit_options *opts);
+/* Free what R holds (not R itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_audit_result_free(docket_audit_result *r);
 
 DOCKET_END_DECL

@@ -1,11 +1,19 @@
 #ifndef DOCKET_COMMON_H
 #define DOCKET_COMMON_H
 /*
- * Error codes and the thread-local last error shared by every docket function.
+ * What every part of the API shares: the export and C++ guards, error codes and the
+ * thread-local last error, releasing memory the library returns, the clock, and setting up
+ * the process.
  *
- * Fallible functions return 0 on success or one of the negative codes below; the detail
- * (a message in plain English, with the underlying libgit2/libxml2/OpenSSL message kept)
- * is read with docket_error_last() on the same thread.
+ * Conventions (libgit2's): fallible functions return 0 on success or one of the negative
+ * codes below, the detail (a message in plain English, with the underlying
+ * libgit2/libxml2/OpenSSL message kept) read with docket_error_last() on the same thread;
+ * out-parameters come first; getters return borrowed pointers; every object that comes back
+ * through `**out` has a docket_<type>_free() that accepts NULL; strings and arrays the
+ * library allocates for the caller are released with docket_free() (or docket_strv_free()
+ * for NULL-terminated string arrays), never with free(). Option structs start with an
+ * `unsigned int version`: initialise them with DOCKET_<X>_OPTIONS_INIT (or
+ * docket_<x>_options_init()) and assign the fields by name.
  */
 #include <stddef.h>
 
@@ -27,6 +35,18 @@
 #else
 #define DOCKET_BEGIN_DECL
 #define DOCKET_END_DECL
+#endif
+
+/*
+ * The version field in an options structure's DOCKET_<X>_OPTIONS_INIT, `{
+ * DOCKET_INIT_VERSION(DOCKET_<X>_OPTIONS_VERSION) }`: the version set, the other fields zero.
+ * Designated in C, where gcc's and clang's -Wextra (missing-field-initializers) accept it
+ * without a warning; positional in C++, which has designated initialisers only from C++20.
+ */
+#ifdef __cplusplus
+#define DOCKET_INIT_VERSION(v) (v)
+#else
+#define DOCKET_INIT_VERSION(v) .version = (v)
 #endif
 
 DOCKET_BEGIN_DECL
@@ -53,19 +73,41 @@ DOCKET_EXTERN(int) docket_error_code(void);
 DOCKET_EXTERN(void) docket_error_clear(void);
 
 /*
+ * Release P: a string or array the library allocated for the caller (a `char **out` filled
+ * by a docket function, the arrays of docket_strv_free's kind taken apart). Goes through the
+ * allocator the library allocated with. NULL is allowed.
+ */
+DOCKET_EXTERN(void) docket_free(void *p);
+
+/*
  * Notices: things the library did on its own that the person at the terminal should know
- * (e.g. "removed a stale lock left by process 4242 on host"). FN is called with each notice
- * (borrowed) and PAYLOAD; NULL (the default) drops them. One hook per process.
+ * (e.g. "removed a stale lock left by process 4242 on HOST"). FN is called with each notice
+ * (borrowed, valid during the call) and PAYLOAD; NULL (the default) drops them. One hook per
+ * process; set it before other threads call docket.
  */
 typedef void (*docket_notice_fn)(const char *message, void *payload);
 DOCKET_EXTERN(void) docket_notice_set(docket_notice_fn fn, void *payload);
 
-/* The current time as "YYYY-MM-DDTHH:MM:SS+07:00" (or $DOCKET_NOW when set, converted to
- * +07:00), malloc'd; NULL with the error set when $DOCKET_NOW is malformed. */
-DOCKET_EXTERN(char *) docket_now_iso(void);
+/*
+ * Release V, a NULL-terminated array of strings the library allocated (each string, then
+ * the array), e.g. from docket_template_list or docket_action_available. NULL is allowed.
+ */
+DOCKET_EXTERN(void) docket_strv_free(char **v);
 
-/* Initialise libxml2, libxslt, libgit2 and OpenSSL once per process. Safe to call twice. */
+/*
+ * The current time as "YYYY-MM-DDTHH:MM:SS+07:00" (or $DOCKET_NOW when set, converted to
+ * +07:00) into *OUT; free it with docket_free. Errors: DOCKET_EUSAGE when OUT is NULL or
+ * $DOCKET_NOW is malformed, DOCKET_ERROR (out of memory); *OUT is NULL on failure.
+ */
+DOCKET_EXTERN(int) docket_now(char **out);
+
+/*
+ * Initialise libxml2, libxslt, libgit2 and OpenSSL once per process, before any other docket
+ * call. Counted: safe to call twice; each call is matched by one docket_global_shutdown, the
+ * last of which releases the libraries. Returns 0, or DOCKET_ERROR when libgit2 cannot start.
+ */
 DOCKET_EXTERN(int) docket_global_init(void);
+/* Undo one docket_global_init; the last releases the libraries. */
 DOCKET_EXTERN(void) docket_global_shutdown(void);
 
 DOCKET_END_DECL

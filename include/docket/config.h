@@ -40,13 +40,24 @@ typedef struct {
 	const char *place;     /* Cẩm Phả */
 } docket_org;
 
-/* Parse config XML (NAME for messages). */
+/*
+ * Parse configuration XML (BUF, LEN bytes; NAME for messages) into *OUT, freed with
+ * docket_config_free. DOCKET_EINVALID when it is not a well-formed configuration.
+ */
 DOCKET_EXTERN(int) docket_config_parse(docket_config **out, const char *buf, size_t len, const char *name);
-/* Load .docket/config.xml from REPO at REV (NULL: tip). */
+/*
+ * Load .docket/config.xml from REPO at REV (NULL: tip) into *OUT, freed with
+ * docket_config_free. DOCKET_ENOTFOUND (REV or the file), DOCKET_EINVALID, DOCKET_ERROR.
+ */
 DOCKET_EXTERN(int) docket_config_load(docket_config **out, docket_repo *repo, const char *rev);
+/* Free CFG (NULL allowed). */
 DOCKET_EXTERN(void) docket_config_free(docket_config *cfg);
 
-/* Getters; the structures and strings are borrowed from CFG. */
+/*
+ * Getters; the structures and strings they fill are borrowed from CFG (valid until it is
+ * freed). The _at and by-id getters return 0, or DOCKET_ENOTFOUND when I is out of range or
+ * there is no such ID.
+ */
 DOCKET_EXTERN(void) docket_config_org(docket_org *out, const docket_config *cfg);
 DOCKET_EXTERN(size_t) docket_config_unit_count(const docket_config *cfg);
 DOCKET_EXTERN(int) docket_config_unit_at(docket_unit *out, const docket_config *cfg, size_t i);
@@ -63,12 +74,15 @@ DOCKET_EXTERN(int) docket_config_has_admin(const docket_config *cfg);
 /*
  * Changes, each one commit made by ACTOR (a person id, or NULL before any administrator
  * exists). Once the configuration has an administrator, ACTOR must be one (DOCKET_EDENIED).
- * NULL fields are left as they are.
+ * NULL fields are left as they are; the structures are read, not kept. Errors also:
+ * DOCKET_EUSAGE (a required field missing or malformed), DOCKET_EEXISTS (an id that exists
+ * already), DOCKET_EINVALID (the configuration in the repository is invalid), DOCKET_ERROR.
  */
 DOCKET_EXTERN(int) docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org);
 DOCKET_EXTERN(int) docket_config_add_unit(docket_repo *repo, const char *actor, const docket_unit *unit);
 DOCKET_EXTERN(int) docket_config_add_person(docket_repo *repo, const char *actor, const docket_person *person);
-/* Record PERSON's certificate (PEM text) in the configuration. */
+/* Record PERSON's certificate (PEM text, copied) in the configuration, as above;
+ * DOCKET_ENOTFOUND when there is no such person. */
 DOCKET_EXTERN(int) docket_config_set_cert(docket_repo *repo, const char *actor, const char *person,
                                           const char *pem);
 

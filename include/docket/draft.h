@@ -34,7 +34,9 @@ DOCKET_BEGIN_DECL
  */
 typedef struct docket_tpl_vars docket_tpl_vars;
 
+/* A new, empty set into *OUT, freed with docket_tpl_vars_free. DOCKET_ERROR when out of memory. */
 DOCKET_EXTERN(int) docket_tpl_vars_new(docket_tpl_vars **out);
+/* Free VARS and every nested item (NULL allowed). */
 DOCKET_EXTERN(void) docket_tpl_vars_free(docket_tpl_vars *vars);
 /* Set NAME to VALUE (copied), replacing any earlier value. NULL VALUE unsets NAME. */
 DOCKET_EXTERN(int) docket_tpl_vars_set(docket_tpl_vars *vars, const char *name, const char *value);
@@ -47,7 +49,7 @@ DOCKET_EXTERN(const char *) docket_tpl_vars_get(const docket_tpl_vars *vars, con
 
 /*
  * Fill the template TPL (LEN bytes of XML; NAME for messages) with VARS and return the
- * document in *out (malloc'd, NUL-terminated). The template language:
+ * document in *out (*out_len bytes, NUL-terminated; free it with docket_free). The template language:
  *   {{name}}, {{name|default}}  in attribute values and text: the value of name (an error
  *                               when it has none and no default is given; a default may
  *                               hold placeholders itself);
@@ -71,20 +73,23 @@ DOCKET_EXTERN(int) docket_template_read(char **out, size_t *out_len, docket_repo
                                         const char *name);
 
 /*
- * The names of the templates in REPO at REV (templates/NAME.xml): a malloc'd NULL-terminated
- * array of malloc'd names; free with docket_strv_free.
+ * The names of the templates in REPO at REV (templates/NAME.xml) into *OUT: a NULL-terminated
+ * array; free it with docket_strv_free. DOCKET_ENOTFOUND when REV does not exist.
  */
 DOCKET_EXTERN(int) docket_template_list(char ***out, docket_repo *repo, const char *rev);
-DOCKET_EXTERN(void) docket_strv_free(char **v);
 
 /* --- new documents ----------------------------------------------------------------------- */
 
 /*
- * Options shared by the drafting functions. ACTOR (required) must be a person of the
- * configuration holding the drafter or reviewer role in the drafting unit (or a unit above
- * it). SET: NULL-terminated "NAME=VALUE" strings that override the template variables.
+ * Options shared by the drafting functions (required: the actor). ACTOR must be a person of
+ * the configuration holding the drafter or reviewer role in the drafting unit (or a unit
+ * above it). SET: NULL-terminated "NAME=VALUE" strings that override the template variables.
+ * Initialise with DOCKET_DRAFT_OPTIONS_INIT (or docket_draft_options_init) and set the fields
+ * by name; every drafting function refuses NULL options or an unknown version with
+ * DOCKET_EUSAGE.
  */
 typedef struct {
+	unsigned int version;       /* DOCKET_DRAFT_OPTIONS_VERSION */
 	const char *actor;
 	const char *unit;           /* the drafting unit; NULL: the actor's own (or the plan's) */
 	const char *title;          /* the summary (trích yếu); NULL: the template's default */
@@ -92,11 +97,20 @@ typedef struct {
 	const char *const *set;
 } docket_draft_options;
 
+#define DOCKET_DRAFT_OPTIONS_VERSION 1
+#define DOCKET_DRAFT_OPTIONS_INIT { DOCKET_INIT_VERSION(DOCKET_DRAFT_OPTIONS_VERSION) }
+
+/*
+ * Initialise OPTS as DOCKET_DRAFT_OPTIONS_INIT does, for VERSION
+ * (DOCKET_DRAFT_OPTIONS_VERSION). Errors: DOCKET_EUSAGE (OPTS NULL, an unknown version).
+ */
+DOCKET_EXTERN(int) docket_draft_options_init(docket_draft_options *opts, unsigned int version);
+
 /*
  * A new draft of KIND ("plan", "report" or "task") from templates/TEMPLATE.xml with a fresh
  * id "<prefix>-<year>-<unit>-<n>" (prefix kh, bc, nv by kind; unit in lower case; n the next
  * free number), the issuing body and place from the configuration (the organisation, or the
- * school when the drafting unit is an affiliated unit), today's date (docket_now_iso), committed
+ * school when the drafting unit is an affiliated unit), today's date (docket_now), committed
  * with the trailers Docket-Document, Docket-Action: add, Docket-Actor, Docket-Template.
  * Results as docket_add_buffer: DOCKET_EINVALID with out->findings when the filled template
  * does not validate; DOCKET_EDENIED when the actor may not draft for the unit.
@@ -140,6 +154,7 @@ typedef struct {
 	docket_findings *findings;   /* when refused because a document would be invalid */
 } docket_batch_result;
 
+/* Free what R holds (not R itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_batch_result_free(docket_batch_result *r);
 
 /*
@@ -205,6 +220,7 @@ typedef struct {
 	docket_add_result doc;            /* aggregation: the report written */
 } docket_rollup;
 
+/* Free what R holds (not R itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_rollup_free(docket_rollup *r);
 
 /*
@@ -212,7 +228,7 @@ DOCKET_EXTERN(void) docket_rollup_free(docket_rollup *r);
  * affiliated units, and the assignees of PLAN's tasks whose deliverable is a report due in
  * YEAR), plus any other unit that filed one; PLAN's drafting unit (which aggregates) is
  * left out. Reports on PLAN and on unit plans citing PLAN count. TODAY (YYYY-MM-DD; NULL:
- * docket_now_iso) decides what is overdue. Read at the tip.
+ * docket_now) decides what is overdue. Read at the tip.
  */
 DOCKET_EXTERN(int) docket_draft_status(docket_rollup *out, docket_repo *repo, const char *plan, int year,
                                        const char *today);
@@ -228,6 +244,15 @@ DOCKET_EXTERN(int) docket_draft_status(docket_rollup *out, docket_repo *repo, co
  */
 DOCKET_EXTERN(int) docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *plan, int year,
                                           const docket_draft_options *opts);
+
+/*
+ * What docket_draft_aggregate of YEAR on PLAN would add up, written nowhere: the rows of
+ * docket_draft_status (TODAY as there) with counted and note set, and out->totals per
+ * indicator of the plan, judged as the aggregation judges them; out->doc stays empty. For a
+ * read-only view (the web workspace); creating the report is docket_draft_aggregate.
+ */
+DOCKET_EXTERN(int) docket_draft_totals(docket_rollup *out, docket_repo *repo, const char *plan, int year,
+                                       const char *today);
 
 /* --- arithmetic (exposed for tests and for other tools) ---------------------------------- */
 

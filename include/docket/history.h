@@ -18,17 +18,19 @@
 DOCKET_BEGIN_DECL
 
 /*
- * Bring the index up to date with the tip of the main branch. When the indexed tip is no
- * longer an ancestor of the tip (history was rewritten), the index is rebuilt and
- * *rewritten (when not NULL) is set to 1; old_tip (41 bytes, may be NULL) receives the
- * indexed tip before the update ("" when there was none).
+ * Bring the index of REPO up to date with the tip of the main branch. When the indexed tip is
+ * no longer an ancestor of the tip (history was rewritten), the index is rebuilt and
+ * *REWRITTEN (when not NULL) is set to 1, else 0; OLD_TIP (41 bytes, may be NULL) receives
+ * the indexed tip before the update ("" when there was none). Errors: DOCKET_ERROR (the
+ * repository or the index file cannot be read or written).
  */
-DOCKET_EXTERN(int) docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41]);
+DOCKET_EXTERN(int) docket_history_update(int *rewritten, char old_tip[41], docket_repo *repo);
 
 /*
  * Call FN for every indexed commit, oldest first, with the paths it changed (borrowed,
  * valid during the call). FN returns 0 to go on, non-zero to stop (returned). Commits before
- * START (a 40-hex id, exclusive; NULL: from the first) are skipped.
+ * START (a 40-hex id, exclusive; NULL: from the first) are skipped. The index is brought up
+ * to date first; DOCKET_ERROR when it cannot be.
  */
 typedef int (*docket_history_fn)(const char *commit, const char *const *paths, size_t npaths,
                                  void *payload);
@@ -36,8 +38,8 @@ DOCKET_EXTERN(int) docket_history_scan(docket_repo *repo, const char *start, doc
 
 /*
  * The commits that changed document ID (followed by its id — the file name — across moves),
- * oldest first, with the path it had in each: malloc'd arrays of malloc'd strings.
- * Free with docket_history_list_free.
+ * oldest first, with the path it had in each. *OUT owns its arrays and strings: release them
+ * with docket_history_list_free. Errors: DOCKET_ERROR (the index cannot be brought up to date).
  */
 typedef struct {
 	char **commits;
@@ -45,6 +47,7 @@ typedef struct {
 	size_t n;
 } docket_history_list;
 DOCKET_EXTERN(int) docket_history_for(docket_history_list *out, docket_repo *repo, const char *id);
+/* Free what L holds (not L itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_history_list_free(docket_history_list *l);
 
 DOCKET_END_DECL

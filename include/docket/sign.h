@@ -15,9 +15,8 @@
  */
 #include <stddef.h>
 #include <time.h>
-#include <libxml/tree.h>
-#include <openssl/x509.h>
 #include "common.h"
+#include "doc.h"
 
 DOCKET_BEGIN_DECL
 
@@ -81,27 +80,28 @@ DOCKET_EXTERN(int) docket_key_is_rsa(const docket_key *key);
 /*
  * KEY's public key in OpenSSH's one-line form, without comment or newline:
  * "ecdsa-sha2-nistp256 AAAA..." (always the uncompressed point, even when a token reports a
- * compressed one), "ecdsa-sha2-nistp384 ..." or "ssh-rsa AAAA...". *out is malloc'd.
+ * compressed one), "ecdsa-sha2-nistp384 ..." or "ssh-rsa AAAA...". Free *out with docket_free.
  * Errors: DOCKET_EINVALID (a curve SSH does not know), DOCKET_ERROR.
  */
 DOCKET_EXTERN(int) docket_key_ssh_pubkey(char **out, docket_key *key);
 
-/* Read a PEM certificate file; *out is the certificate alone, re-encoded as PEM (malloc'd). */
+/*
+ * Read the first certificate of the PEM file PATH into *OUT: the certificate alone, re-encoded
+ * as PEM (NUL-terminated; *OUT_LEN, may be NULL, its length); free it with docket_free.
+ * Errors: DOCKET_EINVALID (no PEM certificate), DOCKET_ERROR (cannot open, out of memory).
+ */
 DOCKET_EXTERN(int) docket_file_read_pem_cert(char **out, size_t *out_len, const char *path);
-
-/* The same "TYPE BASE64" line for the public key of CERT (for allowed-signers files). */
-DOCKET_EXTERN(int) docket_cert_ssh_pubkey(char **out, X509 *cert);
 
 /*
  * The fingerprint that identifies KEY: lowercase hex SHA-256 (64 characters) of the DER
  * SubjectPublicKeyInfo of its public key, EC points taken uncompressed. Equal to
- * docket_cert_fingerprint of a certificate for this key. *out is malloc'd.
+ * docket_cert_fingerprint of a certificate for this key. Free *out with docket_free.
  */
 DOCKET_EXTERN(int) docket_key_fingerprint(char **out, docket_key *key);
 
 /*
  * A certificate signing request for KEY (file or token), PEM, SHA-256, subject
- * CN=SUBJECT_CN (+ emailAddress=EMAIL when not NULL). *out is malloc'd, NUL-terminated.
+ * CN=SUBJECT_CN (+ emailAddress=EMAIL when not NULL). *out is NUL-terminated; free it with docket_free.
  * Errors: DOCKET_EUSAGE, DOCKET_ERROR.
  */
 DOCKET_EXTERN(int) docket_key_csr(char **out, docket_key *key, const char *subject_cn, const char *email);
@@ -111,7 +111,7 @@ DOCKET_EXTERN(int) docket_key_csr(char **out, docket_key *key, const char *subje
 /* ------------------------------------------------------------------------------------------ */
 
 /*
- * The instant docket signs and issues at: $DOCKET_NOW when set (see docket_now_iso), else
+ * The instant docket signs and issues at: $DOCKET_NOW when set (see docket_now), else
  * the system clock. DOCKET_EUSAGE when $DOCKET_NOW is malformed.
  */
 DOCKET_EXTERN(int) docket_sign_now(time_t *out);
@@ -152,14 +152,44 @@ DOCKET_EXTERN(int) docket_ca_issue(const char *ca_dir, const char *passphrase, c
 DOCKET_EXTERN(int) docket_ca_issue_validity(const char *ca_dir, const char *passphrase, const char *csr_path,
                                             const char *out_cert, time_t not_before, time_t not_after);
 
-/* Read the first certificate of a PEM file. Free *out with X509_free. DOCKET_ENOTFOUND, DOCKET_EINVALID. */
-DOCKET_EXTERN(int) docket_cert_load(X509 **out, const char *path);
+/* An X.509 certificate. Opaque. */
+typedef struct docket_cert docket_cert;
 
-/* The subject's commonName (UTF-8), malloc'd; "" when it has none. */
-DOCKET_EXTERN(int) docket_cert_subject_cn(char **out, X509 *cert);
+/*
+ * Read the first certificate of the PEM file PATH into *OUT; free it with docket_cert_free.
+ * Errors: DOCKET_EUSAGE (NULL argument), DOCKET_ENOTFOUND (no such file), DOCKET_EINVALID
+ * (no PEM certificate in it), DOCKET_ERROR.
+ */
+DOCKET_EXTERN(int) docket_cert_load(docket_cert **out, const char *path);
 
-/* Like docket_key_fingerprint, for the public key in CERT. */
-DOCKET_EXTERN(int) docket_cert_fingerprint(char **out, X509 *cert);
+/*
+ * Read the first certificate of PEM (LEN bytes of PEM text, e.g. a person's certificate from
+ * the configuration, docket_person.cert) into *OUT; free it with docket_cert_free.
+ * Errors: DOCKET_EUSAGE, DOCKET_EINVALID (no PEM certificate), DOCKET_ERROR.
+ */
+DOCKET_EXTERN(int) docket_cert_parse(docket_cert **out, const char *pem, size_t len);
+
+/* Free CERT (NULL allowed). */
+DOCKET_EXTERN(void) docket_cert_free(docket_cert *cert);
+
+/*
+ * CERT's subject commonName (UTF-8; "" when it has none) into *OUT; free it with docket_free.
+ * Errors: DOCKET_EUSAGE, DOCKET_ERROR.
+ */
+DOCKET_EXTERN(int) docket_cert_subject_cn(char **out, const docket_cert *cert);
+
+/*
+ * Like docket_key_fingerprint, for the public key in CERT; *OUT is freed with docket_free.
+ * Errors: DOCKET_EUSAGE, DOCKET_EINVALID (unreadable public key), DOCKET_ERROR.
+ */
+DOCKET_EXTERN(int) docket_cert_fingerprint(char **out, const docket_cert *cert);
+
+/*
+ * The "TYPE BASE64" line of docket_key_ssh_pubkey for the public key of CERT (for
+ * allowed-signers files) into *OUT; free it with docket_free. Errors: DOCKET_EUSAGE,
+ * DOCKET_EINVALID (a key SSH cannot name), DOCKET_ERROR.
+ */
+DOCKET_EXTERN(int) docket_cert_ssh_pubkey(char **out, const docket_cert *cert);
 
 /*
  * Check that CERT chains to a CA certificate in TRUST_PEM_FILE (one or more PEM
@@ -171,20 +201,34 @@ DOCKET_EXTERN(int) docket_cert_fingerprint(char **out, X509 *cert);
  * "CA certificate expired ...", "certificate is not for signing (key usage)", ...
  * Errors: DOCKET_EUSAGE, DOCKET_ENOTFOUND / DOCKET_EINVALID (trust file), DOCKET_ERROR.
  */
-DOCKET_EXTERN(int) docket_cert_verify_chain(X509 *cert, const char *trust_pem_file, time_t at);
+DOCKET_EXTERN(int) docket_cert_verify_chain(const docket_cert *cert, const char *trust_pem_file, time_t at);
 
 /* ------------------------------------------------------------------------------------------ */
 /* XML-DSig signatures inside a document                                                       */
 /* ------------------------------------------------------------------------------------------ */
 
-/* What a signature says about itself (its XAdES signed properties). All strings borrowed. */
+/*
+ * What a signature says about itself (its XAdES signed properties): the options of
+ * docket_xmldsig_sign. All strings borrowed. Initialise with DOCKET_SIG_PROPS_INIT (or
+ * docket_sig_props_init) and set the fields by name.
+ */
 typedef struct {
+	unsigned int version;    /* DOCKET_SIG_PROPS_VERSION */
 	const char *role;        /* SignerRole/ClaimedRoles/ClaimedRole, e.g. "KT. TRƯỞNG PHÒNG — PHÓ TRƯỞNG PHÒNG"; NULL: none */
 	const char *commitment;  /* CommitmentTypeId/Identifier URI (DOCKET_COMMITMENT_*); required */
 	const char *transition;  /* docket's Transition, e.g. "approve"; NULL: none */
 	time_t signing_time;     /* SigningTime, written in +07:00; 0: docket_sign_now() */
 	int covers_header;       /* non-zero: also sign the header (number and date at issue) */
 } docket_sig_props;
+
+#define DOCKET_SIG_PROPS_VERSION 1
+#define DOCKET_SIG_PROPS_INIT { DOCKET_INIT_VERSION(DOCKET_SIG_PROPS_VERSION) }
+
+/*
+ * Initialise PROPS as DOCKET_SIG_PROPS_INIT does, for VERSION (DOCKET_SIG_PROPS_VERSION).
+ * Errors: DOCKET_EUSAGE (PROPS NULL, a version this library does not know).
+ */
+DOCKET_EXTERN(int) docket_sig_props_init(docket_sig_props *props, unsigned int version);
 
 /*
  * Sign DOC (a docket document: root {urn:docket:document:1}document with an id and a single
@@ -199,11 +243,11 @@ typedef struct {
  * KeyInfo holds CERT. CERT's validity is not checked here: check it with
  * docket_cert_verify_chain first.
  *
- * On success *out_id (may be NULL) receives the signature's Id, malloc'd. On failure DOC is
+ * On success *out_id (may be NULL) receives the signature's Id (free it with docket_free). On failure DOC is
  * left as it was. Errors: DOCKET_EUSAGE, DOCKET_EINVALID (not a signable document, key and
  * certificate do not match, duplicate Ids), DOCKET_ERROR.
  */
-DOCKET_EXTERN(int) docket_xmldsig_sign(char **out_id, xmlDocPtr doc, docket_key *key, X509 *cert,
+DOCKET_EXTERN(int) docket_xmldsig_sign(char **out_id, docket_doc *doc, docket_key *key, const docket_cert *cert,
                                        const docket_sig_props *props);
 
 typedef enum {
@@ -217,7 +261,7 @@ typedef struct {
 	docket_sig_status status;
 	char *reason;            /* why it failed, plain English; NULL when ok */
 	char *signer;            /* subject CN of the signing certificate; NULL when unknown */
-	X509 *cert;              /* the signing certificate; NULL when absent or unreadable */
+	docket_cert *cert;       /* the signing certificate; NULL when absent or unreadable */
 	time_t signing_time;     /* 0 when unknown */
 	char *signing_time_text; /* as written, e.g. "2021-05-11T09:30:00+07:00" */
 	char *role;              /* ClaimedRole */
@@ -244,9 +288,10 @@ typedef struct {
  * DOCKET_EUSAGE / DOCKET_ENOTFOUND / DOCKET_EINVALID / DOCKET_ERROR for a problem that
  * prevented verification (then *out is NULL and *n 0).
  */
-DOCKET_EXTERN(int) docket_xmldsig_verify(docket_sig_result **out, size_t *n, xmlDocPtr doc,
+DOCKET_EXTERN(int) docket_xmldsig_verify(docket_sig_result **out, size_t *n, docket_doc *doc,
                                          const char *trust_pem_file);
 
+/* Free the N results of RESULTS (NULL allowed), their strings and certificates included. */
 DOCKET_EXTERN(void) docket_sig_results_free(docket_sig_result *results, size_t n);
 
 /* ------------------------------------------------------------------------------------------ */
@@ -256,7 +301,7 @@ DOCKET_EXTERN(void) docket_sig_results_free(docket_sig_result *results, size_t n
 /*
  * Sign BUF (a commit as git_commit_create_buffer makes it) in git's SSH signature format
  * (OpenSSH PROTOCOL.sshsig, namespace "git", hash sha512; ECDSA with SHA-256 as SSH
- * specifies for nistp256, rsa-sha2-512 for RSA). *armored is malloc'd: "-----BEGIN SSH
+ * specifies for nistp256, rsa-sha2-512 for RSA). *armored (free it with docket_free) is "-----BEGIN SSH
  * SIGNATURE-----" ... "-----END SSH SIGNATURE-----" without a trailing newline, ready for
  * git_commit_create_with_signature(..., "gpgsig").
  */
@@ -272,7 +317,7 @@ DOCKET_EXTERN(int) docket_sshsig_commit_signer(char **armored, const char *buf, 
  * Verify ARMORED (an SSH signature as above) over BUF: namespace must be "git", hash sha256
  * or sha512, the signature must be valid for the public key it names. On success
  * *out_pubkey (may be NULL) receives that key in OpenSSH form ("ecdsa-sha2-nistp256
- * AAAA..."), malloc'd: the caller must check it is an allowed signer. Errors:
+ * AAAA..."), freed with docket_free: the caller must check it is an allowed signer. Errors:
  * DOCKET_EVERIFY (bad signature, wrong namespace), DOCKET_EINVALID (malformed),
  * DOCKET_ERROR.
  */

@@ -21,18 +21,28 @@ typedef struct {
 	const char *message;
 } docket_finding;
 
+/* A new, empty list of findings into *OUT, freed with docket_findings_free. DOCKET_ERROR
+ * when out of memory. */
 DOCKET_EXTERN(int) docket_findings_new(docket_findings **out);
+/* Free F and its findings (NULL allowed). */
 DOCKET_EXTERN(void) docket_findings_free(docket_findings *f);
+/* How many findings F holds. */
 DOCKET_EXTERN(size_t) docket_findings_count(const docket_findings *f);
 /* Borrowed; valid until the list is freed. */
 DOCKET_EXTERN(const docket_finding *) docket_findings_get(const docket_findings *f, size_t i);
-/* Add a finding (strings copied). */
+/* Add a finding (strings copied). DOCKET_ERROR when out of memory. */
 DOCKET_EXTERN(int) docket_findings_add(docket_findings *f, const char *file, int line, int col,
                                        const char *fmt, ...)
 #if defined(__GNUC__)
 	__attribute__((format(printf, 5, 6)))
 #endif
 	;
+
+/*
+ * Schemas. Each function fills *OUT with a compiled schema set, freed with
+ * docket_schema_free. Errors: DOCKET_ENOTFOUND (no such revision), DOCKET_EINVALID (the set
+ * lacks the entry point or does not compile), DOCKET_ERROR.
+ */
 
 /* The schemas built into this docket binary. */
 DOCKET_EXTERN(int) docket_schema_builtin(docket_schema **out);
@@ -42,14 +52,8 @@ DOCKET_EXTERN(int) docket_schema_load(docket_schema **out, docket_repo *repo, co
 DOCKET_EXTERN(int) docket_schema_builtin_entry(docket_schema **out, const char *entry);
 DOCKET_EXTERN(int) docket_schema_load_entry(docket_schema **out, docket_repo *repo, const char *rev,
                                             const char *entry);
+/* Free SCHEMA (NULL allowed). */
 DOCKET_EXTERN(void) docket_schema_free(docket_schema *schema);
-
-/*
- * Validate an arbitrary XML tree (a libxml2 xmlDocPtr) against SCHEMA; each problem is a
- * finding against NAME. For workflow definitions and the configuration.
- */
-DOCKET_EXTERN(int) docket_schema_check(docket_findings *findings, docket_schema *schema, void *xml,
-                                       const char *name);
 
 /*
  * Validate DOC against SCHEMA and the rules XSD cannot say. When REPO is not NULL, references

@@ -52,10 +52,20 @@ typedef struct {
  */
 DOCKET_EXTERN(int) docket_workflow_parse(docket_workflow **out, docket_findings *findings, docket_schema *schema,
                                          const char *buf, size_t len, const char *name);
-/* Load .docket/workflows/KIND.xml from REPO at REV (NULL: tip), with its pinned schema. */
+/*
+ * Load .docket/workflows/KIND.xml from REPO at REV (NULL: tip), with its pinned schema, into
+ * *OUT. DOCKET_ENOTFOUND (no such revision or workflow), DOCKET_EINVALID, DOCKET_ERROR.
+ * *OUT from either function is freed with docket_workflow_free.
+ */
 DOCKET_EXTERN(int) docket_workflow_load(docket_workflow **out, docket_repo *repo, const char *rev, const char *kind);
+/* Free WF (NULL allowed); the strings and definitions borrowed from it go with it. */
 DOCKET_EXTERN(void) docket_workflow_free(docket_workflow *wf);
 
+/*
+ * Getters: the kind and the initial state (borrowed from WF); whether STATE is editable,
+ * final, declared (1 or 0); the transitions by id or by index below the count (borrowed,
+ * NULL when there is none).
+ */
 DOCKET_EXTERN(const char *) docket_workflow_kind(const docket_workflow *wf);
 DOCKET_EXTERN(const char *) docket_workflow_initial(const docket_workflow *wf);
 DOCKET_EXTERN(int) docket_workflow_is_editable(const docket_workflow *wf, const char *state);
@@ -68,7 +78,12 @@ DOCKET_EXTERN(const docket_transition_def *) docket_workflow_transition_at(const
 
 /* --- actions --------------------------------------------------------------------------- */
 
+/*
+ * What docket_action_run does. Initialise with DOCKET_ACTION_OPTIONS_INIT (or
+ * docket_action_options_init) and set the fields by name.
+ */
 typedef struct {
+	unsigned int version;    /* DOCKET_ACTION_OPTIONS_VERSION */
 	const char *doc;         /* document id or path */
 	const char *transition;  /* e.g. "submit" */
 	const char *actor;       /* person id */
@@ -76,7 +91,16 @@ typedef struct {
 	const char *now;         /* ISO 8601 time with offset; NULL: the current time at +07:00 */
 	struct docket_key *key;  /* the actor's signing key, or NULL; required by transitions that
 	                          * need a signature, and used to sign the commit when given */
-} docket_action;
+} docket_action_options;
+
+#define DOCKET_ACTION_OPTIONS_VERSION 1
+#define DOCKET_ACTION_OPTIONS_INIT { DOCKET_INIT_VERSION(DOCKET_ACTION_OPTIONS_VERSION) }
+
+/*
+ * Initialise OPTS as DOCKET_ACTION_OPTIONS_INIT does, for VERSION
+ * (DOCKET_ACTION_OPTIONS_VERSION). Errors: DOCKET_EUSAGE (OPTS NULL, an unknown version).
+ */
+DOCKET_EXTERN(int) docket_action_options_init(docket_action_options *opts, unsigned int version);
 
 typedef struct {
 	char commit[41];
@@ -99,23 +123,39 @@ typedef struct {
  * invalid: out->findings), DOCKET_ENOTFOUND. When the transition requires a signature, the
  * document is signed (XML-DSig, see sign.h) with a->key and the actor's certificate from the
  * configuration; the organisation signature at issue also covers the number and date.
+ * DOCKET_EUSAGE when A is NULL or of an unknown version. *OUT is filled in every case (its
+ * findings on DOCKET_EINVALID): release it with docket_action_result_free.
  */
-DOCKET_EXTERN(int) docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action *a);
+DOCKET_EXTERN(int) docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action_options *a);
+/* Free what R holds (not R itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_action_result_free(docket_action_result *r);
 
 /*
  * Record the edits made to DOC's file in the work tree (by any editor) as one commit.
  * Allowed only in an editable state; the workflow steps, state and signatures must be
- * unchanged; the new content must validate.
+ * unchanged; the new content must validate. Errors as docket_action_run; release *OUT with
+ * docket_action_result_free.
  */
 DOCKET_EXTERN(int) docket_edit_commit(docket_action_result *out, docket_repo *repo, const char *doc,
                                       const char *actor, const char *message);
 
 /*
- * The transitions ACTOR may take on DOC now: a malloc'd NULL-terminated array of malloc'd
- * transition ids (free each, then the array). STATE_OUT receives the current state (malloc'd).
+ * Record BUF (LEN bytes: the whole new document) as DOC's new content, as one commit with
+ * the same checks and trailers as docket_edit_commit, for callers that have no work tree to
+ * edit (the web workspace, a bare repository). Refused when the work tree holds edits of
+ * DOC's file not yet recorded (DOCKET_EDENIED). Errors as docket_action_run; release *OUT
+ * with docket_action_result_free.
  */
-DOCKET_EXTERN(int) docket_action_available(const char ***out, char **state_out, docket_repo *repo,
+DOCKET_EXTERN(int) docket_edit_buffer(docket_action_result *out, docket_repo *repo, const char *doc,
+                                      const char *actor, const char *message, const char *buf, size_t len);
+
+/*
+ * The transitions ACTOR may take on DOC now into *OUT: a NULL-terminated array of transition
+ * ids, freed with docket_strv_free. *STATE_OUT receives the current state, freed with
+ * docket_free (also set when a later step fails). Errors: DOCKET_ENOTFOUND (no such
+ * document), DOCKET_EINVALID, DOCKET_ERROR.
+ */
+DOCKET_EXTERN(int) docket_action_available(char ***out, char **state_out, docket_repo *repo,
                                            const char *doc, const char *actor);
 
 DOCKET_END_DECL

@@ -121,6 +121,8 @@ extern const cli_command cli_cmd_new, cli_cmd_assign, cli_cmd_aggregate;
 extern const cli_command cli_cmd_log, cli_cmd_diff, cli_cmd_audit;
 extern const cli_command cli_cmd_verify, cli_cmd_signers, cli_cmd_key, cli_cmd_ca;
 extern const cli_command cli_cmd_org, cli_cmd_unit, cli_cmd_person;
+extern const cli_command cli_cmd_render, cli_cmd_site;
+extern const cli_command cli_cmd_serve;
 extern const cli_command cli_cmd_help, cli_cmd_version;
 
 /*
@@ -185,6 +187,16 @@ int cli_default_key_path(char *out, size_t size, const char *person);
 int cli_load_key(docket_key **out, cli_ctx *ctx);
 /* The trust anchor: FLAG, else the user's own configuration; never the repository. */
 const char *cli_trust_anchor(const char *flag);
+
+/*
+ * The document a command names with ARG: the file ARG when one exists on disk (as `validate`
+ * reads files; REV must then be NULL), else the document with that id or repository path in
+ * the repository at REV. *out is the parsed document (not made when OUT is NULL), *bytes
+ * (when BYTES is not NULL) its text, malloc'd; *from_file (may be NULL) says which it was.
+ * On failure prints "docket: cannot VERB 'ARG': ..." and returns the exit code; EXIT_OK else.
+ */
+int cli_doc_arg(docket_doc **out, char **bytes, size_t *len, int *from_file, cli_ctx *ctx,
+                const char *arg, const char *rev, const char *verb);
 
 /* Findings as FILE:LINE:COL: error: MESSAGE on stderr. */
 void cli_print_findings(const docket_findings *f);

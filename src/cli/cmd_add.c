@@ -11,7 +11,7 @@ typedef struct {
 static int run_add(cli_ctx *ctx, void *args)
 {
 	add_args *a = args;
-	docket_add_options ao;
+	docket_add_options ao = DOCKET_ADD_OPTIONS_INIT;
 	docket_add_result res;
 	int error, code;
 

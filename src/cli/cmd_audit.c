@@ -96,7 +96,7 @@ static int run_diff(cli_ctx *ctx, void *args)
 	char r1[41], r2[41];
 	size_t n = 0, i;
 
-	error = docket_diff(&items, &n, ctx->repo, a->doc, a->rev1, a->rev2, r1, r2);
+	error = docket_diff(&items, &n, r1, r2, ctx->repo, a->doc, a->rev1, a->rev2);
 	if (error < 0)
 		return cli_fail(error, "cannot compare versions of '%s': %s", a->doc, docket_error_last());
 	if (json) {
@@ -135,13 +135,12 @@ static int run_diff(cli_ctx *ctx, void *args)
 static int run_audit(cli_ctx *ctx, void *args)
 {
 	audit_args *a = args;
-	docket_audit_options o;
+	docket_audit_options o = DOCKET_AUDIT_OPTIONS_INIT;
 	docket_audit_result res;
 	docket_repo *repo = ctx->repo;
 	int json = a->json, code, error;
 	size_t i;
 
-	memset(&o, 0, sizeof(o));
 	memset(&res, 0, sizeof(res));
 	o.since = a->since;
 	o.no_cache = a->no_cache;

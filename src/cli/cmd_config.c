@@ -230,7 +230,7 @@ static int run_person_cert(cli_ctx *ctx, void *args)
 		return cli_fail(error, "cannot record the certificate of '%s': %s", id, docket_error_last());
 	if ((error = docket_config_set_cert(ctx->repo, ctx->actor, id, pem)) < 0)
 		code = cli_fail(error, "cannot record the certificate of '%s': %s", id, docket_error_last());
-	free(pem);
+	docket_free(pem);
 	return cli_finish(code);
 }
 

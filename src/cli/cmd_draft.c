@@ -13,7 +13,9 @@ typedef struct {
 
 static void draft_options(docket_draft_options *o, cli_ctx *ctx, const draft_args *a)
 {
-	memset(o, 0, sizeof(*o));
+	const docket_draft_options init = DOCKET_DRAFT_OPTIONS_INIT;
+
+	*o = init;
 	o->actor = ctx->actor;
 	o->unit = a->unit;
 	o->title = a->title;

@@ -10,7 +10,7 @@ typedef struct {
 
 static int status_one(docket_repo *repo, cli_ctx *g, const char *id, int json)
 {
-	const char **avail = NULL;
+	char **avail = NULL;
 	char *state = NULL;
 	docket_doc *doc = NULL;
 	docket_doc_summary sum;
@@ -80,10 +80,8 @@ static int status_one(docket_repo *repo, cli_ctx *g, const char *id, int json)
 		}
 	}
 cleanup:
-	for (i = 0; avail && avail[i]; i++)
-		free((char *)avail[i]);
-	free(avail);
-	free(state);
+	docket_strv_free(avail);
+	docket_free(state);
 	docket_doc_summary_free(&sum);
 	docket_doc_free(doc);
 	return code;
@@ -113,12 +111,12 @@ static int status_row(const char *path, void *payload)
 	if (docket_repo_read(&buf, &len, st->repo, NULL, path) < 0 ||
 	    docket_doc_parse(&doc, buf, len, path) < 0) {
 		fprintf(stderr, "docket: %s\n", docket_error_last());
-		free(buf);
+		docket_free(buf);
 		return 0;
 	}
 	docket_doc_summarize(&sum, doc);
 	state = docket_doc_state(doc) ? docket_doc_state(doc) : "draft";
-	unit = docket_doc_drafting_unit(doc);
+	(void)docket_doc_drafting_unit(&unit, doc); /* only fails on a NULL argument */
 	if (st->json) {
 		printf("%s{\"id\": ", st->n ? ",\n " : "");
 		cli_json_str(docket_doc_id(doc));
@@ -155,8 +153,8 @@ static int status_row(const char *path, void *payload)
 		st->nstates++;
 	}
 	st->counts[i]++;
-	free(unit);
-	free(buf);
+	docket_free(unit);
+	docket_free(buf);
 	docket_doc_summary_free(&sum);
 	docket_doc_free(doc);
 	return 0;

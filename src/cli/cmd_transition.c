@@ -12,10 +12,14 @@ static int run_transition(cli_ctx *ctx, void *args)
 	transition_args *a = args;
 	/* submit, review, approve, issue, return: the command is the transition */
 	const char *name = a->name ? a->name : ctx->cmd->name;
-	docket_action act = { a->doc, name, ctx->actor, a->message, NULL, NULL };
+	docket_action_options act = DOCKET_ACTION_OPTIONS_INIT;
 	docket_action_result res;
 	int code, error;
 
+	act.doc = a->doc;
+	act.transition = name;
+	act.actor = ctx->actor;
+	act.message = a->message;
 	act.key = ctx->key;
 	error = docket_action_run(&res, ctx->repo, &act);
 	if (error == DOCKET_EINVALID && res.findings && docket_findings_count(res.findings))

@@ -53,7 +53,7 @@ static int validate_one(const char *path, void *payload)
 		return 1;
 	}
 	error = docket_validate_buffer(st->findings, st->schema, buf, len, path, st->repo, st->rev);
-	free(buf);
+	docket_free(buf);
 	if (error < 0 && error != DOCKET_EINVALID) {
 		st->error = error;
 		return 1;
@@ -72,11 +72,11 @@ static int validate_workflow_file(const char *path, void *payload)
 		return 0;
 	if ((error = docket_repo_read(&buf, &len, st->repo, st->rev, path)) < 0 ||
 	    (error = validate_workflow(st->findings, st->repo, st->rev, buf, len, path)) < 0) {
-		free(buf);
+		docket_free(buf);
 		st->error = error;
 		return 1;
 	}
-	free(buf);
+	docket_free(buf);
 	return 0;
 }
 
@@ -127,7 +127,7 @@ static int run_validate(cli_ctx *ctx, void *args)
 			error = validate_workflow(findings, repo, NULL, buf, len, pos[i]);
 		else
 			error = docket_validate_buffer(findings, schema, buf, len, pos[i], repo, NULL);
-		free(buf);
+		docket_free(buf);
 		if (error < 0 && error != DOCKET_EINVALID)
 			code = cli_fail_last(error, pos[i]);
 	}

@@ -1,8 +1,6 @@
 /* docket verify / signers: checking signatures, and git's allowed-signers file. */
 #include <stdlib.h>
 #include <string.h>
-#include <openssl/pem.h>
-#include <openssl/x509.h>
 #include "cli.h"
 
 typedef struct {
@@ -12,11 +10,13 @@ typedef struct {
 
 static int ssh_line_of_cert(char **out, const char *pem)
 {
-	BIO *bio = BIO_new_mem_buf(pem, -1);
-	X509 *x = bio ? PEM_read_bio_X509(bio, NULL, NULL, NULL) : NULL;
-	int error = x ? docket_cert_ssh_pubkey(out, x) : DOCKET_EINVALID;
-	X509_free(x);
-	BIO_free(bio);
+	docket_cert *cert = NULL;
+	int error;
+
+	*out = NULL;
+	if ((error = docket_cert_parse(&cert, pem, strlen(pem))) == 0)
+		error = docket_cert_ssh_pubkey(out, cert);
+	docket_cert_free(cert);
 	return error;
 }
 
@@ -44,7 +44,7 @@ static int run_signers(cli_ctx *ctx, void *args)
 			printf("%s namespaces=\"git\" %s\n", p.email, line);
 		else
 			printf("%s@docket.invalid namespaces=\"git\" %s\n", p.id, line);
-		free(line);
+		docket_free(line);
 	}
 cleanup:
 	docket_config_free(cfg);

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include "cli.h"
 
 int cli_exit_code(int code)
@@ -315,4 +316,54 @@ void cli_json_rollup_units(const docket_rollup *r, int aggregate)
 		fputs("}", stdout);
 	}
 	fputs(r->n ? "\n]" : "]", stdout);
+}
+
+int cli_doc_arg(docket_doc **out, char **bytes, size_t *len, int *from_file, cli_ctx *ctx,
+                const char *arg, const char *rev, const char *verb)
+{
+	struct stat st;
+	char *path = NULL, *buf = NULL;
+	size_t blen = 0;
+	int error, file = stat(arg, &st) == 0 && S_ISREG(st.st_mode), code = EXIT_OK;
+
+	if (out)
+		*out = NULL;
+	if (bytes)
+		*bytes = NULL;
+	if (from_file)
+		*from_file = file;
+	if (file) {
+		if (rev)
+			return cli_usage_error(ctx, "--rev takes a document id, and '%s' is a file", arg);
+		if ((error = docket_doc_read_file(&buf, &blen, arg)) < 0) {
+			code = cli_fail(error, "cannot %s '%s': %s", verb, arg, docket_error_last());
+			goto cleanup;
+		}
+	} else {
+		if (!ctx->repo) {
+			code = cli_fail(ctx->repo_error ? ctx->repo_error : DOCKET_ENOTFOUND,
+			                "cannot %s '%s': no such file, and %s", verb, arg,
+			                ctx->repo_message ? ctx->repo_message : "no repository");
+			goto cleanup;
+		}
+		if ((error = docket_doc_find(&path, ctx->repo, arg, rev)) < 0 ||
+		    (error = docket_repo_read(&buf, &blen, ctx->repo, rev, path)) < 0) {
+			code = cli_fail(error, "cannot %s '%s': %s", verb, arg, docket_error_last());
+			goto cleanup;
+		}
+	}
+	if (out && (error = docket_doc_parse(out, buf, blen, file ? arg : path)) < 0) {
+		code = cli_fail(error, "cannot %s '%s': %s", verb, arg, docket_error_last());
+		goto cleanup;
+	}
+	if (bytes) {
+		*bytes = buf;
+		buf = NULL;
+		if (len)
+			*len = blen;
+	}
+cleanup:
+	free(path);
+	free(buf);
+	return code;
 }

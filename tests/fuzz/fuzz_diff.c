@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (docket_doc_parse(&a, buf, alen, "old.xml") == 0 &&
 	    (cut ? docket_doc_parse(&b, cut + sizeof(SEP) - 1, size - alen - (sizeof(SEP) - 1), "new.xml")
 	         : docket_doc_parse(&b, buf, alen, "new.xml")) == 0 &&
-	    docket_diff_xml(&items, &n, docket_doc_xml(a), docket_doc_xml(b)) == 0)
+	    docket_diff_docs(&items, &n, a, b) == 0)
 		docket_diff_free(items, n);
 	docket_doc_free(a);
 	docket_doc_free(b);

@@ -31,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    docket_repo_init(&repo, path, 1) < 0)
 			abort();
 		/* the index of the new repository's one commit, then overwritten by each input */
-		if (docket_history_update(repo, NULL, NULL) < 0)
+		if (docket_history_update(NULL, NULL, repo) < 0)
 			abort();
 		snprintf(path, sizeof(path), "%sdocket/history", docket_repo_gitdir(repo));
 	}

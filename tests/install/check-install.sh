@@ -4,8 +4,11 @@
 # exporting the public API only (every exported name declared in an installed header, every
 # declared function exported), and a program built with pkg-config against the installed
 # headers and shared library, run, its output checked.
+# The public headers stand alone: none includes libxml2, libgit2 or OpenSSL; each compiles by
+# itself with only -I<prefix>/include, as C and as C++, and keeps its declarations between
+# DOCKET_BEGIN_DECL and DOCKET_END_DECL (extern "C").
 # ctest sets CMAKE (the cmake that configured the build), CC (its C compiler) and SANITIZE
-# (1 in a -DDOCKET_SANITIZE=ON build).
+# (1 in a -DDOCKET_SANITIZE=ON build); CXX (default c++) is the C++ compiler.
 . "$(dirname "$0")/../cli/lib.sh"
 : "${DOCKET_BUILD:?}" "${CMAKE:?}" "${CC:?}" "${SANITIZE:?}"
 
@@ -45,6 +48,37 @@ if [ -f "$DOCKET_BUILD/docket.bash-completion" ]; then
 		fail "share/bash-completion/completions/docket not installed"
 fi
 ok "bin, libraries with their links, headers, docket.pc, data (man page, completion when built)"
+
+if grep -nE '^[[:space:]]*#[[:space:]]*include[[:space:]]*[<"](libxml|libxslt|git2|openssl)' \
+	"$prefix"/include/docket/*.h; then
+	fail "an installed header includes libxml2, libxslt, libgit2 or OpenSSL"
+fi
+if grep -nwE 'X509|EVP_PKEY|xmlDocPtr|xmlNodePtr|git_repository|git_oid' "$prefix"/include/docket/*.h |
+	grep -vE '^[^:]+:[0-9]+:[[:space:]]*(/?\*|\*)'; then
+	fail "an installed header names a type of libxml2, libgit2 or OpenSSL"
+fi
+cxx=${CXX:-c++}
+for h in "$prefix"/include/docket/*.h; do
+	name=docket/$(basename "$h")
+	printf '#include <%s>\n' "$name" >"$WORK/alone.c"
+	expect_exit 0 "$CC" -std=c11 -Wall -Wextra -Wpedantic -Wstrict-prototypes -Werror -fsyntax-only \
+		-I"$prefix/include" "$WORK/alone.c"
+	expect_exit 0 "$cxx" -x c++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -fsyntax-only \
+		-I"$prefix/include" "$WORK/alone.c"
+	# every declaration sits inside the extern "C" guards (common.h defines them, and its
+	# own declarations follow the definition)
+	awk -v f="$name" '
+		/^DOCKET_BEGIN_DECL/ { if (open) bad = bad " nested"; open = 1; seen = 1; next }
+		/^DOCKET_END_DECL/ { if (!open) bad = bad " unbalanced"; open = 0; next }
+		/^DOCKET_EXTERN\(/ && !open { bad = bad " line " NR }
+		END {
+			if (!seen && f != "docket/docket.h") bad = bad " no guards"
+			if (open) bad = bad " unclosed"
+			if (bad != "") { print f ":" bad; exit 1 }
+		}' "$h" || fail "$name: a declaration outside DOCKET_BEGIN_DECL/DOCKET_END_DECL"
+	head -n 12 "$h" | grep -q '^/\*\|^ \*' || fail "$name has no top comment"
+done
+ok "each installed header compiles alone as C ($CC) and C++ ($cxx), includes no dependency's header, guards its declarations"
 
 readelf -d "$libdir/libdocket.so" >"$WORK/dynamic"
 expect_grep "Library soname: [libdocket.so.$soversion]" "$WORK/dynamic"

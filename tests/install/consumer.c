@@ -4,7 +4,9 @@
  *
  * consumer DIR FILE...: prints the library's version, creates a docket repository in DIR and
  * prints its first commit, then validates each FILE against the schemas pinned in DIR and
- * prints its findings.
+ * prints its findings. Along the way it uses an options structure the way the headers ask
+ * (DOCKET_<X>_OPTIONS_INIT, fields by name), which must compile without a warning under
+ * -Wall -Wextra, and frees what the library returns with docket_free.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +38,7 @@ static int validate(docket_schema *schema, const char *file)
 	}
 	error = 0;
 cleanup:
-	free(buf);
+	docket_free(buf);
 	docket_findings_free(findings);
 	return error;
 }
@@ -45,7 +47,8 @@ int main(int argc, char **argv)
 {
 	docket_repo *repo = NULL;
 	docket_schema *schema = NULL;
-	char tip[41];
+	docket_add_options opts = DOCKET_ADD_OPTIONS_INIT;
+	char tip[41], *now = NULL;
 	int major, minor, patch, i, error = 1;
 
 	if (argc < 2) {
@@ -65,6 +68,23 @@ int main(int argc, char **argv)
 		goto cleanup;
 	}
 	printf("initialised %s\n", tip);
+	/* options of a future version are refused, not misread */
+	opts.version = DOCKET_ADD_OPTIONS_VERSION + 1;
+	opts.draft = 1;
+	if (argc > 2) {
+		docket_add_result res;
+		int rc = docket_add_file(&res, repo, argv[2], &opts);
+		docket_add_result_free(&res);
+		if (rc != DOCKET_EUSAGE) {
+			fail("docket_add_file with options of an unknown version");
+			goto cleanup;
+		}
+	}
+	if (docket_now(&now) < 0) {
+		fail("docket_now");
+		goto cleanup;
+	}
+	docket_free(now);
 	if (docket_schema_load(&schema, repo, NULL) < 0) {
 		fail("docket_schema_load");
 		goto cleanup;

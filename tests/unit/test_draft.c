@@ -196,13 +196,13 @@ static void test_template_fill(void **state)
 	assert_non_null(strstr(out, "<e><default/></e>"));
 	assert_non_null(strstr(out, "<f v=\"kh-1\"/>"));
 	assert_non_null(strstr(out, "<!-- fill this in\n  <g v=\"…\"/>\n  -->"));
-	free(out);
+	docket_free(out);
 
 	/* text content */
 	assert_int_equal(docket_tpl_vars_set(v, "frag", "plain & text"), 0);
 	out = fill(v, 0);
 	assert_non_null(strstr(out, "<d>plain &amp; text</d>"));
-	free(out);
+	docket_free(out);
 
 	/* a placeholder without a value and without a default */
 	assert_int_equal(docket_tpl_vars_set(v, "id", NULL), 0);
@@ -216,7 +216,7 @@ static int fill_str(const char *t, docket_tpl_vars *v)
 {
 	char *out = NULL;
 	int error = docket_template_fill(&out, NULL, t, strlen(t), "h.xml", v);
-	free(out);
+	docket_free(out);
 	return error;
 }
 
@@ -398,8 +398,8 @@ static xmlDocPtr read_doc(const char *id)
 	assert_int_equal(docket_doc_find(&path, repo, id, NULL), 0);
 	assert_int_equal(docket_repo_read(&buf, &len, repo, NULL, path), 0);
 	x = xmlReadMemory(buf, (int)len, path, NULL, XML_PARSE_NONET);
-	free(buf);
-	free(path);
+	docket_free(buf);
+	docket_free(path);
 	assert_non_null(x);
 	return x;
 }
@@ -448,11 +448,12 @@ static const docket_indicator_total *total(const docket_rollup *r, const char *i
 
 static void test_aggregate(void **state)
 {
-	docket_draft_options o = { "hoa", NULL, NULL, NULL, NULL };
+	docket_draft_options o = DOCKET_DRAFT_OPTIONS_INIT;
 	docket_rollup r;
 	xmlDocPtr x;
 	char *s;
 
+	o.actor = "hoa";
 	assert_int_equal(docket_draft_aggregate(&r, repo, "kh-2021-354", 2025, &o), 0);
 	assert_string_equal(r.doc.id, "bc-2025-cttt-1");
 	assert_string_equal(r.doc.path, "documents/report/2025/CTTT/bc-2025-cttt-1.xml");
@@ -596,7 +597,7 @@ static void test_submit_check(void **state)
 
 static void test_floor_rule(void **state)
 {
-	docket_draft_options o = { "gv-a", "TH-A", NULL, NULL, NULL };
+	docket_draft_options o = DOCKET_DRAFT_OPTIONS_INIT;
 	docket_add_result res;
 	docket_doc *doc = NULL;
 	docket_findings *f = NULL;
@@ -604,6 +605,8 @@ static void test_floor_rule(void **state)
 	char *buf = NULL, *path = NULL, *weak, *p;
 	size_t len = 0;
 
+	o.actor = "gv-a";
+	o.unit = "TH-A";
 	/* the unit plan starts at the parent's targets: valid */
 	assert_int_equal(docket_draft_unit_plan(&res, repo, "kh-2021-354", &o), 0);
 	assert_string_equal(res.id, "kh-2025-th-a-1");
@@ -656,16 +659,19 @@ static void test_floor_rule(void **state)
 	docket_schema_free(schema);
 	docket_doc_free(doc);
 	free(weak);
-	free(buf);
-	free(path);
+	docket_free(buf);
+	docket_free(path);
 }
 
 static void test_refusals(void **state)
 {
-	docket_draft_options o = { "gv-a", "TH-B", NULL, NULL, NULL };
+	docket_draft_options o = DOCKET_DRAFT_OPTIONS_INIT;
 	docket_add_result res;
+	docket_batch_result batch;
 	char before[41], after[41];
 
+	o.actor = "gv-a";
+	o.unit = "TH-B";
 	assert_int_equal(docket_repo_resolve(before, repo, NULL), 0);
 	/* a drafter of A drafts for B */
 	assert_int_equal(docket_draft_report(&res, repo, "kh-2021-354", 2025, NULL, &o), DOCKET_EDENIED);
@@ -695,6 +701,19 @@ static void test_refusals(void **state)
 	assert_int_equal(docket_draft_new(&res, repo, "task", &o), DOCKET_EINVALID);
 	assert_non_null(strstr(docket_error_last(), "{{assignee}} has no value"));
 	docket_add_result_free(&res);
+	/* options of a version this library does not know, or none at all */
+	o.version = DOCKET_DRAFT_OPTIONS_VERSION + 1;
+	assert_int_equal(docket_draft_new(&res, repo, "plan", &o), DOCKET_EUSAGE);
+	assert_non_null(strstr(docket_error_last(), "docket_draft_options version 2 is not supported"));
+	docket_add_result_free(&res);
+	assert_int_equal(docket_draft_assign(&batch, repo, "kh-2021-354", NULL, &o), DOCKET_EUSAGE);
+	docket_batch_result_free(&batch);
+	assert_int_equal(docket_draft_new(&res, repo, "plan", NULL), DOCKET_EUSAGE);
+	docket_add_result_free(&res);
+	assert_int_equal(docket_draft_options_init(&o, DOCKET_DRAFT_OPTIONS_VERSION + 1), DOCKET_EUSAGE);
+	assert_int_equal(docket_draft_options_init(&o, DOCKET_DRAFT_OPTIONS_VERSION), 0);
+	assert_int_equal(o.version, DOCKET_DRAFT_OPTIONS_VERSION);
+	assert_null(o.actor);
 	assert_int_equal(docket_repo_resolve(after, repo, NULL), 0);
 	assert_string_equal(before, after);
 }

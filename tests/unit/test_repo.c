@@ -54,11 +54,11 @@ static void test_init_layout(void **state)
 	assert_null(docket_repo_workdir(repo));
 	assert_int_equal(docket_repo_read(&buf, &len, repo, NULL, ".docket/schemas/docket.xsd"), 0);
 	assert_true(len > 100);
-	free(buf);
+	docket_free(buf);
 	assert_int_equal(docket_repo_read(&buf, &len, repo, NULL, ".docket/workflows/plan.xml"), 0);
-	free(buf);
+	docket_free(buf);
 	assert_int_equal(docket_repo_read(&buf, &len, repo, NULL, ".docket/config.xml"), 0);
-	free(buf);
+	docket_free(buf);
 	assert_int_equal(docket_repo_read(&buf, &len, repo, NULL, "no/such/file"), DOCKET_ENOTFOUND);
 	docket_repo_free(repo);
 }
@@ -92,6 +92,74 @@ static void test_add_seed_and_refuse_duplicate(void **state)
 	docket_repo_free(repo);
 }
 
+/* Option structures carry a version: _INIT and _options_init set it, a version this library
+ * does not know is refused before anything happens. */
+static void test_options_versions(void **state)
+{
+	docket_repo *repo = NULL;
+	docket_add_options add = DOCKET_ADD_OPTIONS_INIT;
+	docket_audit_options audit = DOCKET_AUDIT_OPTIONS_INIT;
+	docket_action_options act = DOCKET_ACTION_OPTIONS_INIT;
+	docket_add_result res;
+	docket_audit_result ares;
+	docket_action_result acres;
+	char path[128], seed[4096], before[41], after[41], old_tip[41];
+	const char *src = getenv("DOCKET_SRC");
+	int rewritten = -1;
+
+	(void)state;
+	assert_int_equal(add.version, DOCKET_ADD_OPTIONS_VERSION);
+	assert_int_equal(audit.version, DOCKET_AUDIT_OPTIONS_VERSION);
+	assert_int_equal(act.version, DOCKET_ACTION_OPTIONS_VERSION);
+	snprintf(path, sizeof(path), "%s/versions", dir);
+	snprintf(seed, sizeof(seed), "%s/examples/354-KH-PGDDT.xml", src ? src : ".");
+	assert_int_equal(docket_repo_init(&repo, path, 0), 0);
+	assert_int_equal(docket_repo_resolve(before, repo, NULL), 0);
+
+	add.version = 0;
+	assert_int_equal(docket_add_file(&res, repo, seed, &add), DOCKET_EUSAGE);
+	assert_non_null(strstr(docket_error_last(), "initialise it with DOCKET_ADD_OPTIONS_INIT"));
+	docket_add_result_free(&res);
+	add.version = DOCKET_ADD_OPTIONS_VERSION + 1;
+	assert_int_equal(docket_add_buffer(&res, repo, "<x/>", 4, "x.xml", &add), DOCKET_EUSAGE);
+	docket_add_result_free(&res);
+	assert_int_equal(docket_add_options_init(&add, 7), DOCKET_EUSAGE);
+	assert_int_equal(docket_add_options_init(NULL, DOCKET_ADD_OPTIONS_VERSION), DOCKET_EUSAGE);
+	assert_int_equal(docket_add_options_init(&add, DOCKET_ADD_OPTIONS_VERSION), 0);
+	add.draft = 1;
+	assert_int_equal(docket_add_file(&res, repo, seed, &add), 0);
+	assert_string_equal(res.id, "kh-2021-354");
+	docket_add_result_free(&res);
+	assert_int_equal(docket_repo_resolve(before, repo, NULL), 0);
+
+	audit.version = 2;
+	assert_int_equal(docket_audit(&ares, repo, &audit), DOCKET_EUSAGE);
+	assert_non_null(strstr(docket_error_last(), "docket_audit_options version 2 is not supported"));
+	docket_audit_result_free(&ares);
+	assert_int_equal(docket_audit_options_init(&audit, DOCKET_AUDIT_OPTIONS_VERSION), 0);
+	audit.no_cache = 1;
+	assert_int_equal(docket_audit(&ares, repo, &audit), 0);
+	docket_audit_result_free(&ares);
+
+	act.version = 2;
+	act.doc = "kh-2021-354";
+	act.transition = "submit";
+	act.actor = "nobody";
+	assert_int_equal(docket_action_run(&acres, repo, &act), DOCKET_EUSAGE);
+	docket_action_result_free(&acres);
+	assert_int_equal(docket_action_run(&acres, repo, NULL), DOCKET_EUSAGE);
+	docket_action_result_free(&acres);
+	assert_int_equal(docket_action_options_init(&act, DOCKET_ACTION_OPTIONS_VERSION), 0);
+	assert_null(act.doc);
+
+	/* nothing was written; the history index, out-parameters first */
+	assert_int_equal(docket_repo_resolve(after, repo, NULL), 0);
+	assert_string_equal(before, after);
+	assert_int_equal(docket_history_update(&rewritten, old_tip, repo), 0);
+	assert_int_equal(rewritten, 0);
+	docket_repo_free(repo);
+}
+
 static int write_two(docket_txn *txn, void *payload)
 {
 	int *calls = payload;
@@ -114,15 +182,15 @@ static void test_transaction(void **state)
 
 	snprintf(path, sizeof(path), "%s/txn.git", dir);
 	assert_int_equal(docket_repo_init(&repo, path, 1), 0);
-	assert_int_equal(docket_repo_transact(repo, write_two, &calls, commit), 0);
+	assert_int_equal(docket_repo_transact(commit, repo, write_two, &calls), 0);
 	assert_int_equal(calls, 1);
 	assert_int_equal(strlen(commit), 40);
 	assert_int_equal(docket_repo_read(&buf, NULL, repo, NULL, "a/b/c.txt"), 0);
 	assert_string_equal(buf, "one");
-	free(buf);
+	docket_free(buf);
 	/* writing the same content again changes nothing and is refused as such */
-	assert_int_equal(docket_repo_transact(repo, write_two, &calls, commit), DOCKET_EINVALID);
-	assert_int_equal(docket_repo_transact(repo, write_bad_path, NULL, commit), DOCKET_EUSAGE);
+	assert_int_equal(docket_repo_transact(commit, repo, write_two, &calls), DOCKET_EINVALID);
+	assert_int_equal(docket_repo_transact(commit, repo, write_bad_path, NULL), DOCKET_EUSAGE);
 	docket_repo_free(repo);
 }
 
@@ -132,6 +200,7 @@ int main(void)
 		cmocka_unit_test(test_init_refuses_non_empty),
 		cmocka_unit_test(test_init_layout),
 		cmocka_unit_test(test_add_seed_and_refuse_duplicate),
+		cmocka_unit_test(test_options_versions),
 		cmocka_unit_test(test_transaction),
 	};
 	int r;

@@ -152,10 +152,10 @@ static void test_key_generate_load_round_trip(void **state)
 		char *fp2 = NULL;
 		assert_int_equal(docket_key_fingerprint(&fp2, k), 0);
 		assert_string_equal(fp, fp2);
-		free(fp2);
+		docket_free(fp2);
 	}
-	free(fp);
-	free(ssh);
+	docket_free(fp);
+	docket_free(ssh);
 	docket_key_free(k);
 	docket_key_free(NULL);
 }
@@ -284,9 +284,9 @@ static void test_key_rsa(void **state)
 	assert_int_equal(docket_sshsig_verify(&who, armored, "tree 1\n\nmsg\n", 12), 0);
 	assert_string_equal(who, ssh);
 	assert_int_equal(docket_sshsig_verify(NULL, armored, "tree 2\n\nmsg\n", 12), DOCKET_EVERIFY);
-	free(who);
-	free(armored);
-	free(ssh);
+	docket_free(who);
+	docket_free(armored);
+	docket_free(ssh);
 	docket_key_free(k);
 }
 
@@ -297,7 +297,7 @@ static void test_ca_init_issue_chain(void **state)
 	fixture *f = *state;
 	char ca[FX_PATH], ca_key[FX_PATH], ca_pem[FX_PATH], key[FX_PATH], csr[FX_PATH], cert[FX_PATH];
 	char *cn = NULL, *fp_key = NULL, *fp_cert = NULL;
-	X509 *ca_cert = NULL, *c = NULL;
+	docket_cert *ca_cert = NULL, *c = NULL;
 	docket_key *k = NULL;
 	struct stat st;
 	BIGNUM *serial;
@@ -313,12 +313,12 @@ static void test_ca_init_issue_chain(void **state)
 	assert_int_equal(docket_ca_init(ca, "Again", "ca pass"), DOCKET_EEXISTS);
 
 	assert_int_equal(docket_cert_load(&ca_cert, ca_pem), 0);
-	assert_int_equal(X509_check_ca(ca_cert), 1);
-	assert_true(X509_get_key_usage(ca_cert) & KU_KEY_CERT_SIGN);
-	assert_int_equal(X509_cmp_time(X509_get0_notAfter(ca_cert), &(time_t){ now + 3650L * 86400 }), 1);
+	assert_int_equal(X509_check_ca(docket_cert_x509(ca_cert)), 1);
+	assert_true(X509_get_key_usage(docket_cert_x509(ca_cert)) & KU_KEY_CERT_SIGN);
+	assert_int_equal(X509_cmp_time(X509_get0_notAfter(docket_cert_x509(ca_cert)), &(time_t){ now + 3650L * 86400 }), 1);
 	assert_int_equal(docket_cert_subject_cn(&cn, ca_cert), 0);
 	assert_string_equal(cn, "Phòng GDĐT Cẩm Phả");
-	free(cn);
+	docket_free(cn);
 	cn = NULL;
 	/* OpenSSL's own tool agrees the CA certificate is self-consistent */
 	assert_cmd(fx_run("openssl verify -CAfile %s %s", ca_pem, ca_pem), 1);
@@ -334,15 +334,15 @@ static void test_ca_init_issue_chain(void **state)
 	assert_int_equal(docket_ca_issue(ca, "ca pass", csr, cert, 365), DOCKET_EEXISTS);
 
 	assert_int_equal(docket_cert_load(&c, cert), 0);
-	assert_int_equal(X509_check_ca(c), 0);
-	assert_int_equal(X509_get_key_usage(c), KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION);
-	assert_int_equal(X509_get_signature_nid(c), NID_ecdsa_with_SHA256);
-	serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(c), NULL);
+	assert_int_equal(X509_check_ca(docket_cert_x509(c)), 0);
+	assert_int_equal(X509_get_key_usage(docket_cert_x509(c)), KU_DIGITAL_SIGNATURE | KU_NON_REPUDIATION);
+	assert_int_equal(X509_get_signature_nid(docket_cert_x509(c)), NID_ecdsa_with_SHA256);
+	serial = ASN1_INTEGER_to_BN(X509_get0_serialNumber(docket_cert_x509(c)), NULL);
 	assert_int_equal(BN_num_bits(serial), 127);
 	BN_free(serial);
 	assert_int_equal(docket_cert_subject_cn(&cn, c), 0);
 	assert_string_equal(cn, "Lê Thị Lan");
-	assert_int_equal(X509_check_email(c, "lan@example.org", 0, 0), 1);
+	assert_int_equal(X509_check_email(docket_cert_x509(c), "lan@example.org", 0, 0), 1);
 
 	/* the certificate is for the key: same fingerprint */
 	assert_int_equal(docket_key_load(&k, key, PASS), 0);
@@ -358,19 +358,19 @@ static void test_ca_init_issue_chain(void **state)
 	assert_int_equal(docket_cert_verify_chain(c, "/nonexistent/ca.pem", now), DOCKET_ENOTFOUND);
 	assert_int_equal(docket_cert_verify_chain(c, key, now), DOCKET_EINVALID);
 
-	free(cn);
-	free(fp_key);
-	free(fp_cert);
+	docket_free(cn);
+	docket_free(fp_key);
+	docket_free(fp_cert);
 	docket_key_free(k);
-	X509_free(c);
-	X509_free(ca_cert);
+	docket_cert_free(c);
+	docket_cert_free(ca_cert);
 }
 
 static void test_cert_chain_failures(void **state)
 {
 	fixture *f = *state;
 	char ca[FX_PATH], other[FX_PATH], ca_pem[FX_PATH], key[FX_PATH], csr[FX_PATH], cert[FX_PATH];
-	X509 *c = NULL;
+	docket_cert *c = NULL;
 	time_t now = time(NULL);
 
 	fx_join(ca, f->dir, "ca");
@@ -399,7 +399,7 @@ static void test_cert_chain_failures(void **state)
 	assert_non_null(strstr(docket_error_last(), "certificate expired"));
 	/* but it was valid then */
 	assert_int_equal(docket_cert_verify_chain(c, ca_pem, now - 35 * 86400), 0);
-	X509_free(c);
+	docket_cert_free(c);
 
 	/* not yet valid */
 	fx_join(cert, f->dir, "future.pem");
@@ -407,7 +407,7 @@ static void test_cert_chain_failures(void **state)
 	assert_int_equal(docket_cert_load(&c, cert), 0);
 	assert_int_equal(docket_cert_verify_chain(c, ca_pem, now), DOCKET_EVERIFY);
 	assert_non_null(strstr(docket_error_last(), "certificate not yet valid"));
-	X509_free(c);
+	docket_cert_free(c);
 
 	/* another CA with the very same name */
 	fx_join(cert, f->dir, "other.pem");
@@ -415,7 +415,7 @@ static void test_cert_chain_failures(void **state)
 	assert_int_equal(docket_cert_load(&c, cert), 0);
 	assert_int_equal(docket_cert_verify_chain(c, ca_pem, now), DOCKET_EVERIFY);
 	assert_non_null(strstr(docket_error_last(), "certificate not issued by the trusted CA"));
-	X509_free(c);
+	docket_cert_free(c);
 	assert_int_equal(docket_ca_issue_validity(ca, "ca pass", csr, cert, now, now), DOCKET_EUSAGE);
 }
 
@@ -465,7 +465,7 @@ static void write_signers(const char *path, docket_key *key, const char *email)
 	assert_int_equal(docket_key_ssh_pubkey(&ssh, key), 0);
 	snprintf(line, sizeof(line), "%s namespaces=\"git\" %s\n", email, ssh);
 	assert_int_equal(fx_write(path, line), 0);
-	free(ssh);
+	docket_free(ssh);
 }
 
 static void test_sshsig_git_verify_commit(void **state)
@@ -505,16 +505,16 @@ static void test_sshsig_git_verify_commit(void **state)
 	assert_int_equal(docket_sshsig_verify(NULL, "garbage", buf, len), DOCKET_EINVALID);
 
 	/* the adapter for docket_repo_set_commit_signer signs the same way */
-	free(armored);
+	docket_free(armored);
 	armored = NULL;
 	buf[len - 2] ^= 1;
 	assert_int_equal(docket_sshsig_commit_signer(&armored, buf, len, k), 0);
 	assert_int_equal(docket_sshsig_verify(NULL, armored, buf, len), 0);
 
-	free(who);
-	free(ssh);
+	docket_free(who);
+	docket_free(ssh);
 	free(buf);
-	free(armored);
+	docket_free(armored);
 	docket_key_free(k);
 	docket_key_free(other);
 }
@@ -535,9 +535,11 @@ static void test_pkcs11_token(void **state)
 	xmlDocPtr doc;
 	docket_sig_result *res = NULL;
 	size_t n = 0;
-	docket_sig_props props = { "KT. TRƯỞNG PHÒNG — PHÓ TRƯỞNG PHÒNG", DOCKET_COMMITMENT_APPROVAL,
-	                           "approve", 0, 0 };
+	docket_sig_props props = DOCKET_SIG_PROPS_INIT;
 
+	props.role = "KT. TRƯỞNG PHÒNG — PHÓ TRƯỞNG PHÒNG";
+	props.commitment = DOCKET_COMMITMENT_APPROVAL;
+	props.transition = "approve";
 	if (access(SOFTHSM_MODULE, R_OK) != 0) {
 		print_message("SoftHSM2 (%s) is not installed: PKCS#11 test skipped\n", SOFTHSM_MODULE);
 		skip();
@@ -574,20 +576,20 @@ static void test_pkcs11_token(void **state)
 	assert_int_equal(docket_key_csr(&csr_pem, k, "Lê Thị Lan", "lan@example.org"), 0);
 	assert_int_equal(fx_write(csr, csr_pem), 0);
 	assert_int_equal(docket_ca_issue(ca, "ca pass", csr, cert, 365), 0);
-	assert_int_equal(docket_cert_load(&c, cert), 0);
+	assert_int_equal(docket_x509_load(&c, cert), 0);
 	assert_int_equal(docket_key_fingerprint(&fp_key, k), 0);
-	assert_int_equal(docket_cert_fingerprint(&fp_cert, c), 0);
+	assert_int_equal(docket_x509_fingerprint(&fp_cert, c), 0);
 	assert_string_equal(fp_key, fp_cert);
 
 	/* an XML signature made on the token, verified by docket and by xmlsec1 */
 	snprintf(doc_path, sizeof(doc_path), "%s/tests/resources/sign/task.xml", fx_src());
 	fx_join(signed_path, f->dir, "signed.xml");
 	assert_non_null(doc = fx_load_doc(doc_path));
-	assert_int_equal(docket_xmldsig_sign(&sig_id, doc, k, c, &props), 0);
+	assert_int_equal(docket_xmldsig_sign_xml(&sig_id, doc, k, c, &props), 0);
 	assert_string_equal(sig_id, "sig-1");
 	assert_int_equal(fx_save_doc(doc, signed_path), 0);
 	fx_join(text, ca, "ca.pem");
-	assert_int_equal(docket_xmldsig_verify(&res, &n, doc, text), 0);
+	assert_int_equal(docket_xmldsig_verify_xml(&res, &n, doc, text), 0);
 	assert_int_equal(n, 1);
 	assert_int_equal(res[0].status, DOCKET_SIG_OK);
 	assert_cmd(fx_run("xmlsec1 --verify --trusted-pem %s --enabled-key-data x509 --enabled-reference-uris same-doc "
@@ -605,10 +607,10 @@ static void test_pkcs11_token(void **state)
 	unsetenv("SOFTHSM2_CONF");
 	free(sig_id);
 	free(buf);
-	free(armored);
-	free(csr_pem);
-	free(ssh);
-	free(fp_key);
+	docket_free(armored);
+	docket_free(csr_pem);
+	docket_free(ssh);
+	docket_free(fp_key);
 	free(fp_cert);
 	X509_free(c);
 	docket_key_free(k);

@@ -25,7 +25,7 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	free(seed);
+	docket_free(seed);
 	docket_schema_free(schema);
 	return 0;
 }
@@ -148,7 +148,7 @@ static void test_fixtures_agree_with_names(void **state)
 			if ((d == 0) != (docket_findings_count(f) == 0))
 				fail_msg("%s: %zu findings", line, docket_findings_count(f));
 			docket_findings_free(f);
-			free(buf);
+			docket_free(buf);
 		}
 		pclose(ls);
 	}

@@ -365,7 +365,7 @@ static int failed_before(docket_doc *old, const char *id, const char *trust)
 
 	if (!old || !id)
 		return 0;
-	docket_xmldsig_verify(&r, &n, (xmlDocPtr)docket_doc_xml(old), trust);
+	docket_xmldsig_verify_xml(&r, &n, (xmlDocPtr)docket_doc_xml(old), trust);
 	docket_error_clear();
 	for (i = 0; i < n; i++)
 		if (r[i].id && strcmp(r[i].id, id) == 0)
@@ -404,7 +404,7 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 		goto cleanup;
 	}
 	skip_verified(old, doc);
-	docket_xmldsig_verify(&res, &n, (xmlDocPtr)docket_doc_xml(doc), a->opts->trust);
+	docket_xmldsig_verify_xml(&res, &n, (xmlDocPtr)docket_doc_xml(doc), a->opts->trust);
 	docket_error_clear();
 	a->out->signatures += n;
 	for (i = 0; i < n; i++) {
@@ -426,7 +426,7 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 		}
 		if (is_new && t && t->signature && res[i].transition && strcmp(res[i].transition, t->id) == 0) {
 			found_required = 1;
-			if (actor && !cert_matches(a, actor->cert, res[i].cert))
+			if (actor && !cert_matches(a, actor->cert, res[i].cert ? docket_cert_x509(res[i].cert) : NULL))
 				finding(a, "signature-wrong-signer", commit, id, "signature %s was made by '%s', not with the "
 				        "certificate recorded for the actor '%s'", res[i].id ? res[i].id : "?",
 				        res[i].signer ? res[i].signer : "?", actor->id);
@@ -593,7 +593,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 		const docket_transition_def *t;
 		int from_ok = 0;
 		docket_buf why = DOCKET_BUF_INIT;
-		char *unit = docket_doc_drafting_unit(old);
+		char *unit = docket_doc_unit_text(old);
 
 		for (size_t k = 0; k < nold; k++)
 			step = docket_xml_next(step);
@@ -701,8 +701,8 @@ static void audit_config(audit_ctx *a, const char *commit, const char *parent, g
 		if (git_commit_extract_signature(&sig, &data, docket_repo_git(a->repo), (git_oid *)git_commit_id(c), NULL) == 0 &&
 		    docket_sshsig_verify(&pub, sig.ptr, data.ptr, data.size) == 0 && p.cert) {
 			X509 *x = docket_cert_from_pem(p.cert, -1);
-			if (x && docket_cert_verify_chain(x, a->opts->trust, (time_t)git_commit_time(c)) == 0 &&
-			    docket_cert_ssh_pubkey(&want, x) == 0 && strcmp(want, pub) == 0)
+			if (x && docket_x509_verify_chain(x, a->opts->trust, (time_t)git_commit_time(c)) == 0 &&
+			    docket_x509_ssh_pubkey(&want, x) == 0 && strcmp(want, pub) == 0)
 				ok = 1;
 			X509_free(x);
 		}
@@ -893,7 +893,7 @@ static void cache_save(audit_ctx *a, const char *path, const char *tip, const ch
 
 int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit_options *opts)
 {
-	static const docket_audit_options none = { NULL, NULL, NULL, 0, 0 };
+	static const docket_audit_options none = DOCKET_AUDIT_OPTIONS_INIT;
 	audit_ctx a;
 	docket_buf cache = DOCKET_BUF_INIT;
 	char tip[41], cached_tip[41] = "", old_index_tip[41], since[41] = "", tkey[65];
@@ -902,12 +902,15 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 
 	memset(out, 0, sizeof(*out));
 	memset(&a, 0, sizeof(a));
+	if (opts && (error = docket_options_check(opts->version, DOCKET_AUDIT_OPTIONS_VERSION,
+	                                          "docket_audit_options", "DOCKET_AUDIT_OPTIONS_INIT")) < 0)
+		return error;
 	a.repo = repo;
 	a.opts = opts ? opts : &none;
 	a.out = out;
 	out->trust_used = a.opts->trust != NULL;
 	use_cache = !a.opts->no_cache && !a.opts->since && !(a.opts->docs && a.opts->ndocs);
-	if ((error = docket_history_update(repo, &rewritten, old_index_tip)) < 0)
+	if ((error = docket_history_update(&rewritten, old_index_tip, repo)) < 0)
 		return error;
 	if ((error = docket_repo_resolve(tip, repo, NULL)) < 0)
 		return error;
@@ -990,4 +993,18 @@ void docket_audit_result_free(docket_audit_result *r)
 	}
 	free(r->findings);
 	memset(r, 0, sizeof(*r));
+}
+
+int docket_audit_options_init(docket_audit_options *opts, unsigned int version)
+{
+	const docket_audit_options init = DOCKET_AUDIT_OPTIONS_INIT;
+	int error;
+
+	if (!opts)
+		return docket_error_set(DOCKET_EUSAGE, "docket_audit_options_init: no structure");
+	if ((error = docket_options_check(version, DOCKET_AUDIT_OPTIONS_VERSION, "docket_audit_options",
+	                                  "DOCKET_AUDIT_OPTIONS_INIT")) < 0)
+		return error;
+	*opts = init;
+	return 0;
 }

@@ -71,7 +71,7 @@ void docket_sig_claims(xmlNodePtr sig, char **signer, char **role, char **commit
 		if (docket_base64_decode(&der, &derlen, text) == 0) {
 			X509 *x = docket_cert_from_der(der, derlen);
 			if (x)
-				docket_cert_subject_cn(signer, x);
+				docket_x509_subject_cn(signer, x);
 			X509_free(x);
 		}
 		free(text);

@@ -302,7 +302,7 @@ static int add_item(docket_diff_item **items, size_t *n, const char *path, char 
 	return 0;
 }
 
-int docket_diff_xml(docket_diff_item **out, size_t *nout, void *old_xml, void *new_xml)
+static int diff_trees(docket_diff_item **out, size_t *nout, xmlDocPtr old_xml, xmlDocPtr new_xml)
 {
 	flat a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
 	docket_diff_item *items = NULL;
@@ -311,8 +311,8 @@ int docket_diff_xml(docket_diff_item **out, size_t *nout, void *old_xml, void *n
 
 	*out = NULL;
 	*nout = 0;
-	if ((error = flatten(&a, xmlDocGetRootElement((xmlDocPtr)old_xml), "")) < 0 ||
-	    (error = flatten(&b, xmlDocGetRootElement((xmlDocPtr)new_xml), "")) < 0)
+	if ((error = flatten(&a, xmlDocGetRootElement(old_xml), "")) < 0 ||
+	    (error = flatten(&b, xmlDocGetRootElement(new_xml), "")) < 0)
 		goto cleanup;
 	/* paths are unique per version in practice; match the first unused occurrence */
 	for (j = 0; j < b.n; j++) {
@@ -347,6 +347,17 @@ cleanup:
 	return error;
 }
 
+int docket_diff_docs(docket_diff_item **out, size_t *n, docket_doc *old_doc, docket_doc *new_doc)
+{
+	if (out)
+		*out = NULL;
+	if (n)
+		*n = 0;
+	if (!out || !n || !old_doc || !new_doc)
+		return docket_error_set(DOCKET_EUSAGE, "docket_diff_docs: OUT, N and both documents are required");
+	return diff_trees(out, n, docket_doc_xml(old_doc), docket_doc_xml(new_doc));
+}
+
 void docket_diff_free(docket_diff_item *items, size_t n)
 {
 	for (size_t i = 0; items && i < n; i++) {
@@ -362,8 +373,8 @@ static int load_at(docket_doc **out, docket_repo *repo, const char *id, const ch
 	return docket_doc_load(out, repo, id, rev);
 }
 
-int docket_diff(docket_diff_item **out, size_t *n, docket_repo *repo, const char *id,
-                const char *rev1, const char *rev2, char out_rev1[41], char out_rev2[41])
+int docket_diff(docket_diff_item **out, size_t *n, char out_rev1[41], char out_rev2[41], docket_repo *repo,
+                const char *id, const char *rev1, const char *rev2)
 {
 	docket_history_list hist;
 	docket_doc *a = NULL, *b = NULL;
@@ -399,7 +410,7 @@ int docket_diff(docket_diff_item **out, size_t *n, docket_repo *repo, const char
 	}
 	if ((error = load_at(&a, repo, id, r1)) < 0 || (error = load_at(&b, repo, id, r2)) < 0)
 		goto cleanup;
-	if ((error = docket_diff_xml(out, n, docket_doc_xml(a), docket_doc_xml(b))) < 0)
+	if ((error = diff_trees(out, n, docket_doc_xml(a), docket_doc_xml(b))) < 0)
 		goto cleanup;
 	if (out_rev1)
 		memcpy(out_rev1, r1, 41);

@@ -145,7 +145,7 @@ static int add_signatures(docket_log_entry *e, docket_doc *prev, docket_doc *doc
 
 	if (!trust)
 		return add_signatures_unverified(e, prev, doc);
-	error = docket_xmldsig_verify(&res, &n, (xmlDocPtr)docket_doc_xml(doc), trust);
+	error = docket_xmldsig_verify_xml(&res, &n, (xmlDocPtr)docket_doc_xml(doc), trust);
 	if (error < 0 && !res)
 		return 0; /* no signatures, or none readable: nothing to show */
 	for (i = 0; i < n; i++) {

@@ -121,7 +121,7 @@ static void judge(docket_verify_item *it, const docket_sig_result *r, docket_rep
 		snprintf(problem, sizeof(problem), "'%s' was not a person of the organisation when it was signed", actor);
 		goto done;
 	}
-	if (!cert_is(p.cert, r->cert)) {
+	if (!cert_is(p.cert, docket_cert_x509(r->cert))) {
 		snprintf(problem, sizeof(problem), "signed with a certificate that is not the one recorded for '%s'", actor);
 		goto done;
 	}
@@ -129,7 +129,7 @@ static void judge(docket_verify_item *it, const docket_sig_result *r, docket_rep
 	 * holder may be the other one, who need not hold the role */
 	for (size_t k = 0; k < docket_config_person_count(cfg); k++) {
 		docket_person q;
-		if (docket_config_person_at(&q, cfg, k) == 0 && strcmp(q.id, p.id) != 0 && cert_is(q.cert, r->cert)) {
+		if (docket_config_person_at(&q, cfg, k) == 0 && strcmp(q.id, p.id) != 0 && cert_is(q.cert, docket_cert_x509(r->cert))) {
 			snprintf(problem, sizeof(problem), "the certificate recorded for '%s' is also recorded for '%s', "
 			         "so it does not identify the signer", actor, q.id);
 			goto done;
@@ -176,7 +176,7 @@ int docket_verify_document(docket_verify_item **out, size_t *nout, docket_repo *
 		return error;
 	if ((error = docket_history_for(&hist, repo, docket_doc_id(doc))) < 0)
 		goto cleanup;
-	error = docket_xmldsig_verify(&res, &n, (xmlDocPtr)docket_doc_xml(doc), trust);
+	error = docket_xmldsig_verify_xml(&res, &n, (xmlDocPtr)docket_doc_xml(doc), trust);
 	if (error < 0 && error != DOCKET_EVERIFY)
 		goto cleanup;
 	docket_error_clear();

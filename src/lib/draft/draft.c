@@ -212,7 +212,7 @@ static int batch_fill(docket_txn *txn, void *payload)
 	docket_schema *schema = NULL;
 	docket_buf msg = DOCKET_BUF_INIT;
 	idset ids = { NULL, 0, 0, 0 };
-	char *year = docket_now_iso();
+	char *year = docket_time_now_iso();
 	size_t i;
 	int error;
 
@@ -256,8 +256,8 @@ cleanup:
 	return error;
 }
 
-int docket_job_run(docket_repo *repo, docket_job *jobs, size_t n, const char *actor,
-                   const char *subject, char commit[41], docket_findings **findings)
+int docket_job_run(char commit[41], docket_findings **findings, docket_repo *repo, docket_job *jobs, size_t n,
+                   const char *actor, const char *subject)
 {
 	job_batch b = { jobs, n, actor, subject, NULL };
 	int error;
@@ -265,7 +265,7 @@ int docket_job_run(docket_repo *repo, docket_job *jobs, size_t n, const char *ac
 	*findings = NULL;
 	if (!n)
 		return docket_error_set(DOCKET_EUSAGE, "nothing to write");
-	error = docket_repo_transact(repo, batch_fill, &b, commit);
+	error = docket_repo_transact(commit, repo, batch_fill, &b);
 	*findings = b.findings;
 	return error;
 }
@@ -446,6 +446,28 @@ static void result_take(docket_add_result *out, docket_job *j, const char commit
 
 /* --- docket new KIND --template NAME -------------------------------------------------------- */
 
+int docket_draft_options_check(const docket_draft_options *opts)
+{
+	if (!opts)
+		return docket_error_set(DOCKET_EUSAGE, "drafting needs options: the actor at least");
+	return docket_options_check(opts->version, DOCKET_DRAFT_OPTIONS_VERSION, "docket_draft_options",
+	                            "DOCKET_DRAFT_OPTIONS_INIT");
+}
+
+int docket_draft_options_init(docket_draft_options *opts, unsigned int version)
+{
+	const docket_draft_options init = DOCKET_DRAFT_OPTIONS_INIT;
+	int error;
+
+	if (!opts)
+		return docket_error_set(DOCKET_EUSAGE, "docket_draft_options_init: no structure");
+	if ((error = docket_options_check(version, DOCKET_DRAFT_OPTIONS_VERSION, "docket_draft_options",
+	                                  "DOCKET_DRAFT_OPTIONS_INIT")) < 0)
+		return error;
+	*opts = init;
+	return 0;
+}
+
 int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind,
                      const docket_draft_options *opts)
 {
@@ -459,6 +481,8 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 
 	result_init(out);
 	memset(&job, 0, sizeof(job));
+	if ((error = docket_draft_options_check(opts)) < 0)
+		return error;
 	if (!kind || (strcmp(kind, "plan") && strcmp(kind, "report") && strcmp(kind, "task")))
 		return docket_error_set(DOCKET_EUSAGE, "'%s' is not a kind of document (plan, report, task)",
 		                        kind ? kind : "");
@@ -494,7 +518,7 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "new", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "new");
 	if (error == 0)
 		result_take(out, &job, commit, findings);
 	else
@@ -651,7 +675,7 @@ int docket_draft_plan_vars(docket_tpl_vars *v, const char *prefix, docket_doc *p
 {
 	xmlNodePtr root = docket_doc_root(plan), header = DN(root, "header");
 	char *code = docket_doc_code(plan), *date = docket_xml_text_trim(DN(header, "date"));
-	char *unit = docket_doc_drafting_unit(plan), dmy[32], name[64];
+	char *unit = docket_doc_unit_text(plan), dmy[32], name[64];
 	int error;
 
 	date_dmy(dmy, sizeof(dmy), date);
@@ -695,6 +719,8 @@ int docket_draft_unit_plan(docket_add_result *out, docket_repo *repo, const char
 
 	result_init(out);
 	memset(&job, 0, sizeof(job));
+	if ((error = docket_draft_options_check(opts)) < 0)
+		return error;
 	if (!plan)
 		return docket_error_set(DOCKET_EUSAGE, "which plan? give --from PLAN");
 	if ((error = docket_config_load(&cfg, repo, NULL)) < 0 ||
@@ -747,7 +773,7 @@ int docket_draft_unit_plan(docket_add_result *out, docket_repo *repo, const char
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "new unit plan", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "new unit plan");
 	if (error == 0)
 		result_take(out, &job, commit, findings);
 	else
@@ -858,6 +884,8 @@ int docket_draft_report(docket_add_result *out, docket_repo *repo, const char *p
 
 	result_init(out);
 	memset(&job, 0, sizeof(job));
+	if ((error = docket_draft_options_check(opts)) < 0)
+		return error;
 	if (!plan)
 		return docket_error_set(DOCKET_EUSAGE, "which plan? give --plan PLAN");
 	if (year < 1900 || year > 2200)
@@ -871,7 +899,7 @@ int docket_draft_report(docket_add_result *out, docket_repo *repo, const char *p
 		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
 		goto cleanup;
 	}
-	to = recipient_unit ? docket_strdup(recipient_unit) : docket_doc_drafting_unit(pdoc);
+	to = recipient_unit ? docket_strdup(recipient_unit) : docket_doc_unit_text(pdoc);
 	code = docket_doc_code(pdoc);
 	if (code)
 		error = docket_buf_printf(&title, "Kết quả thực hiện năm %d Kế hoạch số %s", year, code);
@@ -892,7 +920,7 @@ int docket_draft_report(docket_add_result *out, docket_repo *repo, const char *p
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "new report", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "new report");
 	if (error == 0)
 		result_take(out, &job, commit, findings);
 	else
@@ -1149,6 +1177,8 @@ int docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char 
 	memset(out, 0, sizeof(*out));
 	memset(&a, 0, sizeof(a));
 	memset(&have, 0, sizeof(have));
+	if ((error = docket_draft_options_check(opts)) < 0)
+		return error;
 	if (!plan)
 		return docket_error_set(DOCKET_EUSAGE, "which plan? give PLAN");
 	if (!(today = docket_today())) {
@@ -1171,7 +1201,7 @@ int docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char 
 		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
 		goto cleanup;
 	}
-	unit = opts->unit ? docket_strdup(opts->unit) : docket_doc_drafting_unit(pdoc);
+	unit = opts->unit ? docket_strdup(opts->unit) : docket_doc_unit_text(pdoc);
 	if ((error = docket_draft_authorise(&person, cfg, opts->actor, unit)) < 0)
 		goto cleanup;
 	if (!unit && !(unit = docket_strdup(person.unit))) {
@@ -1221,7 +1251,7 @@ int docket_draft_assign(docket_batch_result *out, docket_repo *repo, const char 
 		                         plan);
 		goto cleanup;
 	}
-	error = docket_job_run(repo, a.jobs, a.njobs, opts->actor, "assign", out->commit, &findings);
+	error = docket_job_run(out->commit, &findings, repo, a.jobs, a.njobs, opts->actor, "assign");
 	out->findings = findings;
 	if (error < 0)
 		goto cleanup;

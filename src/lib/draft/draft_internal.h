@@ -86,8 +86,11 @@ void docket_job_clear(docket_job *j);
  * Write JOBS in one commit: fresh ids, templates filled and validated at the base commit.
  * *findings (always set, may be empty) explains a DOCKET_EINVALID.
  */
-int docket_job_run(docket_repo *repo, docket_job *jobs, size_t n, const char *actor,
-                   const char *subject, char commit[41], docket_findings **findings);
+int docket_job_run(char commit[41], docket_findings **findings, docket_repo *repo, docket_job *jobs, size_t n,
+                   const char *actor, const char *subject);
+
+/* 0 when OPTS is given and of a version this library knows; else DOCKET_EUSAGE. */
+int docket_draft_options_check(const docket_draft_options *opts);
 
 /* ACTOR may draft for UNIT (NULL: the actor's own unit): *out is the person. */
 int docket_draft_authorise(docket_person *out, const docket_config *cfg, const char *actor,

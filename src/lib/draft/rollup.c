@@ -390,7 +390,7 @@ int docket_draft_status(docket_rollup *out, docket_repo *repo, const char *plan,
 		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
 		goto cleanup;
 	}
-	aggregator = docket_doc_drafting_unit(pdoc);
+	aggregator = docket_doc_unit_text(pdoc);
 	error = rollup_read(out, &s, &chosen, repo, cfg, docket_doc_id(pdoc), year, aggregator, today);
 cleanup:
 	if (error < 0)
@@ -622,49 +622,17 @@ static int rollup_text(xmlNodePtr dst, docket_rollup *out, const docket_buf *una
 	return error;
 }
 
-int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *plan, int year,
-                           const docket_draft_options *opts)
+/*
+ * What the aggregation counts (the approved reports; the others noted) and the totals per
+ * indicator of PPLAN for YEAR; UNAGGREGATED collects the indicators that could not be added up.
+ */
+static int rollup_totals(docket_rollup *out, rep **chosen, xmlNodePtr pplan, int year, docket_buf *unaggregated)
 {
-	docket_config *cfg = NULL;
-	docket_person person;
-	docket_doc *pdoc = NULL;
-	docket_job job;
-	docket_findings *findings = NULL;
-	docket_buf title = DOCKET_BUF_INIT, unaggregated = DOCKET_BUF_INIT, missing = DOCKET_BUF_INIT;
-	docket_org org;
-	xmlDocPtr scratch = NULL;
-	xmlNodePtr holder = NULL, pplan, ind;
-	scan s;
-	rep **chosen = NULL;
-	char *unit = NULL, *code = NULL, *today = NULL, commit[41] = "";
+	docket_buf missing = DOCKET_BUF_INIT;
+	xmlNodePtr ind;
 	size_t i, nind = 0;
-	int error;
+	int error = 0;
 
-	memset(out, 0, sizeof(*out));
-	memset(&s, 0, sizeof(s));
-	memset(&job, 0, sizeof(job));
-	if (!plan)
-		return docket_error_set(DOCKET_EUSAGE, "which plan? give --plan PLAN");
-	if (year < 1900 || year > 2200)
-		return docket_error_set(DOCKET_EUSAGE, "give the year reported on with --year YYYY");
-	if (!(today = docket_today()))
-		return docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
-	if ((error = docket_config_load(&cfg, repo, NULL)) < 0 ||
-	    (error = docket_doc_load(&pdoc, repo, plan, NULL)) < 0)
-		goto cleanup;
-	if (!(pplan = docket_doc_body(pdoc, "plan"))) {
-		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
-		goto cleanup;
-	}
-	unit = opts->unit ? docket_strdup(opts->unit) : docket_doc_drafting_unit(pdoc);
-	if ((error = docket_draft_authorise(&person, cfg, opts->actor, unit)) < 0)
-		goto cleanup;
-	if (!unit && !(unit = docket_strdup(person.unit))) {
-		error = docket_error_set(DOCKET_ERROR, "out of memory");
-		goto cleanup;
-	}
-	if ((error = rollup_read(out, &s, &chosen, repo, cfg, docket_doc_id(pdoc), year, unit, today)) < 0)
-		goto cleanup;
 	for (i = 0; i < out->n; i++) {
 		docket_unit_report *row = &out->units[i];
 		docket_buf note = DOCKET_BUF_INIT;
@@ -678,30 +646,84 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		row->note = docket_buf_detach(&note, NULL);
 		if (error < 0 || !row->note) {
 			error = docket_error_set(DOCKET_ERROR, "out of memory");
-			goto cleanup;
+			goto done;
 		}
 	}
 	for (ind = docket_plan_next_indicator(pplan, NULL); ind; ind = docket_plan_next_indicator(pplan, ind))
 		nind++;
 	if (nind && !(out->totals = calloc(nind, sizeof(*out->totals)))) {
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
-		goto cleanup;
+		goto done;
 	}
 	for (ind = docket_plan_next_indicator(pplan, NULL); ind; ind = docket_plan_next_indicator(pplan, ind)) {
 		docket_indicator_total *t = &out->totals[out->ntotals++];
 		missing.len = 0;
 		if ((error = total_one(t, ind, out, chosen, year, &missing)) < 0)
-			goto cleanup;
+			goto done;
 		if (!t->value)
-			error = docket_buf_printf(&unaggregated, "%s%s (%s)", unaggregated.len ? "; " : "", t->indicator,
+			error = docket_buf_printf(unaggregated, "%s%s (%s)", unaggregated->len ? "; " : "", t->indicator,
 			                          strcmp(t->measure, "value") == 0 ? "giá trị không cộng dồn được, cần nhập" :
 			                          "không có số liệu");
 		else if (missing.len)
-			error = docket_buf_printf(&unaggregated, "%s%s (thiếu số liệu của %s)", unaggregated.len ? "; " : "",
+			error = docket_buf_printf(unaggregated, "%s%s (thiếu số liệu của %s)", unaggregated->len ? "; " : "",
 			                          t->indicator, missing.ptr);
 		if (error < 0)
-			goto cleanup;
+			goto done;
 	}
+
+	error = 0;
+done:
+	docket_buf_free(&missing);
+	return error;
+}
+
+int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *plan, int year,
+                           const docket_draft_options *opts)
+{
+	docket_config *cfg = NULL;
+	docket_person person;
+	docket_doc *pdoc = NULL;
+	docket_job job;
+	docket_findings *findings = NULL;
+	docket_buf title = DOCKET_BUF_INIT, unaggregated = DOCKET_BUF_INIT;
+	docket_org org;
+	xmlDocPtr scratch = NULL;
+	xmlNodePtr holder = NULL, pplan;
+	scan s;
+	rep **chosen = NULL;
+	char *unit = NULL, *code = NULL, *today = NULL, commit[41] = "";
+	size_t i;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&s, 0, sizeof(s));
+	memset(&job, 0, sizeof(job));
+	if ((error = docket_draft_options_check(opts)) < 0)
+		return error;
+	if (!plan)
+		return docket_error_set(DOCKET_EUSAGE, "which plan? give --plan PLAN");
+	if (year < 1900 || year > 2200)
+		return docket_error_set(DOCKET_EUSAGE, "give the year reported on with --year YYYY");
+	if (!(today = docket_today()))
+		return docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
+	if ((error = docket_config_load(&cfg, repo, NULL)) < 0 ||
+	    (error = docket_doc_load(&pdoc, repo, plan, NULL)) < 0)
+		goto cleanup;
+	if (!(pplan = docket_doc_body(pdoc, "plan"))) {
+		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
+		goto cleanup;
+	}
+	unit = opts->unit ? docket_strdup(opts->unit) : docket_doc_unit_text(pdoc);
+	if ((error = docket_draft_authorise(&person, cfg, opts->actor, unit)) < 0)
+		goto cleanup;
+	if (!unit && !(unit = docket_strdup(person.unit))) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if ((error = rollup_read(out, &s, &chosen, repo, cfg, docket_doc_id(pdoc), year, unit, today)) < 0)
+		goto cleanup;
+	if ((error = rollup_totals(out, chosen, pplan, year, &unaggregated)) < 0)
+		goto cleanup;
 
 	/* the document */
 	docket_config_org(&org, cfg);
@@ -803,7 +825,7 @@ int docket_draft_aggregate(docket_rollup *out, docket_repo *repo, const char *pl
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	error = docket_job_run(repo, &job, 1, opts->actor, "aggregate", commit, &findings);
+	error = docket_job_run(commit, &findings, repo, &job, 1, opts->actor, "aggregate");
 	out->doc.findings = findings;
 	if (error < 0)
 		goto cleanup;
@@ -826,7 +848,53 @@ cleanup:
 	free(today);
 	docket_buf_free(&title);
 	docket_buf_free(&unaggregated);
-	docket_buf_free(&missing);
+	scan_free(&s);
+	docket_doc_free(pdoc);
+	docket_config_free(cfg);
+	return error;
+}
+
+/*
+ * What docket_draft_aggregate would add up, without writing anything: the rows of
+ * docket_draft_status with counted and note set, and the totals per indicator.
+ */
+int docket_draft_totals(docket_rollup *out, docket_repo *repo, const char *plan, int year, const char *today)
+{
+	docket_config *cfg = NULL;
+	docket_doc *pdoc = NULL;
+	docket_buf unaggregated = DOCKET_BUF_INIT;
+	xmlNodePtr pplan;
+	scan s;
+	rep **chosen = NULL;
+	char *aggregator = NULL, *now = NULL;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&s, 0, sizeof(s));
+	if (!plan)
+		return docket_error_set(DOCKET_EUSAGE, "which plan? give --plan PLAN");
+	if (year < 1900 || year > 2200)
+		return docket_error_set(DOCKET_EUSAGE, "give the year reported on with --year YYYY");
+	if (!today && !(today = now = docket_today()))
+		return docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
+	if ((error = docket_config_load(&cfg, repo, NULL)) < 0 ||
+	    (error = docket_doc_load(&pdoc, repo, plan, NULL)) < 0)
+		goto cleanup;
+	if (!(pplan = docket_doc_body(pdoc, "plan"))) {
+		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not a plan", plan);
+		goto cleanup;
+	}
+	aggregator = docket_doc_unit_text(pdoc);
+	if ((error = rollup_read(out, &s, &chosen, repo, cfg, docket_doc_id(pdoc), year, aggregator, today)) < 0)
+		goto cleanup;
+	error = rollup_totals(out, chosen, pplan, year, &unaggregated);
+cleanup:
+	if (error < 0)
+		docket_rollup_free(out);
+	free(chosen);
+	free(aggregator);
+	free(now);
+	docket_buf_free(&unaggregated);
 	scan_free(&s);
 	docket_doc_free(pdoc);
 	docket_config_free(cfg);

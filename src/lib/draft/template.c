@@ -886,14 +886,6 @@ static int list_cb(const char *path, void *payload)
 	return 0;
 }
 
-void docket_strv_free(char **v)
-{
-	size_t i;
-	for (i = 0; v && v[i]; i++)
-		free(v[i]);
-	free(v);
-}
-
 int docket_template_list(char ***out, docket_repo *repo, const char *rev)
 {
 	list_state st = { NULL, 0, 0 };

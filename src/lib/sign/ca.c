@@ -261,7 +261,7 @@ static int issue(const char *ca_dir, const char *passphrase, const char *csr_pat
 	if ((error = docket_buf_printf(&key_path, "%s/ca.key", ca_dir)) < 0 ||
 	    (error = docket_buf_printf(&cert_path, "%s/ca.pem", ca_dir)) < 0)
 		goto cleanup;
-	if ((error = docket_cert_load(&ca, cert_path.ptr)) < 0)
+	if ((error = docket_x509_load(&ca, cert_path.ptr)) < 0)
 		goto cleanup;
 	if (asn1_to_time(&ca_from, X509_get0_notBefore(ca)) < 0 || asn1_to_time(&ca_to, X509_get0_notAfter(ca)) < 0) {
 		error = docket_error_ssl(DOCKET_EINVALID, "cannot read the validity of '%s'", cert_path.ptr);
@@ -377,7 +377,7 @@ X509 *docket_cert_from_der(const unsigned char *der, size_t len)
 	return x;
 }
 
-int docket_cert_load(X509 **out, const char *path)
+int docket_x509_load(X509 **out, const char *path)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -413,7 +413,7 @@ static char *name_cn(const X509_NAME *name)
 	return s;
 }
 
-int docket_cert_subject_cn(char **out, X509 *cert)
+int docket_x509_subject_cn(char **out, X509 *cert)
 {
 	if (out)
 		*out = NULL;
@@ -424,7 +424,7 @@ int docket_cert_subject_cn(char **out, X509 *cert)
 	return 0;
 }
 
-int docket_cert_fingerprint(char **out, X509 *cert)
+int docket_x509_fingerprint(char **out, X509 *cert)
 {
 	EVP_PKEY *pub;
 
@@ -554,7 +554,7 @@ cleanup:
 	return error;
 }
 
-int docket_cert_verify_chain(X509 *cert, const char *trust_pem_file, time_t at)
+int docket_x509_verify_chain(X509 *cert, const char *trust_pem_file, time_t at)
 {
 	X509_STORE *store = NULL;
 	int error;

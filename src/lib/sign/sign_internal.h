@@ -10,6 +10,31 @@
 #include "xml_internal.h"
 #include "docket/sign.h"
 
+/* A certificate (the public docket_cert): an X509 the handle owns. */
+struct docket_cert {
+	X509 *x509;
+};
+/* A handle owning X (on failure X is freed and NULL returned). */
+docket_cert *docket_cert_wrap(X509 *x);
+/* CERT's X509 (borrowed). */
+X509 *docket_cert_x509(const docket_cert *cert);
+
+/* What the public docket_cert_* functions do, on an X509. */
+int docket_x509_load(X509 **out, const char *path);
+int docket_x509_subject_cn(char **out, X509 *cert);
+int docket_x509_fingerprint(char **out, X509 *cert);
+int docket_x509_ssh_pubkey(char **out, X509 *cert);
+int docket_x509_verify_chain(X509 *cert, const char *trust_pem_file, time_t at);
+
+/*
+ * What the public docket_xmldsig_sign / docket_xmldsig_verify do, on a libxml2 tree (for the
+ * layers above, which hold the tree, and for the unit tests).
+ */
+int docket_xmldsig_sign_xml(char **out_id, xmlDocPtr doc, docket_key *key, X509 *cert,
+                            const docket_sig_props *props);
+int docket_xmldsig_verify_xml(docket_sig_result **out, size_t *n, xmlDocPtr doc,
+                              const char *trust_pem_file);
+
 /* Set the last error to CODE with the message and OpenSSL's error queue appended (and cleared). */
 int docket_error_ssl(int code, const char *fmt, ...) DOCKET_PRINTF(2, 3);
 
@@ -55,7 +80,7 @@ int docket_key_read_pem(EVP_PKEY **out, const char *path, const char *passphrase
 int docket_ssh_pubkey_blob(docket_buf *out, EVP_PKEY *pkey);
 
 /*
- * The chain check behind docket_cert_verify_chain, for a trust store already loaded.
+ * The chain check behind docket_x509_verify_chain, for a trust store already loaded.
  * AT_SIGNING words the messages for a signature's signing time ("certificate expired at
  * signing time: ..."). Returns 0 or DOCKET_EVERIFY (message set).
  */

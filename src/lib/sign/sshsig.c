@@ -212,7 +212,7 @@ int docket_key_ssh_pubkey(char **out, docket_key *key)
 	return error;
 }
 
-int docket_cert_ssh_pubkey(char **out, X509 *cert)
+int docket_x509_ssh_pubkey(char **out, X509 *cert)
 {
 	docket_buf blob = DOCKET_BUF_INIT;
 	EVP_PKEY *pk;

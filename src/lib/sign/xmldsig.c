@@ -451,8 +451,8 @@ cleanup:
 	return error;
 }
 
-int docket_xmldsig_sign(char **out_id, xmlDocPtr doc, docket_key *key, X509 *cert,
-                        const docket_sig_props *props)
+int docket_xmldsig_sign_xml(char **out_id, xmlDocPtr doc, docket_key *key, X509 *cert,
+                            const docket_sig_props *props)
 {
 	undo_log u;
 	xmlNodePtr root, content = NULL, header = NULL, sig = NULL, si, ki, xd, obj, qp, sp, ssp, scv2,
@@ -472,6 +472,9 @@ int docket_xmldsig_sign(char **out_id, xmlDocPtr doc, docket_key *key, X509 *cer
 		error = docket_error_set(DOCKET_EUSAGE, "signing needs a document, a key, its certificate and a commitment");
 		goto cleanup;
 	}
+	if ((error = docket_options_check(props->version, DOCKET_SIG_PROPS_VERSION, "docket_sig_props",
+	                                  "DOCKET_SIG_PROPS_INIT")) < 0)
+		goto cleanup;
 	root = xmlDocGetRootElement(doc);
 	if (!docket_xml_is(root, DOCKET_NS, "document")) {
 		error = docket_error_set(DOCKET_EINVALID, "not a docket document: the root is not {%s}document", DOCKET_NS);
@@ -506,7 +509,7 @@ int docket_xmldsig_sign(char **out_id, xmlDocPtr doc, docket_key *key, X509 *cer
 		}
 	}
 	/* a signature made with a key its certificate does not name would never verify */
-	if ((error = docket_key_fingerprint(&key_fp, key)) < 0 || (error = docket_cert_fingerprint(&cert_fp, cert)) < 0)
+	if ((error = docket_key_fingerprint(&key_fp, key)) < 0 || (error = docket_x509_fingerprint(&cert_fp, cert)) < 0)
 		goto cleanup;
 	if (strcmp(key_fp, cert_fp) != 0) {
 		error = docket_error_set(DOCKET_EINVALID, "the certificate is not for this key (key %.16s…, certificate %.16s…)",
@@ -823,7 +826,8 @@ static int read_key_info(docket_sig_result *res, xmlNodePtr keyinfo, STACK_OF(X5
 			if (!x)
 				return fail(res, "the X509Certificate of the signature cannot be read");
 			if (count++ == 0) {
-				res->cert = x;
+				if ((res->cert = docket_cert_wrap(x)) == NULL)
+					return docket_error_set(DOCKET_ERROR, "out of memory");
 				continue;
 			}
 			if ((!*chain && (*chain = sk_X509_new_null()) == NULL) || !sk_X509_push(*chain, x)) {
@@ -842,7 +846,7 @@ static int read_key_info(docket_sig_result *res, xmlNodePtr keyinfo, STACK_OF(X5
 
 static int signature_value_ok(docket_sig_result *res, xmlNodePtr si, xmlNodePtr sv, int rsa, int *ok)
 {
-	EVP_PKEY *pub = X509_get0_pubkey(res->cert);
+	EVP_PKEY *pub = X509_get0_pubkey(res->cert->x509);
 	docket_buf b = DOCKET_BUF_INIT;
 	unsigned char *bin = NULL, *der = NULL;
 	size_t binlen = 0, derlen = 0, field;
@@ -919,7 +923,7 @@ static int read_props(docket_sig_result *res, xmlNodePtr sp)
 		return fail(res, "SigningCertificateV2 uses a digest other than SHA-256");
 	if ((text = docket_xml_text(docket_xml_child(cert_digest, DS, "DigestValue"))) == NULL)
 		return docket_error_set(DOCKET_ERROR, "out of memory");
-	if ((der_len = i2d_X509(res->cert, &der)) <= 0 ||
+	if ((der_len = i2d_X509(res->cert->x509, &der)) <= 0 ||
 	    !EVP_Digest(der, (size_t)der_len, md, NULL, EVP_sha256(), NULL)) {
 		error = docket_error_ssl(DOCKET_ERROR, "cannot encode the certificate");
 		goto cleanup;
@@ -988,18 +992,18 @@ static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 	/* the key: only from the certificate */
 	if ((error = read_key_info(res, ki, &chain)) != 0)
 		goto done;
-	if ((error = docket_cert_subject_cn(&res->signer, res->cert)) < 0)
+	if ((error = docket_x509_subject_cn(&res->signer, res->cert->x509)) < 0)
 		goto done;
-	if (!X509_get0_pubkey(res->cert)) {
+	if (!X509_get0_pubkey(res->cert->x509)) {
 		/* a certificate whose key does not decode (found by tests/fuzz/fuzz_verify.c) */
 		error = fail(res, "the certificate's public key cannot be read");
 		goto done;
 	}
-	if ((EVP_PKEY_get_base_id(X509_get0_pubkey(res->cert)) == EVP_PKEY_RSA) != rsa) {
+	if ((EVP_PKEY_get_base_id(X509_get0_pubkey(res->cert->x509)) == EVP_PKEY_RSA) != rsa) {
 		error = fail(res, "signature method '%s' does not match the certificate's key", sm);
 		goto done;
 	}
-	if (cert_acceptable_cached(res->cert) < 0) {
+	if (cert_acceptable_cached(res->cert->x509) < 0) {
 		error = fail(res, "%s", docket_error_last());
 		goto done;
 	}
@@ -1017,7 +1021,7 @@ static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 	}
 	if ((error = read_props(res, r.target[REF_PROPS])) != 0)
 		goto done;
-	if ((error = cert_check_cached(res->cert, chain, v->store, res->signing_time)) < 0) {
+	if ((error = cert_check_cached(res->cert->x509, chain, v->store, res->signing_time)) < 0) {
 		error = error == DOCKET_EVERIFY ? fail(res, "%s", docket_error_last()) : error;
 		goto done;
 	}
@@ -1062,7 +1066,7 @@ void docket_sig_results_free(docket_sig_result *results, size_t n)
 		free(r->id);
 		free(r->reason);
 		free(r->signer);
-		X509_free(r->cert);
+		docket_cert_free(r->cert);
 		free(r->signing_time_text);
 		free(r->role);
 		free(r->commitment);
@@ -1230,8 +1234,8 @@ static int cert_check_cached(X509 *cert, STACK_OF(X509) *chain, X509_STORE *stor
 	return 0;
 }
 
-int docket_xmldsig_verify(docket_sig_result **out, size_t *n, xmlDocPtr doc,
-                          const char *trust_pem_file)
+int docket_xmldsig_verify_xml(docket_sig_result **out, size_t *n, xmlDocPtr doc,
+                              const char *trust_pem_file)
 {
 	docket_sig_result *res = NULL;
 	xmlNodePtr sigs = NULL, c;
@@ -1295,4 +1299,39 @@ cleanup:
 	docket_sig_results_free(res, count);
 	X509_STORE_free(v.store);
 	return error;
+}
+
+int docket_sig_props_init(docket_sig_props *props, unsigned int version)
+{
+	const docket_sig_props init = DOCKET_SIG_PROPS_INIT;
+	int error;
+
+	if (!props)
+		return docket_error_set(DOCKET_EUSAGE, "docket_sig_props_init: no structure");
+	if ((error = docket_options_check(version, DOCKET_SIG_PROPS_VERSION, "docket_sig_props",
+	                                  "DOCKET_SIG_PROPS_INIT")) < 0)
+		return error;
+	*props = init;
+	return 0;
+}
+
+int docket_xmldsig_sign(char **out_id, docket_doc *doc, docket_key *key, const docket_cert *cert,
+                        const docket_sig_props *props)
+{
+	if (out_id)
+		*out_id = NULL;
+	if (!doc || !cert)
+		return docket_error_set(DOCKET_EUSAGE, "signing needs a document, a key, its certificate and a commitment");
+	return docket_xmldsig_sign_xml(out_id, docket_doc_xml(doc), key, cert->x509, props);
+}
+
+int docket_xmldsig_verify(docket_sig_result **out, size_t *n, docket_doc *doc, const char *trust_pem_file)
+{
+	if (out)
+		*out = NULL;
+	if (n)
+		*n = 0;
+	if (!out || !n || !doc)
+		return docket_error_set(DOCKET_EUSAGE, "docket_xmldsig_verify: missing argument");
+	return docket_xmldsig_verify_xml(out, n, docket_doc_xml(doc), trust_pem_file);
 }

@@ -171,7 +171,7 @@ cleanup:
 	return error;
 }
 
-int docket_history_update(docket_repo *repo, int *rewritten, char old_tip[41])
+int docket_history_update(int *rewritten, char old_tip[41], docket_repo *repo)
 {
 	git_repository *git = docket_repo_git(repo);
 	git_oid tip, cached, *chain = NULL;
@@ -418,7 +418,7 @@ int docket_history_for(docket_history_list *out, docket_repo *repo, const char *
 	int error;
 
 	memset(out, 0, sizeof(*out));
-	if ((error = docket_history_update(repo, NULL, NULL)) < 0)
+	if ((error = docket_history_update(NULL, NULL, repo)) < 0)
 		return error;
 	error = docket_history_scan(repo, NULL, for_cb, &st);
 	if (st.error)

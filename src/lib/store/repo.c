@@ -189,7 +189,7 @@ static int write_commit(git_oid *out, docket_repo *repo, const git_signature *si
 	}
 	error = 0;
 cleanup:
-	free(armored);
+	docket_free(armored);
 	git_buf_dispose(&buf);
 	return error;
 }
@@ -970,7 +970,7 @@ static int txn_update_workdir(docket_txn *txn)
 	return error;
 }
 
-int docket_repo_transact(docket_repo *repo, docket_txn_fn fn, void *payload, char out_commit[41])
+int docket_repo_transact(char out_commit[41], docket_repo *repo, docket_txn_fn fn, void *payload)
 {
 	docket_txn txn;
 	git_signature *sig = NULL;
@@ -1167,7 +1167,7 @@ int docket_repo_init(docket_repo **out, const char *path, int bare)
 		goto cleanup;
 	}
 	git = NULL;
-	if ((error = docket_repo_transact(repo, init_fill, &payload, NULL)) < 0)
+	if ((error = docket_repo_transact(NULL, repo, init_fill, &payload)) < 0)
 		goto cleanup;
 	*out = repo;
 	repo = NULL;

@@ -51,5 +51,5 @@ int docket_store_add_new(char out_commit[41], docket_repo *repo, docket_doc *doc
 {
 	add_payload p = { doc, data, len, path, actor };
 
-	return docket_repo_transact(repo, add_fill, &p, out_commit);
+	return docket_repo_transact(out_commit, repo, add_fill, &p);
 }

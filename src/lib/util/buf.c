@@ -21,6 +21,21 @@ void docket__set_allocator(const docket_allocator *a)
 	allocator = a ? a : &libc_allocator;
 }
 
+/* Memory the library hands to callers goes back through the allocator that made it. */
+void docket_free(void *p)
+{
+	if (p)
+		allocator->free_fn(p);
+}
+
+void docket_strv_free(char **v)
+{
+	size_t i;
+	for (i = 0; v && v[i]; i++)
+		docket_free(v[i]);
+	docket_free(v);
+}
+
 int docket_buf_grow(docket_buf *b, size_t extra)
 {
 	size_t need, cap;

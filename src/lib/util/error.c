@@ -46,6 +46,16 @@ int docket_error_set(int code, const char *fmt, ...)
 	return code;
 }
 
+int docket_options_check(unsigned int version, unsigned int known, const char *type, const char *init)
+{
+	if (version == known)
+		return 0;
+	if (version == 0)
+		return docket_error_set(DOCKET_EUSAGE, "%s has no version: initialise it with %s", type, init);
+	return docket_error_set(DOCKET_EUSAGE, "%s version %u is not supported (this library knows version %u): "
+	                        "initialise it with %s", type, version, known, init);
+}
+
 static docket_notice_fn notice_fn;
 static void *notice_payload;
 

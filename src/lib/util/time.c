@@ -139,7 +139,7 @@ void docket_time_utc(char out[32], time_t t)
  * offset; it is converted too, so that 2021-05-11T20:00:00Z is recorded as
  * 2021-05-12T03:00:00+07:00 and issued on 12 May.
  */
-char *docket_now_iso(void)
+char *docket_time_now_iso(void)
 {
 	char buf[DOCKET_TIME_TEXT];
 	time_t t;
@@ -150,9 +150,26 @@ char *docket_now_iso(void)
 	return docket_strdup(buf);
 }
 
+int docket_now(char **out)
+{
+	char buf[DOCKET_TIME_TEXT];
+	time_t t;
+	int error;
+
+	if (!out)
+		return docket_error_set(DOCKET_EUSAGE, "docket_now: OUT is NULL");
+	*out = NULL;
+	if ((error = docket_time_now(&t)) < 0)
+		return error;
+	docket_time_format(buf, t, DOCKET_ORG_UTC_OFFSET_MINUTES);
+	if ((*out = docket_strdup(buf)) == NULL)
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	return 0;
+}
+
 char *docket_today(void)
 {
-	char *now = docket_now_iso();
+	char *now = docket_time_now_iso();
 	if (now && strlen(now) >= 10)
 		now[10] = '\0';
 	return now;

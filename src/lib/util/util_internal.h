@@ -16,6 +16,13 @@
 /* Set the thread's last error and return CODE. */
 int docket_error_set(int code, const char *fmt, ...) DOCKET_PRINTF(2, 3);
 
+/*
+ * 0 when VERSION, the version field of an options structure of type TYPE
+ * ("docket_add_options"), is KNOWN; else DOCKET_EUSAGE with a message naming INIT (the
+ * structure's _INIT macro).
+ */
+int docket_options_check(unsigned int version, unsigned int known, const char *type, const char *init);
+
 /* A growable byte buffer, always NUL-terminated. */
 typedef struct {
 	char *ptr;
@@ -35,11 +42,13 @@ char *docket_strdup(const char *s);
 char *docket_strndup(const char *s, size_t n);
 
 /*
- * The allocator behind docket_buf and docket_strdup/strndup. Tests replace it to make an
+ * The allocator behind docket_buf, docket_strdup/strndup and docket_free (the public function
+ * callers release the library's strings and arrays with). Tests replace it to make an
  * allocation fail on purpose (as libgit2's tests do) and check that nothing half-made is
- * written. What it returns is released with free() elsewhere in the library, so a replacement
- * must hand out memory from malloc (a failing allocator wraps it). Not thread-safe: set it
- * while no other docket call runs. NULL restores the C library's functions.
+ * written. Inside the library some of what it returns is still released with free(), so a
+ * replacement must hand out memory from malloc (a failing allocator wraps it); what reaches a
+ * caller goes back through docket_free, hence through FREE_FN. Not thread-safe: set it while
+ * no other docket call runs. NULL restores the C library's functions.
  */
 typedef struct {
 	void *(*malloc_fn)(size_t size);
@@ -76,6 +85,8 @@ int docket_time_now(time_t *out);
 void docket_time_format(char out[DOCKET_TIME_TEXT], time_t t, int offset_min);
 /* T as "YYYY-MM-DDTHH:MM:SSZ" into out[32]. */
 void docket_time_utc(char out[32], time_t t);
+/* Now as "YYYY-MM-DDTHH:MM:SS+07:00" (see docket_now), malloc'd; NULL with the error set. */
+char *docket_time_now_iso(void);
 /* ISO date "YYYY-MM-DD" of now in the organisation's zone, malloc'd; NULL with the error set. */
 char *docket_today(void);
 

@@ -255,9 +255,9 @@ static char *signer_role(docket_doc *doc, const docket_transition_def *t, const 
 }
 
 static int sign_document(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
-                         const docket_config *cfg, const docket_action *a, const char *now)
+                         const docket_config *cfg, const docket_action_options *a, const char *now)
 {
-	docket_sig_props props;
+	docket_sig_props props = DOCKET_SIG_PROPS_INIT;
 	X509 *cert = NULL;
 	char *role = NULL, *sigid = NULL;
 	int error;
@@ -274,7 +274,6 @@ static int sign_document(docket_doc *doc, const docket_transition_def *t, const 
 		error = docket_error_set(DOCKET_EINVALID, "the certificate of '%s' in the configuration is unreadable", p->id);
 		goto cleanup;
 	}
-	memset(&props, 0, sizeof(props));
 	props.signing_time = parse_iso(now);
 	{
 		/* a certificate outside its validity at the signing time makes a signature no verifier
@@ -300,7 +299,7 @@ static int sign_document(docket_doc *doc, const docket_transition_def *t, const 
 	props.commitment = commitment_uri(t->signature);
 	props.transition = t->id;
 	props.covers_header = t->assign_number;
-	error = docket_xmldsig_sign(&sigid, (xmlDocPtr)docket_doc_xml(doc), a->key, cert, &props);
+	error = docket_xmldsig_sign_xml(&sigid, (xmlDocPtr)docket_doc_xml(doc), a->key, cert, &props);
 	if (error == DOCKET_EINVALID)
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s: %s", t->id, docket_error_last());
 cleanup:
@@ -316,7 +315,7 @@ typedef enum { ACT_TRANSITION, ACT_EDIT } act_kind;
 
 typedef struct {
 	act_kind kind;
-	const docket_action *a;
+	const docket_action_options *a;
 	docket_action_result *out;
 	char *path;          /* the document's path, from the first attempt */
 	char *seen;          /* the document's content at the first attempt */
@@ -342,7 +341,7 @@ static char *node_xml(xmlNodePtr n)
 static int act_fill(docket_txn *txn, void *payload)
 {
 	act_ctx *c = payload;
-	const docket_action *a = c->a;
+	const docket_action_options *a = c->a;
 	docket_repo *repo = docket_txn_repo(txn);
 	const char *base = docket_txn_base(txn);
 	char *buf = NULL, *cfgbuf = NULL, *newbuf = NULL, *unit = NULL, *now = NULL, *state_copy = NULL;
@@ -408,10 +407,10 @@ static int act_fill(docket_txn *txn, void *payload)
 		                         c->kind == ACT_EDIT ? "edit" : a->transition, id, why.ptr);
 		goto cleanup;
 	}
-	unit = docket_doc_drafting_unit(doc);
+	unit = docket_doc_unit_text(doc);
 	docket_error_clear();
-	if (!(now = a->now ? docket_strdup(a->now) : docket_now_iso())) {
-		/* docket_now_iso says why (a malformed $DOCKET_NOW) */
+	if (!(now = a->now ? docket_strdup(a->now) : docket_time_now_iso())) {
+		/* docket_now says why (a malformed $DOCKET_NOW) */
 		error = docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
@@ -654,7 +653,7 @@ static int check_worktree(docket_repo *repo, const char *path, const char *commi
 	return error;
 }
 
-int docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action *a)
+int docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action_options *a)
 {
 	act_ctx c;
 	char *buf = NULL;
@@ -663,6 +662,11 @@ int docket_action_run(docket_action_result *out, docket_repo *repo, const docket
 
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
+	if (!a)
+		return docket_error_set(DOCKET_EUSAGE, "docket_action_run: no action options");
+	if ((error = docket_options_check(a->version, DOCKET_ACTION_OPTIONS_VERSION, "docket_action_options",
+	                                  "DOCKET_ACTION_OPTIONS_INIT")) < 0)
+		return error;
 	c.kind = ACT_TRANSITION;
 	c.a = a;
 	c.out = out;
@@ -673,7 +677,7 @@ int docket_action_run(docket_action_result *out, docket_repo *repo, const docket
 	/* a person who holds a key signs the commit too, so stock git can verify who acted */
 	if (a->key)
 		docket_repo_set_commit_signer(repo, docket_sshsig_commit_signer, a->key);
-	error = docket_repo_transact(repo, act_fill, &c, out->commit);
+	error = docket_repo_transact(out->commit, repo, act_fill, &c);
 	if (a->key)
 		docket_repo_set_commit_signer(repo, NULL, NULL);
 	if (error < 0)
@@ -690,13 +694,17 @@ cleanup:
 int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char *doc,
                        const char *actor, const char *message)
 {
-	docket_action a = { doc, "edit", actor, message, NULL, NULL };
+	docket_action_options a = DOCKET_ACTION_OPTIONS_INIT;
 	docket_buf full = DOCKET_BUF_INIT;
 	act_ctx c;
 	char *disk = NULL;
 	size_t dlen = 0;
 	int error;
 
+	a.doc = doc;
+	a.transition = "edit";
+	a.actor = actor;
+	a.message = message;
 	memset(out, 0, sizeof(*out));
 	memset(&c, 0, sizeof(c));
 	c.kind = ACT_EDIT;
@@ -714,7 +722,7 @@ int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char 
 		goto cleanup;
 	c.edit = disk;
 	c.edit_len = dlen;
-	if ((error = docket_repo_transact(repo, act_fill, &c, out->commit)) < 0)
+	if ((error = docket_repo_transact(out->commit, repo, act_fill, &c)) < 0)
 		goto cleanup;
 	out->path = c.path;
 	c.path = NULL;
@@ -726,7 +734,52 @@ cleanup:
 	return error;
 }
 
-int docket_action_available(const char ***out, char **state_out, docket_repo *repo,
+int docket_edit_buffer(docket_action_result *out, docket_repo *repo, const char *doc, const char *actor,
+                       const char *message, const char *buf, size_t len)
+{
+	docket_action_options a = DOCKET_ACTION_OPTIONS_INIT;
+	act_ctx c;
+	char *committed = NULL;
+	size_t clen = 0;
+	int error;
+
+	a.doc = doc;
+	a.transition = "edit";
+	a.actor = actor;
+	a.message = message;
+	memset(out, 0, sizeof(*out));
+	memset(&c, 0, sizeof(c));
+	c.kind = ACT_EDIT;
+	c.a = &a;
+	c.out = out;
+	if (!buf) {
+		error = docket_error_set(DOCKET_EUSAGE, "no document to record");
+		goto cleanup;
+	}
+	if (len > DOCKET_DOC_MAX_BYTES) {
+		error = docket_error_set(DOCKET_EINVALID, "document is larger than %u bytes", DOCKET_DOC_MAX_BYTES);
+		goto cleanup;
+	}
+	/* the work tree is rewritten once the branch has moved: edits made there by hand and not
+	 * yet recorded would be lost */
+	if ((error = docket_doc_find(&c.path, repo, doc, NULL)) < 0 ||
+	    (error = docket_repo_read(&committed, &clen, repo, NULL, c.path)) < 0 ||
+	    (error = check_worktree(repo, c.path, committed, clen)) < 0)
+		goto cleanup;
+	c.edit = buf;
+	c.edit_len = len;
+	if ((error = docket_repo_transact(out->commit, repo, act_fill, &c)) < 0)
+		goto cleanup;
+	out->path = c.path;
+	c.path = NULL;
+cleanup:
+	free(committed);
+	free(c.path);
+	free(c.seen);
+	return error;
+}
+
+int docket_action_available(char ***out, char **state_out, docket_repo *repo,
                             const char *docid, const char *actor)
 {
 	docket_doc *doc = NULL;
@@ -734,7 +787,7 @@ int docket_action_available(const char ***out, char **state_out, docket_repo *re
 	docket_workflow *wf = NULL;
 	docket_person person;
 	docket_buf why = DOCKET_BUF_INIT;
-	const char **list = NULL;
+	char **list = NULL;
 	const char *state;
 	char *unit = NULL;
 	size_t i, n = 0;
@@ -748,7 +801,7 @@ int docket_action_available(const char ***out, char **state_out, docket_repo *re
 		goto cleanup;
 	state = docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf);
 	*state_out = docket_strdup(state);
-	unit = docket_doc_drafting_unit(doc);
+	unit = docket_doc_unit_text(doc);
 	/* a document whose state its steps do not lead to is moved by nobody (see act_fill) */
 	have_person = actor && docket_config_person(&person, cfg, actor) == 0 &&
 	              docket_steps_lead_to_state(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)),
@@ -766,20 +819,35 @@ int docket_action_available(const char ***out, char **state_out, docket_repo *re
 		if (!from_ok || !docket_authorise(t, &person, cfg, doc, unit, &why) ||
 		    !docket_separated(t, xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), actor, &why))
 			continue;
-		list[n++] = t->id;
+		/* copied: the ids belong to WF, which is freed below */
+		if ((list[n++] = docket_strdup(t->id)) == NULL) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
 	}
-	/* the ids belong to WF, which is freed below */
-	for (i = 0; i < n; i++)
-		list[i] = docket_strdup(list[i]);
 	*out = list;
 	list = NULL;
 	error = 0;
 cleanup:
-	free(list);
+	docket_strv_free(list);
 	free(unit);
 	docket_buf_free(&why);
 	docket_doc_free(doc);
 	docket_config_free(cfg);
 	docket_workflow_free(wf);
 	return error;
+}
+
+int docket_action_options_init(docket_action_options *opts, unsigned int version)
+{
+	const docket_action_options init = DOCKET_ACTION_OPTIONS_INIT;
+	int error;
+
+	if (!opts)
+		return docket_error_set(DOCKET_EUSAGE, "docket_action_options_init: no structure");
+	if ((error = docket_options_check(version, DOCKET_ACTION_OPTIONS_VERSION, "docket_action_options",
+	                                  "DOCKET_ACTION_OPTIONS_INIT")) < 0)
+		return error;
+	*opts = init;
+	return 0;
 }

@@ -53,6 +53,9 @@ int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf
 	int error;
 
 	memset(out, 0, sizeof(*out));
+	if (opts && (error = docket_options_check(opts->version, DOCKET_ADD_OPTIONS_VERSION, "docket_add_options",
+	                                          "DOCKET_ADD_OPTIONS_INIT")) < 0)
+		return error;
 	if ((error = docket_findings_new(&out->findings)) < 0)
 		goto cleanup;
 	if (id && !docket_id_valid(id)) {
@@ -102,7 +105,7 @@ int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf
 		goto cleanup;
 	}
 	{
-		char *year = docket_now_iso();
+		char *year = docket_time_now_iso();
 		if (year)
 			year[4] = '\0';
 		error = docket_doc_path(&path, doc, year, fallback_unit);
@@ -132,6 +135,9 @@ int docket_add_file(docket_add_result *out, docket_repo *repo, const char *file,
 	int error;
 
 	memset(out, 0, sizeof(*out));
+	if (opts && (error = docket_options_check(opts->version, DOCKET_ADD_OPTIONS_VERSION, "docket_add_options",
+	                                          "DOCKET_ADD_OPTIONS_INIT")) < 0)
+		return error;
 	if ((error = docket_doc_read_file(&buf, &len, file)) < 0) {
 		if (error == DOCKET_EINVALID && docket_findings_new(&out->findings) == 0)
 			docket_findings_add(out->findings, file, 1, 1, "%s", docket_error_last());
@@ -150,4 +156,18 @@ void docket_add_result_free(docket_add_result *r)
 	free(r->path);
 	docket_findings_free(r->findings);
 	memset(r, 0, sizeof(*r));
+}
+
+int docket_add_options_init(docket_add_options *opts, unsigned int version)
+{
+	const docket_add_options init = DOCKET_ADD_OPTIONS_INIT;
+	int error;
+
+	if (!opts)
+		return docket_error_set(DOCKET_EUSAGE, "docket_add_options_init: no structure");
+	if ((error = docket_options_check(version, DOCKET_ADD_OPTIONS_VERSION, "docket_add_options",
+	                                  "DOCKET_ADD_OPTIONS_INIT")) < 0)
+		return error;
+	*opts = init;
+	return 0;
 }

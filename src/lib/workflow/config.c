@@ -552,7 +552,7 @@ cleanup:
 
 static int run_change(docket_repo *repo, const change *c)
 {
-	return docket_repo_transact(repo, change_fill, (void *)c, NULL);
+	return docket_repo_transact(NULL, repo, change_fill, (void *)c);
 }
 
 int docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org)

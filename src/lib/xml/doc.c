@@ -95,7 +95,7 @@ void docket_doc_free(docket_doc *doc)
 	free(doc);
 }
 
-void *docket_doc_xml(docket_doc *doc)
+xmlDocPtr docket_doc_xml(docket_doc *doc)
 {
 	return doc->xml;
 }
@@ -180,6 +180,38 @@ const char *docket_doc_state(const docket_doc *doc)
 	return (const char *)a->children->content;
 }
 
+int docket_doc_text(char **out, const docket_doc *doc, const char *path)
+{
+	xmlNodePtr n;
+	char *t, *w;
+	const char *r;
+	int space = 0;
+
+	if (!out)
+		return docket_error_set(DOCKET_EUSAGE, "docket_doc_text: no place for the result");
+	*out = NULL;
+	if (!doc || !path)
+		return docket_error_set(DOCKET_EUSAGE, "docket_doc_text: no document or path");
+	if (!(n = docket_xml_path(xmlDocGetRootElement(doc->xml), DOCKET_NS, path)))
+		return 0;
+	if (!(t = docket_xml_text(n)))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	/* in place: the result is never longer than the text */
+	for (w = t, r = t; *r; r++) {
+		if (*r == ' ' || *r == '\t' || *r == '\n' || *r == '\r') {
+			space = w != t;
+			continue;
+		}
+		if (space)
+			*w++ = ' ';
+		space = 0;
+		*w++ = *r;
+	}
+	*w = '\0';
+	*out = t;
+	return 0;
+}
+
 int docket_doc_set_id(docket_doc *doc, const char *id)
 {
 	if (!xmlSetProp(xmlDocGetRootElement(doc->xml), (const xmlChar *)"id", (const xmlChar *)id))
@@ -187,7 +219,7 @@ int docket_doc_set_id(docket_doc *doc, const char *id)
 	return 0;
 }
 
-char *docket_doc_year(const docket_doc *doc)
+char *docket_doc_year_text(const docket_doc *doc)
 {
 	xmlNodePtr date = docket_xml_path(xmlDocGetRootElement(doc->xml), DOCKET_NS, "header/date");
 	char *t;
@@ -227,7 +259,7 @@ static char *unit_from_path(const char *path)
 }
 
 /* "Lưu: VT, CTTT" → "CTTT": the first unit named after the records office. */
-char *docket_doc_drafting_unit(const docket_doc *doc)
+char *docket_doc_unit_text(const docket_doc *doc)
 {
 	xmlNodePtr recips = docket_xml_path(xmlDocGetRootElement(doc->xml), DOCKET_NS, "header/recipients");
 	xmlNodePtr r, last = NULL;
@@ -272,6 +304,22 @@ char *docket_doc_drafting_unit(const docket_doc *doc)
 	return unit ? unit : unit_from_path(doc->name);
 }
 
+int docket_doc_year(char **out, const docket_doc *doc)
+{
+	if (!out || !doc)
+		return docket_error_set(DOCKET_EUSAGE, "docket_doc_year: OUT and DOC are required");
+	*out = docket_doc_year_text(doc);
+	return 0;
+}
+
+int docket_doc_drafting_unit(char **out, const docket_doc *doc)
+{
+	if (!out || !doc)
+		return docket_error_set(DOCKET_EUSAGE, "docket_doc_drafting_unit: OUT and DOC are required");
+	*out = docket_doc_unit_text(doc);
+	return 0;
+}
+
 /* A year folder: four digits. */
 static int year_ok(const char *s)
 {
@@ -282,7 +330,7 @@ int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year
                     const char *fallback_unit)
 {
 	const char *id = docket_doc_id(doc), *kind = docket_doc_kind(doc);
-	char *year = docket_doc_year(doc), *unit = docket_doc_drafting_unit(doc);
+	char *year = docket_doc_year_text(doc), *unit = docket_doc_unit_text(doc);
 	docket_buf b = DOCKET_BUF_INIT;
 	int error = DOCKET_EINVALID;
 

@@ -188,7 +188,7 @@ static void check_error(void *data, xmlErrorPtr e)
 		c->error = DOCKET_ERROR;
 }
 
-int docket_schema_check(docket_findings *findings, docket_schema *schema, void *xml,
+int docket_schema_check(docket_findings *findings, docket_schema *schema, xmlDocPtr xml,
                         const char *name)
 {
 	xmlSchemaValidCtxtPtr v = xmlSchemaNewValidCtxt(schema->xsd);

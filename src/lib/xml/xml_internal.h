@@ -27,6 +27,12 @@ char *docket_attr(xmlNodePtr n, const char *name);
 /* The element reached from NODE by STEPS: pairs of namespace and local name, NULL-ended. */
 xmlNodePtr docket_xml_steps(xmlNodePtr node, const char *const *steps);
 
+/* DOC's libxml2 tree (borrowed). */
+xmlDocPtr docket_doc_xml(docket_doc *doc);
+/* What docket_doc_year and docket_doc_drafting_unit give, malloc'd; NULL when absent. */
+char *docket_doc_year_text(const docket_doc *doc);
+char *docket_doc_unit_text(const docket_doc *doc);
+
 /* Line and column of NODE (an xmlNodePtr), or of its attribute ATTR, in DOC's text. */
 void docket_doc_position(const docket_doc *doc, const void *node, const char *attr,
                          int *line, int *col);
@@ -73,6 +79,12 @@ typedef struct {
  */
 int docket_schema_compile(docket_schema **out, const docket_schema_file *files, size_t n,
                           const char *origin, const char *entry);
+/*
+ * Validate an arbitrary XML tree XML against SCHEMA; each problem is a finding against NAME.
+ * For workflow definitions and the configuration.
+ */
+int docket_schema_check(docket_findings *findings, docket_schema *schema, xmlDocPtr xml,
+                        const char *name);
 /* SCHEMA's compiled xmlSchemaPtr (borrowed). */
 void *docket_schema_xsd(docket_schema *schema);
 
@@ -98,5 +110,12 @@ int docket_doc_check(docket_findings *findings, docket_schema *schema, docket_do
  */
 int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
                            size_t len, const char *name);
+/*
+ * DOC as an A4 HTML page through page.xsl (XSL as above; NULL: the built-in). VERIFIED is the
+ * stylesheet's `verified` parameter ("sig-1=valid sig-2=invalid"), STATE its `state`; NULL or
+ * "" leaves the stylesheet's default. Both are passed as literal strings.
+ */
+int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
+                           size_t len, const char *name, const char *verified, const char *state);
 
 #endif
