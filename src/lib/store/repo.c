@@ -692,8 +692,9 @@ static int branch_owner_take(docket_repo *repo, long long wait_ms)
 	}
 	host_name(host, sizeof(host));
 	if (docket_buf_printf(&rec, "%ld %s %lld %s\n", (long)getpid(), host, (long long)time(NULL),
-	                      repo->branch) < 0 ||
-	    ftruncate(fd, 0) < 0 || pwrite(fd, rec.ptr, rec.len, 0) != (ssize_t)rec.len) {
+	                      repo->branch) < 0)
+		goto fail; /* out of memory, said */
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, rec.ptr, rec.len, 0) != (ssize_t)rec.len) {
 		docket_error_set(DOCKET_ERROR, "cannot write '%s': %s", path.ptr, strerror(errno));
 		goto fail;
 	}
