@@ -861,13 +861,33 @@ done:
 
 /* --- report status of a plan -------------------------------------------------------------------- */
 
+/* A one-button form that posts YEAR to /plan/PLAN/WHAT, with its CSRF token. */
+static void plan_year_form(wreq *r, const char *plan, const char *what, int year, const char *label)
+{
+	web_buf a = WEB_BUF_INIT;
+
+	web_puts(&a, "/plan/");
+	serve_url(&a, plan);
+	web_puts(&a, "/");
+	web_puts(&a, what);
+	web_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
+	web_escape(&r->out, a.ptr ? a.ptr : "");
+	web_puts(&r->out, "\">");
+	web_csrf_field(r, a.ptr ? a.ptr : "");
+	web_printf(&r->out, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
+	                   "<button type=\"submit\">", year);
+	web_escape(&r->out, label);
+	web_puts(&r->out, "</button></form>");
+	web_buf_free(&a);
+}
+
 static void status_page(wreq *r, const char *plan)
 {
 	const char *y = web_query(r, "year");
 	docket_rollup roll;
 	docket_config *cfg = NULL;
 	docket_person p;
-	char *now = NULL, action[512];
+	char *now = NULL;
 	int year = 0, error, may_draft = 0;
 	size_t i;
 
@@ -955,36 +975,10 @@ static void status_page(wreq *r, const char *plan)
 	web_puts(&r->out, "</tbody></table>");
 	if (!web_read_only(r) && r->person) {
 		web_puts(&r->out, "<section class=\"actions\"><h2>Thao tác</h2>");
-		if (may_draft) {
-			web_buf a = WEB_BUF_INIT;
-			web_puts(&a, "/plan/");
-			serve_url(&a, plan);
-			web_puts(&a, "/report");
-			snprintf(action, sizeof(action), "%s", a.ptr ? a.ptr : "");
-			web_buf_free(&a);
-			web_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
-			web_escape(&r->out, action);
-			web_puts(&r->out, "\">");
-			web_csrf_field(r, action);
-			web_printf(&r->out, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
-			                   "<button type=\"submit\">Soạn báo cáo của đơn vị (draft our report)</button></form>",
-			          year);
-		}
-		{
-			web_buf a = WEB_BUF_INIT;
-			web_puts(&a, "/plan/");
-			serve_url(&a, plan);
-			web_puts(&a, "/aggregate");
-			snprintf(action, sizeof(action), "%s", a.ptr ? a.ptr : "");
-			web_buf_free(&a);
-		}
-		web_puts(&r->out, "<form class=\"act\" method=\"post\" action=\"");
-		web_escape(&r->out, action);
-		web_puts(&r->out, "\">");
-		web_csrf_field(r, action);
-		web_printf(&r->out, "<input type=\"hidden\" name=\"year\" value=\"%d\">"
-		                   "<button type=\"submit\">Lập báo cáo tổng hợp (create the aggregate report)</button>"
-		                   "</form></section>", year);
+		if (may_draft)
+			plan_year_form(r, plan, "report", year, "Soạn báo cáo của đơn vị (draft our report)");
+		plan_year_form(r, plan, "aggregate", year, "Lập báo cáo tổng hợp (create the aggregate report)");
+		web_puts(&r->out, "</section>");
 	}
 	serve_page_end(r);
 	docket_rollup_free(&roll);

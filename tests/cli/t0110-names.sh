@@ -59,6 +59,8 @@ audit_kind() { grep -c "^$2: " "$1" || true; }
 
 # (1) a document under a file name with a trailing space, another with a newline
 A=$WORK/a1; cp -a clean "$A"
+# each copy its own known head (kept outside the repository): sibling copies are not a rewrite
+export XDG_STATE_HOME=$A.state
 sed 's/id="kh-2021-354"/id="trail "/' "$SEED" >"$WORK/trail.xml"
 graft "$A" documents/plan/2021/CTTT 'trail .xml' 100644 "$(git -C "$A" hash-object -w "$WORK/trail.xml")"
 graft "$A" documents/plan/2021/CTTT "$(printf 'evil\n%s kh-2021-354\n.xml' "$(git -C clean rev-parse HEAD~1)")" 100644 "$blob"
@@ -75,6 +77,8 @@ ok "a space and a newline in a file name: reported as path-outside-layout, no fa
 
 # (2) '..' and '.git' entries, at the root and under documents/, made with git mktree
 A=$WORK/a2; cp -a clean "$A"
+# each copy its own known head (kept outside the repository): sibling copies are not a rewrite
+export XDG_STATE_HOME=$A.state
 graft "$A" documents/plan/2021 .. 040000 "$(git -C "$A" rev-parse 'main:documents/plan/2021')"
 graft "$A" documents .git 040000 "$(git -C "$A" rev-parse 'main:documents/plan')"
 graft "$A" '' .GIT 100644 "$blob"
@@ -88,6 +92,8 @@ ok "'..', '.git' (any case) and a symbolic link in the tree: reported as path-ou
 
 # (3) a second file with an existing id, under another unit
 A=$WORK/a3; cp -a clean "$A"
+# each copy its own known head (kept outside the repository): sibling copies are not a rewrite
+export XDG_STATE_HOME=$A.state
 graft "$A" documents/plan/2021/LD kh-2021-354.xml 100644 "$blob"
 expect_exit 1 "$DOCKET" -C "$A" audit
 expect_grep "duplicate-id: " "$WORK/out"
@@ -103,6 +109,8 @@ ok "a second file with an existing id: duplicate-id; show and verify name both f
 
 # (4) a document outside the layout is not shown as if it belonged
 A=$WORK/a4; cp -a clean "$A"
+# each copy its own known head (kept outside the repository): sibling copies are not a rewrite
+export XDG_STATE_HOME=$A.state
 graft "$A" documents/plan/2021/CTTT kh-2021-400.XML 100644 "$blob"
 graft "$A" documents/misc kh-2021-401.xml 100644 "$blob"
 expect_exit 1 "$DOCKET" -C "$A" show kh-2021-401
@@ -113,6 +121,8 @@ ok "a document outside the layout: show refuses it, the audit reports it"
 
 # (5) an index of version 1 is rebuilt, not misread
 A=$WORK/a5; cp -a clean "$A"
+# each copy its own known head (kept outside the repository): sibling copies are not a rewrite
+export XDG_STATE_HOME=$A.state
 expect_exit 0 "$DOCKET" -C "$A" audit
 printf 'docket-history 1 %s 1\n%s documents/plan/2021/CTTT/x.xml\n' "$(git -C "$A" rev-parse main)" \
 	"$(git -C "$A" rev-parse main)" >"$A/.git/docket/history"

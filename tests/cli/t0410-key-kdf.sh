@@ -38,6 +38,9 @@ DOCKET_NOW=2020-01-01T00:00:00+07:00 "$DOCKET" ca init "$WORK/ca" --name "Test C
 openssl req -new -key "$WORK/old.pem" -passin pass:"$DOCKET_PASSPHRASE" -subj "/CN=minh" -out "$WORK/old.csr" ||
 	fail "openssl req"
 DOCKET_NOW=2020-01-01T00:00:00+07:00 expect_exit 0 "$DOCKET" ca issue --ca "$WORK/ca" "$WORK/old.csr" --days 3650 --out "$WORK/minh.crt"
+# every action is signed by its actor once certificates exist: the administrator and hoa get
+# keys and certificates first (lib.sh's enrol), then minh's old-style key is recorded
+enrol repo admin admin hoa
 d --as admin person cert minh "$WORK/minh.crt"
 d --as hoa add --draft "$SEED"
 d --as hoa submit kh-2021-354

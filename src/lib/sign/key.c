@@ -288,8 +288,6 @@ int docket_key_csr(char **out, docket_key *key, const char *subject_cn, const ch
 	X509_NAME *name;
 	EVP_PKEY *canon = NULL;
 	BIO *bio = NULL;
-	char *mem;
-	long n;
 	int error = DOCKET_ERROR;
 
 	if (out)
@@ -324,11 +322,8 @@ int docket_key_csr(char **out, docket_key *key, const char *subject_cn, const ch
 		docket_error_ssl(DOCKET_ERROR, "cannot encode the certificate request");
 		goto cleanup;
 	}
-	n = BIO_get_mem_data(bio, &mem);
-	if ((*out = docket_strndup(mem, (size_t)n)) == NULL) {
-		docket_error_set(DOCKET_ERROR, "out of memory");
+	if (docket_bio_take(out, NULL, bio) < 0)
 		goto cleanup;
-	}
 	error = 0;
 cleanup:
 	BIO_free(bio);
@@ -366,8 +361,6 @@ static int encrypt_key(char **out, size_t *out_len, EVP_PKEY *pkey, const char *
 	X509_ALGOR *pbe = NULL;
 	X509_SIG *enc = NULL;
 	unsigned char salt[16];
-	char *mem;
-	long n;
 	int error = DOCKET_ERROR;
 
 	*out = NULL;
@@ -384,12 +377,8 @@ static int encrypt_key(char **out, size_t *out_len, EVP_PKEY *pkey, const char *
 		docket_error_ssl(DOCKET_ERROR, "cannot encrypt the key");
 		goto cleanup;
 	}
-	n = BIO_get_mem_data(bio, &mem);
-	if ((*out = docket_strndup(mem, (size_t)n)) == NULL) {
-		docket_error_set(DOCKET_ERROR, "out of memory");
+	if (docket_bio_take(out, out_len, bio) < 0)
 		goto cleanup;
-	}
-	*out_len = (size_t)n;
 	error = 0;
 cleanup:
 	BIO_free(bio); /* only the encrypted form went through it */

@@ -26,14 +26,11 @@ static int digits(const char *s, int n, int *v)
 
 /* The lenient form docket has always accepted in trailers and step dates: a zone is
  * optional (none: UTC) and anything after it is ignored. */
-static int parse_lenient(const char *s, time_t *utc, int *offset_min)
+/* The instant of a calendar time written at OFFSET_MIN minutes from UTC. */
+static time_t instant(int y, int mo, int d, int h, int mi, int sec, int offset_min)
 {
 	struct tm tm;
-	int y, mo, d, h, mi, sec, oh = 0, om = 0;
-	char sign = '+';
 
-	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d", &y, &mo, &d, &h, &mi, &sec, &sign, &oh, &om) < 6)
-		return DOCKET_EINVALID;
 	memset(&tm, 0, sizeof(tm));
 	tm.tm_year = y - 1900;
 	tm.tm_mon = mo - 1;
@@ -41,14 +38,23 @@ static int parse_lenient(const char *s, time_t *utc, int *offset_min)
 	tm.tm_hour = h;
 	tm.tm_min = mi;
 	tm.tm_sec = sec;
+	return timegm(&tm) - (time_t)offset_min * 60;
+}
+
+static int parse_lenient(const char *s, time_t *utc, int *offset_min)
+{
+	int y, mo, d, h, mi, sec, oh = 0, om = 0;
+	char sign = '+';
+
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%2d:%2d", &y, &mo, &d, &h, &mi, &sec, &sign, &oh, &om) < 6)
+		return DOCKET_EINVALID;
 	*offset_min = (sign == '-' ? -1 : 1) * (oh * 60 + om);
-	*utc = timegm(&tm) - (time_t)*offset_min * 60;
+	*utc = instant(y, mo, d, h, mi, sec, *offset_min);
 	return 0;
 }
 
 int docket_time_parse(time_t *utc, int *offset_min, const char *s, unsigned flags)
 {
-	struct tm tm;
 	int Y, M, D, h, m, sec, oh = 0, om = 0, sign = 1, off_dummy;
 	const char *p;
 
@@ -58,7 +64,6 @@ int docket_time_parse(time_t *utc, int *offset_min, const char *s, unsigned flag
 		return DOCKET_EINVALID;
 	if (flags & DOCKET_TIME_LENIENT)
 		return parse_lenient(s, utc, offset_min);
-	memset(&tm, 0, sizeof(tm));
 	if (strlen(s) < 20 || digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) || s[7] != '-' ||
 	    digits(s + 8, 2, &D) || s[10] != 'T' || digits(s + 11, 2, &h) || s[13] != ':' ||
 	    digits(s + 14, 2, &m) || s[16] != ':' || digits(s + 17, 2, &sec))
@@ -84,14 +89,8 @@ int docket_time_parse(time_t *utc, int *offset_min, const char *s, unsigned flag
 		return DOCKET_EINVALID;
 	if ((flags & DOCKET_TIME_WHOLE_SECONDS) && (sec > 59 || Y < 1900 || Y > 2200))
 		return DOCKET_EINVALID;
-	tm.tm_year = Y - 1900;
-	tm.tm_mon = M - 1;
-	tm.tm_mday = D;
-	tm.tm_hour = h;
-	tm.tm_min = m;
-	tm.tm_sec = sec;
 	*offset_min = sign * (oh * 60 + om);
-	*utc = timegm(&tm) - (time_t)*offset_min * 60;
+	*utc = instant(Y, M, D, h, m, sec, *offset_min);
 	return 0;
 }
 
