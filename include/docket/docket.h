@@ -14,4 +14,5 @@
 #include "audit.h"
 #include "sign.h"
 #include "draft.h"
+#include "remote.h"
 #endif

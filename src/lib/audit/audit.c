@@ -957,3 +957,34 @@ int docket_audit_options_init(docket_audit_options *opts, unsigned int version)
 	*opts = init;
 	return 0;
 }
+
+/*
+ * The audit of the commits FEED gives (hook.c: the commits of a push, which are on no branch
+ * yet), judged exactly as docket_audit judges them, without the history index or the cache.
+ */
+int docket_audit_commits(docket_audit_result *out, docket_repo *repo, const docket_audit_options *opts,
+                         docket_audit_feed feed, void *payload)
+{
+	static const docket_audit_options none = DOCKET_AUDIT_OPTIONS_INIT;
+	audit_ctx a;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&a, 0, sizeof(a));
+	if (opts && (error = docket_options_check(opts->version, DOCKET_AUDIT_OPTIONS_VERSION,
+	                                          "docket_audit_options", "DOCKET_AUDIT_OPTIONS_INIT")) < 0)
+		return error;
+	a.repo = repo;
+	a.opts = opts ? opts : &none;
+	a.out = out;
+	out->trust_used = a.opts->trust != NULL;
+	error = feed(audit_commit, &a, payload);
+	if (a.error)
+		error = a.error;
+	for (size_t i = 0; i < 3; i++)
+		docket_workflow_free(a.wf[i]);
+	certs_reset(&a);
+	docket_config_free(a.cfg);
+	docket_schema_free(a.schema);
+	return error < 0 ? error : 0;
+}
