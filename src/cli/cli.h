@@ -123,6 +123,7 @@ extern const cli_command cli_cmd_verify, cli_cmd_signers, cli_cmd_key, cli_cmd_c
 extern const cli_command cli_cmd_org, cli_cmd_unit, cli_cmd_person;
 extern const cli_command cli_cmd_render, cli_cmd_site;
 extern const cli_command cli_cmd_serve;
+extern const cli_command cli_cmd_clone, cli_cmd_pull, cli_cmd_push, cli_cmd_server, cli_cmd_hook;
 extern const cli_command cli_cmd_help, cli_cmd_version;
 
 /*
