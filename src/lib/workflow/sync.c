@@ -373,8 +373,10 @@ cleanup:
 	key_cache_free(&kc);
 	docket_repo_free(rh);
 	if (ref) {
-		git_reference_delete(ref);
+		/* by name: the replay moved it since it was created */
+		git_reference_remove(docket_repo_git(repo), name);
 		git_reference_free(ref);
+		git_error_clear();
 	}
 	return error;
 }
