@@ -503,7 +503,7 @@ int docket_push(docket_sync_result *out, docket_repo *repo, const docket_remote_
 		if (error != DOCKET_ECONFLICT)
 			return error;
 		/* others are pushing too: let the winner finish before fetching what it pushed */
-		usleep(20000u + (unsigned)(rand() % 100000) * (unsigned)out->tries);
+		usleep(20000u + (unsigned)(rand() % 100000) * (unsigned)(out->tries < 8 ? out->tries : 8));
 		/* the remote moved on: take its commits, replay ours on them, try again */
 		if ((error = docket_fetch(remote, repo, opts)) < 0 ||
 		    (error = catch_up(repo, local, remote, opts, out)) < 0)
