@@ -258,7 +258,8 @@ static int run_hook_pre_receive(cli_ctx *ctx, void *args)
 	if ((error = docket_repo_open(&repo, gitdir)) < 0)
 		return cli_fail(error, "refused: cannot open the repository: %s", docket_error_last());
 	o.trust = a->trust;
-	o.pusher = getenv("REMOTE_USER");
+	/* who authenticated the push: smart HTTP passes REMOTE_USER on, gitolite sets GL_USER */
+	o.pusher = getenv("REMOTE_USER") && *getenv("REMOTE_USER") ? getenv("REMOTE_USER") : getenv("GL_USER");
 	o.objects = getenv("GIT_OBJECT_DIRECTORY");
 	while ((len = getline(&line, &cap, stdin)) > 0) {
 		char old[64], new_id[64], ref[1024];
@@ -406,7 +407,8 @@ const cli_command cli_cmd_hook = {
 	"install-hook' installs it): reads 'OLD NEW REF' lines on stdin. Main only moves forward,\n"
 	"by commits in a line; each pushed commit - only those - is judged by the audit's rules\n"
 	"(docs/audit.md) against the rules in force at its parent, signatures against --trust.\n"
-	"Over smart HTTP, $REMOTE_USER (the authenticated user) must be every commit's actor.\n"
+	"The authenticated user ($REMOTE_USER over smart HTTP, $GL_USER under gitolite) must be\n"
+	"every pushed commit's actor.\n"
 	"Other refs are refused unless the repository's git configuration docket.allowRef (a\n"
 	"pattern, may be given several times) matches. Each refusal is one line on stderr,\n"
 	"'docket: refused KIND: commit C DOC: MESSAGE', which git shows as 'remote: ...'; one\n"
