@@ -253,8 +253,6 @@ static int replay_one(docket_repo *rh, const char *commit, const docket_remote_o
 	}
 	is_signed = git_commit_header_field(&sig, c, "gpgsig") == 0;
 	git_error_clear();
-	if (actor && (error = key_for(&key, kc, opts, actor)) < 0)
-		goto cleanup;
 	if (conflict && !(register_only && number && transition && docid && docpath)) {
 		char name[300];
 		doc_name(name, sizeof(name), conflict);
@@ -274,6 +272,9 @@ static int replay_one(docket_repo *rh, const char *commit, const docket_remote_o
 			goto cleanup;
 		}
 	}
+	/* a key only when something is signed anew: the commit, or the document at a new number */
+	if (actor && (is_signed || conflict) && (error = key_for(&key, kc, opts, actor)) < 0)
+		goto cleanup;
 	{
 		const git_signature *author = git_commit_author(c);
 		if ((error = docket_repo_set_identity(rh, author->name, author->email)) < 0)
