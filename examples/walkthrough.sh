@@ -185,5 +185,15 @@ echo
 echo "== In the end: the plan's timeline, and the whole history audited (every commit, every signature)"
 d log kh-2021-354 --trust "$work/ca/ca.pem"
 d audit --trust "$work/ca/ca.pem"
+
+echo
+echo "== The issued plan as the A4 page officials know, and its PDF (signatures checked against the CA)"
+d render kh-2021-354 --format html --trust "$work/ca/ca.pem" -o "$work/kh-2021-354.html"
+if command -v weasyprint >/dev/null 2>&1; then
+	d render kh-2021-354 --format pdf --trust "$work/ca/ca.pem" -o "$work/kh-2021-354.pdf"
+	echo "$work/kh-2021-354.html and $work/kh-2021-354.pdf"
+else
+	echo "$work/kh-2021-354.html (install weasyprint for the PDF)"
+fi
 echo
 echo "Done: the repository is $repo"

@@ -119,6 +119,9 @@ typedef struct {
 	const char *const *docs;    /* only findings about these document ids (NULL: all) */
 	size_t ndocs;
 	int no_cache;               /* ignore and do not write the cache */
+	const char *known_head;     /* a file outside the repository holding the head audited last
+	                             * (NULL: $XDG_STATE_HOME/docket/heads/<root commit>); checked,
+	                             * then updated after a full audit that found no rewrite */
 } docket_audit_options;
 
 #define DOCKET_AUDIT_OPTIONS_VERSION 1
@@ -137,7 +140,14 @@ typedef struct {
 	size_t cached;         /* commits whose verdict came from the cache */
 	size_t signatures;     /* signatures verified in this run */
 	int trust_used;        /* signatures were checked against a trust anchor */
+	docket_audit_finding *notes; /* facts an auditor must know that are no fault: the bootstrap,
+	                              * a repository's older unsigned commits and signatures, actions
+	                              * the configuration allows unsigned (docs/audit.md) */
+	size_t nnotes;
 } docket_audit_result;
+
+/* Whether KIND (e.g. "unsigned-bootstrap") is a note rather than a finding. */
+DOCKET_EXTERN(int) docket_audit_kind_is_note(const char *kind);
 
 /*
  * Replay the history of the main branch and report every finding (see docs/audit.md):

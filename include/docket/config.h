@@ -72,6 +72,19 @@ DOCKET_EXTERN(int) docket_person_has_role(const docket_person *person, const cha
 DOCKET_EXTERN(int) docket_config_has_admin(const docket_config *cfg);
 
 /*
+ * The rules of signed history the configuration records (<signing rules="N">): 2 for a
+ * repository made or migrated by this docket, 1 for one made before (see docs/audit.md).
+ */
+DOCKET_EXTERN(int) docket_config_rules(const docket_config *cfg);
+/* Whether the configuration allows TRANSITION without a signed commit. */
+DOCKET_EXTERN(int) docket_config_unsigned_allowed(const docket_config *cfg, const char *transition);
+/* The transitions allowed unsigned: how many, and the I-th (borrowed; NULL past the end). */
+DOCKET_EXTERN(size_t) docket_config_unsigned_count(const docket_config *cfg);
+DOCKET_EXTERN(const char *) docket_config_unsigned_at(const docket_config *cfg, size_t i);
+/* Whether any person has a certificate recorded (the bootstrap is over). */
+DOCKET_EXTERN(int) docket_config_has_certs(const docket_config *cfg);
+
+/*
  * Changes, each one commit made by ACTOR (a person id, or NULL before any administrator
  * exists). Once the configuration has an administrator, ACTOR must be one (DOCKET_EDENIED).
  * NULL fields are left as they are; the structures are read, not kept. Errors also:
@@ -85,6 +98,20 @@ DOCKET_EXTERN(int) docket_config_add_person(docket_repo *repo, const char *actor
  * DOCKET_ENOTFOUND when there is no such person. */
 DOCKET_EXTERN(int) docket_config_set_cert(docket_repo *repo, const char *actor, const char *person,
                                           const char *pem);
+
+/*
+ * Allow exactly the transitions TRANSITIONS[0..N) without a signed commit (N = 0: none);
+ * each is then reported by the audit as an unsigned action. An administrator's change.
+ */
+DOCKET_EXTERN(int) docket_config_set_unsigned(docket_repo *repo, const char *actor,
+                                              const char *const *transitions, size_t n);
+/*
+ * Record the rules of signed history (rules 2) in a repository made before them, as one
+ * commit by the administrator ACTOR: from that commit on, the audit requires every commit to
+ * be signed by its actor and every new signature to be bound to its workflow step.
+ * DOCKET_EEXISTS when the rules are recorded already.
+ */
+DOCKET_EXTERN(int) docket_config_migrate(docket_repo *repo, const char *actor);
 
 DOCKET_END_DECL
 

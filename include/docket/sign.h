@@ -218,7 +218,12 @@ typedef struct {
 	const char *commitment;  /* CommitmentTypeId/Identifier URI (DOCKET_COMMITMENT_*); required */
 	const char *transition;  /* docket's Transition, e.g. "approve"; NULL: none */
 	time_t signing_time;     /* SigningTime, written in +07:00; 0: docket_sign_now() */
-	int covers_header;       /* non-zero: also sign the header (number and date at issue) */
+	int covers_header;       /* non-zero: reference the whole header (number and date at issue); else
+	                          * the signed properties carry the digest of the header without its
+	                          * number and date (HeaderDigest), which only the issue sets */
+	int bind_step;           /* non-zero: bind the signature to the document's last workflow step,
+	                          * which must take TRANSITION: its sequence number (Step) and the
+	                          * digest of every step up to it (StepsDigest) */
 } docket_sig_props;
 
 #define DOCKET_SIG_PROPS_VERSION 1
@@ -239,7 +244,8 @@ DOCKET_EXTERN(int) docket_sig_props_init(docket_sig_props *props, unsigned int v
  * ecdsa-sha256 (raw r||s) or rsa-sha256; references "#<content Id>" (exclusive C14N
  * transform), "#header" when PROPS->covers_header (the header element gets Id="header"), and
  * "#sig-N-props" (xades:SignedProperties: SigningTime, SigningCertificateV2, SignerRole,
- * CommitmentTypeIndication with docket's Transition and DocumentId as its qualifier).
+ * CommitmentTypeIndication with docket's Transition and DocumentId as its qualifier, and
+ * HeaderDigest unless the header is referenced, Step and StepsDigest with PROPS->bind_step).
  * KeyInfo holds CERT. CERT's validity is not checked here: check it with
  * docket_cert_verify_chain first.
  *
@@ -269,6 +275,9 @@ typedef struct {
 	char *transition;        /* docket Transition */
 	char *document_id;       /* docket DocumentId */
 	int covers_header;       /* the signature also covers the header */
+	int step;                /* the workflow step it is bound to (1 = the first); 0 when unbound */
+	int legacy;              /* made before step binding: neither Step nor HeaderDigest (still verified) */
+	int misplaced;           /* failed because its step binding does not match where it sits */
 } docket_sig_result;
 
 /*
@@ -280,7 +289,10 @@ typedef struct {
  * wrapping is refused); only same-document "#id" URIs, exclusive C14N and SHA-256; the key
  * comes only from the X509Certificate in KeyInfo (never KeyValue), which must match the signed
  * SigningCertificateV2 and chain to the trust anchor at the signed SigningTime; the signed
- * DocumentId must equal the root's id; then the digests and the signature value.
+ * DocumentId must equal the root's id; then the digests and the signature value; a signed
+ * HeaderDigest must match the header without number and date; a signed Step N must name a
+ * step of the document taking the signed Transition, and StepsDigest the steps 1..N as they
+ * are (else it failed with misplaced set: a signature moved to where it does not belong).
  *
  * *out receives an array of *n results in document order (free with docket_sig_results_free),
  * also when some failed. Returns 0 when every signature holds (also when there are none),

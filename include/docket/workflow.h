@@ -158,6 +158,17 @@ DOCKET_EXTERN(int) docket_edit_buffer(docket_action_result *out, docket_repo *re
 DOCKET_EXTERN(int) docket_action_available(char ***out, char **state_out, docket_repo *repo,
                                            const char *doc, const char *actor);
 
+/*
+ * A checkpoint: an annotated tag refs/tags/docket/checkpoint/N (N one more than the last)
+ * pointing at the tip of main, signed by ACTOR, an administrator with a recorded certificate,
+ * with the key REPO's commit signer holds (docket_repo_set_commit_signer with
+ * docket_sshsig_commit_signer). MESSAGE (may be NULL) is checked like a commit message.
+ * out_name (64 bytes, may be NULL) receives "docket/checkpoint/N". DOCKET_EDENIED when ACTOR
+ * is no administrator or cannot sign.
+ */
+DOCKET_EXTERN(int) docket_checkpoint_create(char out_name[64], docket_repo *repo, const char *actor,
+                                            const char *message);
+
 DOCKET_END_DECL
 
 #endif

@@ -44,7 +44,7 @@ static const cli_option add_opts[] = {
 static const cli_positional add_pos[] = { CLI_POS(add_args, file, "FILE", CLI_POS_ONE), CLI_POS_END };
 
 const cli_command cli_cmd_add = {
-	"add", run_add, CMD_NEEDS_REPO, "add an XML document to the repository", sizeof(add_args),
+	"add", run_add, CMD_NEEDS_REPO | CMD_SIGNS, "add an XML document to the repository", sizeof(add_args),
 	add_opts, add_pos,
 	"Validate FILE against the repository's pinned schemas and rules, then commit it at\n"
 	"documents/<kind>/<year>/<unit>/<id>.xml as one commit (built without the index, so it\n"

@@ -4,7 +4,7 @@
 #include "cli.h"
 
 typedef struct {
-	const char *doc, *rev1, *rev2, *trust, *since;
+	const char *doc, *rev1, *rev2, *trust, *since, *known_head;
 	cli_list docs;
 	int json, no_cache;
 } audit_args;
@@ -147,6 +147,7 @@ static int run_audit(cli_ctx *ctx, void *args)
 	o.docs = a->docs.n ? a->docs.v : NULL;
 	o.ndocs = a->docs.n;
 	o.trust = cli_trust_anchor(a->trust);
+	o.known_head = a->known_head;
 	if ((error = docket_audit(&res, repo, &o)) < 0) {
 		code = cli_fail_last(error, "cannot audit");
 		goto cleanup;
@@ -165,12 +166,30 @@ static int run_audit(cli_ctx *ctx, void *args)
 			cli_json_str(res.findings[i].message);
 			putchar('}');
 		}
+		printf("], \"notes\": [");
+		for (i = 0; i < res.nnotes; i++) {
+			printf("%s{\"kind\": ", i ? ",\n  " : "\n  ");
+			cli_json_str(res.notes[i].kind);
+			printf(", \"commit\": ");
+			cli_json_str(res.notes[i].commit[0] ? res.notes[i].commit : NULL);
+			printf(", \"document\": ");
+			cli_json_str(res.notes[i].document);
+			printf(", \"message\": ");
+			cli_json_str(res.notes[i].message);
+			putchar('}');
+		}
 		printf("]}\n");
 	} else {
 		for (i = 0; i < res.n; i++) {
 			docket_audit_finding *f = &res.findings[i];
 			printf("%s: %.12s%s%s: %s\n", f->kind, f->commit[0] ? f->commit : "repository",
 			       f->document ? " " : "", f->document ? f->document : "", f->message);
+		}
+		/* notes are no fault: on stderr with the summary, so stdout stays the findings */
+		for (i = 0; i < res.nnotes; i++) {
+			docket_audit_finding *f = &res.notes[i];
+			fprintf(stderr, "docket: note: %s: %.12s%s%s: %s\n", f->kind, f->commit[0] ? f->commit : "repository",
+			        f->document ? " " : "", f->document ? f->document : "", f->message);
 		}
 		fprintf(stderr, "docket: audited %zu commit%s, verified %zu signature%s%s: %zu finding%s\n",
 		        res.commits, res.commits == 1 ? "" : "s", res.signatures, res.signatures == 1 ? "" : "s",
@@ -237,6 +256,9 @@ static const cli_option audit_opts[] = {
 	CLI_OPT_FLAG(audit_args, json, "json", 0,
 	             "one JSON object: {\"findings\": [{kind, commit, document, message}], ...}"),
 	CLI_OPT_FLAG(audit_args, no_cache, "no-cache", 0, "replay everything; neither read nor write the cache"),
+	CLI_OPT_STRING(audit_args, known_head, "known-head", 0, "FILE",
+	               "the head audited last, kept outside the repository (default:\n"
+	               "$XDG_STATE_HOME/docket/heads/<root commit>); updated after a full audit"),
 	CLI_OPT_END
 };
 
@@ -255,6 +277,14 @@ const cli_command cli_cmd_audit = {
 	"a commit touching documents without docket's trailers (an edit outside docket); a change\n"
 	"to .docket/ not made (and, with a trust anchor, not signed) by an administrator; history\n"
 	"rewritten since the last audit. With DOC arguments, only findings about those documents.\n"
+	"\n"
+	"Every commit after the first certificate must be signed by its actor's key (git SSH\n"
+	"signature), checked against the certificate recorded for the actor, chained to the trust\n"
+	"anchor; every new signature must be bound to its workflow step; the register of numbers\n"
+	"must change only by an issue; every checkpoint (docket checkpoint) and the head audited\n"
+	"last (--known-head, kept outside the repository) must still be in the history of main.\n"
+	"Notes (the bootstrap, a repository's older unsigned commits and signatures, actions the\n"
+	"configuration allows unsigned) are printed on stderr and change no exit status.\n"
 	"\n"
 	"Verdicts are cached under the git directory (docket/audit, safe to delete), so a re-run\n"
 	"replays only the commits added since. Without a trust anchor only the presence of\n"

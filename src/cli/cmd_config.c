@@ -9,6 +9,8 @@ typedef struct {
 	docket_person person;
 	const char *cert_file;
 	int json;
+	cli_list transitions;
+	int none;
 } config_args;
 
 /* --- org ---------------------------------------------------------------------------- */
@@ -41,6 +43,27 @@ static int run_org_show(cli_ctx *ctx, void *args)
 	return cli_finish(EXIT_OK);
 }
 
+static int run_org_unsigned(cli_ctx *ctx, void *args)
+{
+	config_args *a = args;
+	int error;
+
+	if (a->none == (a->transitions.n > 0))
+		return cli_usage_error(ctx, "give the transitions allowed unsigned, or --none");
+	if ((error = docket_config_set_unsigned(ctx->repo, ctx->actor, a->transitions.v, a->transitions.n)) < 0)
+		return cli_fail(error, "cannot set the transitions allowed unsigned: %s", docket_error_last());
+	return cli_finish(EXIT_OK);
+}
+
+static const cli_option org_unsigned_opts[] = {
+	CLI_OPT_FLAG(config_args, none, "none", 0, "allow no transition unsigned (the default)"),
+	CLI_OPT_END
+};
+
+static const cli_positional org_unsigned_pos[] = {
+	CLI_POS(config_args, transitions, "TRANSITION", CLI_POS_MANY), CLI_POS_END
+};
+
 static const cli_option org_set_opts[] = {
 	CLI_OPT_STRING(config_args, org.name, "name", 0, "NAME", "the name as printed (PHÒNG GIÁO DỤC VÀ ĐÀO TẠO)"),
 	CLI_OPT_STRING(config_args, org.abbr, "abbr", 0, "ABBR", "the abbreviation used in notations (PGDĐT)"),
@@ -55,6 +78,8 @@ static const cli_command org_subs[] = {
 	  NULL, NULL, NULL, NULL },
 	{ "show", run_org_show, 0, "show the organisation", sizeof(config_args), NULL, NULL, NULL, NULL,
 	  NULL, NULL },
+	{ "unsigned", run_org_unsigned, CMD_SIGNS, "allow transitions without a signed commit", sizeof(config_args),
+	  org_unsigned_opts, org_unsigned_pos, NULL, NULL, NULL, NULL },
 	CLI_CMD_END
 };
 
@@ -69,9 +94,14 @@ const cli_command cli_cmd_org = {
 	"Set the organisation (the issuing body): its name as printed, its abbreviation used in\n"
 	"notations, its parent body and the place name printed before the date. One commit; once\n"
 	"the organisation has an administrator, only an administrator may change it ('--as ADMIN').\n"
+	"'unsigned' names the transitions a person may take without a signed commit (replacing the\n"
+	"list; --none empties it): every other action is signed by its actor once certificates are\n"
+	"recorded, and the audit reports each unsigned one as 'unsigned-action', never as proof of\n"
+	"who acted.\n"
 	CONFIG_SIGNED,
 	"docket org set --name \"PHÒNG GIÁO DỤC VÀ ĐÀO TẠO\" --abbr PGDĐT --place \"Cẩm Phả\"\n"
-	"docket org show",
+	"docket org show\n"
+	"docket --as admin org unsigned submit return",
 	"0 done; 1 refused (not an administrator); 2 usage; 3 other errors.", org_subs
 };
 

@@ -226,7 +226,7 @@ static const cli_positional new_pos[] = {
 };
 
 const cli_command cli_cmd_new = {
-	"new", run_new, CMD_NEEDS_REPO, "draft a document from a template (unit plan, report...)",
+	"new", run_new, CMD_NEEDS_REPO | CMD_SIGNS, "draft a document from a template (unit plan, report...)",
 	sizeof(draft_args), new_opts, new_pos,
 	"Draft a new document from a template of the repository (templates/*.xml) and commit it\n"
 	"as one commit; print its id. KIND is plan, report, task or unit-plan. The id is\n"
@@ -257,7 +257,7 @@ static const cli_positional assign_pos[] = {
 };
 
 const cli_command cli_cmd_assign = {
-	"assign", run_assign, CMD_NEEDS_REPO, "draft the task assignments of a plan",
+	"assign", run_assign, CMD_NEEDS_REPO | CMD_SIGNS, "draft the task assignments of a plan",
 	sizeof(draft_args), assign_opts, assign_pos,
 	"Draft the task assignments of PLAN's responsibilities section: one task per unit named\n"
 	"there, and for \"*affiliated\" one per affiliated unit of the configuration, each with the\n"
@@ -279,7 +279,7 @@ static const cli_option aggregate_opts[] = {
 };
 
 const cli_command cli_cmd_aggregate = {
-	"aggregate", run_aggregate, CMD_NEEDS_REPO, "draft the report summing the units' approved reports",
+	"aggregate", run_aggregate, CMD_NEEDS_REPO | CMD_SIGNS, "draft the report summing the units' approved reports",
 	sizeof(draft_args), aggregate_opts, NULL,
 	"Draft the department's report of YEAR on PLAN from the APPROVED reports of its units:\n"
 	"rates recomputed from the summed numerators and denominators, counts summed, each\n"

@@ -126,7 +126,7 @@ static const cli_option commit_opts[] = {
 };
 
 const cli_command cli_cmd_commit = {
-	"commit", run_commit, CMD_NEEDS_REPO, "record edits of a draft made in the work tree",
+	"commit", run_commit, CMD_NEEDS_REPO | CMD_SIGNS, "record edits of a draft made in the work tree",
 	sizeof(transition_args), commit_opts, fixed_pos,
 	"Record the edits made to DOC's file in the work tree (with any editor) as one commit.\n"
 	"Allowed only while the document is in an editable state (draft), by a drafter or reviewer\n"

@@ -6,7 +6,7 @@ set -eu
 RES="$DOCKET_SRC/tests/resources"
 EXAMPLES="$DOCKET_SRC/examples"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/docket-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap '[ -n "${KEEP-}" ] || rm -rf "$WORK"' EXIT
 cd "$WORK"
 export GIT_CONFIG_NOSYSTEM=1 HOME="$WORK/home" TZ=Asia/Ho_Chi_Minh
 mkdir -p "$HOME"
@@ -65,4 +65,23 @@ enrol() {
 		"$DOCKET" -C "$repo" --as "$admin" person cert "$p" "$WORK/ca/$p.crt" >/dev/null ||
 			fail "person cert $p"
 	done
+}
+
+# signing_key PERSON: PERSON's key (made by enrol or 'docket key generate'), decrypted for
+# ssh-keygen at $WORK/ssh/PERSON.pem with its public half beside it; prints the path. What an
+# insider holding her own key uses to sign a commit she makes with plain git.
+signing_key() {
+	local k=$WORK/ssh/$1.pem
+	if [ ! -f "$k" ]; then
+		mkdir -p "$WORK/ssh"
+		openssl pkcs8 -in "$HOME/.config/docket/keys/$1.pem" -passin env:DOCKET_PASSPHRASE -out "$k" 2>/dev/null ||
+			fail "cannot decrypt the key of $1"
+		chmod 600 "$k"
+		ssh-keygen -y -f "$k" >"$k.pub" || fail "ssh-keygen -y $1"
+	fi
+	echo "$k"
+}
+# git_signing PERSON: git -c options that make 'git commit' and 'git tag' sign with PERSON's key
+git_signing() {
+	echo "-c gpg.format=ssh -c user.signingkey=$(signing_key "$1") -c commit.gpgsign=true"
 }

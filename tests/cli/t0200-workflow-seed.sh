@@ -145,9 +145,10 @@ for p in admin hoa minh lan thu; do expect_grep "$p" "$WORK/out"; done
 expect_grep "Nguyễn Thị Hoa" "$WORK/out"
 ok "person add (admin first, then --as admin): one commit each, authored by the admin; person list"
 
-# review, approve and issue are signed by default: the three signers get keys and certificates
-enrol "$R" admin minh lan thu
-ok "keys and certificates for minh, lan and thu"
+# every action is signed by its actor once certificates exist: everyone who acts gets a key and
+# a certificate, the administrator first (who then signs every configuration change)
+enrol "$R" admin admin hoa minh lan thu
+ok "keys and certificates for admin, hoa, minh, lan and thu"
 
 # --- the seed plan, as a fresh draft ---------------------------------------------------------
 one_commit "add --draft" d --as hoa add --draft "$EXAMPLES/354-KH-PGDDT.xml"
@@ -309,7 +310,7 @@ docket: approve $DOC (reviewed -> approved)
 docket: issue $DOC (approved -> issued)
 EOF
 diff -u "$WORK/want" "$WORK/log" || fail "git log"
-[ "$(count)" = 20 ] || fail "expected 20 commits (init, org, 3 units, 5 people, 3 certificates, add, 6 actions), got $(count)"
+[ "$(count)" = 22 ] || fail "expected 22 commits (init, org, 3 units, 5 people, 5 certificates, add, 6 actions), got $(count)"
 expect_exit 0 d validate --all
 [ ! -s "$WORK/out" ] && [ ! -s "$WORK/err" ] || fail "validate --all printed findings"
 clean "the walk"

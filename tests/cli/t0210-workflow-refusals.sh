@@ -68,7 +68,7 @@ done_one $A person add lan --name "Lê Thị Lan" --position "PHÓ TRƯỞNG PH�
 done_one $A person add quang --name "Ngô Văn Quang" --position "TRƯỞNG PHÒNG" --unit LD --role drafter,approver
 done_one $A person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" --unit VT --role clerk
 # review, approve and issue are signed by default: the signers get keys and certificates
-enrol "$R" admin minh vy dung lan quang thu
+enrol "$R" admin admin hoa minh vy dung lan quang thu
 done_one d --as hoa add --draft "$EXAMPLES/354-KH-PGDDT.xml"
 [ "$(cat "$WORK/out")" = "$DOC" ] || fail "add printed '$(cat "$WORK/out")'"
 cp "$R/$F" "$WORK/draft.xml"

@@ -60,7 +60,7 @@ done_one minh d --as admin person add minh --name "Trần Văn Minh" --position 
 done_one lan d --as admin person add lan --name "Lê Thị Lan" --position "PHÓ TRƯỞNG PHÒNG" --unit LD --role approver
 done_one thu d --as admin person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" --unit VT --role clerk
 # review, approve and issue are signed by default: the signers get keys and certificates
-enrol "$B" admin minh lan thu
+enrol "$B" admin admin hoa minh lan thu
 expect_exit 0 d person list --json
 for p in admin hoa minh lan thu; do expect_grep "\"id\": \"$p\"" "$WORK/out"; done
 expect_exit 0 d unit list --json
@@ -111,7 +111,7 @@ trailers_are "Docket-Document: $DOC" "Docket-Transition: issue" "Docket-From: ap
 unset DOCKET_NOW
 printf '01\tKH-PGDĐT\t%s\t2021-05-11\n' "$DOC" >"$WORK/want"
 git -C "$B" cat-file blob HEAD:.docket/register/2021/PGDDT.txt | diff -u "$WORK/want" - || fail "register in the bare repository"
-[ "$(count)" = 20 ] || fail "expected 20 commits (3 of them certificates), got $(count)"
+[ "$(count)" = 22 ] || fail "expected 22 commits (5 of them certificates), got $(count)"
 expect_exit 0 d show "$DOC"
 expect_grep "Số: 01/KH-PGDĐT" "$WORK/out"
 expect_exit 0 d --as thu status "$DOC" --json

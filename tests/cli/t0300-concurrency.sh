@@ -37,7 +37,7 @@ setup() {
 	d --as admin person add minh --name "Trần Văn Minh" --position "TỔ TRƯỞNG CTTT" --unit CTTT --role reviewer
 	d --as admin person add lan --name "Lê Thị Lan" --position "PHÓ TRƯỞNG PHÒNG" --unit LD --role approver
 	d --as admin person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" --unit VT --role clerk
-	enrol "$repo" admin minh lan thu # review, approve and issue are signed
+	enrol "$repo" admin admin hoa minh lan thu # every action is signed by its actor
 }
 
 # own_home NAME: a fresh $HOME (keys live in $HOME/.config/docket/keys, one set per

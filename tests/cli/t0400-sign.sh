@@ -154,7 +154,7 @@ expect_exit 0 d --as admin person add lan --name "Lê Thị Lan" --position "PH�
 	--unit LD --role approver --email lan@pgd.example
 expect_exit 0 d --as admin person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" \
 	--unit VT --role clerk --email thu@pgd.example
-enrol "$R" admin hoa minh lan thu
+enrol "$R" admin admin hoa minh lan thu
 
 # --- keys: 0600, encrypted, never overwritten ------------------------------------------------
 for p in hoa minh lan thu; do
@@ -386,9 +386,13 @@ xs "$FF" sig-2 && fail "xmlsec1 accepts the attacker's certificate with the test
 verify_refused "$FR" "$DOC" "certificate not issued by the trusted CA" sig-2
 ok "an attacker's self-made certificate for 'Lê Thị Lan': exit 1, 'not issued by the trusted CA'"
 
-# a person without the role: hoa (drafter, CA-certified) signs lan's approval with xmlsec1
+# a person without the role: hoa (drafter, CA-certified) signs lan's approval with xmlsec1; she
+# leaves out the step binding (Step, StepsDigest), as a signature made before it would have none
 fork role
 strip_sig "$FF" sig-2 x509 "$WORK/ca/hoa.crt"
+SIG=sig-2 perl -0pi -e 's{(<ds:Signature [^>]*Id="\Q$ENV{SIG}\E">.*?</ds:Signature>)}{my $b = $1;
+	$b =~ s{\s*<d:Step>[^<]*</d:Step>}{} or die "no Step\n"; $b =~ s{\s*<d:StepsDigest>[^<]*</d:StepsDigest>}{} or die "no StepsDigest\n"; $b}se' "$FF" ||
+	fail "cannot take the step binding out of sig-2"
 xs_sign "$FF" sig-2 "$(plain hoa),$WORK/ca/hoa.crt"
 forged "$FR" "hoa signs the approval"
 xs "$FF" sig-2 || { cat "$WORK/xs.out"; fail "xmlsec1 refuses hoa's signature: it is CA-issued and should hold"; }
@@ -397,8 +401,13 @@ verify_refused "$FR" "$DOC" "signed with a certificate that is not the one recor
 perl -pi -e 's{actor="lan" role="approver" transition="approve"}{actor="hoa" role="approver" transition="approve"}' "$FF"
 grep -q 'actor="hoa" role="approver"' "$FF" || fail "cannot rewrite the step"
 forged "$FR" "hoa approved"
-verify_refused "$FR" "$DOC" "'hoa' did not hold a role allowed to approve (approver)" sig-2
-ok "the drafter's (CA-issued) certificate on the approval: exit 1, 'not the one recorded for lan'; with the step rewritten to hoa, 'did not hold a role allowed to approve'"
+verify_refused "$FR" "$DOC" "'hoa' did not hold a role allowed to approve (approver)"
+# the issue's signature is bound to the steps up to its own, the rewritten one among them
+verify_refused "$FR" "$DOC" "the workflow steps up to step 4 are not those it was signed after"
+grep -q "^FAIL sig-2: .*'hoa' did not hold a role allowed to approve" "$WORK/out" || fail "sig-2 is not refused for hoa's role"
+grep -q "^FAIL sig-3: .*the workflow steps up to step 4 are not those it was signed after" "$WORK/out" ||
+	fail "sig-3 (the issue) still holds over a rewritten step"
+ok "the drafter's (CA-issued) certificate on the approval: exit 1, 'not the one recorded for lan'; with the step rewritten to hoa, 'did not hold a role allowed to approve', and the issue's signature bound to the rewritten steps fails"
 
 # a Signature Id with a quote and a backslash: verify --json still prints JSON (the strings
 # it prints come from the document)

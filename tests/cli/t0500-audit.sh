@@ -93,22 +93,30 @@ assert j["signatures"] >= 4 and j["trust"] is True, j
 ok "a clean signed history ($NCOMMITS commits): exit 0, no findings; --json findings == []"
 
 # --- crafted histories -------------------------------------------------------------------------
-# copy NAME: a fresh copy of the clean repository (with its audit cache) in $A
+# copy NAME: a fresh copy of the clean repository (with its audit cache) in $A. Each copy is
+# audited as by a verifier of its own ($XDG_STATE_HOME, where the head audited last is kept):
+# the copies are different histories of the same repository, not one history rewritten.
 copy() {
 	A=$WORK/$1
 	rm -rf "$A"
 	cp -a "$R" "$A"
+	export XDG_STATE_HOME=$WORK/state/$1
 }
-# as_git WHO ARGS...: plain git in $A, author and committer WHO (a person id of the config)
+# as_git WHO ARGS...: plain git in $A, author and committer WHO (a person id of the config),
+# commits signed with WHO's own key as an insider would (every commit is signed by its actor:
+# what each crafted history tests is the rule it breaks, not a missing signature); NOSIGN=1:
+# unsigned
 as_git() {
-	local who=$1 name
+	local who=$1 name sign=""
 	shift
 	case $who in
 	hoa) name="Nguyễn Thị Hoa" ;; minh) name="Trần Văn Minh" ;; lan) name="Lê Thị Lan" ;;
 	thu) name="Phạm Thị Thu" ;; admin) name="Đỗ Văn Quản" ;; *) name=$who ;;
 	esac
+	[ -n "${NOSIGN-}" ] || [ ! -f "$HOME/.config/docket/keys/$who.pem" ] || sign=$(git_signing "$who")
+	# shellcheck disable=SC2086
 	GIT_AUTHOR_NAME=$name GIT_COMMITTER_NAME=$name GIT_AUTHOR_EMAIL=$who@pgd.example \
-		GIT_COMMITTER_EMAIL=$who@pgd.example git -C "$A" "$@"
+		GIT_COMMITTER_EMAIL=$who@pgd.example git $sign -C "$A" "$@"
 }
 # trailers KEY=VALUE...: a commit message body of Docket-KEY: VALUE trailers
 trailers() {
@@ -135,11 +143,14 @@ forge() {
 	cp "$s/$f" "$A/$f"
 	if [ -n "${TAMPER-}" ]; then (cd "$A" && eval "$TAMPER") || fail "forge: $TAMPER"; fi
 	git -C "$s" log -1 --format=%B >"$WORK/forge.msg"
+	# signed by the actor its trailers name, with her own key
+	# shellcheck disable=SC2046
 	GIT_AUTHOR_NAME=$(git -C "$s" log -1 --format=%an) GIT_AUTHOR_EMAIL=x@pgd.example \
 		GIT_AUTHOR_DATE=$(git -C "$s" log -1 --format=%aI) \
 		GIT_COMMITTER_NAME=$(git -C "$s" log -1 --format=%cn) GIT_COMMITTER_EMAIL=x@pgd.example \
 		GIT_COMMITTER_DATE=$(git -C "$s" log -1 --format=%cI) \
-		git -C "$A" commit -q -F "$WORK/forge.msg" -- "$f" || fail "forge: git commit"
+		git $(git_signing "$(git -C "$s" log -1 --format='%(trailers:key=Docket-Actor,valueonly)')") \
+		-C "$A" commit -q -F "$WORK/forge.msg" -- "$f" || fail "forge: git commit"
 	rm -rf "$s"
 }
 
@@ -364,7 +375,7 @@ expect_findings "config changed by plain git" "$(head_of)" - config-not-by-admin
 expect_grep "changed by 'Nguyễn Thị Hoa', who is not an administrator" "$WORK/out"
 copy config-unsigned
 sed -i '/<person id="hoa"/s/roles="drafter"/roles="drafter approver"/' "$A/.docket/config.xml"
-as_git admin commit -qam "docket: add role approver to hoa
+NOSIGN=1 as_git admin commit -qam "docket: add role approver to hoa
 
 $(trailers Action=config Actor=admin)"
 expect_findings "config changed by the admin, unsigned" "$(head_of)" - config-not-signed
@@ -428,7 +439,8 @@ ok "an earlier workflow step rewritten (who returned it): steps-rewritten"
 copy trailer
 forge 2021-06-02T10:00:00+07:00 "" --as lan approve $REVD
 git -C "$A" log -1 --format=%B | sed 's/^Docket-Actor: lan$/Docket-Actor: minh/' >"$WORK/msg"
-as_git lan commit -q --amend -F "$WORK/msg" # not yet audited: no rewrite of audited history
+# minh claims lan's approval and signs the commit as the actor the trailer now names
+as_git minh commit -q --amend -F "$WORK/msg" # not yet audited: no rewrite of audited history
 expect_findings "trailer names another actor" "$(head_of)" $REVD trailer-mismatch
 ok "an approval by lan whose trailer names minh (git commit --amend): trailer-mismatch"
 
@@ -445,8 +457,8 @@ reg=$(git -C "$A" ls-tree -r --name-only HEAD .docket/register/ | head -n 1)
 [ -n "$reg" ] || fail "no register in the tree"
 tail -n 1 "$A/$reg" | sed "s/$SEED/$DRAFT/; s/^01/02/" >>"$A/$reg"
 as_git thu commit -qam "Vào sổ"
-expect_findings "register changed" "$(head_of)" - register-changed
-ok "a line added to the register by hand: register-changed"
+expect_findings "register changed" "$(head_of)" - register-tampered
+ok "a line added to the register by hand: register-tampered"
 
 copy wrongsigner
 # in the scratch copy lan's recorded certificate is minh's, and lan signs with minh's key

@@ -57,7 +57,7 @@ expect_exit 0 d --as admin person add lan --name "Lê Thị Lan" --position "PH�
 	--unit LD --role approver --email lan@pgd.example
 expect_exit 0 d --as admin person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" \
 	--unit VT --role clerk --email thu@pgd.example
-enrol "$R" admin hoa minh lan thu
+enrol "$R" admin admin hoa minh lan thu # every action is signed by its actor, the administrator first
 
 export DOCKET_NOW=2021-05-10T08:00:00+07:00
 expect_exit 0 d --as hoa add --draft "$EXAMPLES/354-KH-PGDDT.xml"

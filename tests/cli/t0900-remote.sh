@@ -43,7 +43,7 @@ for s in qt:TH-QT cp:TH-CP; do
 	a "gv-${s%%:*}" --name "Giáo viên ${s%%:*}" --position "GIÁO VIÊN" --unit "${s#*:}" --role drafter
 	a "ht-${s%%:*}" --name "Hiệu trưởng ${s%%:*}" --position "HIỆU TRƯỞNG" --unit "${s#*:}" --role reviewer
 done
-enrol "$C" admin admin minh lan thu ht-qt ht-cp
+enrol "$C" admin admin hoa minh lan thu gv-qt ht-qt gv-cp ht-cp
 expect_exit 0 "$DOCKET" server install-hook "$C" --trust "$WORK/ca/ca.pem"
 [ -x "$C/hooks/pre-receive" ] || fail "no executable hooks/pre-receive"
 cmp -s "$WORK/ca/ca.pem" "$C/docket/trust.pem" || fail "the trust anchor was not copied into the repository's own directory"

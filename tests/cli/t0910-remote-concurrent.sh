@@ -27,7 +27,7 @@ expect_exit 0 c --as admin person add hoa --name "Nguyễn Thị Hoa" --position
 expect_exit 0 c --as admin person add minh --name "Trần Văn Minh" --position "TỔ TRƯỞNG" --unit CTTT --role reviewer
 expect_exit 0 c --as admin person add lan --name "Lê Thị Lan" --position "PHÓ TRƯỞNG PHÒNG" --unit LD --role approver
 expect_exit 0 c --as admin person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" --unit VT --role clerk
-enrol "$C" admin minh lan thu
+enrol "$C" admin admin hoa minh lan thu
 expect_exit 0 "$DOCKET" server install-hook "$C" --trust "$WORK/ca/ca.pem"
 start_http "$SRV" hoa minh lan thu
 start_gitd "$SRV"

@@ -29,7 +29,7 @@
 #define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
 
 /* The version of the rules: a cache made under other rules is not trusted. */
-#define AUDIT_RULES "2"
+#define AUDIT_RULES "3"
 
 typedef struct {
 	docket_repo *repo;
@@ -47,6 +47,17 @@ typedef struct {
 	X509 *cert_x[4096];
 	size_t ncerts;
 	int error;
+	/* signed history (commitsig.c, register.c): the certificates of the configuration in
+	 * force, the numbers given so far, and the notes summed over the replay */
+	docket_csig_cache *csig;
+	docket_numbering *numbers;
+	size_t nbootstrap, nlegacy;
+	char bootstrap_first[41], bootstrap_last[41], legacy_first[41], legacy_last[41];
+	/* docket_audit_commits (a push, judged without the rest of the history): the registers
+	 * whose numbers were taken from the parent's version before their first change here */
+	int seed_registers;
+	char **seeded;
+	size_t nseeded;
 } audit_ctx;
 
 static void certs_reset(audit_ctx *a)
@@ -54,6 +65,7 @@ static void certs_reset(audit_ctx *a)
 	for (size_t i = 0; i < a->ncerts; i++)
 		X509_free(a->cert_x[i]);
 	a->ncerts = 0;
+	docket_csig_cache_reset(a->csig);
 }
 
 static int wanted(audit_ctx *a, const char *doc)
@@ -83,18 +95,43 @@ static void finding(audit_ctx *a, const char *kind, const char *commit, const ch
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (!(f = realloc(a->out->findings, (a->out->n + 1) * sizeof(*f)))) {
-		a->error = docket_error_set(DOCKET_ERROR, "out of memory");
-		return;
+	if (docket_audit_kind_is_note(kind)) {
+		if (!(f = realloc(a->out->notes, (a->out->nnotes + 1) * sizeof(*f)))) {
+			a->error = docket_error_set(DOCKET_ERROR, "out of memory");
+			return;
+		}
+		a->out->notes = f;
+		f = &f[a->out->nnotes++];
+	} else {
+		if (!(f = realloc(a->out->findings, (a->out->n + 1) * sizeof(*f)))) {
+			a->error = docket_error_set(DOCKET_ERROR, "out of memory");
+			return;
+		}
+		a->out->findings = f;
+		f = &f[a->out->n++];
 	}
-	a->out->findings = f;
-	f = &f[a->out->n++];
 	f->kind = docket_strdup(kind);
 	snprintf(f->commit, sizeof(f->commit), "%s", commit ? commit : "");
 	f->document = doc ? docket_strdup(doc) : NULL;
 	f->message = docket_strdup(msg);
 	if (!f->kind || (doc && !f->document) || !f->message)
 		a->error = docket_error_set(DOCKET_ERROR, "out of memory");
+}
+
+/* The other files' checks report through here (docket_report_fn). */
+static void report_cb(void *ctx, const char *kind, const char *commit, const char *doc, const char *message)
+{
+	finding(ctx, kind, commit, doc, "%s", message);
+}
+
+int docket_audit_kind_is_note(const char *kind)
+{
+	static const char *const notes[] = { "unsigned-bootstrap", "unsigned-legacy", "unsigned-action",
+	                                     "legacy-signature", NULL };
+	for (const char *const *k = notes; kind && *k; k++)
+		if (strcmp(*k, kind) == 0)
+			return 1;
+	return 0;
 }
 
 static int entry_oid(char out[41], git_tree *tree, const char *path)
@@ -369,8 +406,38 @@ static int failed_before(docket_doc *old, const char *id, const char *trust)
 }
 
 /* Check every signature of the new version; TRANSITION's required signature must be new. */
+/*
+ * A new signature belongs to the step its commit added (STEP_ADDED, 0 for an edit): one bound
+ * to another step was revived from elsewhere (signature-replayed); one bound to none was made
+ * before step binding - a note under rules 1, a finding under rules 2 (RULES).
+ */
+static void check_binding(audit_ctx *a, const char *commit, const char *id, const docket_sig_result *r,
+                          size_t step_added, int rules)
+{
+	if (r->legacy) {
+		if (rules < 2)
+			finding(a, "legacy-signature", commit, id, "signature %s (%s) was made before signatures were bound "
+			        "to their workflow step: it holds, but nothing ties it to this step", r->id ? r->id : "?",
+			        r->transition ? r->transition : "?");
+		else
+			finding(a, "signature-unbound", commit, id, "signature %s (%s) is bound to no workflow step, which "
+			        "the rules in force require of every new signature", r->id ? r->id : "?",
+			        r->transition ? r->transition : "?");
+	} else if ((size_t)r->step != step_added) {
+		if (step_added)
+			finding(a, "signature-replayed", commit, id, "signature %s (%s) is bound to step %d, not to step %zu "
+			        "that this commit added: a signature revived from an earlier step", r->id ? r->id : "?",
+			        r->transition ? r->transition : "?", r->step, step_added);
+		else
+			finding(a, "signature-replayed", commit, id, "signature %s (%s, bound to step %d) appeared in a "
+			        "commit that took no step: a signature revived from an earlier step", r->id ? r->id : "?",
+			        r->transition ? r->transition : "?", r->step);
+	}
+}
+
 static void check_signatures(audit_ctx *a, const char *commit, const char *id, docket_doc *old,
-                             docket_doc *doc, const docket_transition_def *t, const docket_person *actor)
+                             docket_doc *doc, const docket_transition_def *t, const docket_person *actor,
+                             size_t step_added, int rules)
 {
 	docket_sig_result *res = NULL;
 	size_t n = 0, i;
@@ -404,7 +471,13 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 	for (i = 0; i < n; i++) {
 		int is_new = !sig_ids_has(&oldids, res[i].id);
 		if (res[i].status != DOCKET_SIG_OK) {
-			if (is_new) {
+			if (is_new && res[i].misplaced) {
+				finding(a, "signature-replayed", commit, id, "signature %s (%s) does not belong where it sits: %s",
+				        res[i].id ? res[i].id : "?", res[i].transition ? res[i].transition : "?",
+				        res[i].reason ? res[i].reason : "its step binding fails");
+				if (t && t->signature && (!res[i].transition || strcmp(res[i].transition, t->id) == 0))
+					found_required = 1;
+			} else if (is_new) {
 				finding(a, "signature-invalid", commit, id, "signature %s is not valid: %s",
 				        res[i].id ? res[i].id : "?", res[i].reason ? res[i].reason : "verification failed");
 				/* the required signature is there, and reported as invalid: not also "missing"
@@ -418,6 +491,8 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 				        res[i].reason ? res[i].reason : "verification failed");
 			continue;
 		}
+		if (is_new)
+			check_binding(a, commit, id, &res[i], step_added, rules);
 		if (is_new && t && t->signature && res[i].transition && strcmp(res[i].transition, t->id) == 0) {
 			found_required = 1;
 			if (actor && !cert_matches(a, actor->cert, res[i].cert ? docket_cert_x509(res[i].cert) : NULL))
@@ -573,7 +648,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 			        "'%s', which is not editable", path, ostate);
 		}
 		check_removed_signatures(a, commit, id, old, doc, 0);
-		check_signatures(a, commit, id, old, doc, NULL, NULL);
+		check_signatures(a, commit, id, old, doc, NULL, NULL, 0, cfg ? docket_config_rules(cfg) : 1);
 		goto cleanup;
 	}
 	if (nnew > nold + 1) {
@@ -634,7 +709,8 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 					        "the header of %s changed during '%s'%s", path, str,
 					        t->assign_number ? " beyond its number and date" : "");
 				check_removed_signatures(a, commit, id, old, doc, docket_workflow_is_editable(wf, t->to));
-				check_signatures(a, commit, id, old, doc, t, known ? &sp : NULL);
+				check_signatures(a, commit, id, old, doc, t, known ? &sp : NULL, nnew,
+				                 cfg ? docket_config_rules(cfg) : 1);
 			}
 		}
 		docket_buf_free(&why);
@@ -686,35 +762,155 @@ static void audit_config(audit_ctx *a, const char *commit, const char *parent, g
 		free(actor);
 		return;
 	}
-	if (a->opts->trust && admin_with_cert(cfg)) {
-		/* a configuration change must be signed by that administrator's key (principle 5);
-		 * until an administrator's certificate is recorded there is nothing to check against */
-		git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
-		char *pub = NULL, *want = NULL;
-		int ok = 0;
-		if (git_commit_extract_signature(&sig, &data, docket_repo_git(a->repo), (git_oid *)git_commit_id(c), NULL) == 0 &&
-		    docket_sshsig_verify(&pub, sig.ptr, data.ptr, data.size) == 0 && p.cert) {
-			X509 *x = docket_cert_from_pem(p.cert, -1);
-			if (x && docket_x509_verify_chain(x, a->opts->trust, (time_t)git_commit_time(c)) == 0 &&
-			    docket_x509_ssh_pubkey(&want, x) == 0 && strcmp(want, pub) == 0)
-				ok = 1;
-			X509_free(x);
-		}
-		docket_error_clear();
-		if (!ok)
-			finding(a, "config-not-signed", commit, NULL, "the configuration change by administrator '%s' is "
-			        "not signed with a key certified by the trusted CA", actor);
-		free(pub);
-		free(want);
-		git_buf_dispose(&sig);
-		git_buf_dispose(&data);
-	}
+	/* that it is signed by that administrator is judged with every commit's signature */
 	free(actor);
 }
 
-typedef struct {
-	audit_ctx *a;
-} scan_state;
+/* The bootstrap and a repository's older unsigned commits: one note each, summing the run. */
+static void sum_note(size_t *count, char first[41], char last[41], const char *commit)
+{
+	if (!(*count)++)
+		memcpy(first, commit, 41);
+	memcpy(last, commit, 41);
+}
+
+static void sum_notes(audit_ctx *a)
+{
+	if (a->nbootstrap)
+		finding(a, "unsigned-bootstrap", a->bootstrap_first, NULL, "%zu commit%s, %.12s to %.12s, came before the "
+		        "first certificate was recorded (the repository's setup): nothing could sign %s, and nothing but "
+		        "the history after %s vouches for %s", a->nbootstrap, a->nbootstrap == 1 ? "" : "s",
+		        a->bootstrap_first, a->bootstrap_last, a->nbootstrap == 1 ? "it" : "them",
+		        a->nbootstrap == 1 ? "it" : "them", a->nbootstrap == 1 ? "it" : "them");
+	if (a->nlegacy)
+		finding(a, "unsigned-legacy", a->legacy_first, NULL, "%zu commit%s, %.12s to %.12s, are not signed: they "
+		        "were made under the rules before signed history (rules 1; 'docket migrate' records the new ones), "
+		        "so their trailers are claims, not proof of who acted", a->nlegacy, a->nlegacy == 1 ? "" : "s",
+		        a->legacy_first, a->legacy_last);
+}
+
+/*
+ * A commit that carries docket's trailers says who acted; once certificates exist, its git
+ * signature must prove it (commitsig.c). IS_CONFIG: it changed the configuration, whose
+ * finding keeps its own name.
+ */
+static void audit_commit_signature(audit_ctx *a, const char *commit, const char *parent, git_tree *ptree,
+                                   git_tree *tree, git_commit *c, const char *msg, int is_config)
+{
+	docket_config *cfg = parent ? config_at(a, ptree, parent) : NULL, *newcfg = NULL;
+	char *actor = docket_trailer(msg, "Docket-Actor"), *transition = docket_trailer(msg, "Docket-Transition"),
+	     *doc = docket_trailer(msg, "Docket-Document"), *action = docket_trailer(msg, "Docket-Action");
+	docket_buf why = DOCKET_BUF_INIT;
+	docket_person p;
+	docket_csig_verdict v;
+
+	if (!actor && !transition && !doc && !action)
+		goto cleanup;  /* no trailers: it claims nobody, and is reported as outside docket */
+	if (is_config && actor && (!cfg || docket_config_person(&p, cfg, actor) < 0 || !p.cert) &&
+	    docket_config_load(&newcfg, a->repo, commit) < 0)
+		newcfg = NULL;
+	docket_error_clear();
+	(void)tree;
+	v = docket_commit_sig_judge(&why, a->csig, docket_repo_git(a->repo), c, cfg, newcfg, actor, transition,
+	                            a->opts->trust);
+	switch (v) {
+	case DOCKET_CSIG_OK:
+		break;
+	case DOCKET_CSIG_BOOTSTRAP:
+		sum_note(&a->nbootstrap, a->bootstrap_first, a->bootstrap_last, commit);
+		break;
+	case DOCKET_CSIG_ALLOWED_UNSIGNED:
+		finding(a, "unsigned-action", commit, doc, "'%s' took '%s' without a signed commit, as the configuration "
+		        "allows: who acted is claimed, not proven", actor ? actor : "nobody", transition);
+		break;
+	case DOCKET_CSIG_LEGACY_UNSIGNED:
+		/* configuration changes had to be signed by an administrator before signed history too */
+		if (is_config && a->opts->trust && cfg && admin_with_cert(cfg))
+			finding(a, "config-not-signed", commit, NULL, "the configuration change by '%s' is not signed with "
+			        "a key certified by the trusted CA", actor ? actor : "nobody");
+		else
+			sum_note(&a->nlegacy, a->legacy_first, a->legacy_last, commit);
+		break;
+	case DOCKET_CSIG_UNSIGNED:
+		if (is_config)
+			finding(a, "config-not-signed", commit, NULL, "the configuration change by '%s' is not signed: every "
+			        "commit is signed by its actor", actor ? actor : "nobody");
+		else
+			finding(a, "commit-unsigned", commit, doc, "the commit says '%s' %s, but it is not signed: every "
+			        "commit is signed by its actor, so anyone could have written it", actor ? actor : "nobody",
+			        transition ? transition : action ? action : "acted");
+		break;
+	case DOCKET_CSIG_BAD:
+		if (is_config)
+			finding(a, "config-not-signed", commit, NULL, "the configuration change by '%s' is not signed with "
+			        "a key certified by the trusted CA: %s", actor ? actor : "nobody", why.ptr ? why.ptr : "");
+		else
+			finding(a, "commit-signature-invalid", commit, doc, "the commit says '%s' %s, but %s",
+			        actor ? actor : "nobody", transition ? transition : action ? action : "acted",
+			        why.ptr ? why.ptr : "its signature does not hold");
+		break;
+	}
+cleanup:
+	docket_buf_free(&why);
+	docket_config_free(newcfg);
+	free(actor);
+	free(transition);
+	free(doc);
+	free(action);
+}
+
+/* The register changed at PATH (register.c): blobs of the parent and of the commit. */
+static void audit_register(audit_ctx *a, const char *commit, git_tree *ptree, git_tree *tree, const char *msg,
+                           const char *path, docket_report_fn fn)
+{
+	char *old = NULL, *now = NULL;
+	size_t oldlen = 0, nowlen = 0, i;
+
+	if (read_tree_blob(&old, &oldlen, a, ptree, path) < 0)
+		oldlen = 0;
+	if (read_tree_blob(&now, &nowlen, a, tree, path) < 0)
+		nowlen = 0;
+	docket_error_clear();
+	for (i = 0; a->seed_registers && i < a->nseeded && strcmp(a->seeded[i], path) != 0; i++)
+		;
+	if (a->seed_registers && i == a->nseeded) {
+		/* a push is judged on a history whose registers were judged as they grew (the hook
+		 * guards it): the numbers given before are the lines of the register the push starts
+		 * from, so reading that one file replaces replaying every commit */
+		char **v = realloc(a->seeded, (a->nseeded + 1) * sizeof(*v));
+		if (!v || !(v[a->nseeded] = docket_strdup(path))) {
+			a->seeded = v ? v : a->seeded;
+			a->error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto done;
+		}
+		a->seeded = v;
+		a->nseeded++;
+		if (oldlen && docket_register_judge(a->numbers, NULL, NULL, "main", path, "", 0, old, oldlen, "") < 0) {
+			a->error = DOCKET_ERROR;
+			goto done;
+		}
+	}
+	if (docket_register_judge(a->numbers, fn, a, commit, path, old ? old : "", oldlen, now ? now : "", nowlen,
+	                          msg) < 0)
+		a->error = DOCKET_ERROR;
+done:
+	free(old);
+	free(now);
+}
+
+/* Trailers that read differently to docket and to git, or say two things (claims.c). */
+static void audit_trailers(audit_ctx *a, const char *commit, const char *msg)
+{
+	docket_buf why = DOCKET_BUF_INIT;
+
+	if (docket_trailers_ambiguous(msg, &why)) {
+		char *doc = docket_trailer(msg, "Docket-Document");
+		finding(a, "ambiguous-trailers", commit, doc, "%s: a person's words could be read as docket's record",
+		        why.ptr ? why.ptr : "");
+		free(doc);
+	}
+	docket_buf_free(&why);
+}
 
 static int audit_commit(const char *commit, const char *const *paths, size_t npaths, void *payload)
 {
@@ -739,20 +935,23 @@ static int audit_commit(const char *commit, const char *const *paths, size_t npa
 	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0 && git_commit_tree(&ptree, p) == 0)
 		git_oid_tostr(parent, sizeof(parent), git_commit_id(p));
 	msg = git_commit_message(c);
+	audit_trailers(a, commit, msg);
 	for (i = 0; i < npaths && !a->error; i++) {
 		if (strncmp(paths[i], ".docket/register/", 17) == 0) {
 			/* the register grows only by an issue, in the same commit as the number */
-			char *number = docket_trailer(msg, "Docket-Number");
-			if (!number)
-				finding(a, "register-changed", commit, NULL, "the register %s was changed by a commit that "
-				        "assigned no number", paths[i]);
-			free(number);
+			audit_register(a, commit, ptree, tree, msg, paths[i], report_cb);
 		} else if (strncmp(paths[i], ".docket/", 8) == 0) {
 			if (!config_done++)
 				audit_config(a, commit, parent[0] ? parent : NULL, ptree, c, msg);
 		} else if (strlen(paths[i]) > 4 && strcmp(paths[i] + strlen(paths[i]) - 4, ".xml") == 0) {
 			audit_document(a, commit, parent[0] ? parent : NULL, ptree, tree, msg, paths[i]);
 		}
+	}
+	if (!a->error) {
+		int is_config = 0;
+		for (i = 0; i < npaths; i++)
+			is_config |= strncmp(paths[i], ".docket/", 8) == 0 && strncmp(paths[i], ".docket/register/", 17) != 0;
+		audit_commit_signature(a, commit, parent[0] ? parent : NULL, ptree, tree, c, msg, is_config);
 	}
 done:
 	git_tree_free(tree);
@@ -829,8 +1028,8 @@ static void cache_save(audit_ctx *a, const char *path, const char *tip, const ch
 	size_t i;
 
 	docket_buf_printf(&b, "docket-audit " AUDIT_RULES " %s %s\n", tip, tkey);
-	for (i = 0; i < a->out->n; i++) {
-		docket_audit_finding *f = &a->out->findings[i];
+	for (i = 0; i < a->out->n + a->out->nnotes; i++) {
+		docket_audit_finding *f = i < a->out->n ? &a->out->findings[i] : &a->out->notes[i - a->out->n];
 		clean(f->message);
 		docket_buf_printf(&b, "%s\t%s\t%s\t%s\n", f->kind, f->commit[0] ? f->commit : "-",
 		                  f->document ? f->document : "-", f->message);
@@ -840,9 +1039,47 @@ static void cache_save(audit_ctx *a, const char *path, const char *tip, const ch
 	docket_buf_free(&b);
 }
 
+/*
+ * The numbers given before the first commit this run replays: the registers' changes up to
+ * and including STOP, remembered without judging them again (an earlier run did).
+ */
+typedef struct {
+	audit_ctx *a;
+	const char *stop;
+} replay_state;
+
+static int replay_numbers(const char *commit, const char *const *paths, size_t npaths, void *payload)
+{
+	replay_state *r = payload;
+	git_repository *git = docket_repo_git(r->a->repo);
+	git_commit *c = NULL, *p = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_oid oid;
+
+	for (size_t i = 0; i < npaths && !r->a->error; i++) {
+		if (strncmp(paths[i], ".docket/register/", 17) != 0)
+			continue;
+		if (!c && (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 ||
+		           git_commit_tree(&tree, c) < 0)) {
+			r->a->error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
+			break;
+		}
+		if (!p && git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0)
+			git_commit_tree(&ptree, p);
+		audit_register(r->a, commit, ptree, tree, git_commit_message(c), paths[i], NULL);
+	}
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(c);
+	git_commit_free(p);
+	return r->a->error ? 1 : strcmp(commit, r->stop) == 0;
+}
+
 int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit_options *opts)
 {
 	static const docket_audit_options none = DOCKET_AUDIT_OPTIONS_INIT;
+	char *known = NULL;
+	int elsewhere = 0;
 	audit_ctx a;
 	docket_buf cache = DOCKET_BUF_INIT;
 	char tip[41], cached_tip[41] = "", old_index_tip[41], since[41] = "", tkey[65];
@@ -859,12 +1096,14 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 	a.out = out;
 	out->trust_used = a.opts->trust != NULL;
 	use_cache = !a.opts->no_cache && !a.opts->since && !(a.opts->docs && a.opts->ndocs);
+	if ((error = docket_csig_cache_new(&a.csig)) < 0 || (error = docket_numbering_new(&a.numbers)) < 0)
+		goto cleanup;
 	if ((error = docket_history_update(&rewritten, old_index_tip, repo)) < 0)
-		return error;
+		goto cleanup;
 	if ((error = docket_repo_resolve(tip, repo, NULL)) < 0)
-		return error;
+		goto cleanup;
 	if (a.opts->since && (error = docket_repo_resolve(since, repo, a.opts->since)) < 0)
-		return error;
+		goto cleanup;
 	trust_key(tkey, a.opts->trust);
 	docket_buf_printf(&cache, "%sdocket/audit", docket_repo_gitdir(repo));
 	if (use_cache || !a.opts->no_cache) {
@@ -906,12 +1145,21 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 	}
 	if (use_cache && cached_tip[0] && strcmp(cached_tip, tip) == 0)
 		goto save;
-	error = docket_history_scan(repo, since[0] ? since : (use_cache && cached_tip[0] ? cached_tip : NULL),
-	                            audit_commit, &a);
+	{
+		const char *start = since[0] ? since : (use_cache && cached_tip[0] ? cached_tip : NULL);
+		if (start) {
+			replay_state r = { &a, start };
+			if ((error = docket_history_scan(repo, NULL, replay_numbers, &r)) < 0 || a.error)
+				goto scanned;
+		}
+		error = docket_history_scan(repo, start, audit_commit, &a);
+	}
+scanned:
 	if (a.error)
 		error = a.error;
 	if (error < 0)
 		goto cleanup;
+	sum_notes(&a);
 	if (use_cache && cached_tip[0]) {
 		/* commits whose verdicts came from the cache */
 		out->cached = 1;
@@ -919,8 +1167,27 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 save:
 	if (!a.opts->no_cache && !a.opts->since && !(a.opts->docs && a.opts->ndocs))
 		cache_save(&a, cache.ptr, tip, tkey);
-	error = 0;
+	/* the records of the history kept where a rewriter cannot reach them, judged every time
+	 * and never cached: the signed checkpoints and the head audited last */
+	if ((error = docket_checkpoints_check(repo, tip, a.opts->trust, report_cb, &a, &elsewhere)) < 0)
+		goto cleanup;
+	if (a.opts->known_head)
+		known = docket_strdup(a.opts->known_head);
+	else if ((error = docket_known_head_path(&known, repo)) < 0)
+		goto cleanup;
+	if ((error = docket_known_head_check(repo, known, tip, report_cb, &a, &elsewhere)) < 0)
+		goto cleanup;
+	for (i = 0; i < out->n; i++)
+		elsewhere |= strcmp(out->findings[i].kind, "history-rewritten") == 0;
+	/* a rewrite keeps being reported until the verifier looks into it (and removes the file) */
+	if (!elsewhere && !a.opts->since && !(a.opts->docs && a.opts->ndocs) && docket_known_head_save(known, tip) < 0)
+		docket_error_clear(); /* nowhere to keep it: the checkpoints still say */
+	error = a.error;
 cleanup:
+	free(known);
+	docket_csig_cache_free(a.csig);
+	a.csig = NULL;
+	docket_numbering_free(a.numbers);
 	for (i = 0; i < 3; i++)
 		docket_workflow_free(a.wf[i]);
 	certs_reset(&a);
@@ -941,6 +1208,12 @@ void docket_audit_result_free(docket_audit_result *r)
 		free(r->findings[i].message);
 	}
 	free(r->findings);
+	for (i = 0; i < r->nnotes; i++) {
+		free(r->notes[i].kind);
+		free(r->notes[i].document);
+		free(r->notes[i].message);
+	}
+	free(r->notes);
 	memset(r, 0, sizeof(*r));
 }
 
@@ -977,13 +1250,24 @@ int docket_audit_commits(docket_audit_result *out, docket_repo *repo, const dock
 	a.repo = repo;
 	a.opts = opts ? opts : &none;
 	a.out = out;
+	a.seed_registers = 1;
 	out->trust_used = a.opts->trust != NULL;
+	if ((error = docket_csig_cache_new(&a.csig)) < 0 || (error = docket_numbering_new(&a.numbers)) < 0)
+		goto cleanup;
 	error = feed(audit_commit, &a, payload);
 	if (a.error)
 		error = a.error;
+	if (error >= 0)
+		sum_notes(&a);
+cleanup:
 	for (size_t i = 0; i < 3; i++)
 		docket_workflow_free(a.wf[i]);
 	certs_reset(&a);
+	docket_csig_cache_free(a.csig);
+	docket_numbering_free(a.numbers);
+	for (size_t i = 0; i < a.nseeded; i++)
+		free(a.seeded[i]);
+	free(a.seeded);
 	docket_config_free(a.cfg);
 	docket_schema_free(a.schema);
 	return error < 0 ? error : 0;

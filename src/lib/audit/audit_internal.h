@@ -7,8 +7,19 @@
 #include "docket/audit.h"
 #include "docket/history.h"
 
-/* The last value of the trailer KEY in MESSAGE, malloc'd, or NULL. */
+/*
+ * The value of the trailer KEY ("Docket-Actor") in MESSAGE, malloc'd, or NULL: read only from
+ * the final block of "Docket-Key: value" lines docket writes, never from anything before it.
+ */
 char *docket_trailer(const char *message, const char *key);
+
+/*
+ * 1 (the reason in WHY) when MESSAGE reads differently to different readers: a Docket- line
+ * outside the final trailer block, a "---" line before it (where git stops reading
+ * trailers), or a key given twice in it (but Docket-Document and Docket-Template, one per
+ * document written); else 0.
+ */
+int docket_trailers_ambiguous(const char *message, docket_buf *why);
 
 /* The word a reader uses for a XAdES commitment type ("approval", "origin", ...). Borrowed. */
 const char *docket_meaning_word(const char *commitment);
@@ -19,6 +30,71 @@ const char *docket_meaning_word(const char *commitment);
  * role, the commitment type and the signing time; each malloc'd, NULL when absent.
  */
 void docket_sig_claims(xmlNodePtr sig, char **signer, char **role, char **commitment, char **when);
+
+/* How the audit's checks in other files report: KIND, COMMIT (40 hex or NULL), DOC (or NULL). */
+typedef void (*docket_report_fn)(void *ctx, const char *kind, const char *commit, const char *doc,
+                                 const char *message);
+
+/* --- numbering (register.c) ---------------------------------------------------------------- */
+
+typedef struct docket_numbering docket_numbering;
+int docket_numbering_new(docket_numbering **out);
+void docket_numbering_free(docket_numbering *n);
+/*
+ * Judge the change of the register PATH in COMMIT (message MSG) from OLD to NOW (either may be
+ * empty): register-tampered unless one line was appended that records the number the commit
+ * gives (Docket-Number, Docket-Document); number-reused when NUMS saw that number given before.
+ * FN NULL: only remember the numbers (replaying what an earlier audit judged).
+ */
+int docket_register_judge(docket_numbering *nums, docket_report_fn fn, void *ctx, const char *commit,
+                          const char *path, const char *old, size_t oldlen, const char *now, size_t nowlen,
+                          const char *msg);
+
+/* --- commit signatures (commitsig.c) ------------------------------------------------------ */
+
+typedef enum {
+	DOCKET_CSIG_OK,               /* signed by the actor's certificate (or, without trust, signed) */
+	DOCKET_CSIG_BOOTSTRAP,        /* before the first certificate: nothing to sign with */
+	DOCKET_CSIG_ALLOWED_UNSIGNED, /* a transition the configuration allows unsigned */
+	DOCKET_CSIG_LEGACY_UNSIGNED,  /* unsigned under rules 1 (before signed history) */
+	DOCKET_CSIG_UNSIGNED,         /* unsigned under rules 2 */
+	DOCKET_CSIG_BAD               /* signed, but not verifiably by the actor: WHY says why */
+} docket_csig_verdict;
+
+typedef struct docket_csig_cache docket_csig_cache;
+int docket_csig_cache_new(docket_csig_cache **out);
+/* Forget the certificates of the configuration in force (it changed: the pointers are gone). */
+void docket_csig_cache_reset(docket_csig_cache *c);
+void docket_csig_cache_free(docket_csig_cache *c);
+
+/*
+ * The verdict on commit C's git signature by ACTOR (its Docket-Actor, may be NULL) taking
+ * TRANSITION (may be NULL) under CFG, the configuration at its parent (NULL: none), whose
+ * certificate pointers CACHE may keep; NEWCFG (may be NULL) is the commit's own configuration,
+ * which names the certificate of an administrator recording their own. TRUST NULL: only the
+ * presence of a signature is judged.
+ */
+docket_csig_verdict docket_commit_sig_judge(docket_buf *why, docket_csig_cache *cache, git_repository *git,
+                                            git_commit *c, const docket_config *cfg, const docket_config *newcfg,
+                                            const char *actor, const char *transition, const char *trust);
+
+/* --- rewritten history (rewrite.c) -------------------------------------------------------- */
+
+/*
+ * Every checkpoint tag (refs/tags/docket/checkpoint/N): checkpoint-invalid when it does not
+ * verify (an administrator's signature, certificate chained to TRUST; TRUST NULL: the recorded
+ * certificate only), history-rewritten when main (TIP) does not contain a valid one. Sets
+ * *rewritten for the latter.
+ */
+int docket_checkpoints_check(docket_repo *repo, const char *tip, const char *trust, docket_report_fn fn,
+                             void *ctx, int *rewritten);
+/* The default file of the known head: $XDG_STATE_HOME/docket/heads/<root commit> (*out NULL: none). */
+int docket_known_head_path(char **out, docket_repo *repo);
+/* history-rewritten when the head recorded in PATH (absent: nothing to check) is not in main (TIP). */
+int docket_known_head_check(docket_repo *repo, const char *path, const char *tip, docket_report_fn fn,
+                            void *ctx, int *rewritten);
+/* Record TIP in PATH (written atomically; the default place's directories made). */
+int docket_known_head_save(const char *path, const char *tip);
 
 /*
  * FEED calls FN (with FN_PAYLOAD) for each commit to judge, oldest first, with the paths under

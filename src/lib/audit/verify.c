@@ -61,16 +61,21 @@ static int commit_adding(char out[41], docket_repo *repo, const docket_history_l
 	return DOCKET_ENOTFOUND;
 }
 
-/* The actor of the last step taking TRANSITION in DOC (malloc'd), or NULL. */
-static char *step_actor(docket_doc *doc, const char *transition)
+/*
+ * The actor of the step a signature is for (malloc'd), or NULL: step STEP when it is bound to
+ * one (1-based), else the last step taking TRANSITION.
+ */
+static char *step_actor(docket_doc *doc, const char *transition, int step)
 {
 	xmlNodePtr s;
 	char *actor = NULL;
+	int k = 0;
 
 	for (s = docket_xml_path(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS, "workflow/step");
 	     s; s = docket_xml_next(s)) {
 		xmlChar *t = xmlGetNoNsProp(s, (const xmlChar *)"transition");
-		if (t && transition && strcmp((const char *)t, transition) == 0) {
+		k++;
+		if (t && transition && strcmp((const char *)t, transition) == 0 && (step <= 0 || k == step)) {
 			xmlChar *a = xmlGetNoNsProp(s, (const xmlChar *)"actor");
 			free(actor);
 			actor = a ? docket_strdup((const char *)a) : NULL;
@@ -101,7 +106,7 @@ static void judge(docket_verify_item *it, const docket_sig_result *r, docket_rep
 	docket_config *cfg = NULL;
 	docket_workflow *wf = NULL;
 	docket_person p;
-	char *actor = step_actor(doc, r->transition);
+	char *actor = step_actor(doc, r->transition, r->step);
 
 	it->person = docket_strdup(actor ? actor : "?");
 	if (r->status != DOCKET_SIG_OK) {
@@ -147,6 +152,21 @@ static void judge(docket_verify_item *it, const docket_sig_result *r, docket_rep
 			         t->nallow ? t->allow[0].role : "none");
 		else if (!t->signature)
 			snprintf(problem, sizeof(problem), "the workflow does not ask for a signature at '%s'", t->id);
+		else if (r->step > 0) {
+			/* a return to an editable state after its step drops the signatures made before it:
+			 * one still here was put back (replayed) */
+			xmlNodePtr s = docket_xml_path(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS,
+			                               "workflow/step");
+			int k = 0;
+			for (; s && !problem[0]; s = docket_xml_next(s)) {
+				xmlChar *to = xmlGetNoNsProp(s, (const xmlChar *)"to");
+				if (++k > r->step && to && docket_workflow_is_editable(wf, (const char *)to))
+					snprintf(problem, sizeof(problem), "signature replayed: it was made at step %d, and step %d "
+					         "sent the document back to '%s', which voids every signature made before it",
+					         r->step, k, (const char *)to);
+				xmlFree(to);
+			}
+		}
 	}
 done:
 	docket_error_clear();

@@ -235,6 +235,29 @@ static int batch_fill(docket_txn *txn, void *payload)
 	for (i = 0; i < b->n; i++)
 		if ((error = write_job(txn, &b->jobs[i], schema, &ids, b->findings, year)) < 0)
 			goto cleanup;
+	{
+		/* what the commit's trailers will say comes from names given on the command line */
+		docket_config *cfg = NULL;
+		char *cbuf = NULL;
+		size_t clen = 0;
+		for (i = 0; i < b->n && !error; i++)
+			if ((error = docket_name_check(b->jobs[i].id, "the document id")) == 0)
+				error = docket_name_check(b->jobs[i].template_name, "the template name");
+		if (!error && (error = docket_txn_read(&cbuf, &clen, txn, DOCKET_CONFIG_PATH)) == 0 &&
+		    (error = docket_config_parse(&cfg, cbuf, clen, DOCKET_CONFIG_PATH)) == 0)
+		{
+			char what[320];
+			if (b->n == 1)
+				snprintf(what, sizeof(what), "draft '%.256s'", b->jobs[0].id);
+			else
+				snprintf(what, sizeof(what), "draft %zu documents", b->n);
+			error = docket_commit_signing_check(repo, cfg, b->actor, NULL, NULL, what);
+		}
+		free(cbuf);
+		docket_config_free(cfg);
+		if (error < 0)
+			goto cleanup;
+	}
 	if (b->n == 1)
 		error = docket_buf_printf(&msg, "docket: %s %s\n\n", b->subject, b->jobs[0].id);
 	else

@@ -168,6 +168,79 @@ static int digest_node(unsigned char md[32], xmlNodePtr top)
 	return error;
 }
 
+/*
+ * The header as the approvers sign it: everything but what only the issue sets (the number
+ * and notation in code, the date), the Id attribute a first header reference adds, and the
+ * indentation around them, so that issuing keeps every earlier signature valid while any
+ * other change of the header - subject, signer block, recipients - breaks them.
+ */
+static int header_visible_cb(void *data, xmlNodePtr node, xmlNodePtr parent)
+{
+	xmlNodePtr top = data, n;
+
+	if (node->type == XML_NAMESPACE_DECL)
+		return parent && in_subtree(parent, top);
+	if (node->type == XML_ATTRIBUTE_NODE && node->parent == top && xmlStrEqual(node->name, (const xmlChar *)"Id"))
+		return 0;
+	for (n = node; n && n->parent != top; n = n->parent)
+		;
+	if (!n)
+		return node == top;
+	if (n->type == XML_TEXT_NODE && xmlIsBlankNode(n))
+		return 0;
+	if (docket_xml_is(n, DOCKET_NS, "code") || docket_xml_is(n, DOCKET_NS, "date"))
+		return 0;
+	return 1;
+}
+
+static int header_digest(unsigned char md[32], xmlNodePtr header)
+{
+	xmlOutputBufferPtr ob;
+	int error = 0;
+
+	if ((ob = xmlAllocOutputBuffer(NULL)) == NULL)
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	if (xmlC14NExecute(header->doc, header_visible_cb, header, XML_C14N_EXCLUSIVE_1_0, NULL, 0, ob) < 0)
+		error = docket_error_set(DOCKET_EINVALID, "cannot canonicalise the header");
+	else if (!EVP_Digest(xmlOutputBufferGetContent(ob), xmlOutputBufferGetSize(ob), md, NULL, EVP_sha256(), NULL))
+		error = docket_error_ssl(DOCKET_ERROR, "cannot compute a digest");
+	xmlOutputBufferClose(ob);
+	return error;
+}
+
+/* The document's workflow steps: how many, and the N-th (1-based) in *nth. */
+static int workflow_steps(xmlNodePtr root, int n, xmlNodePtr *nth)
+{
+	xmlNodePtr wf = NULL, s;
+	int count = 0;
+
+	*nth = NULL;
+	count_children(root, DOCKET_NS, "workflow", &wf);
+	for (s = wf ? wf->children : NULL; s; s = s->next)
+		if (docket_xml_is(s, DOCKET_NS, "step") && ++count == n)
+			*nth = s;
+	return count;
+}
+
+/* SHA-256 over the canonical form of steps 1..N, each in turn: the chain up to step N. */
+static int steps_digest(unsigned char md[32], xmlNodePtr root, int n)
+{
+	docket_buf b = DOCKET_BUF_INIT;
+	xmlNodePtr wf = NULL, s;
+	int k = 0, error = 0;
+
+	count_children(root, DOCKET_NS, "workflow", &wf);
+	for (s = wf ? wf->children : NULL; s && k < n && !error; s = s->next)
+		if (docket_xml_is(s, DOCKET_NS, "step")) {
+			error = c14n(&b, s);
+			k++;
+		}
+	if (!error && !EVP_Digest(b.ptr ? b.ptr : "", b.len, md, NULL, EVP_sha256(), NULL))
+		error = docket_error_ssl(DOCKET_ERROR, "cannot compute a digest");
+	docket_buf_free(&b);
+	return error;
+}
+
 /* --- time ---------------------------------------------------------------------------------- */
 
 /* Now, as the library reads it ($DOCKET_NOW or the clock; see util/time.c). */
@@ -601,6 +674,39 @@ int docket_xmldsig_sign_xml(char **out_id, xmlDocPtr doc, docket_key *key, X509 
 		goto oom;
 	if (!add_el(ctq, dk, "DocumentId", doc_id))
 		goto oom;
+	/* the header an approver reads, without what the issue adds (a header reference covers all) */
+	if (!header && count_children(root, DOCKET_NS, "header", &found) == 1) {
+		char *b64 = NULL;
+		if ((error = header_digest(md, found)) < 0 || (error = docket_base64_encode(&b64, md, sizeof(md))) < 0)
+			goto cleanup;
+		if (!add_el(ctq, dk, "HeaderDigest", b64)) {
+			free(b64);
+			goto oom;
+		}
+		free(b64);
+	}
+	if (props->bind_step) {
+		/* the step this signature is for: the last, taking this transition */
+		xmlNodePtr last;
+		char num[16], *b64 = NULL;
+		const char *tr;
+		int nsteps = workflow_steps(root, -1, &last);
+		workflow_steps(root, nsteps, &last);
+		tr = last ? attr(last, "transition") : NULL;
+		if (!nsteps || !tr || !props->transition || strcmp(tr, props->transition) != 0) {
+			error = docket_error_set(DOCKET_EINVALID, "the document's last workflow step does not take '%s'",
+			                         props->transition ? props->transition : "");
+			goto cleanup;
+		}
+		snprintf(num, sizeof(num), "%d", nsteps);
+		if ((error = steps_digest(md, root, nsteps)) < 0 || (error = docket_base64_encode(&b64, md, sizeof(md))) < 0)
+			goto cleanup;
+		if (!add_el(ctq, dk, "Step", num) || !add_el(ctq, dk, "StepsDigest", b64)) {
+			free(b64);
+			goto oom;
+		}
+		free(b64);
+	}
 
 	/* From here on the document changes; every change is logged in U and undone on failure. */
 	if (header && !attr(header, "Id")) {
@@ -939,6 +1045,79 @@ cleanup:
 	return error;
 }
 
+/* Whether the base64 digest TEXT (of element N, may be NULL) equals MD. */
+static int digest_is(xmlNodePtr n, const unsigned char md[32])
+{
+	unsigned char *want = NULL;
+	size_t wlen = 0;
+	char *text = n ? docket_xml_text_trim(n) : NULL;
+	int same = text && docket_base64_decode(&want, &wlen, text) == 0 && wlen == 32 &&
+	           CRYPTO_memcmp(md, want, 32) == 0;
+
+	free(text);
+	free(want);
+	return same;
+}
+
+/*
+ * What binds the signature to this document beyond its references: the header as the
+ * approvers signed it (HeaderDigest) and its workflow step (Step, StepsDigest). A signature
+ * without Step was made before step binding (legacy): it is judged by its references alone.
+ */
+static int binding_ok(docket_sig_result *res, vctx *v, xmlNodePtr sp)
+{
+	xmlNodePtr q = docket_xml_path(sp, XADES, "SignedDataObjectProperties/CommitmentTypeIndication/"
+	                               "CommitmentTypeQualifiers/CommitmentTypeQualifier"), hd, st, sd, nth = NULL;
+	unsigned char md[32];
+	char *text, *end;
+	long n;
+	int nsteps, error;
+	const char *tr;
+
+	hd = docket_xml_child(q, DOCKET_NS, "HeaderDigest");
+	st = docket_xml_child(q, DOCKET_NS, "Step");
+	sd = docket_xml_child(q, DOCKET_NS, "StepsDigest");
+	if (hd) {
+		if (!v->header)
+			return fail(res, "signature wrapping: the document has %d header elements", v->nheader);
+		if ((error = header_digest(md, v->header)) < 0)
+			return error;
+		if (!digest_is(hd, md))
+			return fail(res, "header changed after signing (subject, signer, recipients or other header fields)");
+	}
+	if (!st) {
+		res->legacy = 1;
+		return 0;
+	}
+	text = docket_xml_text_trim(st);
+	n = text ? strtol(text, &end, 10) : 0;
+	if (!text || *end || n < 1 || n > 1000000) {
+		free(text);
+		return fail(res, "the signed step number is malformed");
+	}
+	free(text);
+	res->step = (int)n;
+	nsteps = workflow_steps(v->root, (int)n, &nth);
+	tr = nth ? attr(nth, "transition") : NULL;
+	if (!nth) {
+		res->misplaced = 1;
+		return fail(res, "it is bound to step %ld, but the document has %d workflow step%s", n, nsteps,
+		            nsteps == 1 ? "" : "s");
+	}
+	if (!tr || !res->transition || strcmp(tr, res->transition) != 0) {
+		res->misplaced = 1;
+		return fail(res, "it is bound to step %ld, which takes '%s', not '%s'", n, tr ? tr : "",
+		            res->transition ? res->transition : "");
+	}
+	if ((error = steps_digest(md, v->root, (int)n)) < 0)
+		return error;
+	if (!sd || !digest_is(sd, md)) {
+		res->misplaced = 1;
+		return fail(res, "the workflow steps up to step %ld are not those it was signed after", n);
+	}
+	return 0;
+}
+
 /* 0: verified; 1: failed (RES says why); < 0: could not verify at all. */
 static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 {
@@ -1043,6 +1222,8 @@ static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 		error = fail(res, "content changed after signing");
 		goto done;
 	}
+	if ((error = binding_ok(res, v, r.target[REF_PROPS])) != 0)
+		goto done;
 	res->status = DOCKET_SIG_OK;
 	error = 0;
 done:

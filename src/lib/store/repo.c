@@ -163,6 +163,13 @@ void docket_repo_set_commit_signer(docket_repo *repo, docket_commit_signer fn, v
 	repo->signer_payload = payload;
 }
 
+docket_commit_signer docket_repo_commit_signer(docket_repo *repo, void **payload)
+{
+	if (payload)
+		*payload = repo->signer ? repo->signer_payload : NULL;
+	return repo->signer;
+}
+
 /* Write the commit object, signed when the handle has a signer. */
 static int write_commit(git_oid *out, docket_repo *repo, const git_signature *sig, const char *message,
                         const git_tree *tree, size_t nparents, const git_commit **parents)
@@ -231,6 +238,56 @@ static int make_signature(git_signature **out, docket_repo *repo)
 	if (error < 0)
 		return docket_error_git(DOCKET_ERROR, "cannot make the commit identity");
 	return 0;
+}
+
+/*
+ * An annotated tag object for TARGET named TAGNAME with MESSAGE, signed as git signs tags
+ * (the signature appended to the message) when the handle has a signer, and the reference
+ * REFNAME created for it - never moved: DOCKET_EEXISTS when REFNAME exists.
+ */
+int docket_repo_tag(char out_oid[41], docket_repo *repo, const char *refname, const char *tagname,
+                    const char *target, const char *message)
+{
+	git_signature *who = NULL;
+	git_reference *ref = NULL;
+	git_odb *odb = NULL;
+	git_oid oid;
+	docket_buf b = DOCKET_BUF_INIT;
+	char *armored = NULL, when[32];
+	int error, off;
+
+	if ((error = make_signature(&who, repo)) < 0)
+		return error;
+	off = who->when.offset;
+	snprintf(when, sizeof(when), "%lld %c%02d%02d", (long long)who->when.time, off < 0 ? '-' : '+',
+	         (off < 0 ? -off : off) / 60, (off < 0 ? -off : off) % 60);
+	if ((error = docket_buf_printf(&b, "object %s\ntype commit\ntag %s\ntagger %s <%s> %s\n\n%s", target,
+	                               tagname, who->name, who->email, when, message)) < 0)
+		goto cleanup;
+	if (repo->signer) {
+		if ((error = repo->signer(&armored, b.ptr, b.len, repo->signer_payload)) < 0 ||
+		    (error = docket_buf_printf(&b, "%s\n", armored)) < 0)
+			goto cleanup;
+	}
+	if (git_repository_odb(&odb, repo->git) < 0 || git_odb_write(&oid, odb, b.ptr, b.len, GIT_OBJECT_TAG) < 0) {
+		error = docket_error_git(DOCKET_ERROR, "cannot write the tag %s", tagname);
+		goto cleanup;
+	}
+	if ((error = git_reference_create(&ref, repo->git, refname, &oid, 0, "docket: tag")) < 0) {
+		error = error == GIT_EEXISTS ? docket_error_set(DOCKET_EEXISTS, "%s exists already", refname) :
+		        docket_error_git(DOCKET_ERROR, "cannot create %s", refname);
+		goto cleanup;
+	}
+	if (out_oid)
+		git_oid_tostr(out_oid, 41, &oid);
+	error = 0;
+cleanup:
+	git_reference_free(ref);
+	git_odb_free(odb);
+	git_signature_free(who);
+	free(armored);
+	docket_buf_free(&b);
+	return error;
 }
 
 static int lookup_commit(git_commit **out, docket_repo *repo, const char *rev)

@@ -15,6 +15,17 @@ int docket_error_from_git(int giterr);
 /* REPO's libgit2 repository (borrowed). */
 git_repository *docket_repo_git(docket_repo *repo);
 
+/* The signer of the commits REPO writes (NULL: unsigned) and its payload in *PAYLOAD. */
+docket_commit_signer docket_repo_commit_signer(docket_repo *repo, void **payload);
+
+/*
+ * Write an annotated tag TAGNAME of commit TARGET (40 hex) with MESSAGE (ending in a newline),
+ * signed by the handle's commit signer as git signs tags, and create REFNAME for it (never
+ * moved: DOCKET_EEXISTS when it exists). out_oid (may be NULL) gets the tag object's id.
+ */
+int docket_repo_tag(char out_oid[41], docket_repo *repo, const char *refname, const char *tagname,
+                    const char *target, const char *message);
+
 /*
  * A handle on REPO's git directory that reads and writes the branch BRANCH (a full reference
  * name, e.g. "refs/docket/replay") instead of main, with no work tree and REPO's identity; for

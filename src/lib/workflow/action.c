@@ -299,6 +299,7 @@ static int sign_document(docket_doc *doc, const docket_transition_def *t, const 
 	props.commitment = commitment_uri(t->signature);
 	props.transition = t->id;
 	props.covers_header = t->assign_number;
+	props.bind_step = 1;
 	error = docket_xmldsig_sign_xml(&sigid, (xmlDocPtr)docket_doc_xml(doc), a->key, cert, &props);
 	if (error == DOCKET_EINVALID)
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s: %s", t->id, docket_error_last());
@@ -389,6 +390,8 @@ static int act_fill(docket_txn *txn, void *payload)
 		                         a->actor);
 		goto cleanup;
 	}
+	if ((error = docket_message_check(a->message, c->kind == ACT_EDIT ? "cannot commit" : "cannot take the transition")) < 0)
+		goto cleanup;
 	if ((error = docket_workflow_load(&wf, repo, base, docket_doc_kind(doc))) < 0)
 		goto cleanup;
 	/* a copy: the state attribute is rewritten below */
@@ -472,6 +475,10 @@ static int act_fill(docket_txn *txn, void *payload)
 			error = docket_error_set(DOCKET_EINVALID, "cannot commit '%s': the edited document is not valid", id);
 			goto cleanup;
 		}
+		why.len = 0;
+		docket_buf_printf(&why, "edit '%s'", id);
+		if ((error = docket_commit_signing_check(repo, cfg, a->actor, NULL, NULL, why.ptr)) < 0)
+			goto cleanup;
 		if ((error = docket_txn_write(txn, c->path, c->edit, c->edit_len)) < 0)
 			goto cleanup;
 		docket_buf_printf(&msg, "docket: edit %s\n\n%s%sDocket-Document: %s\nDocket-Action: edit\n"
@@ -515,6 +522,12 @@ static int act_fill(docket_txn *txn, void *payload)
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': a reason is required (-m REASON)", t->id, id);
 		goto cleanup;
 	}
+
+	/* every action is signed by its actor (after the workflow's own refusals, which say more) */
+	why.len = 0;
+	docket_buf_printf(&why, "%s '%s'", t->id, id);
+	if ((error = docket_commit_signing_check(repo, cfg, a->actor, t->id, NULL, why.ptr)) < 0)
+		goto cleanup;
 
 	/* the change itself */
 	{

@@ -3,6 +3,7 @@
  * tip it will be committed on, the document rules, its workflow steps - given its stable
  * place, and committed as one commit (docket_store_add_new).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "workflow_internal.h"
@@ -103,6 +104,14 @@ int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf
 		error = docket_doc_path(&path, doc, year, fallback_unit);
 		free(year);
 		if (error < 0)
+			goto cleanup;
+	}
+	if (!cfg && (error = docket_config_load(&cfg, repo, NULL)) < 0)
+		goto cleanup;
+	{
+		char what[320];
+		snprintf(what, sizeof(what), "add '%.256s'", docket_doc_id(doc) ? docket_doc_id(doc) : name);
+		if ((error = docket_commit_signing_check(repo, cfg, actor, NULL, NULL, what)) < 0)
 			goto cleanup;
 	}
 	if ((error = docket_store_add_new(out->commit, repo, doc, path, data, len, actor)) < 0)

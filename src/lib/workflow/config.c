@@ -24,6 +24,11 @@ struct docket_config {
 	size_t nunits;
 	person_rec *people;
 	size_t npeople;
+	/* <signing rules="N">: the rules of signed history in force (1: none recorded, a
+	 * repository made before them) and the transitions allowed without a signed commit */
+	int rules;
+	char **unsigned_ok;
+	size_t nunsigned;
 };
 
 /*
@@ -68,9 +73,53 @@ void docket_config_free(docket_config *cfg)
 		free(p->id); free(p->name); free(p->position); free(p->unit);
 		free(p->roles); free(p->email); free(p->cert);
 	}
+	for (i = 0; i < cfg->nunsigned; i++)
+		free(cfg->unsigned_ok[i]);
+	free(cfg->unsigned_ok);
 	free(cfg->units);
 	free(cfg->people);
 	free(cfg);
+}
+
+/*
+ * <signing rules="2"><unsigned transition="return"/></signing>: which rules of signed history
+ * the repository follows (see docs/audit.md) and the transitions its administrators allow
+ * without a signed commit. Absent: rules 1, a repository made before signed history.
+ */
+static int parse_signing(docket_config *cfg, xmlNodePtr signing, const char *name)
+{
+	xmlNodePtr n;
+	char *rules;
+	int oom = 0;
+
+	cfg->rules = 1;
+	if (!signing)
+		return 0;
+	rules = attr_dup(signing, "rules", &oom);
+	if (oom)
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	if (!rules || (strcmp(rules, "1") != 0 && strcmp(rules, "2") != 0)) {
+		free(rules);
+		return docket_error_set(DOCKET_EINVALID, "%s:%ld: signing rules must be 1 or 2", name,
+		                        xmlGetLineNo(signing));
+	}
+	cfg->rules = rules[0] - '0';
+	free(rules);
+	for (n = docket_xml_child(signing, DOCKET_CONFIG_NS, "unsigned"); n; n = docket_xml_next(n)) {
+		char **grown, *t = attr_dup(n, "transition", &oom);
+		if (!t) {
+			return oom ? docket_error_set(DOCKET_ERROR, "out of memory") :
+			       docket_error_set(DOCKET_EINVALID, "%s:%ld: <unsigned> names no transition", name,
+			                        xmlGetLineNo(n));
+		}
+		if (!(grown = realloc(cfg->unsigned_ok, (cfg->nunsigned + 1) * sizeof(*grown)))) {
+			free(t);
+			return docket_error_set(DOCKET_ERROR, "out of memory");
+		}
+		cfg->unsigned_ok = grown;
+		cfg->unsigned_ok[cfg->nunsigned++] = t;
+	}
+	return 0;
 }
 
 int docket_config_parse(docket_config **out, const char *buf, size_t len, const char *name)
@@ -148,6 +197,8 @@ int docket_config_parse(docket_config **out, const char *buf, size_t len, const 
 			goto cleanup;
 		}
 	}
+	if ((error = parse_signing(cfg, docket_xml_child(root, DOCKET_CONFIG_NS, "signing"), name)) < 0)
+		goto cleanup;
 	*out = cfg;
 	cfg = NULL;
 	error = 0;
@@ -270,6 +321,37 @@ int docket_config_has_admin(const docket_config *cfg)
 	return 0;
 }
 
+int docket_config_rules(const docket_config *cfg)
+{
+	return cfg->rules;
+}
+
+int docket_config_unsigned_allowed(const docket_config *cfg, const char *transition)
+{
+	for (size_t i = 0; transition && i < cfg->nunsigned; i++)
+		if (strcmp(cfg->unsigned_ok[i], transition) == 0)
+			return 1;
+	return 0;
+}
+
+size_t docket_config_unsigned_count(const docket_config *cfg)
+{
+	return cfg->nunsigned;
+}
+
+const char *docket_config_unsigned_at(const docket_config *cfg, size_t i)
+{
+	return i < cfg->nunsigned ? cfg->unsigned_ok[i] : NULL;
+}
+
+int docket_config_has_certs(const docket_config *cfg)
+{
+	for (size_t i = 0; i < cfg->npeople; i++)
+		if (cfg->people[i].cert)
+			return 1;
+	return 0;
+}
+
 /* --- writing --------------------------------------------------------------------------- */
 
 static int esc(docket_buf *b, const char *s)
@@ -353,7 +435,19 @@ static int config_write(char **out, size_t *len, const docket_config *cfg)
 			goto cleanup;
 		}
 	}
-	if (docket_buf_puts(&b, "  </people>\n</config>\n") < 0)
+	if (docket_buf_puts(&b, "  </people>\n") < 0)
+		goto cleanup;
+	if (cfg->rules > 1 || cfg->nunsigned) {
+		if (docket_buf_printf(&b, "  <signing rules=\"%d\"%s\n", cfg->rules, cfg->nunsigned ? ">" : "/>") < 0)
+			goto cleanup;
+		for (i = 0; i < cfg->nunsigned; i++)
+			if (docket_buf_puts(&b, "    <unsigned") < 0 || attr_out(&b, "transition", cfg->unsigned_ok[i]) < 0 ||
+			    docket_buf_puts(&b, "/>\n") < 0)
+				goto cleanup;
+		if (cfg->nunsigned && docket_buf_puts(&b, "  </signing>\n") < 0)
+			goto cleanup;
+	}
+	if (docket_buf_puts(&b, "</config>\n") < 0)
 		goto cleanup;
 	if (!(*out = docket_buf_detach(&b, len))) {
 		docket_error_set(DOCKET_ERROR, "out of memory");
@@ -365,7 +459,7 @@ cleanup:
 	return error;
 }
 
-typedef enum { CH_ORG, CH_UNIT, CH_PERSON, CH_CERT } change_kind;
+typedef enum { CH_ORG, CH_UNIT, CH_PERSON, CH_CERT, CH_UNSIGNED, CH_MIGRATE } change_kind;
 
 typedef struct {
 	change_kind kind;
@@ -374,6 +468,8 @@ typedef struct {
 	const docket_unit *unit;
 	const docket_person *person;
 	const char *cert_person, *pem;
+	const char *const *transitions;
+	size_t ntransitions;
 } change;
 
 static int replace(char **slot, const char *v)
@@ -428,12 +524,19 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 
 	switch (c->kind) {
 	case CH_ORG:
+		if (docket_name_check(c->org->name, "the organisation's name") < 0 ||
+		    docket_name_check(c->org->abbr, "the organisation's abbreviation") < 0 ||
+		    docket_name_check(c->org->parent, "the parent body's name") < 0 ||
+		    docket_name_check(c->org->place, "the place") < 0)
+			return DOCKET_EUSAGE;
 		if (replace(&cfg->org_name, c->org->name) || replace(&cfg->org_abbr, c->org->abbr) ||
 		    replace(&cfg->org_parent, c->org->parent) || replace(&cfg->org_place, c->org->place))
 			return DOCKET_ERROR;
 		return docket_buf_puts(msg, "docket: set the organisation\n\nDocket-Action: config\n");
 	case CH_UNIT: {
 		unit_rec *u;
+		if (docket_name_check(c->unit->name, "the unit's name") < 0)
+			return DOCKET_EUSAGE;
 		if (!valid_local_id(c->unit->id))
 			return docket_error_set(DOCKET_EUSAGE, "'%s' is not a valid unit id (letters, digits, '-', '_', '.')",
 			                        c->unit->id ? c->unit->id : "");
@@ -461,6 +564,10 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		person_rec *p;
 		docket_unit unit;
 		int error;
+		if (docket_name_check(c->person->name, "the person's name") < 0 ||
+		    docket_name_check(c->person->position, "the position") < 0 ||
+		    docket_name_check(c->person->email, "the e-mail address") < 0)
+			return DOCKET_EUSAGE;
 		if (!valid_local_id(c->person->id))
 			return docket_error_set(DOCKET_EUSAGE, "'%s' is not a valid person id (letters, digits, '-', '_', '.')",
 			                        c->person->id ? c->person->id : "");
@@ -489,6 +596,33 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 			return docket_error_set(DOCKET_ERROR, "out of memory");
 		return docket_buf_printf(msg, "docket: add person %s\n\nDocket-Action: config\n", c->person->id);
 	}
+	case CH_UNSIGNED: {
+		char **list = NULL;
+		for (i = 0; i < c->ntransitions; i++)
+			if (!valid_local_id(c->transitions[i]))
+				return docket_error_set(DOCKET_EUSAGE, "'%s' is not a transition id", c->transitions[i]);
+		if (c->ntransitions && !(list = calloc(c->ntransitions, sizeof(*list))))
+			return docket_error_set(DOCKET_ERROR, "out of memory");
+		for (i = 0; i < c->ntransitions; i++)
+			if (!(list[i] = docket_strdup(c->transitions[i]))) {
+				while (i--)
+					free(list[i]);
+				free(list);
+				return docket_error_set(DOCKET_ERROR, "out of memory");
+			}
+		for (i = 0; i < cfg->nunsigned; i++)
+			free(cfg->unsigned_ok[i]);
+		free(cfg->unsigned_ok);
+		cfg->unsigned_ok = list;
+		cfg->nunsigned = c->ntransitions;
+		return docket_buf_puts(msg, "docket: set the transitions allowed unsigned\n\nDocket-Action: config\n");
+	}
+	case CH_MIGRATE:
+		if (cfg->rules >= 2)
+			return docket_error_set(DOCKET_EEXISTS, "the rules of signed history are recorded already (rules %d)",
+			                        cfg->rules);
+		cfg->rules = 2;
+		return docket_buf_puts(msg, "docket: migrate to signed history (rules 2)\n\nDocket-Action: migrate\n");
 	case CH_CERT:
 		/* a certificate identifies one signer: the same one for two people would let either
 		 * sign as the other */
@@ -534,6 +668,13 @@ static int change_fill(docket_txn *txn, void *payload)
 			goto cleanup;
 		}
 	}
+	{
+		/* an administrator recording their own first certificate signs with its key */
+		const char *own = c->kind == CH_CERT && c->actor && strcmp(c->actor, c->cert_person) == 0 ? c->pem : NULL;
+		if ((error = docket_commit_signing_check(docket_txn_repo(txn), cfg, c->actor, NULL, own,
+		                                         "change the configuration")) < 0)
+			goto cleanup;
+	}
 	if ((error = apply_change(cfg, c, &msg)) < 0)
 		goto cleanup;
 	if (c->actor && (error = docket_buf_printf(&msg, "Docket-Actor: %s\n", c->actor)) < 0)
@@ -557,25 +698,39 @@ static int run_change(docket_repo *repo, const change *c)
 
 int docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org)
 {
-	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL };
+	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_add_unit(docket_repo *repo, const char *actor, const docket_unit *unit)
 {
-	change c = { CH_UNIT, actor, NULL, unit, NULL, NULL, NULL };
+	change c = { CH_UNIT, actor, NULL, unit, NULL, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_add_person(docket_repo *repo, const char *actor, const docket_person *person)
 {
-	change c = { CH_PERSON, actor, NULL, NULL, person, NULL, NULL };
+	change c = { CH_PERSON, actor, NULL, NULL, person, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_set_cert(docket_repo *repo, const char *actor, const char *person, const char *pem)
 {
-	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem };
+	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem, NULL, 0 };
+	return run_change(repo, &c);
+}
+
+int docket_config_set_unsigned(docket_repo *repo, const char *actor, const char *const *transitions, size_t n)
+{
+	change c = { CH_UNSIGNED, actor, NULL, NULL, NULL, NULL, NULL, transitions, n };
+	return run_change(repo, &c);
+}
+
+int docket_config_migrate(docket_repo *repo, const char *actor)
+{
+	change c = { CH_MIGRATE, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0 };
+	if (!actor)
+		return docket_error_set(DOCKET_EUSAGE, "an administrator migrates the repository: say who you are with --as PERSON");
 	return run_change(repo, &c);
 }
 

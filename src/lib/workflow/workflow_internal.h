@@ -54,6 +54,27 @@ void docket_workflow_set_checks(const docket_kind_checks *checks);
 /* The registered checks, or NULL. */
 const docket_kind_checks *docket_workflow_checks(void);
 
+/* --- signed commits and safe messages (signer.c) ------------------------------------------ */
+
+/*
+ * 0 when MSG (a message a person typed, may be NULL) cannot add to or end the trailers docket
+ * writes after it: no control characters but newline and tab, no line starting with
+ * "Docket-" (any case) or "---". Else DOCKET_EUSAGE, the message starting with WHAT.
+ */
+int docket_message_check(const char *msg, const char *what);
+/* 0 when S (a name, may be NULL) is one line without control characters; else DOCKET_EUSAGE. */
+int docket_name_check(const char *s, const char *what);
+/*
+ * Whether REPO may write a commit by ACTOR under CFG (the configuration at the base): once
+ * CFG records any certificate, the commit must be signed (REPO's commit signer) with the key
+ * of ACTOR's recorded certificate - or OWN_CERT, the certificate the commit records for
+ * ACTOR when CFG has none (an administrator enrolling); TRANSITION (NULL: not a transition)
+ * may be one CFG allows unsigned. WHAT names the action in messages ("submit 'kh-2021-354'").
+ * 0, or DOCKET_EDENIED with the reason.
+ */
+int docket_commit_signing_check(docket_repo *repo, const docket_config *cfg, const char *actor,
+                                const char *transition, const char *own_cert, const char *what);
+
 /* --- units (config.c) ---------------------------------------------------------------------- */
 
 /* Whether UNIT is TARGET or one of TARGET's ancestors in CFG. */
