@@ -22,6 +22,12 @@
     state     the workflow state to show in a small banner ('draft' gives "DỰ THẢO");
               default: the document's own workflow/@state; nothing for 'issued' or when
               the document has no workflow (a paper document recorded as issued).
+    targets   a report's plan targets, which the report itself does not carry (docket reads
+              them from the plan in the repository): one line per indicator of the plan,
+              each "ID TAB COMPARISON TAB TARGET TAB YEAR TAB MET TAB UNIT TAB NAME", MET 1
+              (met), 0 (not met) or empty (not judged), the string beginning and ending
+              with a newline. Given, the results table gets the indicator's name, its
+              target and a met / not met column; empty: the report's own figures only.
 -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -35,6 +41,7 @@
 
   <xsl:param name="verified" select="''"/>
   <xsl:param name="state" select="''"/>
+  <xsl:param name="targets" select="''"/>
 
   <xsl:variable name="motto1" select="'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'"/>
   <xsl:variable name="motto2" select="'Độc lập - Tự do - Hạnh phúc'"/>
@@ -482,23 +489,39 @@
   </xsl:template>
 
   <xsl:template match="d:results" mode="report">
+    <xsl:variable name="with-targets" select="normalize-space($targets) != ''"/>
     <div class="sec level1">
       <h2><xsl:call-template name="report-num"/>KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU</h2>
       <table class="grid results">
         <thead>
           <tr>
             <th class="c-id">Chỉ tiêu</th>
+            <xsl:if test="$with-targets">
+              <th class="c-name">Tên chỉ tiêu</th>
+              <th class="c-year">Mục tiêu</th>
+            </xsl:if>
             <th class="c-num">Tử số</th>
             <th class="c-num">Mẫu số</th>
             <th class="c-num">Kết quả</th>
+            <xsl:if test="$with-targets">
+              <th class="c-year">Đánh giá</th>
+            </xsl:if>
             <th class="c-name">Ghi chú</th>
           </tr>
         </thead>
         <tbody>
           <xsl:for-each select="d:result">
+            <!-- this indicator's line of $targets, without its id: COMPARISON TAB TARGET ... -->
+            <xsl:variable name="line"
+                          select="substring-before(substring-after($targets, concat('&#10;', @indicator, '&#9;')), '&#10;')"/>
             <tr>
               <xsl:attribute name="id"><xsl:value-of select="concat('res-', @indicator)"/></xsl:attribute>
               <td class="c-id"><xsl:value-of select="@indicator"/></td>
+              <xsl:if test="$with-targets">
+                <xsl:call-template name="result-target">
+                  <xsl:with-param name="line" select="$line"/>
+                </xsl:call-template>
+              </xsl:if>
               <td class="c-num"><xsl:value-of select="@numerator"/></td>
               <td class="c-num"><xsl:value-of select="@denominator"/></td>
               <td class="c-num actual">
@@ -506,12 +529,59 @@
                   <xsl:with-param name="v" select="@value"/>
                 </xsl:call-template>
               </td>
+              <xsl:if test="$with-targets">
+                <xsl:variable name="met"
+                              select="substring-before(substring-after(substring-after(substring-after($line, '&#9;'), '&#9;'), '&#9;'), '&#9;')"/>
+                <td class="c-year met">
+                  <xsl:choose>
+                    <xsl:when test="$met = '1'">Đạt</xsl:when>
+                    <xsl:when test="$met = '0'"><span class="not-met">Chưa đạt</span></xsl:when>
+                  </xsl:choose>
+                </td>
+              </xsl:if>
               <td class="c-name"><xsl:apply-templates select="node()" mode="inline"/></td>
             </tr>
           </xsl:for-each>
         </tbody>
       </table>
     </div>
+  </xsl:template>
+
+  <!-- the name and target cells of a result, from its line of $targets (empty: not in the plan) -->
+  <xsl:template name="result-target">
+    <xsl:param name="line"/>
+    <xsl:variable name="cmp" select="substring-before($line, '&#9;')"/>
+    <xsl:variable name="r1" select="substring-after($line, '&#9;')"/>
+    <xsl:variable name="target" select="substring-before($r1, '&#9;')"/>
+    <xsl:variable name="r2" select="substring-after($r1, '&#9;')"/>
+    <xsl:variable name="year" select="substring-before($r2, '&#9;')"/>
+    <xsl:variable name="r4" select="substring-after(substring-after($r2, '&#9;'), '&#9;')"/>
+    <xsl:variable name="unit" select="substring-before($r4, '&#9;')"/>
+    <td class="c-name"><xsl:value-of select="substring-after($r4, '&#9;')"/></td>
+    <td class="c-year target">
+      <xsl:if test="$target != ''">
+        <xsl:call-template name="comparison-sign">
+          <xsl:with-param name="c" select="$cmp"/>
+        </xsl:call-template>
+        <xsl:text> </xsl:text>
+        <xsl:call-template name="decimal">
+          <xsl:with-param name="v" select="$target"/>
+        </xsl:call-template>
+        <xsl:if test="$unit != ''"><xsl:value-of select="concat(' ', $unit)"/></xsl:if>
+        <span class="note"><xsl:value-of select="concat(' (năm ', $year, ')')"/></span>
+      </xsl:if>
+    </td>
+  </xsl:template>
+
+  <xsl:template name="comparison-sign">
+    <xsl:param name="c"/>
+    <xsl:choose>
+      <xsl:when test="$c = 'ge'">≥</xsl:when>
+      <xsl:when test="$c = 'gt'">&gt;</xsl:when>
+      <xsl:when test="$c = 'le'">≤</xsl:when>
+      <xsl:when test="$c = 'lt'">&lt;</xsl:when>
+      <xsl:when test="$c = 'eq'">=</xsl:when>
+    </xsl:choose>
   </xsl:template>
 
   <xsl:template match="d:narratives" mode="report">

@@ -1,6 +1,6 @@
 /*
  * forms: what the web workspace reads from a request body, and the two forms that change a
- * draft's content - a report's figures and a draft's subject.
+ * draft's content - a report's figures and a draft's text (every free-text field).
  *
  * A body is application/x-www-form-urlencoded, decoded here strictly: bad escapes, invalid
  * UTF-8 and control characters refuse the whole request. Ids and commit ids from a request
@@ -258,81 +258,520 @@ static void record(wreq *r, const char *id, xmlDocPtr doc, const char *message, 
 	xmlFree(buf);
 }
 
-/* --- a draft's subject -------------------------------------------------------------------------- */
+/* --- a draft's text ----------------------------------------------------------------------------- */
+
+/*
+ * Every free-text field of a document, as one form: the subject; the preamble and the
+ * closing; for a report each result's note, each narrative, the difficulties and the
+ * proposals. A field is one textarea. Running text (the subject, a preamble, a note) is one
+ * paragraph: its white space is made single spaces. Blocks (a narrative, the difficulties)
+ * are one line each: "- " starts a bullet (item), any other line is a paragraph (p).
+ *
+ * What a person typed is stored as text, never read as markup. A field whose text has
+ * italics or footnote marks cannot be shown in a textarea without losing them: it is shown
+ * read-only, and a change to it is refused. A field the form does not send, or sends as it
+ * was, is left exactly as it is in the XML.
+ */
+
+typedef enum { TF_LINE, TF_RICH, TF_BLOCKS } tf_kind;
+
+typedef struct {
+	char *key;          /* the form field's name */
+	char *label;        /* what the page calls it */
+	tf_kind kind;
+	xmlNodePtr node;    /* the element, or NULL: absent, made when filled */
+	xmlNodePtr parent;  /* where it is made (under content or report) */
+	const char *name;   /* its element name */
+	const char *empty;  /* blocks: the block an emptied field keeps (the schema wants one) */
+	char *text;         /* the field as the form shows it */
+	int marked;         /* italics or footnote marks: read-only */
+} tfield;
+
+typedef struct {
+	tfield *v;
+	size_t n, cap;
+	int oom;
+} tfields;
+
+static void tfields_free(tfields *l)
+{
+	size_t i;
+	for (i = 0; i < l->n; i++) {
+		free(l->v[i].key);
+		free(l->v[i].label);
+		free(l->v[i].text);
+	}
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+static int has_element(xmlNodePtr n)
+{
+	xmlNodePtr c;
+	for (c = n ? n->children : NULL; c; c = c->next)
+		if (c->type == XML_ELEMENT_NODE)
+			return 1;
+	return 0;
+}
+
+/* S with every run of white space one space, none at either end, appended to B. */
+static void put_squeezed(web_buf *b, const char *s, size_t n)
+{
+	size_t i;
+	int space = 0, any = 0;
+	for (i = 0; i < n; i++) {
+		if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
+			space = any;
+			continue;
+		}
+		if (space)
+			web_put(b, " ", 1);
+		web_put(b, s + i, 1);
+		space = 0;
+		any = 1;
+	}
+}
+
+/*
+ * The form's text of a field, from what the person typed (SUBMITTED) or from the XML (NODE):
+ * the same normal form for both, so that an unchanged field compares equal.
+ */
+static char *normal_text(tf_kind kind, const char *s)
+{
+	web_buf b = WEB_BUF_INIT;
+	const char *line = s, *nl;
+
+	web_puts(&b, "");
+	if (kind != TF_BLOCKS) {
+		put_squeezed(&b, s, strlen(s));
+		return web_buf_detach(&b, NULL);
+	}
+	for (; line && *line; line = nl ? nl + 1 : NULL) {
+		size_t before = b.len, n;
+		nl = strchr(line, '\n');
+		n = nl ? (size_t)(nl - line) : strlen(line);
+		if (b.len)
+			web_put(&b, "\n", 1);
+		put_squeezed(&b, line, n);
+		/* an empty line or a bullet with nothing in it is no block */
+		if (b.len == before + (before ? 1 : 0) ||
+		    (b.len == before + (before ? 1 : 0) + 1 && b.ptr[b.len - 1] == '-')) {
+			b.len = before;
+			b.ptr[b.len] = '\0';
+		}
+	}
+	return web_buf_detach(&b, NULL);
+}
+
+/* The blocks of NODE as lines: "- " for an item. */
+static char *blocks_text(xmlNodePtr node, int *marked)
+{
+	web_buf b = WEB_BUF_INIT;
+	xmlNodePtr c;
+	char *out;
+
+	web_puts(&b, "");
+	for (c = node ? node->children : NULL; c; c = c->next) {
+		char *t;
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		if (has_element(c))
+			*marked = 1;
+		t = web_text(c);
+		if (t) {
+			web_puts(&b, strcmp((const char *)c->name, "item") == 0 ? "- " : "");
+			web_puts(&b, t);
+			web_puts(&b, "\n");
+			/* a paragraph that begins "- " would come back a bullet */
+			if (strcmp((const char *)c->name, "p") == 0 && t[strspn(t, " \t\r\n")] == '-')
+				*marked = 1;
+		}
+		free(t);
+	}
+	out = b.failed ? NULL : normal_text(TF_BLOCKS, b.ptr);
+	web_buf_free(&b);
+	return out;
+}
+
+static void tf_add(tfields *l, const char *key, const char *label, tf_kind kind, xmlNodePtr node,
+                   xmlNodePtr parent, const char *name, const char *empty)
+{
+	tfield *f;
+	char *raw;
+
+	if (l->oom)
+		return;
+	if (l->n == l->cap) {
+		tfield *nv = realloc(l->v, (l->cap ? l->cap * 2 : 16) * sizeof(*nv));
+		if (!nv) {
+			l->oom = 1;
+			return;
+		}
+		l->v = nv;
+		l->cap = l->cap ? l->cap * 2 : 16;
+	}
+	f = &l->v[l->n];
+	memset(f, 0, sizeof(*f));
+	f->kind = kind;
+	f->node = node;
+	f->parent = parent;
+	f->name = name;
+	f->empty = empty;
+	f->key = strdup(key);
+	f->label = strdup(label);
+	if (kind == TF_BLOCKS) {
+		f->text = blocks_text(node, &f->marked);
+	} else {
+		f->marked = has_element(node);
+		raw = node ? web_text(node) : NULL;
+		f->text = normal_text(kind, raw ? raw : "");
+		free(raw);
+	}
+	l->n++;
+	if (!f->key || !f->label || !f->text)
+		l->oom = 1;
+}
+
+/* The free-text fields of the document X, in the order of the page. */
+static int text_fields(tfields *l, xmlDocPtr x)
+{
+	xmlNodePtr root = xmlDocGetRootElement(x), content = web_child(root, "content");
+	xmlNodePtr report = web_child(content, "report"), c;
+	size_t k = 0;
+
+	memset(l, 0, sizeof(*l));
+	tf_add(l, "subject", "Trích yếu (subject)", TF_LINE, web_child(web_child(root, "header"), "subject"),
+	       NULL, "subject", NULL);
+	if (content)
+		tf_add(l, "preamble", "Lời mở đầu, căn cứ (preamble)", TF_RICH, web_child(content, "preamble"), content,
+		       "preamble", NULL);
+	for (c = web_child(web_child(report, "results"), "result"); c; c = c->next) {
+		char *id;
+		web_buf key = WEB_BUF_INIT, label = WEB_BUF_INIT;
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "result") != 0)
+			continue;
+		if ((id = web_attr(c, "indicator")) != NULL) {
+			web_puts(&key, "note:");
+			web_puts(&key, id);
+			web_puts(&label, "Ghi chú chỉ tiêu ");
+			web_puts(&label, id);
+			web_puts(&label, " (note on indicator ");
+			web_puts(&label, id);
+			web_puts(&label, ")");
+			if (key.failed || label.failed)
+				l->oom = 1;
+			else
+				tf_add(l, key.ptr, label.ptr, TF_RICH, c, c->parent, "result", NULL);
+		}
+		free(id);
+		web_buf_free(&key);
+		web_buf_free(&label);
+	}
+	for (c = web_child(web_child(report, "narratives"), "narrative"); c; c = c->next) {
+		char *group, *title;
+		web_buf key = WEB_BUF_INIT, label = WEB_BUF_INIT;
+		if (c->type != XML_ELEMENT_NODE || strcmp((const char *)c->name, "narrative") != 0)
+			continue;
+		k++;
+		group = web_attr(c, "group");
+		title = web_attr(c, "title");
+		/* a group names its narrative even when another is added meanwhile */
+		if (group) {
+			web_puts(&key, "narrative:");
+			web_puts(&key, group);
+		} else {
+			web_printf(&key, "narrative#%zu", k);
+		}
+		web_printf(&label, "%zu. ", k);
+		web_puts(&label, title ? title : group ? "Nhóm nhiệm vụ " : "Nhiệm vụ khác");
+		if (!title && group)
+			web_puts(&label, group);
+		web_puts(&label, " (narrative)");
+		if (key.failed || label.failed)
+			l->oom = 1;
+		else
+			tf_add(l, key.ptr, label.ptr, TF_BLOCKS, c, c->parent, "narrative", "item");
+		free(group);
+		free(title);
+		web_buf_free(&key);
+		web_buf_free(&label);
+	}
+	if (report) {
+		tf_add(l, "difficulties", "Khó khăn, vướng mắc (difficulties)", TF_BLOCKS, web_child(report, "difficulties"),
+		       report, "difficulties", "p");
+		tf_add(l, "proposals", "Đề xuất, kiến nghị (proposals)", TF_BLOCKS, web_child(report, "proposals"),
+		       report, "proposals", "p");
+	}
+	if (content)
+		tf_add(l, "closing", "Đoạn kết (closing)", TF_RICH, web_child(content, "closing"), content, "closing", NULL);
+	return l->oom ? -1 : 0;
+}
+
+/* The white space before NODE on its line ("    "), or "". */
+static const char *indent_of(xmlNodePtr node)
+{
+	xmlNodePtr t = node ? node->prev : NULL;
+	const char *s, *nl;
+	if (!t || t->type != XML_TEXT_NODE || !t->content)
+		return "";
+	s = (const char *)t->content;
+	nl = strrchr(s, '\n');
+	return nl ? nl + 1 : "";
+}
+
+static xmlNodePtr new_ws(xmlDocPtr doc, const char *indent)
+{
+	web_buf b = WEB_BUF_INIT;
+	xmlNodePtr t;
+	web_puts(&b, "\n");
+	web_puts(&b, indent);
+	t = b.failed ? NULL : xmlNewDocText(doc, (const xmlChar *)b.ptr);
+	web_buf_free(&b);
+	return t;
+}
+
+/* Remove NODE and the white space that indents it. */
+static void drop_node(xmlNodePtr node)
+{
+	xmlNodePtr ws = node->prev;
+	if (ws && ws->type == XML_TEXT_NODE && xmlIsBlankNode(ws)) {
+		xmlUnlinkNode(ws);
+		xmlFreeNode(ws);
+	}
+	xmlUnlinkNode(node);
+	xmlFreeNode(node);
+}
+
+/*
+ * Make the absent element of F in its parent, where the schema puts it: the preamble first
+ * in content; the closing after content's plan, report or task; the difficulties after the
+ * narratives (or the results, the unit); the proposals after the difficulties (or those).
+ */
+static xmlNodePtr make_field(tfield *f)
+{
+	static const char *const after_closing[] = { "plan", "report", "task", NULL };
+	static const char *const after_difficulties[] = { "narratives", "results", "unit", NULL };
+	static const char *const after_proposals[] = { "difficulties", "narratives", "results", "unit", NULL };
+	const char *const *after = strcmp(f->name, "closing") == 0 ? after_closing :
+	                           strcmp(f->name, "difficulties") == 0 ? after_difficulties :
+	                           strcmp(f->name, "proposals") == 0 ? after_proposals : NULL;
+	xmlNodePtr node, ws, prev = NULL, first;
+	size_t i;
+
+	for (i = 0; after && after[i] && !prev; i++)
+		prev = web_child(f->parent, after[i]);
+	if (after && !prev)
+		return NULL;
+	for (first = f->parent->children; first && first->type != XML_ELEMENT_NODE; first = first->next)
+		;
+	if (!first)
+		return NULL;
+	if (!(node = xmlNewDocNode(f->parent->doc, f->parent->ns, (const xmlChar *)f->name, NULL)) ||
+	    !(ws = new_ws(f->parent->doc, indent_of(prev ? prev : first)))) {
+		xmlFreeNode(node);
+		return NULL;
+	}
+	if (prev) {
+		/* PREV's indentation, then the new element, right after PREV */
+		if (!xmlAddNextSibling(prev, ws) || !xmlAddNextSibling(ws, node)) {
+			xmlFreeNode(node);
+			return NULL;
+		}
+	} else if (!xmlAddPrevSibling(first, node) || !xmlAddPrevSibling(first, ws)) {
+		xmlFreeNode(node);
+		return NULL;
+	}
+	return node;
+}
+
+/* Set F to TEXT (its normal form). 0, or -1 out of memory / no place for it. */
+static int set_field(tfield *f, const char *text)
+{
+	xmlNodePtr c, next, t;
+	const char *line, *nl;
+	char *indent = NULL, *inner = NULL;
+	int error = -1;
+
+	if (!*text && !f->node)
+		return 0;
+	if (!*text && f->kind == TF_RICH && f->node && strcmp(f->name, "result") != 0) {
+		drop_node(f->node);   /* an optional element: gone rather than empty */
+		f->node = NULL;
+		return 0;
+	}
+	if (!f->node && !(f->node = make_field(f)))
+		return -1;
+	for (c = f->node->children; c; c = next) {
+		next = c->next;
+		xmlUnlinkNode(c);
+		xmlFreeNode(c);
+	}
+	if (f->kind != TF_BLOCKS) {
+		/* the text as text: nothing in it is read as markup or an entity */
+		if (*text && (!(t = xmlNewDocText(f->node->doc, (const xmlChar *)text)) || !xmlAddChild(f->node, t))) {
+			xmlFreeNode(t);
+			return -1;
+		}
+		return 0;
+	}
+	indent = strdup(indent_of(f->node));
+	inner = indent ? malloc(strlen(indent) + 3) : NULL;
+	if (!inner)
+		goto done;
+	strcpy(inner, indent);
+	strcat(inner, "  ");
+	for (line = *text ? text : "-"; line; line = nl ? nl + 1 : NULL) {
+		int item = line[0] == '-' && (line[1] == ' ' || line[1] == '\n' || line[1] == '\0');
+		const char *body = item ? line + 1 + (line[1] == ' ') : line;
+		size_t n;
+		xmlNodePtr block;
+		nl = strchr(line, '\n');
+		n = nl ? (size_t)(nl - body) : strlen(body);
+		if (!(t = new_ws(f->node->doc, inner)) || !xmlAddChild(f->node, t) ||
+		    !(block = xmlNewChild(f->node, f->node->ns,
+		                          (const xmlChar *)(*text ? (item ? "item" : "p") : f->empty), NULL)))
+			goto done;
+		if (n) {
+			xmlNodePtr bt = xmlNewDocTextLen(f->node->doc, (const xmlChar *)body, (int)n);
+			if (!bt || !xmlAddChild(block, bt)) {
+				xmlFreeNode(bt);
+				goto done;
+			}
+		}
+	}
+	if (!(t = new_ws(f->node->doc, indent)) || !xmlAddChild(f->node, t))
+		goto done;
+	error = 0;
+done:
+	free(indent);
+	free(inner);
+	return error;
+}
 
 void web_edit_page(wreq *r, const char *id)
 {
 	docket_doc *d = NULL;
-	char *subject = NULL, *action = NULL;
-	int error;
+	xmlDocPtr x = NULL;
+	tfields l;
+	char *action = NULL;
+	size_t i;
+	int error, form;
 
+	memset(&l, 0, sizeof(l));
 	if ((error = docket_doc_load(&d, r->repo, id, NULL)) < 0) {
 		serve_error(r, web_status_for(error), "no document '%s'", id);
 		return;
 	}
-	if (!(action = path_of("/doc/", id, "/edit"))) {
+	if (!(action = path_of("/doc/", id, "/edit")) || !(x = serve_xml(d)) || text_fields(&l, x) < 0) {
 		serve_error(r, 500, "out of memory");
 		goto done;
 	}
-	if (docket_doc_text(&subject, d, "header/subject") < 0)
-		docket_error_clear();
+	form = !web_read_only(r) && r->person;
 	serve_page_begin(r, id);
-	web_puts(&r->out, "<h1>Sửa văn bản (edit): <a href=\"/doc/");
+	web_puts(&r->out, "<h1>Sửa văn bản (edit the text): <a href=\"/doc/");
 	serve_url(&r->out, id);
 	web_puts(&r->out, "\">");
 	web_escape(&r->out, id);
 	web_puts(&r->out, "</a></h1>");
-	if (web_read_only(r) || !r->person) {
+	if (!form)
 		web_puts(&r->out, "<p>No action is offered here.</p>");
-	} else {
+	else
 		form_begin(r, action);
-		web_puts(&r->out, "<p><label>Trích yếu (subject)<br><textarea name=\"subject\" rows=\"3\" cols=\"80\" "
-		                 "required maxlength=\"1000\">");
-		web_escape(&r->out, subject);
-		web_puts(&r->out, "</textarea></label></p><p><label>Ghi chú thay đổi (commit message) "
-		                 "<input name=\"message\" size=\"60\"></label></p>"
-		                 "<p><button type=\"submit\">Ghi (record)</button></p></form>");
+	web_puts(&r->out, "<p>Mỗi dòng của phần có nhiều đoạn là một đoạn; dòng bắt đầu bằng \"- \" là một gạch đầu dòng "
+	                 "(in a field of several paragraphs each line is one; a line starting \"- \" is a bullet).</p>");
+	for (i = 0; i < l.n; i++) {
+		const tfield *f = &l.v[i];
+		int rows = f->kind == TF_LINE ? 3 : f->kind == TF_RICH ? 4 : 8;
+		web_puts(&r->out, "<p class=\"text-field\"><label>");
+		web_escape(&r->out, f->label);
+		web_printf(&r->out, "<br><textarea rows=\"%d\" cols=\"80\" name=\"", rows);
+		web_escape(&r->out, f->key);
+		web_puts(&r->out, "\"");
+		if (f->kind == TF_LINE)
+			web_puts(&r->out, " required maxlength=\"1000\"");
+		if (f->marked || !form)
+			web_puts(&r->out, " readonly");
+		/* a newline first: the parser drops one there, so a field's own first line survives */
+		web_puts(&r->out, ">\n");
+		web_escape(&r->out, f->text);
+		web_puts(&r->out, "</textarea></label>");
+		if (f->marked)
+			web_puts(&r->out, "<br><small>Có chữ nghiêng hoặc chú thích: sửa bằng dòng lệnh (italics or footnote "
+			                 "marks, which this form cannot keep: edit with <code>docket commit</code>)</small>");
+		web_puts(&r->out, "</p>");
 	}
+	if (form)
+		web_puts(&r->out, "<p><label>Ghi chú thay đổi (commit message) <input name=\"message\" size=\"60\"></label></p>"
+		                 "<p><button type=\"submit\" id=\"save-text\">Ghi (record)</button></p></form>");
 	serve_page_end(r);
 done:
 	free(action);
-	docket_free(subject);
+	tfields_free(&l);
+	xmlFreeDoc(x);
 	docket_doc_free(d);
 }
 
 void web_edit_post(wreq *r, const char *id)
 {
-	const char *subject = web_form(r, "subject"), *message = web_form(r, "message");
+	const char *message = web_form(r, "message");
 	docket_doc *d = NULL;
 	xmlDocPtr x = NULL;
-	xmlNodePtr node, text;
+	tfields l;
+	size_t i, changed = 0;
 	int error;
 
-	if (!subject || !*subject || strlen(subject) > 4000) {
-		serve_error(r, 400, "the subject is required (at most 4000 bytes)");
-		return;
-	}
+	memset(&l, 0, sizeof(l));
 	if ((error = docket_doc_load(&d, r->repo, id, NULL)) < 0) {
 		serve_error(r, web_status_for(error), "no document '%s'", id);
 		return;
 	}
-	if (!(x = serve_xml(d))) {
+	if (!(x = serve_xml(d)) || text_fields(&l, x) < 0) {
 		serve_error(r, 500, "out of memory");
 		goto done;
 	}
-	if (!(node = web_child(web_child(xmlDocGetRootElement(x), "header"), "subject"))) {
-		serve_error(r, 422, "'%s' has no subject to edit", id);
+	for (i = 0; i < l.n; i++) {
+		tfield *f = &l.v[i];
+		const char *v = web_form(r, f->key);
+		char *text;
+		int same;
+		if (!v)
+			continue;   /* not in this form: as it is */
+		if (strlen(v) > (f->kind == TF_LINE ? 4000 : 100000)) {
+			serve_error(r, 400, "'%s' is too long (at most %d bytes); nothing was written", f->label,
+			            f->kind == TF_LINE ? 4000 : 100000);
+			goto done;
+		}
+		if (!(text = normal_text(f->kind, v))) {
+			serve_error(r, 500, "out of memory");
+			goto done;
+		}
+		same = strcmp(text, f->text) == 0;
+		if (!same && f->kind == TF_LINE && !*text) {
+			free(text);
+			serve_error(r, 400, "the subject is required; nothing was written");
+			goto done;
+		}
+		if (!same && f->marked) {
+			free(text);
+			serve_error(r, 422, "'%s' has italics or footnote marks, which this form cannot keep: edit it with "
+			            "docket commit; nothing was written", f->label);
+			goto done;
+		}
+		if (!same && set_field(f, text) < 0) {
+			free(text);
+			serve_error(r, 500, "cannot write '%s' into '%s'; nothing was written", f->label, id);
+			goto done;
+		}
+		free(text);
+		changed += !same;
+	}
+	if (!changed) {
+		serve_error(r, 400, "nothing was changed; nothing was written");
 		goto done;
 	}
-	/* the text as text: nothing in it is read as markup or an entity */
-	xmlNodeSetContent(node, NULL);
-	if (!(text = xmlNewText((const xmlChar *)subject)) || !xmlAddChild(node, text)) {
-		xmlFreeNode(text);
-		serve_error(r, 500, "out of memory");
-		goto done;
-	}
-	record(r, id, x, message && *message ? message : "Sửa trích yếu", "edit");
+	record(r, id, x, message && *message ? message : "Sửa nội dung", "edit");
 done:
+	tfields_free(&l);
 	xmlFreeDoc(x);
 	docket_doc_free(d);
 }

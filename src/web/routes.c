@@ -595,7 +595,7 @@ static void doc_page(wreq *r, const char *id)
 	    docket_workflow_is_editable(wf, state)) {
 		web_puts(&r->out, "<section><h2>Soạn thảo (drafting)</h2><p><a href=\"/doc/");
 		serve_url(&r->out, id);
-		web_puts(&r->out, "/edit\">Sửa trích yếu (edit the subject)</a>");
+		web_puts(&r->out, "/edit\">Sửa nội dung (edit the text)</a>");
 		if (strcmp(kind, "report") == 0) {
 			web_puts(&r->out, " · <a href=\"/doc/");
 			serve_url(&r->out, id);

@@ -52,14 +52,18 @@ done
 
 # serve NAME ARGS...: start `docket serve` on a free loopback port in the background, its
 # stderr in $WORK/NAME.log; sets URL_NAME (http://127.0.0.1:PORT) and PID_NAME (NAME's dashes
-# as underscores). The servers are
-# stopped with SIGTERM by stop_servers (also on exit).
+# as underscores). The servers are stopped with SIGTERM by stop_servers (also on exit), which
+# then fails the test when a server's log has a report of AddressSanitizer, LeakSanitizer or
+# UndefinedBehaviorSanitizer (a -DDOCKET_SANITIZE=ON build): a server runs in the background,
+# so nothing else would see them.
 SERVERS=""
+SERVER_LOGS=""
 serve() {
 	local name=$1 var=${1//-/_} i url
 	shift
 	"$DOCKET" -C "$R" serve --listen 127.0.0.1:0 "$@" 2>"$WORK/$name.log" &
 	eval "PID_$var=$!"
+	SERVER_LOGS="$SERVER_LOGS $WORK/$name.log"
 	SERVERS="$SERVERS $!"
 	for i in $(seq 100); do
 		url=$(sed -n 's|^docket: serving .* on \(http://[^/]*\)/.*|\1|p' "$WORK/$name.log" 2>/dev/null)
@@ -78,5 +82,12 @@ stop_servers() {
 		wait "$p" 2>/dev/null || true
 	done
 	SERVERS=""
+	for p in $SERVER_LOGS; do
+		if grep -qE 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$p" 2>/dev/null; then
+			cat "$p" >&2
+			fail "sanitizer report in $(basename "$p")"
+		fi
+	done
+	SERVER_LOGS=""
 }
 trap 'stop_servers; rm -rf "$WORK"' EXIT

@@ -500,14 +500,9 @@ static int total_one(docket_indicator_total *t, xmlNodePtr ind, docket_rollup *o
 			t->met = -1;
 	} else {
 		char v[64];
-		uint64_t pow = 1;
-		int k;
 		docket_dec_format(v, sizeof(v), &sum);
 		t->value = docket_strdup(v);
-		for (k = 0; k < sum.scale; k++)
-			pow *= 10;
-		if (t->target && sum.mant >= 0 &&
-		    docket_target_met(&t->met, t->comparison, t->target, (uint64_t)sum.mant, pow, 0) < 0)
+		if (t->target && docket_value_met(&t->met, t->comparison, t->target, &sum) < 0)
 			t->met = -1;
 	}
 	docket_error_clear();

@@ -18,6 +18,7 @@
  * SigningTime; KeyValue is never used.
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <stdint.h>
@@ -1277,6 +1278,49 @@ static _Thread_local struct {
 	time_t lo, hi;         /* ... holds at every signing time in [lo, hi] */
 } cert_cache[CERT_CACHE];
 
+/*
+ * The caches belong to their thread and go with it: a thread that is not the main one (the
+ * web server's, libmicrohttpd's) would otherwise leave its certificates and trust store
+ * behind when it ends. A thread-specific key's destructor runs at the thread's exit, while
+ * its thread-local storage is still there; the main thread's caches last until the process
+ * ends.
+ */
+static pthread_key_t cache_key;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+static int cache_key_ok;
+static _Thread_local int cache_registered;
+
+static void caches_free(void *unused)
+{
+	size_t i;
+
+	(void)unused;
+	for (i = 0; i < CERT_CACHE; i++) {
+		X509_free(cert_cache[i].x);
+		free(cert_cache[i].der);
+		memset(&cert_cache[i], 0, sizeof(cert_cache[i]));
+	}
+	X509_STORE_free(trust_cache.store);
+	trust_cache.store = NULL;
+	trust_cache.path[0] = '\0';
+}
+
+static void cache_key_make(void)
+{
+	cache_key_ok = pthread_key_create(&cache_key, caches_free) == 0;
+}
+
+/* Before this thread first keeps something: its caches are freed when it ends. */
+static void caches_register(void)
+{
+	if (cache_registered)
+		return;
+	pthread_once(&cache_once, cache_key_make);
+	/* any non-NULL value: the destructor runs only for a key set in the thread */
+	if (cache_key_ok && pthread_setspecific(cache_key, &cache_registered) == 0)
+		cache_registered = 1;
+}
+
 static int trust_store_cached(X509_STORE **out, const char *path)
 {
 	struct stat st;
@@ -1292,6 +1336,7 @@ static int trust_store_cached(X509_STORE **out, const char *path)
 	}
 	if ((error = docket_trust_store_load(out, path)) < 0)
 		return error;
+	caches_register();
 	if (stat(path, &st) == 0 && strlen(path) < sizeof(trust_cache.path) && X509_STORE_up_ref(*out)) {
 		X509_STORE_free(trust_cache.store);
 		snprintf(trust_cache.path, sizeof(trust_cache.path), "%s", path);
@@ -1321,6 +1366,7 @@ static X509 *cert_cached(const unsigned char *der, size_t len)
 	}
 	if (!(x = docket_cert_from_der(der, len)))
 		return NULL;
+	caches_register();
 	slot = h % CERT_CACHE;
 	for (i = 0; i < 8; i++)
 		if (!cert_cache[(h + i) % CERT_CACHE].x) {

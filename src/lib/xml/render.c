@@ -111,9 +111,10 @@ int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const c
 }
 
 int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
-                           size_t len, const char *name, const char *verified, const char *state)
+                           size_t len, const char *name, const char *verified, const char *state,
+                           const char *targets)
 {
-	const char *params[5];
+	const char *params[7];
 	size_t n = 0;
 
 	*out = NULL;
@@ -125,6 +126,10 @@ int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const c
 	if (state && *state) {
 		params[n++] = "state";
 		params[n++] = state;
+	}
+	if (targets && *targets) {
+		params[n++] = "targets";
+		params[n++] = targets;
 	}
 	params[n] = NULL;
 	return transform(out, out_len, doc, xsl, len, name, "page.xsl", params, "as a page");

@@ -3,6 +3,7 @@
 /* The xml layer: safe parsing, documents in memory, findings, schemas compiled from bytes,
  * the document rules, rendering. Shared by the layers above; not part of the public API.
  * No libgit2 here: what this layer needs from a repository is handed to it as bytes. */
+#include <stdint.h>
 #include <libxml/tree.h>
 #include "util_internal.h"
 #include "docket/doc.h"
@@ -93,10 +94,54 @@ int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const c
                            size_t len, const char *name);
 /*
  * DOC as an A4 HTML page through page.xsl (XSL as above; NULL: the built-in). VERIFIED is the
- * stylesheet's `verified` parameter ("sig-1=valid sig-2=invalid"), STATE its `state`; NULL or
- * "" leaves the stylesheet's default. Both are passed as literal strings.
+ * stylesheet's `verified` parameter ("sig-1=valid sig-2=invalid"), STATE its `state`, TARGETS
+ * its `targets` (a report's plan targets, see docs/rendering.md); NULL or "" leaves the
+ * stylesheet's default. All are passed as literal strings.
  */
 int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
-                           size_t len, const char *name, const char *verified, const char *state);
+                           size_t len, const char *name, const char *verified, const char *state,
+                           const char *targets);
+
+/* --- figures (figures.c): exact decimals, indicators and their targets ------------------------ */
+
+/* An exact decimal: mant / 10^scale. */
+typedef struct {
+	int64_t mant;
+	int scale;
+} docket_dec;
+
+/* Parse an xs:decimal ("99.5", "-0.08", "100"); 0 on success, DOCKET_EINVALID otherwise. */
+int docket_dec_parse(docket_dec *out, const char *s);
+/* -1, 0, 1 as A <, =, > B; DOCKET_EUSAGE (< -1) when it cannot be compared exactly. */
+int docket_dec_cmp(const docket_dec *a, const docket_dec *b);
+/* A + B into *out; DOCKET_EINVALID on overflow. */
+int docket_dec_add(docket_dec *out, const docket_dec *a, const docket_dec *b);
+/* Write D ("99.5"), trailing zeros dropped. */
+void docket_dec_format(char *out, size_t size, const docket_dec *d);
+
+/*
+ * Whether VALUE is 100 * NUM / DEN as rounded to VALUE's own number of places (the three as
+ * the attributes of a result write them); 0 when any is not a number of its kind.
+ */
+int docket_rate_consistent(const char *value, const char *num, const char *den);
+
+/*
+ * Whether the value V meets TARGET under COMPARISON, as docket_target_met judges a figure
+ * that is not a rate: *met = 1 or 0. DOCKET_EUSAGE when V is negative or an argument is bad.
+ */
+int docket_value_met(int *met, const char *comparison, const char *target, const docket_dec *v);
+
+/* The next indicator of PLAN (content/plan) after PREV (NULL: the first). */
+xmlNodePtr docket_plan_next_indicator(xmlNodePtr plan, xmlNodePtr prev);
+/* The indicator ID of PLAN, or NULL. */
+xmlNodePtr docket_plan_indicator(xmlNodePtr plan, const char *id);
+
+/*
+ * The target an indicator is judged against in YEAR: the target of that year; in a year
+ * between a milestone and a later "maintain" target, that value; otherwise the nearest
+ * milestone: the next one, or the last when YEAR is past them all. NULL when the indicator has
+ * no target. *target_year receives the milestone's year.
+ */
+xmlNodePtr docket_indicator_target(xmlNodePtr indicator, int year, int *target_year);
 
 #endif
