@@ -12,7 +12,6 @@
 
 typedef struct {
 	const char *url, *dir, *remote, *trust;
-	const char *hook;
 	int tries;
 	const char *tries_s;
 } remote_args;
