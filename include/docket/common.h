@@ -80,6 +80,15 @@ DOCKET_EXTERN(void) docket_error_clear(void);
 DOCKET_EXTERN(void) docket_free(void *p);
 
 /*
+ * Notices: things the library did on its own that the person at the terminal should know
+ * (e.g. "removed a stale lock left by process 4242 on HOST"). FN is called with each notice
+ * (borrowed, valid during the call) and PAYLOAD; NULL (the default) drops them. One hook per
+ * process; set it before other threads call docket.
+ */
+typedef void (*docket_notice_fn)(const char *message, void *payload);
+DOCKET_EXTERN(void) docket_notice_set(docket_notice_fn fn, void *payload);
+
+/*
  * Release V, a NULL-terminated array of strings the library allocated (each string, then
  * the array), e.g. from docket_template_list or docket_action_available. NULL is allowed.
  */

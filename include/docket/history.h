@@ -4,9 +4,11 @@
  * History: which commits touched which documents.
  *
  * Reading a document's history must not read every commit's trees (a province keeps
- * 500,000 commits). docket keeps an index under the git directory, docket/history: one line
+ * 500,000 commits). docket keeps an index under the git directory, docket/history: one record
  * per commit of the main branch's first-parent chain, oldest first — the commit id, then
- * the paths it changed under documents/ and .docket/ against its first parent. It is brought
+ * the paths it changed under documents/ and .docket/ against its first parent (and the names
+ * of other top-level entries it changed), each ended by a NUL, so any name a tree can hold
+ * is held exactly (src/lib/store/history.c). It is brought
  * up to date incrementally: only commits newer than the indexed tip are diffed, and each
  * diff reads only the trees on changed paths. It is a cache: deleting it is always safe.
  */

@@ -195,6 +195,13 @@ done:
 	return code;
 }
 
+/* The library's notices, as messages of this command (the library never prints). */
+static void print_notice(const char *message, void *payload)
+{
+	(void)payload;
+	fprintf(stderr, "docket: %s\n", message);
+}
+
 int main(int argc, char **argv)
 {
 	cli_ctx ctx;
@@ -203,6 +210,7 @@ int main(int argc, char **argv)
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.actor = getenv("DOCKET_ACTOR");
+	docket_notice_set(print_notice, NULL);
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if ((r = cli_global_option(&ctx, argc, argv, &i)) < 0)

@@ -95,6 +95,9 @@ static void finding(audit_ctx *a, const char *kind, const char *commit, const ch
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	for (char *m = msg; *m; m++)
+		if ((unsigned char)*m < 0x20 || *m == 0x7f)
+			*m = '?'; /* a tree name may hold a newline: one finding, one line */
 	if (docket_audit_kind_is_note(kind)) {
 		if (!(f = realloc(a->out->notes, (a->out->nnotes + 1) * sizeof(*f)))) {
 			a->error = docket_error_set(DOCKET_ERROR, "out of memory");
@@ -113,6 +116,9 @@ static void finding(audit_ctx *a, const char *kind, const char *commit, const ch
 	f->kind = docket_strdup(kind);
 	snprintf(f->commit, sizeof(f->commit), "%s", commit ? commit : "");
 	f->document = doc ? docket_strdup(doc) : NULL;
+	for (char *m = f->document; m && *m; m++)
+		if ((unsigned char)*m < 0x20 || *m == 0x7f)
+			*m = '?';
 	f->message = docket_strdup(msg);
 	if (!f->kind || (doc && !f->document) || !f->message)
 		a->error = docket_error_set(DOCKET_ERROR, "out of memory");
@@ -912,6 +918,49 @@ static void audit_trailers(audit_ctx *a, const char *commit, const char *msg)
 	docket_buf_free(&why);
 }
 
+/*
+ * The names in the tree (docs/format.md, "Names and the layout"): a path outside the layout
+ * ('..', '.git', a newline, a space, an unknown folder), and a new file whose id another file
+ * already has - which would make that id name two documents.
+ */
+static void check_path(audit_ctx *a, const char *commit, git_tree *ptree, git_tree *tree, const char *path)
+{
+	const char *why = docket_layout_check(path, 1), *base = strrchr(path, '/');
+	git_tree_entry *e = NULL;
+	char q[512], id[DOCKET_ID_MAX + 1];
+	size_t n = 0;
+
+	docket_name_quote(q, sizeof(q), path);
+	if (why) {
+		finding(a, "path-outside-layout", commit, NULL, "'%s': %s", q, why);
+		return;
+	}
+	if (strncmp(path, "documents/", 10) != 0 || !base || strcmp(base, "/README.md") == 0 ||
+	    git_tree_entry_bypath(&e, tree, path) < 0) {
+		docket_error_clear(); /* not in TREE: a deletion, judged elsewhere */
+		return;
+	}
+	if (git_tree_entry_filemode(e) != GIT_FILEMODE_BLOB)
+		finding(a, "path-outside-layout", commit, NULL, "'%s': not a plain file (mode %06o)", q,
+		        (unsigned)git_tree_entry_filemode(e));
+	git_tree_entry_free(e);
+	e = NULL;
+	if (ptree && git_tree_entry_bypath(&e, ptree, path) == 0) {
+		git_tree_entry_free(e);
+		return; /* not new */
+	}
+	docket_error_clear();
+	snprintf(id, sizeof(id), "%.*s", (int)(strlen(base + 1) - 4), base + 1);
+	if (docket_tree_count_id(&n, a->repo, tree, id) < 0) {
+		a->error = DOCKET_ERROR;
+		return;
+	}
+	if (n > 1)
+		finding(a, "duplicate-id", commit, id, "'%s' has the id '%s', which %zu other file%s under "
+		        "documents/ already ha%s: an id must name one document", q, id, n - 1,
+		        n > 2 ? "s" : "", n > 2 ? "ve" : "s");
+}
+
 static int audit_commit(const char *commit, const char *const *paths, size_t npaths, void *payload)
 {
 	audit_ctx *a = payload;
@@ -937,13 +986,15 @@ static int audit_commit(const char *commit, const char *const *paths, size_t npa
 	msg = git_commit_message(c);
 	audit_trailers(a, commit, msg);
 	for (i = 0; i < npaths && !a->error; i++) {
+		check_path(a, commit, ptree, tree, paths[i]);
 		if (strncmp(paths[i], ".docket/register/", 17) == 0) {
 			/* the register grows only by an issue, in the same commit as the number */
 			audit_register(a, commit, ptree, tree, msg, paths[i], report_cb);
 		} else if (strncmp(paths[i], ".docket/", 8) == 0) {
 			if (!config_done++)
 				audit_config(a, commit, parent[0] ? parent : NULL, ptree, c, msg);
-		} else if (strlen(paths[i]) > 4 && strcmp(paths[i] + strlen(paths[i]) - 4, ".xml") == 0) {
+		} else if (strncmp(paths[i], "documents/", 10) == 0 && strlen(paths[i]) > 4 &&
+		           strcmp(paths[i] + strlen(paths[i]) - 4, ".xml") == 0) {
 			audit_document(a, commit, parent[0] ? parent : NULL, ptree, tree, msg, paths[i]);
 		}
 	}

@@ -68,8 +68,6 @@ static int add_ext(X509 *cert, X509 *issuer, int nid, const char *value)
 static int cert_pem(char **out, X509 *cert)
 {
 	BIO *bio = NULL;
-	char *mem;
-	long n;
 	int error = DOCKET_ERROR;
 
 	*out = NULL;
@@ -77,11 +75,8 @@ static int cert_pem(char **out, X509 *cert)
 		docket_error_ssl(DOCKET_ERROR, "cannot encode the certificate");
 		goto cleanup;
 	}
-	n = BIO_get_mem_data(bio, &mem);
-	if ((*out = docket_strndup(mem, (size_t)n)) == NULL) {
-		docket_error_set(DOCKET_ERROR, "out of memory");
+	if (docket_bio_take(out, NULL, bio) < 0)
 		goto cleanup;
-	}
 	error = 0;
 cleanup:
 	BIO_free(bio);
@@ -591,4 +586,16 @@ cleanup:
 	BIO_free(bio);
 	X509_free(x);
 	return error;
+}
+
+int docket_bio_take(char **out, size_t *out_len, BIO *bio)
+{
+	char *mem = NULL;
+	long n = BIO_get_mem_data(bio, &mem);
+
+	if (n < 0 || !(*out = docket_strndup(mem ? mem : "", (size_t)n)))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	if (out_len)
+		*out_len = (size_t)n;
+	return 0;
 }

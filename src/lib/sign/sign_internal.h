@@ -38,6 +38,13 @@ int docket_xmldsig_verify_xml(docket_sig_result **out, size_t *n, xmlDocPtr doc,
 /* Set the last error to CODE with the message and OpenSSL's error queue appended (and cleared). */
 int docket_error_ssl(int code, const char *fmt, ...) DOCKET_PRINTF(2, 3);
 
+/*
+ * What a memory BIO holds, copied into *OUT (NUL-terminated; docket_free) with its length in
+ * *OUT_LEN (may be NULL). DOCKET_ERROR when out of memory.
+ */
+struct bio_st;
+int docket_bio_take(char **out, size_t *out_len, struct bio_st *bio);
+
 /* KEY's EVP_PKEY (borrowed; for token keys the private half stays on the token). */
 EVP_PKEY *docket_key_pkey(docket_key *key);
 

@@ -1174,6 +1174,11 @@ static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 		goto done;
 	if ((error = docket_x509_subject_cn(&res->signer, res->cert->x509)) < 0)
 		goto done;
+	if (!X509_get0_pubkey(res->cert->x509)) {
+		/* a certificate whose key does not decode (found by tests/fuzz/fuzz_verify.c) */
+		error = fail(res, "the certificate's public key cannot be read");
+		goto done;
+	}
 	if ((EVP_PKEY_get_base_id(X509_get0_pubkey(res->cert->x509)) == EVP_PKEY_RSA) != rsa) {
 		error = fail(res, "signature method '%s' does not match the certificate's key", sm);
 		goto done;

@@ -1,10 +1,14 @@
 /*
  * history: the index of which commit changed which document (see include/docket/history.h).
  *
- * File: GITDIR/docket/history. First line "docket-history 1 <tip> <count>", then one line per
- * commit: "<commit> <path>..." with the paths under documents/ and .docket/ it changed
- * against its first parent. An update diffs only the commits after the indexed tip and
- * rewrites the file through a temporary file and a rename, so a crash leaves the old index.
+ * File: GITDIR/docket/history. First line "docket-history 2 <tip> <count>\n", then one record
+ * per commit: the commit id and each path it changed against its first parent (under
+ * documents/ and .docket/, and the names of other top-level entries), each ended by a NUL,
+ * and a NUL more to end the record. A tree entry's name can hold any byte but NUL and '/',
+ * so a name with a space or a newline is held as it is (version 1, one line per commit with
+ * the paths separated by spaces, could not: an index in that format is rebuilt). An update
+ * diffs only the commits after the indexed tip and rewrites the file through a temporary file
+ * and a rename, so a crash leaves the old index.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,6 +18,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "store_internal.h"
+
+#define HEADER "docket-history 2 "
 
 static int index_path(docket_buf *out, docket_repo *repo, const char *name)
 {
@@ -31,8 +37,8 @@ static void read_header(const char *path, char tip[41], size_t *count)
 	*count = 0;
 	if (!f)
 		return;
-	if (fgets(line, sizeof(line), f) && strncmp(line, "docket-history 1 ", 17) == 0) {
-		if (sscanf(line + 17, "%40s %zu", tip, count) != 2 || strlen(tip) != 40 ||
+	if (fgets(line, sizeof(line), f) && strncmp(line, HEADER, strlen(HEADER)) == 0) {
+		if (sscanf(line + strlen(HEADER), "%40s %zu", tip, count) != 2 || strlen(tip) != 40 ||
 		    strspn(tip, "0123456789abcdef") != 40) {
 			tip[0] = '\0';
 			*count = 0;
@@ -43,7 +49,7 @@ static void read_header(const char *path, char tip[41], size_t *count)
 
 /*
  * The paths under PREFIX that differ between trees A and B (either may be NULL), appended to
- * OUT as " path". Only subtrees whose ids differ are read, so a commit that changed one file
+ * OUT as "path\0". Only subtrees whose ids differ are read, so a commit that changed one file
  * costs the trees on that file's path — not a full diff.
  */
 static int changed_paths(docket_buf *out, git_repository *git, git_tree *a, git_tree *b, const char *prefix)
@@ -81,12 +87,12 @@ static int changed_paths(docket_buf *out, git_repository *git, git_tree *a, git_
 				/* a file replaced by a folder (or back) is a change of that path too */
 				if (!error && (git_tree_entry_type(e) != GIT_OBJECT_TREE ||
 				               (o && git_tree_entry_type(o) != GIT_OBJECT_TREE)))
-					error = docket_buf_printf(out, " %s", path.ptr);
+					error = docket_buf_put(out, path.ptr, path.len + 1);
 				docket_buf_free(&sub);
 				git_tree_free(se);
 				git_tree_free(so);
 			} else {
-				error = docket_buf_printf(out, " %s", path.ptr);
+				error = docket_buf_put(out, path.ptr, path.len + 1);
 			}
 			docket_buf_free(&path);
 		}
@@ -94,7 +100,11 @@ static int changed_paths(docket_buf *out, git_repository *git, git_tree *a, git_
 	return error;
 }
 
-/* Append "<commit> <paths>\n" for COMMIT to OUT: its changes under documents/ and .docket/. */
+/*
+ * Append COMMIT's record to OUT: its changes under documents/ and .docket/, and the names of
+ * the other top-level entries it added, changed or removed (not what is inside them: docket
+ * keeps nothing there, but the audit must see a top-level ".." or ".git").
+ */
 static int describe(docket_buf *out, docket_repo *repo, const git_oid *id)
 {
 	static const char *const roots[] = { "documents", ".docket" };
@@ -110,7 +120,23 @@ static int describe(docket_buf *out, docket_repo *repo, const git_oid *id)
 	    (git_commit_parent(&parent, c, 0) < 0 || git_commit_tree(&ptree, parent) < 0))
 		goto cleanup;
 	git_oid_tostr(hex, sizeof(hex), id);
-	docket_buf_puts(out, hex);
+	if (docket_buf_put(out, hex, 41) < 0)
+		goto cleanup;
+	for (int pass = 0; pass < 2; pass++) {
+		git_tree *from = pass ? ptree : tree, *other = pass ? tree : ptree;
+		size_t n = from ? git_tree_entrycount(from) : 0;
+		for (size_t i = 0; i < n; i++) {
+			const git_tree_entry *e = git_tree_entry_byindex(from, i);
+			const char *name = git_tree_entry_name(e);
+			const git_tree_entry *o = other ? git_tree_entry_byname(other, name) : NULL;
+			if (strcmp(name, "documents") == 0 || strcmp(name, ".docket") == 0 || (pass && o) ||
+			    (o && git_oid_equal(git_tree_entry_id(e), git_tree_entry_id(o)) &&
+			     git_tree_entry_filemode(e) == git_tree_entry_filemode(o)))
+				continue;
+			if (docket_buf_put(out, name, strlen(name) + 1) < 0)
+				goto cleanup;
+		}
+	}
 	for (size_t r = 0; r < 2; r++) {
 		const git_tree_entry *a = ptree ? git_tree_entry_byname(ptree, roots[r]) : NULL;
 		const git_tree_entry *b = git_tree_entry_byname(tree, roots[r]);
@@ -132,7 +158,8 @@ static int describe(docket_buf *out, docket_repo *repo, const git_oid *id)
 		if (e < 0)
 			goto cleanup;
 	}
-	docket_buf_puts(out, "\n");
+	if (docket_buf_put(out, "", 1) < 0)
+		goto cleanup;
 	error = 0;
 cleanup:
 	if (error)
@@ -227,7 +254,7 @@ int docket_history_update(int *rewritten, char old_tip[41], docket_repo *repo)
 		error = 0;
 		goto cleanup;
 	}
-	fprintf(out, "docket-history 1 %s %zu\n", tiphex, count + added);
+	fprintf(out, HEADER "%s %zu\n", tiphex, count + added);
 	if (!rebuild && cachedhex[0] && (in = fopen(path.ptr, "r")) != NULL) {
 		char buf[65536];
 		size_t n;
@@ -271,14 +298,14 @@ cleanup:
 
 int docket_history_scan(docket_repo *repo, const char *start, docket_history_fn fn, void *payload)
 {
-	docket_buf path = DOCKET_BUF_INIT;
+	docket_buf path = DOCKET_BUF_INIT, rec = DOCKET_BUF_INIT;
 	FILE *f = NULL;
-	char *line = NULL;
+	char *field = NULL;
 	size_t cap = 0;
 	const char **paths = NULL;
-	size_t pcap = 0;
+	size_t pcap = 0, np = 0, off;
 	ssize_t n;
-	int error = 0, started = start == NULL, first = 1;
+	int error = 0, started = start == NULL, c;
 
 	if (index_path(&path, repo, "history") < 0)
 		return DOCKET_ERROR;
@@ -286,42 +313,65 @@ int docket_history_scan(docket_repo *repo, const char *start, docket_history_fn 
 		error = docket_error_set(DOCKET_ENOTFOUND, "no history index at '%s'", path.ptr);
 		goto cleanup;
 	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		char *p, *commit;
-		size_t np = 0;
-
-		if (first) {
-			first = 0;
-			continue;
-		}
-		if (line[n - 1] == '\n')
-			line[n - 1] = '\0';
-		commit = strtok(line, " ");
-		if (!commit)
-			continue;
-		if (!started) {
-			started = strcmp(commit, start) == 0;
-			continue;
-		}
-		while ((p = strtok(NULL, " ")) != NULL) {
-			if (np == pcap) {
-				const char **q = realloc(paths, (pcap = pcap ? pcap * 2 : 8) * sizeof(*q));
-				if (!q) {
-					error = docket_error_set(DOCKET_ERROR, "out of memory");
-					goto cleanup;
-				}
-				paths = q;
+	if ((n = getline(&field, &cap, f)) < (ssize_t)strlen(HEADER) || strncmp(field, HEADER, strlen(HEADER)) != 0) {
+		error = docket_error_set(DOCKET_ERROR, "'%s' is not a version 2 history index", path.ptr);
+		goto cleanup;
+	}
+	/* one record at a time: the fields, each with its NUL, into REC; then the pointers */
+	for (;;) {
+		rec.len = 0;
+		np = 0;
+		while ((n = getdelim(&field, &cap, '\0', f)) > 0) {
+			if (n == 1 && field[0] == '\0')
+				break; /* end of the record */
+			if (field[n - 1] != '\0') {
+				error = docket_error_set(DOCKET_ERROR, "'%s' is truncated", path.ptr);
+				goto cleanup;
 			}
-			paths[np++] = p;
+			if (docket_buf_put(&rec, field, (size_t)n) < 0) {
+				error = DOCKET_ERROR;
+				goto cleanup;
+			}
+			np++;
 		}
-		if ((error = fn(commit, paths, np, payload)) != 0)
+		if (np == 0) {
+			if (n > 0) {
+				error = docket_error_set(DOCKET_ERROR, "'%s' holds an empty record", path.ptr);
+				goto cleanup;
+			}
+			break; /* end of the file */
+		}
+		if (n <= 0) {
+			error = docket_error_set(DOCKET_ERROR, "'%s' is truncated", path.ptr);
+			goto cleanup;
+		}
+		if (strlen(rec.ptr) != 40 || strspn(rec.ptr, "0123456789abcdef") != 40) {
+			error = docket_error_set(DOCKET_ERROR, "'%s' is damaged: a record without a commit id", path.ptr);
+			goto cleanup;
+		}
+		if (!started) {
+			started = strcmp(rec.ptr, start) == 0;
+			continue;
+		}
+		if (np - 1 > pcap) {
+			const char **q = realloc(paths, (pcap = np * 2) * sizeof(*q));
+			if (!q) {
+				error = docket_error_set(DOCKET_ERROR, "out of memory");
+				goto cleanup;
+			}
+			paths = q;
+		}
+		for (off = 41, c = 0; off < rec.len; off += strlen(rec.ptr + off) + 1)
+			paths[c++] = rec.ptr + off;
+		if ((error = fn(rec.ptr, paths, np - 1, payload)) != 0)
 			break;
 	}
 cleanup:
 	free(paths);
-	free(line);
+	free(field);
 	if (f)
 		fclose(f);
+	docket_buf_free(&rec);
 	docket_buf_free(&path);
 	return error;
 }

@@ -14,6 +14,7 @@ typedef struct {
 	const char *id;
 	size_t idlen;
 	char *found;
+	docket_buf others; /* the other paths with the id, ", "-separated */
 	int dup;
 } find_state;
 
@@ -27,18 +28,24 @@ static int find_cb(const char *path, void *payload)
 	n = strlen(base);
 	if (n == st->idlen + 4 && strncmp(base, st->id, st->idlen) == 0 &&
 	    strcmp(base + st->idlen, ".xml") == 0) {
-		if (st->found) {
-			st->dup = 1;
-			return 1;
+		char q[512];
+		if (!st->found) {
+			st->found = docket_strdup(path);
+			return st->found ? 0 : 1;
 		}
-		st->found = docket_strdup(path);
+		st->dup++;
+		docket_name_quote(q, sizeof(q), path);
+		if (st->dup <= 8 && docket_buf_printf(&st->others, ", '%s'", q) < 0)
+			return 1;
 	}
 	return 0;
 }
 
 int docket_doc_find(char **out, docket_repo *repo, const char *id, const char *rev)
 {
-	find_state st = { id, strlen(id), NULL, 0 };
+	find_state st = { id, strlen(id), NULL, DOCKET_BUF_INIT, 0 };
+	const char *why;
+	char q[512];
 	int error;
 
 	*out = NULL;
@@ -53,18 +60,98 @@ int docket_doc_find(char **out, docket_repo *repo, const char *id, const char *r
 		return *out ? 0 : docket_error_set(DOCKET_ERROR, "out of memory");
 	}
 	error = docket_repo_walk(repo, rev, "documents/", find_cb, &st);
-	if (error < 0 && !st.dup) {
-		free(st.found);
+	if (error > 0)
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+	if (error < 0 && !st.found) {
+		docket_buf_free(&st.others);
 		return error;
 	}
-	if (st.dup) {
-		free(st.found);
-		return docket_error_set(DOCKET_EINVALID, "more than one document has the id '%s'", id);
+	if (error >= 0 && st.dup) {
+		/* two files, one id: which one is "the" document is not for docket to guess */
+		docket_name_quote(q, sizeof(q), st.found);
+		error = docket_error_set(DOCKET_EINVALID, "the id '%s' names %d files: '%s'%s%s; the repository "
+		                         "is damaged (see 'docket audit'): a document id must name one file",
+		                         id, st.dup + 1, q, st.others.ptr ? st.others.ptr : "",
+		                         st.dup > 8 ? ", ..." : "");
+	} else if (error >= 0 && !st.found) {
+		error = docket_error_set(DOCKET_ENOTFOUND, "no document with the id '%s'", id);
+	} else if (error >= 0 && (why = docket_layout_check(st.found, 1)) != NULL) {
+		docket_name_quote(q, sizeof(q), st.found);
+		error = docket_error_set(DOCKET_EINVALID, "the document '%s' is at '%s', outside the layout "
+		                         "docket keeps: %s (docs/format.md; see 'docket audit')", id, q, why);
+	} else if (error >= 0) {
+		*out = st.found;
+		st.found = NULL;
+		error = 0;
 	}
-	if (!st.found)
-		return docket_error_set(DOCKET_ENOTFOUND, "no document with the id '%s'", id);
-	*out = st.found;
-	return 0;
+	free(st.found);
+	docket_buf_free(&st.others);
+	return error;
+}
+
+/*
+ * How many files documents/KIND/YEAR/UNIT/ID.xml of TREE (a commit's root tree) hold ID:
+ * the kind, year and unit folders are read, not the documents, so this costs one lookup per
+ * unit folder however many documents there are.
+ */
+int docket_tree_count_id(size_t *out, docket_repo *repo, git_tree *tree, const char *id)
+{
+	git_repository *git = docket_repo_git(repo);
+	git_tree_entry *docs = NULL;
+	git_tree *dt = NULL, *kt = NULL, *yt = NULL, *ut = NULL;
+	char name[DOCKET_ID_MAX + 8];
+	size_t k, y, u;
+	int error = 0;
+
+	*out = 0;
+	if (snprintf(name, sizeof(name), "%s.xml", id) >= (int)sizeof(name))
+		return 0; /* not an id: no document can have it */
+	if (git_tree_entry_bypath(&docs, tree, "documents") < 0 || git_tree_entry_type(docs) != GIT_OBJECT_TREE) {
+		git_tree_entry_free(docs);
+		docket_error_clear();
+		return 0;
+	}
+	if (git_tree_lookup(&dt, git, git_tree_entry_id(docs)) < 0)
+		goto fail;
+	for (k = 0; k < git_tree_entrycount(dt); k++) {
+		const git_tree_entry *ke = git_tree_entry_byindex(dt, k);
+		if (git_tree_entry_type(ke) != GIT_OBJECT_TREE)
+			continue;
+		git_tree_free(kt);
+		kt = NULL;
+		if (git_tree_lookup(&kt, git, git_tree_entry_id(ke)) < 0)
+			goto fail;
+		for (y = 0; y < git_tree_entrycount(kt); y++) {
+			const git_tree_entry *ye = git_tree_entry_byindex(kt, y);
+			if (git_tree_entry_type(ye) != GIT_OBJECT_TREE)
+				continue;
+			git_tree_free(yt);
+			yt = NULL;
+			if (git_tree_lookup(&yt, git, git_tree_entry_id(ye)) < 0)
+				goto fail;
+			for (u = 0; u < git_tree_entrycount(yt); u++) {
+				const git_tree_entry *ue = git_tree_entry_byindex(yt, u);
+				if (git_tree_entry_type(ue) != GIT_OBJECT_TREE)
+					continue;
+				git_tree_free(ut);
+				ut = NULL;
+				if (git_tree_lookup(&ut, git, git_tree_entry_id(ue)) < 0)
+					goto fail;
+				if (git_tree_entry_byname(ut, name))
+					(*out)++;
+			}
+		}
+	}
+	goto cleanup;
+fail:
+	error = docket_error_git(DOCKET_ERROR, "cannot read the documents/ tree");
+cleanup:
+	git_tree_free(ut);
+	git_tree_free(yt);
+	git_tree_free(kt);
+	git_tree_free(dt);
+	git_tree_entry_free(docs);
+	return error;
 }
 
 int docket_doc_load(docket_doc **out, docket_repo *repo, const char *id, const char *rev)

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -509,11 +510,15 @@ int docket_txn_read(char **out, size_t *out_len, docket_txn *txn, const char *pa
 int docket_txn_write(docket_txn *txn, const char *path, const char *data, size_t len)
 {
 	staged_file *f;
+	const char *why;
 	size_t i;
 
 	if (!path[0] || path[0] == '/' || strstr(path, "..") || strstr(path, "//") ||
 	    strncmp(path, ".git/", 5) == 0 || strcmp(path, ".git") == 0)
 		return docket_error_set(DOCKET_EUSAGE, "refusing to write the path '%s'", path);
+	if ((why = docket_layout_check(path, 1)) != NULL)
+		return docket_error_set(DOCKET_EINVALID, "refusing to write the path '%s': %s (docs/format.md)",
+		                        path, why);
 	for (i = 0; i < txn->nfiles; i++) {
 		if (strcmp(txn->files[i].path, path) == 0) {
 			char *d = docket_strndup(data, len);
@@ -664,6 +669,113 @@ static int workdir_lock(docket_repo *repo)
 		usleep(1000);
 	}
 	return fd;
+}
+
+/*
+ * The branch lock's owner. libgit2 moves the branch through refs/heads/<branch>.lock, an
+ * empty O_EXCL file that says nothing of who made it: a docket killed while holding it left
+ * every later docket refusing until a person removed it. So docket moves the branch only
+ * while it holds an flock on GITDIR/docket-branch-owner (the kernel drops it when its holder
+ * dies, SIGKILL included), and writes into that file, for the time of the move, a record
+ * "pid host start-time branch". Whoever takes the flock and finds a record finds the record
+ * of a docket that died moving the branch: if the branch's .lock exists, was made within
+ * STALE_WINDOW_S of that record on this host and that process is gone, it is that docket's
+ * and is removed, with a notice. A .lock without a record belongs to someone else (a git
+ * command): it is waited for, then reported, never removed.
+ */
+#define OWNER_FILE "docket-branch-owner"
+#define STALE_WINDOW_S 10
+
+static void host_name(char *out, size_t size)
+{
+	if (gethostname(out, size) < 0 || !out[0])
+		snprintf(out, size, "%s", "localhost");
+	out[size - 1] = '\0';
+}
+
+/* Remove BRANCH's .lock if the owner record REC (NUL-terminated) shows a dead docket made it. */
+static void clear_stale_branch_lock(docket_repo *repo, const char *rec)
+{
+	char host[256], rhost[256], rbranch[512];
+	long pid;
+	long long start;
+	struct stat st;
+	docket_buf lock = DOCKET_BUF_INIT;
+
+	host_name(host, sizeof(host));
+	if (sscanf(rec, "%ld %255s %lld %511s", &pid, rhost, &start, rbranch) != 4 ||
+	    strcmp(rbranch, repo->branch) != 0 || strcmp(rhost, host) != 0)
+		return;
+	if (pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+		return; /* alive (or a pid reused): not ours to judge */
+	if (docket_buf_printf(&lock, "%s%s.lock", repo->gitdir, repo->branch) == 0 &&
+	    lstat(lock.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (long long)st.st_mtime >= start - 1 && (long long)st.st_mtime <= start + STALE_WINDOW_S &&
+	    unlink(lock.ptr) == 0)
+		docket_notice("removed a stale lock left by process %ld on %s: '%s'", pid, rhost, lock.ptr);
+	docket_buf_free(&lock);
+}
+
+/* Take the owner flock (waiting up to WAIT_MS), clear what a dead owner left, write our record. */
+static int branch_owner_take(docket_repo *repo, long long wait_ms)
+{
+	docket_buf path = DOCKET_BUF_INIT, rec = DOCKET_BUF_INIT;
+	char host[256], old[1024];
+	long long start = mono_ms();
+	ssize_t n;
+	int fd = -1;
+
+	if (docket_buf_printf(&path, "%s" OWNER_FILE, repo->gitdir) < 0)
+		goto fail;
+	if ((fd = open(path.ptr, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644)) < 0) {
+		if (errno == EACCES || errno == EROFS) {
+			docket_buf_free(&path);
+			return -2; /* a read-only git directory: move the branch without an owner record */
+		}
+		docket_error_set(DOCKET_ERROR, "cannot open '%s': %s", path.ptr, strerror(errno));
+		goto fail;
+	}
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if ((errno != EWOULDBLOCK && errno != EINTR) || mono_ms() - start > wait_ms) {
+			docket_error_set(DOCKET_ERROR, "cannot lock '%s': %s", path.ptr,
+			                 errno == EWOULDBLOCK ? "another docket keeps it locked" : strerror(errno));
+			goto fail;
+		}
+		usleep(200 + (unsigned)(rand() % 800));
+	}
+	if ((n = pread(fd, old, sizeof(old) - 1, 0)) > 0) {
+		old[n] = '\0';
+		clear_stale_branch_lock(repo, old);
+	}
+	host_name(host, sizeof(host));
+	if (docket_buf_printf(&rec, "%ld %s %lld %s\n", (long)getpid(), host, (long long)time(NULL),
+	                      repo->branch) < 0)
+		goto fail; /* out of memory, said */
+	if (ftruncate(fd, 0) < 0 || pwrite(fd, rec.ptr, rec.len, 0) != (ssize_t)rec.len) {
+		docket_error_set(DOCKET_ERROR, "cannot write '%s': %s", path.ptr, strerror(errno));
+		goto fail;
+	}
+	docket_buf_free(&path);
+	docket_buf_free(&rec);
+	return fd;
+fail:
+	if (fd >= 0)
+		close(fd);
+	docket_buf_free(&path);
+	docket_buf_free(&rec);
+	return DOCKET_ERROR;
+}
+
+/* The move is over (done or failed, the .lock gone either way): no record, no flock. */
+static void branch_owner_release(int fd)
+{
+	if (fd < 0)
+		return;
+	if (ftruncate(fd, 0) < 0) {
+		/* a record left behind names a docket whose .lock is gone: the next owner finds no
+		 * .lock to remove, so this is harmless */
+	}
+	close(fd);
 }
 
 /*
@@ -966,11 +1078,17 @@ int docket_repo_transact(char out_commit[41], docket_repo *repo, docket_txn_fn f
 		if ((error = journal_write(&txn)) < 0)
 			goto cleanup;
 		for (locked_since = mono_ms();;) {
+			int owner = branch_owner_take(repo, LOCK_WAIT_MS);
+			if (owner == DOCKET_ERROR) {
+				error = owner;
+				goto cleanup;
+			}
 			if (txn.base)
 				error = git_reference_create_matching(&ref, repo->git, repo->branch, &commit_id, 1,
 				                                      git_commit_id(txn.base), "docket");
 			else
 				error = git_reference_create(&ref, repo->git, repo->branch, &commit_id, 0, "docket");
+			branch_owner_release(owner);
 			git_reference_free(ref);
 			ref = NULL;
 			/* Someone is moving the branch right now: back off briefly, with jitter, and

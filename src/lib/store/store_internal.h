@@ -44,4 +44,10 @@ const char *docket_repo_branch(const docket_repo *repo);
 int docket_store_add_new(char out_commit[41], docket_repo *repo, docket_doc *doc, const char *path,
                          const char *data, size_t len, const char *actor);
 
+/*
+ * *OUT: how many files documents/KIND/YEAR/UNIT/ID.xml of TREE (a root tree) has for ID
+ * (more than one: the id names several documents). Reads the folders, not the documents.
+ */
+int docket_tree_count_id(size_t *out, docket_repo *repo, git_tree *tree, const char *id);
+
 #endif

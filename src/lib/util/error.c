@@ -55,3 +55,25 @@ int docket_options_check(unsigned int version, unsigned int known, const char *t
 	return docket_error_set(DOCKET_EUSAGE, "%s version %u is not supported (this library knows version %u): "
 	                        "initialise it with %s", type, version, known, init);
 }
+
+static docket_notice_fn notice_fn;
+static void *notice_payload;
+
+void docket_notice_set(docket_notice_fn fn, void *payload)
+{
+	notice_fn = fn;
+	notice_payload = payload;
+}
+
+void docket_notice(const char *fmt, ...)
+{
+	char msg[1024];
+	va_list ap;
+
+	if (!notice_fn)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	notice_fn(msg, notice_payload);
+}

@@ -114,4 +114,7 @@ int docket_file_create_new(const char *path, const char *data, size_t len, int m
 /* Whether PATH exists (without following a final symbolic link). */
 int docket_path_exists(const char *path);
 
+/* Hand a notice to the hook of docket_notice_set (dropped when there is none). */
+void docket_notice(const char *fmt, ...) DOCKET_PRINTF(1, 2);
+
 #endif

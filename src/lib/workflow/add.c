@@ -59,6 +59,14 @@ int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf
 		return error;
 	if ((error = docket_findings_new(&out->findings)) < 0)
 		goto cleanup;
+	if (id && !docket_id_valid(id)) {
+		char q[256];
+		docket_name_quote(q, sizeof(q), id);
+		error = docket_error_set(DOCKET_EINVALID, "the document id '%s' is not allowed: an id is 1 to %d "
+		                         "lowercase ASCII letters, digits, '.', '_' and '-', starting with a letter "
+		                         "or a digit (docs/format.md)", q, DOCKET_ID_MAX);
+		goto cleanup;
+	}
 	if ((error = docket_doc_parse(&doc, buf, len, name)) < 0) {
 		error = docket_validate_buffer(out->findings, NULL, buf, len, name, NULL, NULL);
 		error = error < 0 && error != DOCKET_EINVALID ? error : DOCKET_EINVALID;

@@ -320,15 +320,10 @@ int docket_doc_drafting_unit(char **out, const docket_doc *doc)
 	return 0;
 }
 
-/* A path component must be safe as a file name: letters, digits, '.', '_', '-', or UTF-8. */
-static int safe_component(const char *s)
+/* A year folder: four digits. */
+static int year_ok(const char *s)
 {
-	if (!s || !*s || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
-		return 0;
-	for (; *s; s++)
-		if (*s == '/' || *s == '\\' || (unsigned char)*s < 0x20 || *s == ':' || *s == '*')
-			return 0;
-	return 1;
+	return s && strlen(s) == 4 && strspn(s, "0123456789") == 4;
 }
 
 int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year,
@@ -340,9 +335,12 @@ int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year
 	int error = DOCKET_EINVALID;
 
 	*out = NULL;
-	if (!safe_component(id)) {
-		docket_error_set(DOCKET_EINVALID, "%s: the document id '%s' cannot name a file",
-		                 doc->name, id ? id : "");
+	if (!docket_id_valid(id)) {
+		char q[256];
+		docket_name_quote(q, sizeof(q), id ? id : "");
+		docket_error_set(DOCKET_EINVALID, "%s: the document id '%s' is not allowed: an id is 1 to %d "
+		                 "lowercase ASCII letters, digits, '.', '_' and '-', starting with a letter or "
+		                 "a digit (docs/format.md)", doc->name, q, DOCKET_ID_MAX);
 		goto cleanup;
 	}
 	if (!kind || (strcmp(kind, "plan") && strcmp(kind, "report") && strcmp(kind, "task"))) {
@@ -354,11 +352,11 @@ int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year
 		unit = docket_strdup(fallback_unit);
 	if (!year && fallback_year)
 		year = docket_strdup(fallback_year);
-	if (!safe_component(unit)) {
+	if (!docket_unit_name_valid(unit)) {
 		free(unit);
 		unit = docket_strdup("_");
 	}
-	if (!safe_component(year)) {
+	if (!year_ok(year)) {
 		docket_error_set(DOCKET_EINVALID, "%s: the document has no year", doc->name);
 		goto cleanup;
 	}

@@ -132,6 +132,139 @@ static void strip_newline(char *s)
 		s[--n] = '\0';
 }
 
+/*
+ * The counts a document may not exceed (docs/format.md, "Limits"). libxml2 2.9 checks the
+ * attributes and the namespace declarations of one start tag against each other pair by pair,
+ * so N of them on one element cost N^2 before any callback can see the element (750,000
+ * attributes: hours; 462,000 namespace declarations: minutes), and every later step (XSD,
+ * C14N, XPath) pays again per in-scope namespace. Honest documents need a handful of each
+ * (the most attributes on one element in docket's schemas, templates and examples: 7; the
+ * most namespace declarations: 4). bench/hostile.sh measures the worst documents within.
+ */
+#define MAX_ATTRS_PER_ELEMENT 16
+#define MAX_NS_PER_ELEMENT 16
+#define MAX_NS_PER_DOCUMENT 256
+#define MAX_NODES 500000
+
+static int limit_error(const char *buf, size_t off, const char *name, const char *what)
+{
+	int line, col;
+
+	line_col_of(buf, off, &line, &col);
+	return docket_error_set(DOCKET_EINVALID, "%s:%d:%d: %s", name, line, col, what);
+}
+
+static const char *find(const char *p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+
+	while (p && (size_t)(end - p) >= n) {
+		if (!(p = memchr(p, s[0], (size_t)(end - p) - n + 1)))
+			return NULL;
+		if (memcmp(p, s, n) == 0)
+			return p;
+		p++;
+	}
+	return NULL;
+}
+
+static int is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * Count what the parser would build, in one pass over the bytes and before libxml2 sees them:
+ * elements, text runs, comments, processing instructions, CDATA sections; and each start
+ * tag's attributes and namespace declarations. Malformed markup is left for the parser to
+ * report: the scan only has to be linear and never read past the end.
+ */
+static int check_counts(const char *buf, size_t len, const char *name)
+{
+	const char *p = buf, *end = buf + len, *q;
+	size_t nodes = 0, ns_doc = 0;
+	char msg[160];
+
+	while (p < end) {
+		if (*p != '<') {
+			nodes++; /* a text run */
+			if (!(p = memchr(p, '<', (size_t)(end - p))))
+				break;
+		}
+		if (nodes > MAX_NODES)
+			goto too_many_nodes;
+		if (end - p >= 4 && memcmp(p, "<!--", 4) == 0)
+			q = find(p + 4, end, "-->");
+		else if (end - p >= 9 && memcmp(p, "<![CDATA[", 9) == 0)
+			q = find(p + 9, end, "]]>");
+		else if (end - p >= 2 && p[1] == '?')
+			q = find(p + 2, end, "?>");
+		else if (end - p >= 2 && p[1] == '/') {
+			nodes--; /* an end tag: no node of its own (counted back below) */
+			q = memchr(p, '>', (size_t)(end - p));
+		} else if (end - p >= 2 && p[1] == '!')
+			q = memchr(p, '>', (size_t)(end - p)); /* a DOCTYPE: refused by the parser */
+		else {
+			/* a start tag: its name, then name="value" pairs up to '>' */
+			const char *tag = p;
+			size_t attrs = 0, ns = 0;
+			for (q = p + 1; q < end && !is_space(*q) && *q != '>' && *q != '/'; q++)
+				;
+			for (;;) {
+				const char *an;
+				while (q < end && is_space(*q))
+					q++;
+				if (q >= end || *q == '>' || *q == '/' || *q == '=' || *q == '"' || *q == '\'')
+					break;
+				for (an = q; q < end && !is_space(*q) && *q != '=' && *q != '>' && *q != '/'; q++)
+					;
+				if ((q - an == 5 && memcmp(an, "xmlns", 5) == 0) || (q - an > 6 && memcmp(an, "xmlns:", 6) == 0))
+					ns++;
+				else
+					attrs++;
+				while (q < end && is_space(*q))
+					q++;
+				if (q >= end || *q != '=')
+					break;
+				for (q++; q < end && is_space(*q); q++)
+					;
+				if (q >= end || (*q != '"' && *q != '\''))
+					break;
+				if (!(q = memchr(q + 1, *q, (size_t)(end - q - 1))))
+					break;
+				q++;
+			}
+			if (attrs > MAX_ATTRS_PER_ELEMENT) {
+				snprintf(msg, sizeof(msg), "too many attributes on one element: %zu (docket allows %d)",
+				         attrs, MAX_ATTRS_PER_ELEMENT);
+				return limit_error(buf, (size_t)(tag - buf), name, msg);
+			}
+			if (ns > MAX_NS_PER_ELEMENT) {
+				snprintf(msg, sizeof(msg), "too many namespace declarations on one element: %zu "
+				         "(docket allows %d)", ns, MAX_NS_PER_ELEMENT);
+				return limit_error(buf, (size_t)(tag - buf), name, msg);
+			}
+			if ((ns_doc += ns) > MAX_NS_PER_DOCUMENT) {
+				snprintf(msg, sizeof(msg), "too many namespace declarations: more than %d in the "
+				         "document", MAX_NS_PER_DOCUMENT);
+				return limit_error(buf, (size_t)(tag - buf), name, msg);
+			}
+			if (q && q < end)
+				q = memchr(q, '>', (size_t)(end - q));
+		}
+		nodes++;
+		if (!q)
+			break;
+		p = q + 1;
+	}
+	if (nodes <= MAX_NODES)
+		return 0;
+too_many_nodes:
+	snprintf(msg, sizeof(msg), "too many nodes: more than %d elements, text runs and comments "
+	         "in the document", MAX_NODES);
+	return limit_error(buf, p ? (size_t)(p - buf) : len, name, msg);
+}
+
 int docket_xml_parse(xmlDocPtr *out, const char *buf, size_t len, const char *name)
 {
 	xmlParserCtxtPtr ctxt = NULL;
@@ -170,6 +303,8 @@ int docket_xml_parse(xmlDocPtr *out, const char *buf, size_t len, const char *na
 		                 name, line, col, (unsigned char)buf[bad], bad);
 		goto cleanup;
 	}
+	if (check_counts(buf, len, name) < 0)
+		goto cleanup;
 	if ((ctxt = xmlNewParserCtxt()) == NULL) {
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;

@@ -38,6 +38,25 @@ char *docket_doc_unit_text(const docket_doc *doc);
 void docket_doc_position(const docket_doc *doc, const void *node, const char *attr,
                          int *line, int *col);
 
+/* --- names and the layout (layout.c, docs/format.md) -------------------------------------- */
+
+/* The longest document id (the schema's DocumentId allows 64 characters). */
+#define DOCKET_ID_MAX 64
+/* Whether ID is a document id docket accepts: [a-z0-9][a-z0-9._-]{0,63}. */
+int docket_id_valid(const char *id);
+/* Whether UNIT can name a unit folder: [A-Za-z0-9][A-Za-z0-9._-]{0,63}, or "_". */
+int docket_unit_name_valid(const char *unit);
+/*
+ * NULL when PATH (a tree path, '/'-separated) lies inside the layout docket keeps, else why
+ * not (a static string). LEAF: PATH is a file, so a path under documents/ must be complete
+ * (documents/KIND/YEAR/UNIT/ID.xml or documents/README.md). Checks every component for '.',
+ * '..', '.git' (any case) and control characters wherever it is.
+ */
+const char *docket_layout_check(const char *path, int leaf);
+/* NAME for a message, into OUT (SIZE bytes): control characters and '\\' as \\xNN; cut short
+ * when it does not fit. */
+void docket_name_quote(char *out, size_t size, const char *name);
+
 /* --- findings (validate.c) ----------------------------------------------------------------- */
 
 int docket_findings_addv(docket_findings *f, const char *file, int line, int col,

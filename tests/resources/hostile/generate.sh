@@ -76,3 +76,44 @@ item='          <item>Tổ chức các hoạt động giáo dục kỹ năng s�
 	yes "$item" | head -n 416200
 	tail_part
 } >"$out/big-50mb.xml"
+
+# Cheap input, expensive processing (issue 12 item 8): each just under the 8 MiB size limit.
+# ns-root.xml     462,000 unused namespace declarations on the root element
+# ns-spread.xml   one namespace declaration on each of 370,000 elements (under the per-element
+#                 limit, over the per-document one)
+# attrs.xml       750,000 attributes on one element
+# nodes.xml       2,000,000 empty elements
+# comments.xml    1,150,000 empty comments
+# The prefix p<N>, the attribute a<N>: all distinct, so nothing stops on a duplicate.
+# root_with ATTRS SUBJECT: the document with ATTRS (a command's output) on its root element
+root_with() {
+	echo '<?xml version="1.0" encoding="UTF-8"?>'
+	printf '<document xmlns="urn:docket:document:1"'
+	$1 | tr -d '\n'
+	echo ' id="kh-2021-hostile" kind="plan">'
+	head_part "$2" | sed 1,2d
+	echo "$item"
+	tail_part
+}
+ns_decls() { seq 1 462000 | sed 's/.*/ xmlns:p&="u"/'; }
+attr_list() { seq 1 750000 | sed 's/.*/ a&=""/'; }
+root_with ns_decls 'Kế hoạch nhiều không gian tên' >"$out/ns-root.xml"
+{
+	head_part 'Kế hoạch nhiều không gian tên'
+	seq 1 370000 | sed 's/.*/<b xmlns:p&="u"\/>/' | tr -d '\n'
+	echo
+	tail_part
+} >"$out/ns-spread.xml"
+root_with attr_list 'Kế hoạch nhiều thuộc tính' >"$out/attrs.xml"
+{
+	head_part 'Kế hoạch nhiều nút'
+	yes '<b/>' | head -n 2000000 | tr -d '\n'
+	echo
+	tail_part
+} >"$out/nodes.xml"
+{
+	head_part 'Kế hoạch nhiều chú thích'
+	yes '<!---->' | head -n 1150000 | tr -d '\n'
+	echo
+	tail_part
+} >"$out/comments.xml"
