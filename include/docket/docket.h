@@ -15,4 +15,5 @@
 #include "sign.h"
 #include "draft.h"
 #include "csv.h"
+#include "remote.h"
 #endif

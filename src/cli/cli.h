@@ -124,6 +124,7 @@ extern const cli_command cli_cmd_fill;
 extern const cli_command cli_cmd_org, cli_cmd_unit, cli_cmd_person;
 extern const cli_command cli_cmd_render, cli_cmd_site;
 extern const cli_command cli_cmd_serve;
+extern const cli_command cli_cmd_clone, cli_cmd_pull, cli_cmd_push, cli_cmd_server, cli_cmd_hook;
 extern const cli_command cli_cmd_help, cli_cmd_version;
 extern const cli_command cli_cmd_migrate, cli_cmd_checkpoint;
 

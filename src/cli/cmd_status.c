@@ -280,6 +280,22 @@ static int status_overdue(docket_repo *repo, int json, int csv)
 	return EXIT_OK;
 }
 
+/* How far main is from what was last fetched of the central repository (no network). */
+static void remote_line(docket_repo *repo)
+{
+	size_t ahead = 0, behind = 0;
+
+	if (docket_remote_ahead_behind(&ahead, &behind, repo, NULL) < 0) {
+		docket_error_clear(); /* not a clone: nothing to say */
+		return;
+	}
+	if (!ahead && !behind)
+		printf("main:      up to date with origin/main (as last fetched)\n");
+	else
+		printf("main:      %zu ahead of, %zu behind origin/main (as last fetched; 'docket push', "
+		       "'docket pull')\n", ahead, behind);
+}
+
 static int run_status(cli_ctx *ctx, void *args)
 {
 	status_args *a = args;
@@ -325,6 +341,7 @@ static int run_status(cli_ctx *ctx, void *args)
 				printf("%s %zu %s", i ? "," : "", st.counts[i], st.states[i]);
 			printf("\n");
 		}
+		remote_line(repo);
 	}
 	for (i = 0; i < st.nstates; i++)
 		free(st.states[i]);
@@ -353,7 +370,8 @@ const cli_command cli_cmd_status = {
 	sizeof(status_args), status_opts, status_pos,
 	"With DOC: its state, its last step, and the transitions the acting person may take now.\n"
 	"Without: every document of the repository with its kind, state, drafting unit and number,\n"
-	"then the count of documents in each state.\n"
+	"then the count of documents in each state, and in a clone how far main is ahead of and\n"
+	"behind origin/main as last fetched (no network: 'docket pull' fetches).\n"
 	"With --plan and --year: per unit expected to report on PLAN for YEAR, where its report\n"
 	"stands: not-started, drafting, returned, overdue (its task's due date passed before it\n"
 	"was submitted), submitted, in-review, approved.\n"

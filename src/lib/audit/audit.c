@@ -53,6 +53,11 @@ typedef struct {
 	docket_numbering *numbers;
 	size_t nbootstrap, nlegacy;
 	char bootstrap_first[41], bootstrap_last[41], legacy_first[41], legacy_last[41];
+	/* docket_audit_commits (a push, judged without the rest of the history): the registers
+	 * whose numbers were taken from the parent's version before their first change here */
+	int seed_registers;
+	char **seeded;
+	size_t nseeded;
 } audit_ctx;
 
 static void certs_reset(audit_ctx *a)
@@ -892,16 +897,36 @@ static void audit_register(audit_ctx *a, const char *commit, git_tree *ptree, gi
                            const char *path, docket_report_fn fn)
 {
 	char *old = NULL, *now = NULL;
-	size_t oldlen = 0, nowlen = 0;
+	size_t oldlen = 0, nowlen = 0, i;
 
 	if (read_tree_blob(&old, &oldlen, a, ptree, path) < 0)
 		oldlen = 0;
 	if (read_tree_blob(&now, &nowlen, a, tree, path) < 0)
 		nowlen = 0;
 	docket_error_clear();
+	for (i = 0; a->seed_registers && i < a->nseeded && strcmp(a->seeded[i], path) != 0; i++)
+		;
+	if (a->seed_registers && i == a->nseeded) {
+		/* a push is judged on a history whose registers were judged as they grew (the hook
+		 * guards it): the numbers given before are the lines of the register the push starts
+		 * from, so reading that one file replaces replaying every commit */
+		char **v = realloc(a->seeded, (a->nseeded + 1) * sizeof(*v));
+		if (!v || !(v[a->nseeded] = docket_strdup(path))) {
+			a->seeded = v ? v : a->seeded;
+			a->error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto done;
+		}
+		a->seeded = v;
+		a->nseeded++;
+		if (oldlen && docket_register_judge(a->numbers, NULL, NULL, "main", path, "", 0, old, oldlen, "") < 0) {
+			a->error = DOCKET_ERROR;
+			goto done;
+		}
+	}
 	if (docket_register_judge(a->numbers, fn, a, commit, path, old ? old : "", oldlen, now ? now : "", nowlen,
 	                          msg) < 0)
 		a->error = DOCKET_ERROR;
+done:
 	free(old);
 	free(now);
 }
@@ -1282,4 +1307,46 @@ int docket_audit_options_init(docket_audit_options *opts, unsigned int version)
 		return error;
 	*opts = init;
 	return 0;
+}
+
+/*
+ * The audit of the commits FEED gives (hook.c: the commits of a push, which are on no branch
+ * yet), judged exactly as docket_audit judges them, without the history index or the cache.
+ */
+int docket_audit_commits(docket_audit_result *out, docket_repo *repo, const docket_audit_options *opts,
+                         docket_audit_feed feed, void *payload)
+{
+	static const docket_audit_options none = DOCKET_AUDIT_OPTIONS_INIT;
+	audit_ctx a;
+	int error;
+
+	memset(out, 0, sizeof(*out));
+	memset(&a, 0, sizeof(a));
+	if (opts && (error = docket_options_check(opts->version, DOCKET_AUDIT_OPTIONS_VERSION,
+	                                          "docket_audit_options", "DOCKET_AUDIT_OPTIONS_INIT")) < 0)
+		return error;
+	a.repo = repo;
+	a.opts = opts ? opts : &none;
+	a.out = out;
+	a.seed_registers = 1;
+	out->trust_used = a.opts->trust != NULL;
+	if ((error = docket_csig_cache_new(&a.csig)) < 0 || (error = docket_numbering_new(&a.numbers)) < 0)
+		goto cleanup;
+	error = feed(audit_commit, &a, payload);
+	if (a.error)
+		error = a.error;
+	if (error >= 0)
+		sum_notes(&a);
+cleanup:
+	for (size_t i = 0; i < 3; i++)
+		docket_workflow_free(a.wf[i]);
+	certs_reset(&a);
+	docket_csig_cache_free(a.csig);
+	docket_numbering_free(a.numbers);
+	for (size_t i = 0; i < a.nseeded; i++)
+		free(a.seeded[i]);
+	free(a.seeded);
+	docket_config_free(a.cfg);
+	docket_schema_free(a.schema);
+	return error < 0 ? error : 0;
 }

@@ -5,6 +5,7 @@
  * the draft layer: neither uses the other. */
 #include "workflow_internal.h"
 #include "docket/audit.h"
+#include "docket/history.h"
 
 /*
  * The value of the trailer KEY ("Docket-Actor") in MESSAGE, malloc'd, or NULL: read only from
@@ -94,5 +95,19 @@ int docket_known_head_check(docket_repo *repo, const char *path, const char *tip
                             void *ctx, int *rewritten);
 /* Record TIP in PATH (written atomically; the default place's directories made). */
 int docket_known_head_save(const char *path, const char *tip);
+
+/*
+ * FEED calls FN (with FN_PAYLOAD) for each commit to judge, oldest first, with the paths under
+ * documents/ and .docket/ it changed against its first parent, and stops when FN returns
+ * non-zero; it returns 0 or a negative docket code.
+ */
+typedef int (*docket_audit_feed)(docket_history_fn fn, void *fn_payload, void *payload);
+
+/*
+ * Judge the commits FEED gives by the audit's rules (docket_audit's, without the history index
+ * and the cache): *OUT as docket_audit fills it; release with docket_audit_result_free.
+ */
+int docket_audit_commits(docket_audit_result *out, docket_repo *repo, const docket_audit_options *opts,
+                         docket_audit_feed feed, void *payload);
 
 #endif

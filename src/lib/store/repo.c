@@ -1244,3 +1244,35 @@ cleanup:
 	docket_repo_free(repo);
 	return error;
 }
+
+/* --- another branch of the same repository ------------------------------------------------- */
+
+int docket_repo_open_branch(docket_repo **out, docket_repo *repo, const char *branch)
+{
+	git_repository *git = NULL;
+	docket_repo *r;
+
+	*out = NULL;
+	if (strncmp(branch, "refs/", 5) != 0)
+		return docket_error_set(DOCKET_EUSAGE, "'%s' is not a full reference name", branch);
+	if (git_repository_open_bare(&git, repo->gitdir) < 0)
+		return docket_error_git(DOCKET_ERROR, "cannot open '%s'", repo->gitdir);
+	if (!(r = calloc(1, sizeof(*r)))) {
+		git_repository_free(git);
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	r->git = git;
+	r->gitdir = docket_strdup(repo->gitdir);
+	r->branch = docket_strdup(branch);
+	if (!r->gitdir || !r->branch || (repo->name && docket_repo_set_identity(r, repo->name, repo->email) < 0)) {
+		docket_repo_free(r);
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	*out = r;
+	return 0;
+}
+
+const char *docket_repo_branch(const docket_repo *repo)
+{
+	return repo->branch;
+}

@@ -27,6 +27,16 @@ int docket_repo_tag(char out_oid[41], docket_repo *repo, const char *refname, co
                     const char *target, const char *message);
 
 /*
+ * A handle on REPO's git directory that reads and writes the branch BRANCH (a full reference
+ * name, e.g. "refs/docket/replay") instead of main, with no work tree and REPO's identity; for
+ * work that must not touch main until it is complete (replaying local actions on a remote's
+ * tip). *OUT is freed with docket_repo_free. The branch need not exist yet.
+ */
+int docket_repo_open_branch(docket_repo **out, docket_repo *repo, const char *branch);
+/* The full name of the branch REPO works on (borrowed), e.g. "refs/heads/main". */
+const char *docket_repo_branch(const docket_repo *repo);
+
+/*
  * Commit DATA (LEN bytes, the serialised DOC) at PATH as a new document, as ACTOR (may be
  * NULL), in one transaction; DOCKET_EEXISTS when a document with DOC's id exists at the
  * tip. The commit id goes to OUT_COMMIT.
