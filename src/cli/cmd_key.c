@@ -1,5 +1,7 @@
 /* docket key / ca: signing keys and their certificates. */
 #include <errno.h>
+#include <pthread.h>
+#include <unistd.h>
 #include <openssl/crypto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -201,6 +203,56 @@ static char **read_passphrases(const char *file, const char *const *ids, size_t 
 	return out;
 }
 
+/* One person to enrol: what the workers need, and what they found. */
+typedef struct {
+	char key[4096], csr[4200], crt[4200];
+	const char *name, *email, *pass;
+	int skip, done, error;
+	char *pem, *message;
+} enrol_job;
+
+typedef struct {
+	enrol_job *jobs;
+	size_t n, next;
+	int rsa;
+	const char *ca, *capass;
+	int days;
+	int stop;              /* the CA's passphrase was refused: the others would be too */
+	pthread_mutex_t lock;
+} enrol_pool;
+
+/* Take jobs until none is left: key, request, certificate, its PEM. */
+static void *enrol_worker(void *payload)
+{
+	enrol_pool *pool = payload;
+
+	for (;;) {
+		enrol_job *j;
+		size_t len;
+		int error;
+		pthread_mutex_lock(&pool->lock);
+		while (pool->next < pool->n && pool->jobs[pool->next].skip)
+			pool->next++;
+		j = pool->stop || pool->next >= pool->n ? NULL : &pool->jobs[pool->next++];
+		pthread_mutex_unlock(&pool->lock);
+		if (!j)
+			return NULL;
+		/* docket's last error is per thread: each worker reads its own */
+		if ((error = docket_key_generate(j->key, pool->rsa, j->pass, j->name, j->email)) < 0 ||
+		    (error = docket_ca_issue(pool->ca, pool->capass, j->csr, j->crt, pool->days)) < 0 ||
+		    (error = docket_file_read_pem_cert(&j->pem, &len, j->crt)) < 0) {
+			j->message = strdup(docket_error_last());
+			if (error == DOCKET_EDENIED) {
+				pthread_mutex_lock(&pool->lock);
+				pool->stop = 1;
+				pthread_mutex_unlock(&pool->lock);
+			}
+		}
+		j->error = error;
+		j->done = 1;
+	}
+}
+
 static int run_enrol(cli_ctx *ctx, void *args)
 {
 	key_args *a = args;
@@ -208,6 +260,7 @@ static int run_enrol(cli_ctx *ctx, void *args)
 	docket_config_change *changes = NULL;
 	docket_person *certs = NULL;
 	docket_key *own = NULL;
+	enrol_job *jobs = NULL;
 	docket_findings *f = NULL;
 	const char **ids = NULL;
 	char **pems = NULL, **passes = NULL, *pass = NULL, *capass = NULL, *end;
@@ -263,10 +316,14 @@ static int run_enrol(cli_ctx *ctx, void *args)
 		code = EXIT_OTHER;
 		goto cleanup;
 	}
+	if (!(jobs = calloc(n, sizeof(*jobs)))) {
+		code = cli_fail(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
 	for (i = 0; i < n; i++) {
 		docket_person p;
-		char key[4096], crt[4200], csr[4200];
-		size_t len;
+		enrol_job *j = &jobs[i];
+		j->skip = 1;
 		if (docket_config_person(&p, cfg, ids[i]) < 0) {
 			fprintf(stderr, "docket: cannot enrol '%s': not a person of this organisation\n", ids[i]);
 			failed++;
@@ -277,32 +334,56 @@ static int run_enrol(cli_ctx *ctx, void *args)
 			failed++;
 			continue;
 		}
-		if (cli_default_key_path(key, sizeof(key), ids[i]) < 0 || mkdirs(key) < 0) {
+		if (cli_default_key_path(j->key, sizeof(j->key), ids[i]) < 0 || mkdirs(j->key) < 0) {
 			code = cli_fail(DOCKET_ERROR, "cannot make the key directory: set HOME or XDG_CONFIG_HOME");
 			goto cleanup;
 		}
-		snprintf(csr, sizeof(csr), "%s.csr", key);
-		snprintf(crt, sizeof(crt), "%.*s.crt", (int)(strlen(key) - 4), key);
-		if ((error = docket_key_generate(key, a->rsa, passes ? passes[i] : pass, p.name,
-		                                 p.email && *p.email ? p.email : NULL)) < 0 ||
-		    (error = docket_ca_issue(a->ca, capass, csr, crt, (int)days)) < 0 ||
-		    (error = docket_file_read_pem_cert(&pems[i], &len, crt)) < 0) {
-			fprintf(stderr, "docket: cannot enrol '%s': %s\n", ids[i], docket_error_last());
-			if (error == DOCKET_EDENIED) {
-				/* a wrong CA passphrase fails everybody alike */
+		snprintf(j->csr, sizeof(j->csr), "%s.csr", j->key);
+		snprintf(j->crt, sizeof(j->crt), "%.*s.crt", (int)(strlen(j->key) - 4), j->key);
+		j->name = p.name;
+		j->email = p.email && *p.email ? p.email : NULL;
+		j->pass = passes ? passes[i] : pass;
+		j->skip = 0;
+	}
+	{
+		/* scrypt makes each key and each use of the CA's key cost a fifth of a second on
+		 * purpose: a province's 1,500 people are enrolled on every core */
+		enrol_pool pool = { jobs, n, 0, a->rsa, a->ca, capass, (int)days, 0, PTHREAD_MUTEX_INITIALIZER };
+		long cores = sysconf(_SC_NPROCESSORS_ONLN);
+		size_t nthreads = cores < 1 ? 1 : cores > 8 ? 8 : (size_t)cores, t, started = 0;
+		pthread_t th[8];
+		for (t = 0; t < nthreads && t < n; t++)
+			if (pthread_create(&th[t], NULL, enrol_worker, &pool) == 0)
+				started++;
+		if (!started)
+			enrol_worker(&pool);
+		for (t = 0; t < started; t++)
+			pthread_join(th[t], NULL);
+	}
+	for (i = 0; i < n; i++) {
+		enrol_job *j = &jobs[i];
+		if (j->skip)
+			continue;
+		if (j->error < 0 || !j->done) {
+			fprintf(stderr, "docket: cannot enrol '%s': %s\n", ids[i], j->done ? j->message :
+			        "not tried: the CA's passphrase was refused");
+			if (j->error == DOCKET_EDENIED)
 				code = EXIT_CHECK;
-				goto cleanup;
-			}
 			failed++;
 			continue;
 		}
+		pems[i] = j->pem;
+		j->pem = NULL;
 		certs[done].id = ids[i];
 		certs[done].cert = pems[i];
 		changes[done].kind = DOCKET_CONFIG_SET_CERT;
 		changes[done].person = &certs[done];
 		done++;
-		printf("%s %s %s\n", ids[i], key, crt);
+		printf("%s %s %s\n", ids[i], j->key, j->crt);
 	}
+	/* a wrong CA passphrase fails everybody alike: nothing to record */
+	if (code == EXIT_CHECK && !done)
+		goto cleanup;
 	/* an administrator enrolled in this very run signs the commit with the new key, as every
 	 * configuration change after the first certificate is signed by its actor */
 	for (i = 0; !ctx->key && ctx->actor && i < n; i++) {
@@ -329,6 +410,11 @@ static int run_enrol(cli_ctx *ctx, void *args)
 cleanup:
 	for (i = 0; pems && i < n; i++)
 		free(pems[i]);
+	for (i = 0; jobs && i < n; i++) {
+		free(jobs[i].pem);
+		free(jobs[i].message);
+	}
+	free(jobs);
 	for (i = 0; passes && i < n; i++)
 		cli_passphrase_free(passes[i]);
 	free(passes);
