@@ -517,7 +517,7 @@ if [ ! -f "$SOFTHSM" ]; then
 fi
 # under AddressSanitizer: the pkcs11 engine's own leaks are known (tests/lsan-pkcs11.supp);
 # the suppressions need full stacks to see them
-export LSAN_OPTIONS="suppressions=$DOCKET_SRC/tests/lsan-pkcs11.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+export LSAN_OPTIONS="suppressions=$DOCKET_SRC/tests/lsan-pkcs11.supp"
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}fast_unwind_on_malloc=0"
 mkdir -p "$WORK/softhsm/tokens"
 printf 'directories.tokendir = %s\nobjectstore.backend = file\nlog.level = ERROR\n' "$WORK/softhsm/tokens" \

@@ -792,6 +792,7 @@ static void test_public_api(void **state)
 	assert_int_equal(docket_file_read_pem_cert(&pem, NULL, W.lan.cert), 0);
 	assert_int_equal(docket_cert_parse(&parsed, pem, strlen(pem)), 0);
 	assert_int_equal(X509_cmp(docket_cert_x509(parsed), docket_cert_x509(cert)), 0);
+	docket_cert_free(parsed);
 	assert_int_equal(docket_cert_parse(&parsed, "not PEM", 7), DOCKET_EINVALID);
 	assert_null(parsed);
 
