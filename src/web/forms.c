@@ -954,11 +954,12 @@ void web_figures_page(wreq *r, const char *id)
 	if (!web_read_only(r) && r->person)
 		form_begin(r, action);
 	web_puts(&r->out, "<table class=\"figures\"><thead><tr><th>Chỉ tiêu</th><th>Tên chỉ tiêu</th><th>Mục tiêu</th>"
-	                 "<th>Tử số</th><th>Mẫu số</th><th>Giá trị</th></tr></thead><tbody>\n");
+	                 "<th>Tử số</th><th>Mẫu số</th><th>Giá trị</th><th>Không áp dụng (n/a)</th></tr></thead><tbody>\n");
 	for (i = 0; i < l.n; i++) {
 		const indicator *x = &l.v[i];
 		xmlNodePtr res = result_for(results, x->id);
 		char *num = web_attr(res, "numerator"), *den = web_attr(res, "denominator"), *val = web_attr(res, "value");
+		char *app = web_attr(res, "applicable");
 		int rate = x->measure && strcmp(x->measure, "rate") == 0;
 		web_puts(&r->out, "<tr class=\"indicator\" data-id=\"");
 		web_escape(&r->out, x->id);
@@ -987,7 +988,12 @@ void web_figures_page(wreq *r, const char *id)
 		} else {
 			number_input(r, "v_", x->id, val, "value");
 		}
+		/* an indicator that does not apply to this unit: neither required nor counted */
+		web_puts(&r->out, "</td><td><input type=\"checkbox\" value=\"1\" aria-label=\"not applicable\" name=\"na_");
+		web_escape(&r->out, x->id);
+		web_printf(&r->out, "\"%s>", app && strcmp(app, "false") == 0 ? " checked" : "");
 		web_puts(&r->out, "</td></tr>\n");
+		free(app);
 		free(num);
 		free(den);
 		free(val);
@@ -1006,156 +1012,91 @@ done:
 	xmlFreeDoc(plan);
 }
 
-static int parse_count(const char *s, uint64_t *out)
-{
-	char *end;
-	unsigned long long v;
-	if (!s || !*s || strspn(s, "0123456789") != strlen(s) || strlen(s) > 15)
-		return -1;
-	v = strtoull(s, &end, 10);
-	*out = v;
-	return 0;
-}
-
-/* A decimal as the schema writes it: digits, one point (a comma accepted for it). */
-static int parse_decimal(const char *s, char *out, size_t size)
-{
-	size_t n = strlen(s), i, dots = 0;
-	if (!n || n >= size)
-		return -1;
-	for (i = 0; i < n; i++) {
-		if (s[i] == '.' || s[i] == ',') {
-			if (dots++ || i == 0 || i == n - 1)
-				return -1;
-			out[i] = '.';
-		} else if (s[i] >= '0' && s[i] <= '9') {
-			out[i] = s[i];
-		} else {
-			return -1;
-		}
-	}
-	out[n] = '\0';
-	return 0;
-}
-
-static xmlNodePtr add_ws(xmlNodePtr parent, const char *ws)
-{
-	xmlNodePtr t = xmlNewText((const xmlChar *)ws);
-	if (t && !xmlAddChild(parent, t)) {
-		xmlFreeNode(t);
-		return NULL;
-	}
-	return t;
-}
-
 void web_figures_post(wreq *r, const char *id)
 {
 	xmlDocPtr rep = NULL, plan = NULL;
 	indicators l;
-	xmlNodePtr report = NULL, old, results = NULL, unit, c, next;
+	xmlNodePtr report = NULL;
 	const char *message = web_form(r, "message");
-	size_t i, filled = 0;
-	int oom = 0;
+	docket_fill_options opts = DOCKET_FILL_OPTIONS_INIT;
+	docket_fill_result res;
+	docket_figure *figs = NULL;
+	size_t i, n = 0;
+	int error;
 
+	memset(&res, 0, sizeof(res));
 	if (load_report(r, id, &rep, &plan, &l, &report) < 0)
 		goto done;
-	old = web_child(report, "results");
-	if (!(results = xmlNewDocNode(report->doc, report->ns, (const xmlChar *)"results", NULL))) {
+	if (l.n && !(figs = calloc(l.n, sizeof(*figs)))) {
 		serve_error(r, 500, "out of memory");
 		goto done;
 	}
+	/* the same library call as `docket fill`: docket checks each figure and computes the rates */
 	for (i = 0; i < l.n; i++) {
 		const indicator *x = &l.v[i];
-		char name[160], value[64];
-		const char *n, *d, *v;
-		xmlNodePtr res, prev;
-		int rate = x->measure && strcmp(x->measure, "rate") == 0;
-		uint64_t nu = 0, de = 0;
+		char name[160];
+		const char *nu, *de, *v, *na;
+		docket_figure *f = &figs[n];
 
 		snprintf(name, sizeof(name), "n_%s", x->id);
-		n = web_form(r, name);
+		nu = web_form(r, name);
 		snprintf(name, sizeof(name), "d_%s", x->id);
-		d = web_form(r, name);
+		de = web_form(r, name);
 		snprintf(name, sizeof(name), "v_%s", x->id);
 		v = web_form(r, name);
-		if (rate ? (!n || !*n) && (!d || !*d) : !v || !*v)
+		snprintf(name, sizeof(name), "na_%s", x->id);
+		na = web_form(r, name);
+		f->indicator = x->id;
+		if (na && *na) {
+			f->not_applicable = 1;
+		} else if ((nu && *nu) || (de && *de)) {
+			f->numerator = nu ? nu : "";
+			f->denominator = de ? de : "";
+		} else if (v && *v) {
+			f->value = v;
+		} else {
 			continue; /* not filled in yet */
-		if (rate) {
-			if (parse_count(n, &nu) < 0 || parse_count(d, &de) < 0 || de == 0) {
-				serve_error(r, 400, "indicator %s: the numerator and the denominator are whole numbers, "
-				          "the denominator not 0; nothing was written", x->id);
-				goto done;
-			}
-			if (docket_rate_format(value, sizeof(value), nu, de, x->target) < 0) {
-				serve_error(r, 400, "indicator %s: %s; nothing was written", x->id, docket_error_last());
-				goto done;
-			}
-		} else if (parse_decimal(v, value, sizeof(value)) < 0) {
-			serve_error(r, 400, "indicator %s: the value is a decimal number; nothing was written", x->id);
-			goto done;
 		}
-		if (!add_ws(results, "\n        ") ||
-		    !(res = xmlNewChild(results, report->ns, (const xmlChar *)"result", NULL)) ||
-		    !xmlSetProp(res, (const xmlChar *)"indicator", (const xmlChar *)x->id)) {
-			oom = 1;
-			break;
-		}
-		if (rate) {
-			char a[32], b[32];
-			snprintf(a, sizeof(a), "%llu", (unsigned long long)nu);
-			snprintf(b, sizeof(b), "%llu", (unsigned long long)de);
-			if (!xmlSetProp(res, (const xmlChar *)"numerator", (const xmlChar *)a) ||
-			    !xmlSetProp(res, (const xmlChar *)"denominator", (const xmlChar *)b))
-				oom = 1;
-		}
-		if (!xmlSetProp(res, (const xmlChar *)"value", (const xmlChar *)value))
-			oom = 1;
-		/* a note written earlier stays */
-		if ((prev = result_for(old, x->id)) != NULL && prev->children) {
-			xmlNodePtr copy = xmlDocCopyNodeList(report->doc, prev->children);
-			if (copy && !xmlAddChildList(res, copy))
-				oom = 1;
-		}
-		filled++;
+		n++;
 	}
-	if (oom || (filled && !add_ws(results, "\n      "))) {
-		serve_error(r, 500, "out of memory");
-		goto done;
-	}
-	if (!filled) {
+	if (!n) {
 		serve_error(r, 400, "no figure was given; nothing was written");
 		goto done;
 	}
-	/* the skeleton's commented-out results go: these replace them */
-	for (c = report->children; c; c = next) {
-		next = c->next;
-		if (c->type != XML_COMMENT_NODE || !c->content || !strstr((const char *)c->content, "<result"))
-			continue;
-		if (c->prev && xmlIsBlankNode(c->prev)) {
-			xmlNodePtr ws = c->prev;
-			xmlUnlinkNode(ws);
-			xmlFreeNode(ws);
+	opts.actor = r->person;
+	opts.message = message && *message ? message : "Nhập số liệu";
+	if ((error = web_load_key(r)) < 0 ||
+	    (error = docket_report_fill(&res, r->repo, id, figs, n, &opts)) < 0) {
+		r->status = web_status_for(error);
+		serve_page_begin(r, "Không ghi được");
+		web_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
+		web_escape(&r->out, docket_error_last());
+		web_puts(&r->out, "</p>");
+		if (res.findings && docket_findings_count(res.findings)) {
+			web_puts(&r->out, "<ul class=\"findings\">");
+			for (i = 0; i < docket_findings_count(res.findings); i++) {
+				web_puts(&r->out, "<li>");
+				web_escape(&r->out, docket_findings_get(res.findings, i)->message);
+				web_puts(&r->out, "</li>");
+			}
+			web_puts(&r->out, "</ul>");
 		}
-		xmlUnlinkNode(c);
-		xmlFreeNode(c);
-	}
-	if (old) {
-		xmlReplaceNode(old, results);
-		xmlFreeNode(old);
-	} else if ((unit = web_child(report, "unit")) != NULL) {
-		xmlNodePtr ws = xmlNewText((const xmlChar *)"\n      ");
-		if (!ws || !xmlAddNextSibling(unit, ws) || !xmlAddNextSibling(ws, results)) {
-			serve_error(r, 500, "out of memory");
-			goto done;
-		}
+		web_puts(&r->out, "<p>Nothing was written.</p>");
+		serve_page_end(r);
 	} else {
-		serve_error(r, 422, "'%s' has no unit element to put the results after", id);
-		goto done;
+		web_buf u = WEB_BUF_INIT;
+		web_puts(&u, "/doc/");
+		serve_url(&u, id);
+		web_puts(&u, "?done=figures");
+		r->location = u.failed ? NULL : u.ptr;
+		if (u.failed) {
+			web_buf_free(&u);
+			serve_error(r, 500, "out of memory");
+		}
 	}
-	results = NULL;
-	record(r, id, rep, message && *message ? message : "Nhập số liệu", "figures");
 done:
-	xmlFreeNode(results);
+	docket_fill_result_free(&res);
+	free(figs);
 	indicators_free(&l);
 	xmlFreeDoc(rep);
 	xmlFreeDoc(plan);

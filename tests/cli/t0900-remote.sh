@@ -118,7 +118,7 @@ ok "unit plans drafted offline by two schools: the second push replayed on the f
 
 # the department assigns the tasks without having pulled the unit plans
 export DOCKET_NOW=2025-01-10T09:00:00+07:00
-expect_exit 0 on "$DEPT" hoa assign $PLAN --draft
+expect_exit 0 on "$DEPT" hoa assign --draft $PLAN
 expect_exit 0 on "$DEPT" hoa push
 expect_grep "made anew on them" "$WORK/out"
 [ "$(main_of "$DEPT")" = "$(main_of "$C")" ] || fail "the department's main is not central after assign"

@@ -9,7 +9,6 @@
  * push sends main to main without '+', so neither side is ever overwritten.
  */
 #include <errno.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -174,28 +173,6 @@ static int net_error(int giterr, cb_state *st, const char *what, const char *whe
 
 /* --- clone ---------------------------------------------------------------------------------- */
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
-
-static int dir_is_empty(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int empty = 1;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			empty = 0;
-			break;
-		}
-	closedir(d);
-	return empty;
-}
-
 int docket_clone(docket_repo **out, const char *url, const char *path, const docket_remote_options *opts)
 {
 	git_clone_options co;
@@ -213,7 +190,7 @@ int docket_clone(docket_repo **out, const char *url, const char *path, const doc
 	if (!name_ok(docket_remote_name(opts)))
 		return docket_error_set(DOCKET_EUSAGE, "'%s' is not a remote name", docket_remote_name(opts));
 	if (stat(path, &sb) == 0) {
-		if (!S_ISDIR(sb.st_mode) || !dir_is_empty(path))
+		if (!S_ISDIR(sb.st_mode) || !docket_dir_is_empty(path))
 			return docket_error_set(DOCKET_EEXISTS, "'%s' exists and is not an empty directory", path);
 	} else if (errno == ENOENT) {
 		created = 1;
@@ -243,7 +220,7 @@ cleanup:
 	if (error < 0 && created) {
 		char saved[1024];
 		snprintf(saved, sizeof(saved), "%s", docket_error_last());
-		nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+		docket_rmtree(path);
 		docket_error_set(error, "%s", saved);
 	}
 	return error;

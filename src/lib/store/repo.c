@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1169,28 +1168,6 @@ static int init_fill(docket_txn *txn, void *payload)
 	return error;
 }
 
-static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	return remove(p);
-}
-
-static int dir_is_empty(const char *path)
-{
-	DIR *d = opendir(path);
-	struct dirent *e;
-	int empty = 1;
-
-	if (!d)
-		return 0;
-	while ((e = readdir(d)) != NULL)
-		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-			empty = 0;
-			break;
-		}
-	closedir(d);
-	return empty;
-}
-
 int docket_repo_init(docket_repo **out, const char *path, int bare)
 {
 	git_repository_init_options opts;
@@ -1204,7 +1181,7 @@ int docket_repo_init(docket_repo **out, const char *path, int bare)
 	if (stat(path, &st) == 0) {
 		if (!S_ISDIR(st.st_mode))
 			return docket_error_set(DOCKET_EEXISTS, "'%s' exists and is not a directory", path);
-		if (!dir_is_empty(path))
+		if (!docket_dir_is_empty(path))
 			return docket_error_set(DOCKET_EEXISTS, "'%s' is not empty", path);
 	} else if (errno != ENOENT) {
 		return docket_error_set(DOCKET_ERROR, "cannot inspect '%s': %s", path, strerror(errno));
@@ -1237,7 +1214,7 @@ cleanup:
 		docket_repo_free(repo);
 		repo = NULL;
 		if (created)
-			nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+			docket_rmtree(path);
 		docket_error_set(error, "%s", saved);
 	}
 	git_repository_free(git);

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <dirent.h>
+#include <ftw.h>
 #include <openssl/rand.h>
 #include "util_internal.h"
 
@@ -156,4 +158,35 @@ cleanup:
 		unlink(tmp.ptr);
 	docket_buf_free(&tmp);
 	return error;
+}
+
+int docket_dir_is_empty(const char *path)
+{
+	DIR *d = opendir(path);
+	struct dirent *e;
+	int empty = 1;
+
+	if (!d)
+		return 0;
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			empty = 0;
+			break;
+		}
+	closedir(d);
+	return empty;
+}
+
+static int rm_entry(const char *p, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(p);
+}
+
+void docket_rmtree(const char *path)
+{
+	/* depth first, never following a symbolic link out of the tree */
+	nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }

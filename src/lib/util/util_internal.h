@@ -111,6 +111,11 @@ int docket_file_read(char **out, size_t *out_len, const char *path, size_t max);
  * link(2) into place and unlink the temporary. DOCKET_EEXISTS when PATH exists.
  */
 int docket_file_create_new(const char *path, const char *data, size_t len, int mode);
+/* Whether PATH is a directory with no entry (0 when it cannot be read). */
+int docket_dir_is_empty(const char *path);
+/* Remove PATH and everything below it, best effort, without following symbolic links (for
+ * undoing what a failed init or clone made). */
+void docket_rmtree(const char *path);
 /* Whether PATH exists (without following a final symbolic link). */
 int docket_path_exists(const char *path);
 

@@ -718,6 +718,21 @@ cleanup:
 	return error;
 }
 
+/* An edit is the engine's pseudo-transition "edit": the same checks and one commit. */
+static void edit_setup(act_ctx *c, docket_action_options *a, docket_action_result *out, const char *doc,
+                       const char *actor, const char *message)
+{
+	a->doc = doc;
+	a->transition = "edit";
+	a->actor = actor;
+	a->message = message;
+	memset(out, 0, sizeof(*out));
+	memset(c, 0, sizeof(*c));
+	c->kind = ACT_EDIT;
+	c->a = a;
+	c->out = out;
+}
+
 int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char *doc,
                        const char *actor, const char *message)
 {
@@ -728,15 +743,7 @@ int docket_edit_commit(docket_action_result *out, docket_repo *repo, const char 
 	size_t dlen = 0;
 	int error;
 
-	a.doc = doc;
-	a.transition = "edit";
-	a.actor = actor;
-	a.message = message;
-	memset(out, 0, sizeof(*out));
-	memset(&c, 0, sizeof(c));
-	c.kind = ACT_EDIT;
-	c.a = &a;
-	c.out = out;
+	edit_setup(&c, &a, out, doc, actor, message);
 	if (!docket_repo_workdir(repo)) {
 		error = docket_error_set(DOCKET_EUSAGE, "a bare repository has no work tree to commit edits from");
 		goto cleanup;
@@ -770,15 +777,7 @@ int docket_edit_buffer(docket_action_result *out, docket_repo *repo, const char 
 	size_t clen = 0;
 	int error;
 
-	a.doc = doc;
-	a.transition = "edit";
-	a.actor = actor;
-	a.message = message;
-	memset(out, 0, sizeof(*out));
-	memset(&c, 0, sizeof(c));
-	c.kind = ACT_EDIT;
-	c.a = &a;
-	c.out = out;
+	edit_setup(&c, &a, out, doc, actor, message);
 	if (!buf) {
 		error = docket_error_set(DOCKET_EUSAGE, "no document to record");
 		goto cleanup;
