@@ -46,7 +46,12 @@ static void last_line(char *out, size_t size, const char *path)
 		*--end = '\0';
 	start = strrchr(buf, '\n');
 	start = start ? start + 1 : buf;
-	snprintf(out, size, "%s", start);
+	/* the converter's last line, cut to fit: a message, not data */
+	n = (ssize_t)strlen(start);
+	if ((size_t)n >= size)
+		n = (ssize_t)size - 1;
+	memcpy(out, start, (size_t)n);
+	out[n] = '\0';
 }
 
 /* Wait for PID at most TIMEOUT seconds; then kill it. 0 with *status, or -1 timed out. */

@@ -109,9 +109,9 @@ static char *committed_config(docket_repo *repo)
 
 static char *workdir_config(const char *path)
 {
-	char file[256], *buf = NULL;
+	char file[4096], *buf = NULL;
 	size_t len = 0;
-	snprintf(file, sizeof(file), "%s/.docket/config.xml", path);
+	assert_true(snprintf(file, sizeof(file), "%s/.docket/config.xml", path) < (int)sizeof(file));
 	assert_int_equal(docket_file_read(&buf, &len, file, 1 << 20), 0);
 	return buf;
 }
