@@ -728,6 +728,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 	if (!tr_doc && !tr_action && !tr_transition) {
 		finding(a, "outside-docket", commit, id, "%s was changed by a commit without docket's trailers "
 		        "(an edit made outside docket)", path);
+		annex_note(a, path); /* its annex list may have changed too: judged at the end of the commit */
 		goto cleanup;
 	}
 	if (parent && read_tree_blob(&oldbuf, &oldlen, a, ptree, path) == 0)

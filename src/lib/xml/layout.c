@@ -75,8 +75,8 @@ static int config_part_ok(const char *s, size_t n)
 
 const char *docket_layout_check(const char *path, int leaf)
 {
-	const char *part[5] = { "", "", "", "", "" }, *p, *q;
-	size_t len[5] = { 0, 0, 0, 0, 0 }, n = 0, i;
+	const char *part[6] = { "", "", "", "", "", "" }, *p, *q;
+	size_t len[6] = { 0, 0, 0, 0, 0, 0 }, n = 0, i;
 
 	for (p = path;; p = q + 1) {
 		size_t l;
@@ -91,7 +91,7 @@ const char *docket_layout_check(const char *path, int leaf)
 		for (i = 0; i < l; i++)
 			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
 				return "a control character (newline, tab, ...) in a name";
-		if (n < 5) {
+		if (n < 6) {
 			part[n] = p;
 			len[n] = l;
 		}
