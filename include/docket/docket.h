@@ -16,4 +16,5 @@
 #include "draft.h"
 #include "csv.h"
 #include "remote.h"
+#include "exchange.h"
 #endif

@@ -42,6 +42,8 @@ typedef struct {
 	const char *signature;       /* meaning, or NULL when no signature is required */
 	int reason_required;
 	int assign_number;
+	int assign_handler;          /* the step names the unit that handles the document and
+	                              * its due date (docket_action_options unit and due) */
 } docket_transition_def;
 
 /*
@@ -97,6 +99,9 @@ typedef struct {
 	const char *now;         /* ISO 8601 time with offset; NULL: the current time at +07:00 */
 	struct docket_key *key;  /* the actor's signing key, or NULL; required by transitions that
 	                          * need a signature, and used to sign the commit when given */
+	const char *unit;        /* a transition with the assign-handler effect: the unit that
+	                          * handles the document (a unit of the configuration) */
+	const char *due;         /* ... and its due date, YYYY-MM-DD */
 } docket_action_options;
 
 #define DOCKET_ACTION_OPTIONS_VERSION 1

@@ -382,6 +382,8 @@ int docket_workflow_parse(docket_workflow **out, docket_findings *findings, dock
 			char *e = prop(c, "name");
 			if (e && strcmp(e, "assign-number") == 0)
 				t->def.assign_number = 1;
+			else if (e && strcmp(e, "assign-handler") == 0)
+				t->def.assign_handler = 1;
 			free(e);
 		}
 		t->def.id = t->id;
@@ -462,7 +464,7 @@ const docket_transition_def *docket_workflow_edit(const docket_workflow *wf, con
 {
 	static const docket_allow defaults[] = { { "drafter", DOCKET_SCOPE_DRAFTING_UNIT },
 	                                         { "reviewer", DOCKET_SCOPE_DRAFTING_UNIT } };
-	static const docket_transition_def def = { "edit", NULL, NULL, defaults, 2, NULL, NULL, 0, 0 };
+	static const docket_transition_def def = { "edit", NULL, NULL, defaults, 2, NULL, NULL, 0, 0, 0 };
 	const state_rec *s = find_state(wf, state);
 
 	if (!s || !s->editable)
