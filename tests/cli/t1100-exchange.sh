@@ -120,3 +120,123 @@ expect_grep "not an incoming document" "$WORK/err"
 expect_exit 2 p export "$DOC" --format pdf
 expect_exit 3 p export no-such-doc
 ok "export to standard output is the same; --status of an outgoing document exit 1, an unknown format exit 2, no such document exit 3"
+
+# ==== the provincial department: its own repository, CA and people ===========================
+# enrol2 PERSON...: keys as enrol makes them, certificates from the second CA ($WORK/ca2)
+enrol2() {
+	local p
+	[ -f "$CA2" ] || DOCKET_NOW=2020-01-01T00:00:00+07:00 "$DOCKET" ca init "$WORK/ca2" \
+		--name "SGD Test CA" >/dev/null || fail "cannot make the second CA"
+	for p in "$@"; do
+		"$DOCKET" -C "$S" key generate --person "$p" >/dev/null || fail "key generate $p"
+		DOCKET_NOW=2020-01-01T00:00:00+07:00 "$DOCKET" ca issue --ca "$WORK/ca2" \
+			"$HOME/.config/docket/keys/$p.pem.csr" --days 3650 --out "$WORK/ca2/$p.crt" >/dev/null || fail "ca issue $p"
+		"$DOCKET" -C "$S" --as sadmin person cert "$p" "$WORK/ca2/$p.crt" >/dev/null || fail "person cert $p"
+	done
+}
+expect_exit 0 "$DOCKET" init "$S"
+expect_exit 0 s org set --name "SỞ GIÁO DỤC VÀ ĐÀO TẠO" --abbr "SGDĐT" --parent "UBND TỈNH QUẢNG NINH" \
+	--place "Quảng Ninh" --organ-id 000.00.12.H44
+expect_exit 0 s unit add LDS --name "Lãnh đạo Sở"
+expect_exit 0 s unit add KHTC --name "Phòng Kế hoạch - Tài chính" --parent LDS
+expect_exit 0 s unit add VP --name "Văn phòng" --parent LDS
+expect_exit 0 s person add sadmin --name "Hà Văn Trị" --position "CHUYÊN VIÊN" --unit VP --role admin
+expect_exit 0 s --as sadmin person add vt2 --name "Đào Thị Vân" --position "VĂN THƯ" --unit VP --role clerk
+expect_exit 0 s --as sadmin person add cv2 --name "Ngô Văn Khải" --position "CHUYÊN VIÊN" --unit KHTC --role drafter
+expect_exit 0 s --as sadmin person add tp2 --name "Bùi Thị Hạnh" --position "TRƯỞNG PHÒNG KHTC" --unit KHTC --role reviewer
+expect_exit 0 s --as sadmin person add gd2 --name "Lý Văn Đức" --position "PHÓ GIÁM ĐỐC" --unit LDS --role approver
+enrol2 sadmin vt2 cv2 tp2 gd2
+
+# --- received before the sender is configured: registered, signatures reported unchecked
+cp -a "$S" "$WORK/sgd-unconfigured"
+expect_exit 0 "$DOCKET" -C "$WORK/sgd-unconfigured" --as vt2 receive "$WORK/354.edxml"
+expect_grep "signatures not checked: the sender 000.31.21.H44 is not an external organisation" "$WORK/out"
+rm -rf "$WORK/sgd-unconfigured"
+one_commit "$S" "external" s --as sadmin external add pgddt --name "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" \
+	--organ-id 000.31.21.H44 --ca "$CA"
+refused "$S" 1 "own exchange id" "this organisation's own exchange id" \
+	s --as sadmin external add self --name "Tự" --organ-id 000.00.12.H44
+
+# ==== receive ===============================================================================
+refused "$S" 1 "not a clerk" "clerk role is required" s --as cv2 receive "$WORK/354.edxml"
+export DOCKET_NOW=2021-05-13T08:15:00+07:00
+one_commit "$S" receive s --as vt2 receive "$WORK/354.edxml"
+R=den-2021-01
+IF=$S/documents/incoming/2021/VP/$R.xml
+expect_grep "$R: arrival 01/2021 at 2021-05-13T08:15:00+07:00, from PHÒNG GIÁO DỤC VÀ ĐÀO TẠO (000.31.21.H44): 01/KH-PGDĐT of 2021-05-11, 0 annexes" "$WORK/out"
+[ "$(grep -c '^ok  ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "receive does not report three good signatures"; }
+[ -f "$IF" ] || fail "no incoming document at $IF"
+xmllint --noout --schema "$DOCKET_SRC/schemas/docket.xsd" "$IF" 2>"$WORK/xmllint.err" ||
+	{ cat "$WORK/xmllint.err"; fail "xmllint refuses the incoming document"; }
+expect_exit 0 s status "$R"
+expect_grep "received" "$WORK/out"
+# byte for byte: the original as it arrived is the sender's stored document
+expect_exit 0 s export "$R" --original -o "$WORK/original.xml"
+cmp "$WORK/original.xml" "$WORK/stored.xml" || fail "the original kept is not the sender's document byte for byte"
+# and its signatures verify with the sender's CA, by xmlsec1 too
+for id in $(sig_ids "$WORK/original.xml"); do
+	xmlsec1 --verify --trusted-pem "$CA" --enabled-key-data x509 "${XS_IDS[@]}" \
+		--node-xpath "//*[local-name()='Signature'][@Id='$id']" "$WORK/original.xml" >"$WORK/xs.out" 2>&1 ||
+		{ cat "$WORK/xs.out"; fail "xmlsec1 does not verify $id of the received original"; }
+	grep -q "^ok   $id:" "$WORK/out" 2>/dev/null || true
+done
+[ "$(sig_ids "$WORK/original.xml" | wc -l)" = 3 ] || fail "the original does not hold three signatures"
+ok "receive: den-2021-01, arrival number 01 of 2021; the original byte for byte (cmp); three signatures verified with the sender's CA, and by xmlsec1"
+
+expect_exit 0 s export "$R" --status -o "$WORK/st-received.edxml"
+xmllint --noout --schema "$XSD" "$WORK/st-received.edxml" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "status received not valid"; }
+ST="/*[local-name()='edXMLHeader']/*[local-name()='Status']"
+[ "$(ev "$WORK/st-received.edxml" "$ST/*[local-name()='StatusCode']")" = 03 ] || fail "status received is not 03"
+[ "$(ev "$WORK/st-received.edxml" "$ST/*[local-name()='ResponseFor']/*[local-name()='DocumentId']")" = "000.31.21.H44,2021/05/11,01/KH-PGDĐT" ] || fail "status ResponseFor"
+expect_exit 0 s export "$R" --status --code arrived -o "$WORK/st-arrived.edxml"
+[ "$(ev "$WORK/st-arrived.edxml" "$ST/*[local-name()='StatusCode']")" = 01 ] || fail "status arrived is not 01"
+refused "$S" 1 "not assigned yet" "has not been assigned" s export "$R" --status --code assigned
+ok "status messages arrived (01) and received (03): edXML, schema-valid, ResponseFor the sender's DocumentId; assigned refused before it happens"
+
+# ==== the workflow: assigned to a unit with a due date, done ================================
+refused "$S" 2 "assign without a unit" "--unit UNIT --due" s --as vt2 transition "$R" assign
+refused "$S" 2 "assign to no such unit" "'XYZ' is not a unit" s --as vt2 transition "$R" assign --unit XYZ --due 2021-05-31
+refused "$S" 2 "a bad due date" "is not a date" s --as vt2 transition "$R" assign --unit KHTC --due 2021-02-30
+refused "$S" 1 "a drafter assigns" "may not assign" s --as cv2 transition "$R" assign --unit KHTC --due 2021-05-31
+export DOCKET_NOW=2021-05-13T10:00:00+07:00
+one_commit "$S" assign s --as vt2 transition "$R" assign --unit KHTC --due 2021-05-31
+expect_grep "$R: received -> assigned" "$WORK/out"
+grep -q 'transition="assign" from="received" to="assigned" unit="KHTC" due="2021-05-31"' "$IF" ||
+	{ grep step "$IF"; fail "the assign step does not name the unit and the due date"; }
+expect_exit 0 s export "$R" --status -o "$WORK/st-assigned.edxml"
+xmllint --noout --schema "$XSD" "$WORK/st-assigned.edxml" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "status assigned not valid"; }
+[ "$(ev "$WORK/st-assigned.edxml" "$ST/*[local-name()='StatusCode']")" = 04 ] || fail "status assigned is not 04"
+[ "$(ev "$WORK/st-assigned.edxml" "$ST/*[local-name()='StaffInfo']/*[local-name()='Department']")" = "Phòng Kế hoạch - Tài chính" ] || fail "status assigned: Department"
+[ "$(ev "$WORK/st-assigned.edxml" "$ST/*[local-name()='StaffInfo']/*[local-name()='DueDate']")" = 2021-05-31 ] || fail "status assigned: DueDate"
+[ "$(ev "$WORK/st-assigned.edxml" "$ST/*[local-name()='Timestamp']")" = 2021-05-13T10:00:00+07:00 ] || fail "status assigned: Timestamp"
+refused "$S" 1 "another unit completes" "may not complete" s --as sadmin transition "$R" complete
+export DOCKET_NOW=2021-05-20T16:00:00+07:00
+one_commit "$S" complete s --as cv2 transition "$R" complete
+expect_exit 0 s export "$R" --status -o "$WORK/st-done.edxml"
+xmllint --noout --schema "$XSD" "$WORK/st-done.edxml" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "status done not valid"; }
+[ "$(ev "$WORK/st-done.edxml" "$ST/*[local-name()='StatusCode']")" = 06 ] || fail "status done is not 06"
+expect_exit 0 s export "$R" --status --code assigned -o "$WORK/st-assigned2.edxml"
+cmp "$WORK/st-assigned.edxml" "$WORK/st-assigned2.edxml" || fail "the assigned status message changed once done"
+ok "received -> assigned (the clerk names unit KHTC and due date 2021-05-31 in the step) -> done (by the handling unit's drafter); status messages 04 with the unit and due date, then 06; refusals exit 2 (no unit, unknown unit, bad date) or 1 (wrong role, wrong unit)"
+
+# ==== the reply ==============================================================================
+export DOCKET_NOW=2021-05-21T08:00:00+07:00
+one_commit "$S" reply s --as cv2 new plan --reply-to "$R" --title "Kế hoạch thực hiện Kế hoạch số 01/KH-PGDĐT"
+RP=$(tr -d '\n' <"$WORK/out")
+one_commit "$S" "reply submit" s --as cv2 submit "$RP"
+one_commit "$S" "reply review" s --as tp2 review "$RP"
+one_commit "$S" "reply approve" s --as gd2 approve "$RP"
+one_commit "$S" "reply issue" s --as vt2 issue "$RP"
+expect_exit 0 s export "$RP" -o "$WORK/reply.edxml"
+xmllint --noout --schema "$XSD" "$WORK/reply.edxml" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "the reply's export is not valid"; }
+RF="$A/*[local-name()='ResponseFor']"
+[ "$(ev "$WORK/reply.edxml" "$RF/*[local-name()='OrganId']")" = 000.31.21.H44 ] || fail "ResponseFor/OrganId"
+[ "$(ev "$WORK/reply.edxml" "$RF/*[local-name()='Code']")" = 01/KH-PGDĐT ] || fail "ResponseFor/Code"
+[ "$(ev "$WORK/reply.edxml" "$RF/*[local-name()='PromulgationDate']")" = 2021-05-11 ] || fail "ResponseFor/PromulgationDate"
+[ "$(ev "$WORK/reply.edxml" "$RF/*[local-name()='DocumentId']")" = "000.31.21.H44,2021/05/11,01/KH-PGDĐT" ] || fail "ResponseFor/DocumentId"
+[ "$(ev "$WORK/reply.edxml" "$A/*[local-name()='To']/*[local-name()='OrganId']")" = 000.31.21.H44 ] || fail "the reply is not addressed to the sender"
+# and the department receives the reply: its ResponseFor names its own plan
+one_commit "$P" "external back" p --as admin external add sgddt --name "Sở GDĐT" --organ-id 000.00.12.H44 --ca "$CA2"
+one_commit "$P" "receive the reply" p --as thu receive "$WORK/reply.edxml"
+[ "$(grep -c '^ok  ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the department does not verify the reply's three signatures with the SGD CA"; }
+ok "a reply drafted with 'new plan --reply-to $R', issued, exported with ResponseFor (OrganId, Code, PromulgationDate, DocumentId of the department's plan) and To the department; the department receives it and verifies it with the second CA"

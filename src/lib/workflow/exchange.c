@@ -870,9 +870,8 @@ static int receive_fill(docket_txn *txn, void *payload)
 	    (error = docket_validate(c->out->findings, schema, doc, repo, base)) < 0)
 		goto cleanup;
 	if (docket_findings_count(c->out->findings)) {
-		error = docket_error_set(DOCKET_EINVALID, "the incoming document made of '%s' is not valid by the "
-		                         "schemas in force (a repository made before incoming documents needs "
-		                         "today's schemas)", c->name);
+		error = docket_error_set(DOCKET_EINVALID, "the incoming document made of '%s' would not be valid "
+		                         "(a repository made before incoming documents has no schema for them)", c->name);
 		goto cleanup;
 	}
 	if ((error = docket_config_load(&cfg, repo, base)) < 0)
@@ -930,7 +929,7 @@ static xmlNodePtr add_carried(xmlNodePtr parent, const char *element, const atta
 
 /*
  * The incoming document: the sender's header (its drafter replaced by the clerk who
- * registers it; recipients' unit references, which name the sender's units, dropped) and
+ * registers it; the references to the sender's units and documents dropped) and
  * content/incoming with the register entry and the files as they arrived.
  */
 static int build_record(receive_ctx *c, docket_doc *sent, const docket_person *clerk, const char *time,
@@ -956,8 +955,13 @@ static int build_record(receive_ctx *c, docket_doc *sent, const docket_person *c
 		goto cleanup;
 	xmlAddChild(root, header);
 	xmlReconciliateNs(rec, header);
+	/* references into the sender's repository mean nothing here */
 	for (n = D(header, "recipients/recipient"); n; n = docket_xml_next(n))
 		xmlUnsetProp(n, (const xmlChar *)"unit");
+	for (n = D(header, "bases/basis"); n; n = docket_xml_next(n))
+		xmlUnsetProp(n, (const xmlChar *)"ref");
+	if ((n = D(header, "signer/authorisation")) != NULL)
+		xmlUnsetProp(n, (const xmlChar *)"ref");
 	if ((n = D(header, "drafter")) != NULL) {
 		if (!xmlSetProp(n, (const xmlChar *)"unit", (const xmlChar *)clerk->unit) ||
 		    !xmlSetProp(n, (const xmlChar *)"person", (const xmlChar *)clerk->id))
