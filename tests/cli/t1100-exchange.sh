@@ -134,7 +134,9 @@ enrol2() {
 		"$DOCKET" -C "$S" --as sadmin person cert "$p" "$WORK/ca2/$p.crt" >/dev/null || fail "person cert $p"
 	done
 }
-expect_exit 0 "$DOCKET" init "$S"
+# (made at another time than the department's: two repositories made from the template in the same
+# second by the same git identity share their first commit, and the audit would take them for one)
+DOCKET_NOW=2021-05-12T08:00:00+07:00 expect_exit 0 "$DOCKET" init "$S"
 expect_exit 0 s org set --name "SỞ GIÁO DỤC VÀ ĐÀO TẠO" --abbr "SGDĐT" --parent "UBND TỈNH QUẢNG NINH" \
 	--place "Quảng Ninh" --organ-id 000.00.12.H44
 expect_exit 0 s unit add LDS --name "Lãnh đạo Sở"
@@ -240,3 +242,88 @@ one_commit "$P" "external back" p --as admin external add sgddt --name "Sở GD�
 one_commit "$P" "receive the reply" p --as thu receive "$WORK/reply.edxml"
 [ "$(grep -c '^ok  ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the department does not verify the reply's three signatures with the SGD CA"; }
 ok "a reply drafted with 'new plan --reply-to $R', issued, exported with ResponseFor (OrganId, Code, PromulgationDate, DocumentId of the department's plan) and To the department; the department receives it and verifies it with the second CA"
+
+# ==== hostile and repeated envelopes: each refused (or reported) precisely, nothing written ===
+HX=$RES/exchange
+refused "$S" 1 "duplicate receipt" "this document was received already: 000.31.21.H44 01/KH-PGDĐT of 2021-05-11 is $R (arrival number 01/2021)" \
+	s --as vt2 receive "$WORK/354.edxml"
+refused "$S" 1 "DTD (XXE)" "DTD" s --as vt2 receive "$HX/dtd-xxe.edxml"
+grep -q "root:" "$WORK/err" "$WORK/out" && fail "the XXE envelope leaked /etc/passwd"
+refused "$S" 1 "DTD (billion laughs)" "DTD" s --as vt2 receive "$HX/billion-laughs.edxml"
+refused "$S" 1 "status as a document" "is a status message, not a document" s --as vt2 receive "$HX/status-message.edxml"
+
+# tamper MODE OUT: a copy of the department's envelope changed by a man in the middle
+tamper() {
+	MODE=$1 perl -0pe '
+		use MIME::Base64;
+		use Digest::SHA qw(sha256);
+		my $m = $ENV{MODE};
+		sub redo_att {
+			my ($change, $fix) = @_;
+			s{(<edXML:Attachment [^>]*DigestValue=")([^"]*)(">)([^<]*)}{
+				my ($a, $d, $c, $b) = ($1, $2, $3, $4);
+				my $bytes = decode_base64($b);
+				$bytes = $change->($bytes);
+				$d = encode_base64(sha256($bytes), "") if $fix;
+				$a . $d . $c . encode_base64($bytes, "")
+			}e or die "no attachment\n";
+		}
+		sub annex {
+			my ($name, $d, $bytes) = @_;
+			return "\n      <edXML:Attachment ContentId=\"annex1\" ContentType=\"text/plain\" " .
+			       "ContentTransferEncoded=\"base64\" AttachmentName=\"$name\" Description=\"annex\" " .
+			       "DigestAlgorithm=\"http://www.w3.org/2001/04/xmlenc#sha256\" DigestValue=\"$d\">" .
+			       encode_base64($bytes, "") . "</edXML:Attachment>";
+		}
+		if ($m eq "content") {          # the subject changed inside the document, digest kept
+			redo_att(sub { my $x = shift; $x =~ s/vì trẻ em/vì người lớn/ or die "no subject\n"; $x }, 0);
+		} elsif ($m eq "content-redigested") {   # the same, the digest recomputed to match
+			redo_att(sub { my $x = shift; $x =~ s/ngành giáo dục giai đoạn/ngành giáo dục, giai đoạn/ or die "no subject\n"; $x }, 1);
+		} elsif ($m eq "no-digest") {
+			s{ DigestValue="[^"]*"}{} or die "no digest\n";
+		} elsif ($m eq "annex-changed") {  # an annex carried with a digest its bytes do not match
+			s{<edXML:Appendixes>0<}{<edXML:Appendixes>1<};
+			my $bytes = "Phụ lục: danh sách trường\n";
+			my $d = encode_base64(sha256($bytes), "");
+			$bytes =~ s/trường/lớp/;
+			my $att = annex("phu-luc.txt", $d, $bytes);
+			s{(</edXML:Attachment>)}{$1$att} or die "no attachment\n";
+		} elsif ($m eq "annex-added") {    # an annex slipped in, the header still says none
+			my $bytes = "Phụ lục thêm\n";
+			my $att = annex("them.txt", encode_base64(sha256($bytes), ""), $bytes);
+			s{(</edXML:Attachment>)}{$1$att} or die "no attachment\n";
+		} elsif ($m eq "code") {          # the header says another number than the document
+			s{<edXML:CodeNumber>01<}{<edXML:CodeNumber>02<} or die "no CodeNumber\n";
+		} else { die "unknown mode $m\n" }' "$WORK/354.edxml" >"$2" || fail "cannot tamper ($1)"
+}
+# the department's plan arrives at a third organisation, which has configured the sender
+T=$WORK/third
+cp -a "$S" "$T"
+git -C "$T" reset -q --hard "$(git -C "$S" log --format=%H --grep='set external organisation pgddt' -1)"
+t() { "$DOCKET" -C "$T" "$@"; }
+[ ! -d "$T/documents/incoming" ] || fail "the third repository already holds incoming documents"
+tamper content "$WORK/t-content.edxml"
+refused "$T" 1 "content changed" "attachment '$DOC.xml' does not match its digest" t --as vt2 receive "$WORK/t-content.edxml"
+tamper no-digest "$WORK/t-nodigest.edxml"
+refused "$T" 1 "digest removed" "The attribute 'DigestValue' is required but missing" t --as vt2 receive "$WORK/t-nodigest.edxml"
+expect_grep "is not a valid edXML envelope" "$WORK/err"
+tamper annex-changed "$WORK/t-annex.edxml"
+refused "$T" 1 "annex changed" "attachment 'phu-luc.txt' does not match its digest" t --as vt2 receive "$WORK/t-annex.edxml"
+tamper annex-added "$WORK/t-added.edxml"
+refused "$T" 1 "annex added" "the header announces 0 annexes (Appendixes) but 1 is carried" t --as vt2 receive "$WORK/t-added.edxml"
+tamper code "$WORK/t-code.edxml"
+refused "$T" 1 "header changed" "the envelope says 02/KH-PGDĐT of 2021-05-11 but the document it carries is 01/KH-PGDĐT of 2021-05-11" \
+	t --as vt2 receive "$WORK/t-code.edxml"
+# a tamperer who also recomputes the digest: the envelope holds, the signatures do not - reported
+tamper content-redigested "$WORK/t-redigest.edxml"
+one_commit "$T" "redigested" t --as vt2 receive "$WORK/t-redigest.edxml"
+[ "$(grep -c '^FAIL ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the changed document's three signatures are not reported failed"; }
+expect_grep "3 of the sender's 3 signatures failed" "$WORK/err"
+ok "refused with nothing written: the same envelope again (names $R), a DTD with XXE and billion laughs, a status message, the document changed (digest mismatch), the digest removed (schema), an annex whose bytes do not match, an annex not announced, a header that is not its document's; the document changed with a recomputed digest is registered with its three signature failures reported"
+
+# ==== the audit of both histories ============================================================
+expect_exit 0 p audit --trust "$CA"
+expect_exit 0 s audit --trust "$CA2"
+fsck_clean "$P"
+fsck_clean "$S"
+ok "'docket audit --trust' is clean in both repositories (receipts, assignments with unit and due date, completion, the reply); git fsck --strict"
