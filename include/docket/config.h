@@ -39,7 +39,21 @@ typedef struct {
 	const char *abbr;      /* PGDĐT */
 	const char *parent;    /* UBND THÀNH PHỐ CẨM PHẢ */
 	const char *place;     /* Cẩm Phả */
+	const char *organ_id;  /* the organisation's id on the exchange platform (edXML OrganId) */
 } docket_org;
+
+/*
+ * An external organisation docket exchanges documents with (docs/exchange.md): a local id,
+ * its name, its id on the exchange platform (edXML OrganId) and the CA certificate its
+ * documents' signatures chain to (PEM; NULL: none recorded, its signatures are reported
+ * unverified).
+ */
+typedef struct {
+	const char *id;        /* sgddt */
+	const char *name;      /* SỞ GIÁO DỤC VÀ ĐÀO TẠO TỈNH QUẢNG NINH */
+	const char *organ_id;  /* 000.00.12.H44 */
+	const char *ca;        /* PEM, or NULL */
+} docket_external;
 
 /*
  * Parse configuration XML (BUF, LEN bytes; NAME for messages) into *OUT, freed with
@@ -85,6 +99,13 @@ DOCKET_EXTERN(const char *) docket_config_unsigned_at(const docket_config *cfg, 
 /* Whether any person has a certificate recorded (the bootstrap is over). */
 DOCKET_EXTERN(int) docket_config_has_certs(const docket_config *cfg);
 
+/* External organisations; the strings are borrowed from CFG. DOCKET_ENOTFOUND when none. */
+DOCKET_EXTERN(size_t) docket_config_external_count(const docket_config *cfg);
+DOCKET_EXTERN(int) docket_config_external_at(docket_external *out, const docket_config *cfg, size_t i);
+DOCKET_EXTERN(int) docket_config_external(docket_external *out, const docket_config *cfg, const char *id);
+DOCKET_EXTERN(int) docket_config_external_by_organ(docket_external *out, const docket_config *cfg,
+                                                   const char *organ_id);
+
 /*
  * Changes, each one commit made by ACTOR (a person id, or NULL before any administrator
  * exists). Once the configuration has an administrator, ACTOR must be one (DOCKET_EDENIED).
@@ -95,6 +116,13 @@ DOCKET_EXTERN(int) docket_config_has_certs(const docket_config *cfg);
 DOCKET_EXTERN(int) docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org);
 DOCKET_EXTERN(int) docket_config_add_unit(docket_repo *repo, const char *actor, const docket_unit *unit);
 DOCKET_EXTERN(int) docket_config_add_person(docket_repo *repo, const char *actor, const docket_person *person);
+/*
+ * Add an external organisation, or replace the one with the same id (its name, exchange id
+ * and CA), as one commit by ACTOR (an administrator once there is one). Its id is a local id,
+ * its exchange id unique among the external organisations and not the organisation's own;
+ * EXT->ca, when given, must be a PEM certificate.
+ */
+DOCKET_EXTERN(int) docket_config_set_external(docket_repo *repo, const char *actor, const docket_external *ext);
 /* Record PERSON's certificate (PEM text, copied) in the configuration, as above;
  * DOCKET_ENOTFOUND when there is no such person. */
 DOCKET_EXTERN(int) docket_config_set_cert(docket_repo *repo, const char *actor, const char *person,

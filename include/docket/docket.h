@@ -17,4 +17,5 @@
 #include "csv.h"
 #include "remote.h"
 #include "annex.h"
+#include "exchange.h"
 #endif

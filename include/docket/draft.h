@@ -97,6 +97,10 @@ typedef struct {
 	const char *const *set;
 	int keep_draft;             /* docket_draft_assign: leave the tasks drafts instead of sending
 	                             * them (their workflow's 'assign' transition, in the same commit) */
+	const char *reply_to;       /* docket_draft_new: the incoming document (id) this one answers:
+	                             * cited in the header's bases (template list "bases") and its
+	                             * sender added to the recipients (template variable reply.to), so
+	                             * that its edXML export carries ResponseFor (docs/exchange.md) */
 } docket_draft_options;
 
 #define DOCKET_DRAFT_OPTIONS_VERSION 1

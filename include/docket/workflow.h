@@ -46,6 +46,8 @@ typedef struct {
 	 * relation that document must state in its header (<amends relation="...">), "replaces"
 	 * or "corrects"; NULL for any other transition */
 	const char *link;
+	int assign_handler;          /* the step names the unit that handles the document and
+	                              * its due date (docket_action_options unit and due) */
 } docket_transition_def;
 
 /*
@@ -101,7 +103,11 @@ typedef struct {
 	const char *now;         /* ISO 8601 time with offset; NULL: the current time at +07:00 */
 	struct docket_key *key;  /* the actor's signing key, or NULL; required by transitions that
 	                          * need a signature, and used to sign the commit when given */
-	const char *by;          /* version 2: the linked document (id or path) of a transition
+	/* version 2 adds unit, due and by (a version-1 caller's structure ends before them) */
+	const char *unit;        /* a transition with the assign-handler effect: the unit that
+	                          * handles the document (a unit of the configuration) */
+	const char *due;         /* ... and its due date, YYYY-MM-DD */
+	const char *by;          /* the linked document (id or path) of a transition
 	                          * with a link (replace: the replacement, correct: the
 	                          * correcting letter); required there, refused elsewhere */
 } docket_action_options;
@@ -140,7 +146,7 @@ typedef struct {
  * leaves, of the same issuer, whose header says <amends relation="LINK" ref="THIS-ID">; the
  * new step records it in its ref attribute (docket_link_check's rules, checked again by the
  * audit). DOCKET_EUSAGE when A is NULL or of an unknown version (1 is still accepted, as
- * without `by`). *OUT is filled in every case (its
+ * without `unit`, `due` and `by`). *OUT is filled in every case (its
  * findings on DOCKET_EINVALID): release it with docket_action_result_free.
  */
 DOCKET_EXTERN(int) docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action_options *a);

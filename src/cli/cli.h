@@ -128,6 +128,7 @@ extern const cli_command cli_cmd_serve;
 extern const cli_command cli_cmd_clone, cli_cmd_pull, cli_cmd_push, cli_cmd_server, cli_cmd_hook;
 extern const cli_command cli_cmd_help, cli_cmd_version;
 extern const cli_command cli_cmd_migrate, cli_cmd_checkpoint;
+extern const cli_command cli_cmd_export, cli_cmd_receive, cli_cmd_external;
 
 /*
  * parse.c: parse ARGV[0..ARGC) (the arguments after the command or subcommand name) against

@@ -23,7 +23,7 @@ static int run_org_set(cli_ctx *ctx, void *args)
 	docket_org *org = &a->org;
 	int error;
 
-	if (!org->name && !org->abbr && !org->parent && !org->place)
+	if (!org->name && !org->abbr && !org->parent && !org->place && !org->organ_id)
 		return cli_usage_error(ctx, "nothing to set");
 	if ((error = docket_config_set_org(ctx->repo, ctx->actor, org)) < 0)
 		return cli_fail(error, "cannot set the organisation: %s", docket_error_last());
@@ -43,6 +43,8 @@ static int run_org_show(cli_ctx *ctx, void *args)
 	       org.abbr ? org.abbr : "", org.parent ? org.parent : "", org.place ? org.place : "");
 	if (docket_config_annex_max(cfg) != DOCKET_ANNEX_MAX_DEFAULT)
 		printf("annex limit: %llu bytes\n", docket_config_annex_max(cfg));
+	if (org.organ_id)
+		printf("organ-id: %s\n", org.organ_id);
 	docket_config_free(cfg);
 	return cli_finish(EXIT_OK);
 }
@@ -93,6 +95,8 @@ static const cli_option org_set_opts[] = {
 	CLI_OPT_STRING(config_args, org.parent, "parent", 0, "PARENT",
 	               "the parent body (UBND THÀNH PHỐ CẨM PHẢ)"),
 	CLI_OPT_STRING(config_args, org.place, "place", 0, "PLACE", "the place printed before the date (Cẩm Phả)"),
+	CLI_OPT_STRING(config_args, org.organ_id, "organ-id", 0, "ID",
+	               "the organisation's id on the document exchange platform (edXML OrganId)"),
 	CLI_OPT_END
 };
 

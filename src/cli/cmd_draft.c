@@ -6,7 +6,7 @@
 /* The options every drafting command shares. */
 typedef struct {
 	const char *kind, *plan, *year, *from, *to, *due;
-	const char *unit, *title, *tpl;
+	const char *unit, *title, *tpl, *reply_to;
 	cli_list set;
 	int list, json, draft, all, csv;
 } draft_args;
@@ -22,6 +22,7 @@ static void draft_options(docket_draft_options *o, cli_ctx *ctx, const draft_arg
 	o->template_name = a->tpl;
 	o->set = a->set.v;
 	o->keep_draft = a->draft;
+	o->reply_to = a->reply_to;
 }
 
 static void json_opt(const char *s)
@@ -73,6 +74,9 @@ static int run_new(cli_ctx *ctx, void *args)
 		return cli_usage_error(ctx, "%s: --from, --plan, --year and --to are for unit-plan and report",
 		                       a->kind);
 	}
+	if (a->reply_to && (strcmp(a->kind, "unit-plan") == 0 || a->plan || a->all))
+		return cli_usage_error(ctx, "--reply-to drafts a plan, report or task from a template: not with "
+		                       "unit-plan, --plan or --all");
 	draft_options(&o, ctx, a);
 	if (a->all) {
 		docket_batch_result all;
@@ -274,6 +278,9 @@ static const cli_option new_opts[] = {
 	CLI_OPT_FLAG(draft_args, all, "all", 0,
 	             "report: every unit expected to report that has no report yet, in one commit"),
 	CLI_OPT_FLAG(draft_args, list, "list", 0, "list the templates of the repository"),
+	CLI_OPT_STRING(draft_args, reply_to, "reply-to", 0, "INCOMING",
+	               "the incoming document this one answers: cited as a basis, its sender among\n"
+	               "the recipients; its edXML export carries ResponseFor (docs/exchange.md)"),
 	DRAFT_OPTIONS,
 	CLI_OPT_END
 };
@@ -296,6 +303,7 @@ const cli_command cli_cmd_new = {
 	"--plan PLAN --year YEAR' a unit's annual report on PLAN, with --all those of every unit\n"
 	"expected to report that has none yet (the affiliated units and the plan's assignees), in\n"
 	"one commit, printing 'ID UNIT' each; 'new --list' lists the templates.\n"
+	"'new plan --reply-to INCOMING' drafts the answer to a document received.\n"
 	"A draft may be incomplete; 'docket submit' refuses a report that is not complete.\n",
 	"docket --as hoa new plan --title \"Kế hoạch ...\" --set period=2021-2025\n"
 	"docket --as hieutruong new unit-plan --from kh-2021-354 --unit THCS1\n"

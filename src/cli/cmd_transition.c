@@ -5,12 +5,13 @@
 #include "cli.h"
 
 typedef struct {
-	const char *doc, *name, *message, *plan, *year, *state, *by;
+	const char *doc, *name, *message, *plan, *year, *state, *unit, *due, *by;
 	cli_list docs;
 } transition_args;
 
 /* One action, its line printed; the exit code. */
-static int take(cli_ctx *ctx, const char *doc, const char *name, const char *message, const char *by)
+static int take(cli_ctx *ctx, const char *doc, const char *name, const char *message, const char *unit,
+                const char *due, const char *by)
 {
 	docket_action_options act = DOCKET_ACTION_OPTIONS_INIT;
 	docket_action_result res;
@@ -21,6 +22,8 @@ static int take(cli_ctx *ctx, const char *doc, const char *name, const char *mes
 	act.actor = ctx->actor;
 	act.message = message;
 	act.key = ctx->key;
+	act.unit = unit;
+	act.due = due;
 	act.by = by;
 	error = docket_action_run(&res, ctx->repo, &act);
 	if (error == DOCKET_EINVALID && res.findings && docket_findings_count(res.findings))
@@ -53,9 +56,9 @@ static int run_transition(cli_ctx *ctx, void *args)
 
 	memset(&roll, 0, sizeof(roll));
 	if (a->doc)
-		return cli_finish(take(ctx, a->doc, name, a->message, a->by));
+		return cli_finish(take(ctx, a->doc, name, a->message, a->unit, a->due, a->by));
 	if (a->docs.n == 1 && !a->plan && !a->year && !a->state)
-		return cli_finish(take(ctx, a->docs.v[0], name, a->message, a->by));
+		return cli_finish(take(ctx, a->docs.v[0], name, a->message, NULL, NULL, a->by));
 	if (a->plan || a->year || a->state) {
 		int error;
 		if (a->docs.n)
@@ -80,7 +83,7 @@ static int run_transition(cli_ctx *ctx, void *args)
 	}
 	/* each document its own action and commit, with every check; a refusal does not stop the rest */
 	for (i = 0; i < (docs == a->docs.v ? a->docs.n : n); i++) {
-		int c = take(ctx, docs[i], name, a->message, a->by);
+		int c = take(ctx, docs[i], name, a->message, NULL, NULL, a->by);
 		if (c == EXIT_OK)
 			ok++;
 		else {
@@ -103,6 +106,10 @@ static const cli_option transition_opts[] = {
 	               "the reason or comment recorded in the step and the commit"),
 	CLI_OPT_STRING(transition_args, by, "by", 0, "DOC",
 	               "for a transition that links a document: the replacement or correcting letter"),
+	CLI_OPT_STRING(transition_args, unit, "unit", 0, "UNIT",
+	               "with --due, for a transition that assigns a handler (an incoming document's\n"
+	               "'assign'): the unit that handles the document"),
+	CLI_OPT_STRING(transition_args, due, "due", 0, "DATE", "with --unit: when it is due (YYYY-MM-DD)"),
 	CLI_OPT_END
 };
 
@@ -240,9 +247,13 @@ const cli_command cli_cmd_transition = {
 	"transition", run_transition, CMD_NEEDS_REPO | CMD_SIGNS, "take any transition by name",
 	sizeof(transition_args), transition_opts, transition_pos,
 	"Take the transition NAME of the document's workflow (any workflow, including a\n"
-	"repository's own).\n"
+	"repository's own). A transition that assigns a handler (an incoming document's 'assign',\n"
+	"docs/exchange.md) records in its step the unit that handles the document (--unit) and\n"
+	"when it is due (--due); that unit's people then act on it as its recipient unit.\n"
 	"\n" TRANSITION_HELP,
-	"docket --as minh transition kh-2021-354 check -m \"Đã kiểm tra\"",
+	"docket --as minh transition kh-2021-354 check -m \"Đã kiểm tra\"\n"
+	"docket --as thu transition den-2026-01 assign --unit CM --due 2026-12-15\n"
+	"docket --as hung transition den-2026-01 complete",
 	TRANSITION_EXIT, NULL
 };
 

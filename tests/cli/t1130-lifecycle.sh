@@ -122,6 +122,7 @@ cmp -s "$R/$(path_of $OLD)" "$WORK/old-issued.xml" || fail "a refused replace ch
 ok "replace refused: replacement in draft, no --by, not stating it, itself, correct for replace, a drafter, --by elsewhere"
 
 # --- replace ----------------------------------------------------------------------------------
+REPLACE_BASE=$(git -C "$R" rev-parse main)
 DOCKET_NOW=2021-06-05T09:00:00+07:00 expect_exit 0 d --as thu replace $OLD --by $NEW -m "Thay thế do sai chỉ tiêu"
 expect_grep "$OLD: issued -> replaced, replaced by $NEW" "$WORK/out"
 [ "$(state_of $OLD)" = replaced ] || fail "the seed is not replaced"
@@ -261,3 +262,49 @@ rc=0; "$DOCKET" -C "$P" audit --trust "$TRUST" >"$WORK/out" 2>&1 || rc=$?
 expect_grep "illegal-transition" "$WORK/out"
 expect_grep "'replace' linking '$NEW': the replacement '$NEW' does not state that it replaces '$OTHER'" "$WORK/out"
 ok "a replace step forged with plain git, linking a document that does not say it replaces, is flagged"
+
+# --- exported as edXML business operations --------------------------------------------------------
+expect_exit 0 d --as admin org set --organ-id "000.00.12.H10"
+# bizop FILE: "TYPE|REASON|CODE" of the envelope's Business (or "none")
+bizop() { python3 - "$1" <<'PY'
+import sys, xml.etree.ElementTree as E
+ns = "{http://www.mic.gov.vn/TBT/QCVN_102_2016}"
+b = E.parse(sys.argv[1]).getroot().find(".//" + ns + "Business")
+if b is None:
+    print("none")
+else:
+    print("%s|%s|%s" % (b.findtext(ns + "BusinessDocType"), b.findtext(ns + "BusinessDocReason") or "",
+          b.findtext(ns + "BusinessDocument/" + ns + "Code") or ""))
+PY
+}
+expect_exit 0 d export $LETTER -o "$WORK/recall.edxml"
+[ "$(bizop "$WORK/recall.edxml")" = "1|Thu hồi do ban hành nhầm|$(python3 -c '
+import sys, xml.etree.ElementTree as E
+ns = "{urn:docket:document:1}"
+r = E.parse(sys.argv[1]).getroot()
+print(r.findtext(ns + "header/" + ns + "code/" + ns + "number") + "/" + r.findtext(ns + "header/" + ns + "code/" + ns + "notation"))' "$R/$(path_of $LETTER)")" ] ||
+	fail "the recalled letter's export: $(bizop "$WORK/recall.edxml")"
+expect_exit 0 d export $NEW -o "$WORK/replace.edxml"
+[ "$(bizop "$WORK/replace.edxml")" = "3||354/KH-PGDĐT" ] || fail "the replacement's export: $(bizop "$WORK/replace.edxml")"
+expect_exit 0 d export kh-2021-430 -o "$WORK/update.edxml"
+bizop "$WORK/update.edxml" | grep -q '^2||' || fail "the correcting letter's export: $(bizop "$WORK/update.edxml")"
+expect_exit 0 d export $OTHER -o "$WORK/new.edxml"
+[ "$(bizop "$WORK/new.edxml")" = none ] || fail "a plain issued document's export: $(bizop "$WORK/new.edxml")"
+for f in recall replace update new; do
+	xmllint --noout --nonet --schema "$DOCKET_SRC/schemas/edxml.xsd" "$WORK/$f.edxml" 2>"$WORK/xl" ||
+		{ cat "$WORK/xl"; fail "xmllint: $f.edxml does not validate"; }
+done
+ok "export: the recall (1, with its reason), the replacement (3, pointing at 354/KH-PGDĐT) and the correcting letter (2) as edXML business operations; xmllint validates each"
+
+# --- the central repository's pre-receive hook accepts the lifecycle, refuses the forgery ------------
+git clone -q --bare "$R" "$WORK/central.git"
+git -C "$WORK/central.git" update-ref refs/heads/main "$REPLACE_BASE"
+expect_exit 0 "$DOCKET" server install-hook "$WORK/central.git" --trust "$TRUST"
+rc=0; git -C "$P" push -q "$WORK/central.git" main >"$WORK/push.out" 2>&1 || rc=$?
+[ "$rc" != 0 ] || { cat "$WORK/push.out"; fail "the hook accepted the forged replace step"; }
+expect_grep "illegal-transition" "$WORK/push.out"
+[ "$(git -C "$WORK/central.git" rev-parse main)" = "$REPLACE_BASE" ] || fail "a refused push moved main"
+rc=0; git -C "$R" push -q "$WORK/central.git" main >"$WORK/push.out" 2>&1 || rc=$?
+[ "$rc" = 0 ] || { cat "$WORK/push.out"; fail "the hook refused replace, correct and recall: exit $rc"; }
+[ "$(git -C "$WORK/central.git" rev-parse main)" = "$(git -C "$R" rev-parse main)" ] || fail "the push did not land"
+ok "pre-receive hook: replace, correct and recall pushed and accepted; the forged replace step refused"

@@ -199,3 +199,29 @@ for f in "$RES"/hostile/annex/*.xml; do
 	expect_grep "$f:37:7: error: Element '{urn:docket:document:1}annex'" "$WORK/out"
 done
 ok "hostile annex lists (traversal, control character, no digest) refused by validation"
+
+# --- the annexes travel with the document in its edXML export ----------------------------------------
+expect_exit 0 d --as admin org set --organ-id "000.00.12.H10"
+expect_exit 0 d export $DOC -o "$WORK/doc.edxml"
+python3 - "$WORK/doc.edxml" "$WORK/phu-luc-1.pdf" "$WORK/Bảng chỉ tiêu.csv" "$WORK/phu-luc-3.bin" <<'PY' || fail "the export's annexes"
+import sys, base64, hashlib, xml.etree.ElementTree as E
+ns = "{http://www.mic.gov.vn/TBT/QCVN_102_2016}"
+r = E.parse(sys.argv[1]).getroot()
+assert r.findtext(".//" + ns + "OtherInfo/" + ns + "Appendixes") == "3"
+att = r.findall(".//" + ns + "Attachment")
+assert [a.get("Description") for a in att] == ["document", "annex", "annex", "annex"], att
+for a, f, name in zip(att[1:], sys.argv[2:], ["phu-luc-1.pdf", "phu-luc-2.csv", "phu-luc-3.bin"]):
+    data = base64.b64decode(a.text)
+    assert data == open(f, "rb").read(), name
+    assert a.get("AttachmentName") == name
+    assert base64.b64decode(a.get("DigestValue")) == hashlib.sha256(data).digest()
+PY
+xmllint --noout --nonet --schema "$DOCKET_SRC/schemas/edxml.xsd" "$WORK/doc.edxml" 2>"$WORK/xl" || { cat "$WORK/xl"; fail "xmllint"; }
+# an annex that no longer matches the signed list is not sent
+rm -rf "$WORK/t"; cp -a "$R" "$WORK/t"
+printf 'X' | dd of="$WORK/t/$A/phu-luc-1.pdf" bs=1 seek=100 conv=notrunc 2>/dev/null
+git -C "$WORK/t" commit -q -am "tamper"
+expect_exit 1 "$DOCKET" -C "$WORK/t" export $DOC -o "$WORK/bad.edxml"
+expect_grep "cannot export '$DOC': the annex 'phu-luc-1.pdf' was changed" "$WORK/err"
+[ ! -e "$WORK/bad.edxml" ] || fail "a refused export wrote its file"
+ok "export carries the three annexes byte for byte after the document (Appendixes 3, each digest); a tampered annex is not exported"

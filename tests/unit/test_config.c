@@ -141,7 +141,7 @@ static int add_person(docket_repo *repo)
 
 static int set_org(docket_repo *repo)
 {
-	docket_org org = { "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "PGDĐT", "UBND THÀNH PHỐ CẨM PHẢ", "Cẩm Phả" };
+	docket_org org = { "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "PGDĐT", "UBND THÀNH PHỐ CẨM PHẢ", "Cẩm Phả", NULL };
 	return docket_config_set_org(repo, NULL, &org);
 }
 

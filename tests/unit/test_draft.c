@@ -261,7 +261,7 @@ static docket_repo *repo;
 
 static void config(void)
 {
-	docket_org org = { "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "PGDĐT", "UBND THÀNH PHỐ CẨM PHẢ", "Cẩm Phả" };
+	docket_org org = { "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "PGDĐT", "UBND THÀNH PHỐ CẨM PHẢ", "Cẩm Phả", NULL };
 	docket_unit units[] = {
 		{ "LD", "Lãnh đạo phòng", NULL, 0 },
 		{ "CTTT", "Bộ phận Chính trị tư tưởng", "LD", 0 },

@@ -618,6 +618,56 @@ int docket_draft_options_check(const docket_draft_options *opts)
 	                            "DOCKET_DRAFT_OPTIONS_INIT");
 }
 
+/*
+ * A reply to the incoming document REF: REF cited as a basis (@ref, the sender's
+ * number/notation, date, name and summary), and the sender - as the configuration names it
+ * when it is an external organisation, so that the export addresses it - among the recipients.
+ */
+static int reply_vars(docket_tpl_vars *v, docket_repo *repo, const docket_config *cfg, const char *ref)
+{
+	docket_doc *in = NULL;
+	docket_tpl_vars *item = NULL;
+	docket_external ext;
+	xmlNodePtr root, inc;
+	char *code = NULL, *date = NULL, *subject = NULL, *organ = NULL, *sender = NULL;
+	int error;
+
+	if ((error = docket_doc_load(&in, repo, ref, NULL)) < 0)
+		goto cleanup;
+	root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(in));
+	if (strcmp(docket_doc_kind(in), "incoming") != 0 || !(inc = docket_xml_path(root, DOCKET_NS, "content/incoming"))) {
+		error = docket_error_set(DOCKET_EUSAGE, "'%s' is not an incoming document: a reply answers a document "
+		                         "received ('docket receive')", ref);
+		goto cleanup;
+	}
+	code = docket_xml_text_trim(docket_xml_path(inc, DOCKET_NS, "code"));
+	date = docket_xml_text_trim(docket_xml_path(inc, DOCKET_NS, "date"));
+	subject = docket_xml_text_trim(docket_xml_path(root, DOCKET_NS, "header/subject"));
+	organ = docket_attr(docket_xml_path(inc, DOCKET_NS, "sender"), "organId");
+	sender = docket_attr(docket_xml_path(inc, DOCKET_NS, "sender"), "name");
+	if (!code || !date || !organ || !sender) {
+		error = docket_error_set(DOCKET_EINVALID, "'%s' lacks its sender's number, date or name", ref);
+		goto cleanup;
+	}
+	if ((error = docket_tpl_vars_append(&item, v, "bases")) < 0 ||
+	    (error = docket_tpl_vars_set(item, "basis.ref", ref)) < 0 ||
+	    (error = docket_tpl_vars_set(item, "basis.code", code)) < 0 ||
+	    (error = docket_tpl_vars_set(item, "basis.date", date)) < 0 ||
+	    (error = docket_tpl_vars_set(item, "basis.issuer", sender)) < 0 ||
+	    (error = docket_tpl_vars_set(item, "basis.summary", subject)) < 0)
+		goto cleanup;
+	error = docket_tpl_vars_set(v, "reply.to", docket_config_external_by_organ(&ext, cfg, organ) == 0 ? ext.name : sender);
+	docket_error_clear();
+cleanup:
+	free(code);
+	free(date);
+	free(subject);
+	free(organ);
+	free(sender);
+	docket_doc_free(in);
+	return error;
+}
+
 int docket_draft_options_init(docket_draft_options *opts, unsigned int version)
 {
 	const docket_draft_options init = DOCKET_DRAFT_OPTIONS_INIT;
@@ -659,6 +709,8 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 		strcmp(kind, "plan") == 0 ? "department-plan" : strcmp(kind, "report") == 0 ? "annual-report" : "task";
 	if ((error = docket_tpl_vars_new(&job.vars)) < 0 ||
 	    (error = docket_draft_base_vars(job.vars, cfg, &person, unit, opts->title, opts->set)) < 0)
+		goto cleanup;
+	if (opts->reply_to && (error = reply_vars(job.vars, repo, cfg, opts->reply_to)) < 0)
 		goto cleanup;
 	if ((error = this_year(&job.year)) < 0)
 		goto cleanup;

@@ -32,6 +32,19 @@ void docket_action_result_free(docket_action_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* YYYY-MM-DD with a month 01-12 and a day that month has (the schema judges it again). */
+static int plain_date(const char *s)
+{
+	static const int mdays[] = { 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	int y, m, d;
+
+	if (strlen(s) != 10 || s[4] != '-' || s[7] != '-' || strspn(s, "0123456789-") != 10 ||
+	    sscanf(s, "%4d-%2d-%2d", &y, &m, &d) != 3 || y < 1900 || y > 2200 || m < 1 || m > 12 || d < 1 ||
+	    d > mdays[m - 1])
+		return 0;
+	return !(m == 2 && d == 29 && !(y % 4 == 0 && (y % 100 != 0 || y % 400 == 0)));
+}
+
 /* --- units and roles ----------------------------------------------------------------------- */
 
 static int in_recipient_unit(const docket_config *cfg, xmlNodePtr root, const char *unit)
@@ -48,6 +61,19 @@ static int in_recipient_unit(const docket_config *cfg, xmlNodePtr root, const ch
 		xmlChar *u = xmlGetNoNsProp(r, (const xmlChar *)"unit");
 		found = u && docket_unit_covers(cfg, unit, (const char *)u);
 		xmlFree(u);
+	}
+	if (!found) {
+		/* the unit the last assign-handler step named (an incoming document's handler) */
+		xmlChar *handler = NULL;
+		for (r = N(N(root, "workflow"), "step"); r; r = docket_xml_next(r)) {
+			xmlChar *u = xmlGetNoNsProp(r, (const xmlChar *)"unit");
+			if (u) {
+				xmlFree(handler);
+				handler = u;
+			}
+		}
+		found = handler && docket_unit_covers(cfg, unit, (const char *)handler);
+		xmlFree(handler);
 	}
 	return found;
 }
@@ -156,8 +182,8 @@ static xmlNodePtr ensure_workflow(xmlNodePtr root, const char *initial)
 
 /* 0, or DOCKET_ERROR when out of memory. */
 static int append_step(xmlNodePtr wf, const char *date, const char *actor, const char *role,
-                       const char *transition, const char *from, const char *to, const char *ref,
-                       const char *msg)
+                       const char *transition, const char *from, const char *to, const char *msg,
+                       const char *unit, const char *due, const char *ref)
 {
 	xmlNodePtr step, last = wf->last;
 
@@ -174,6 +200,8 @@ static int append_step(xmlNodePtr wf, const char *date, const char *actor, const
 	    !xmlSetProp(step, (const xmlChar *)"transition", (const xmlChar *)transition) ||
 	    !xmlSetProp(step, (const xmlChar *)"from", (const xmlChar *)from) ||
 	    !xmlSetProp(step, (const xmlChar *)"to", (const xmlChar *)to) ||
+	    (unit && !xmlSetProp(step, (const xmlChar *)"unit", (const xmlChar *)unit)) ||
+	    (due && !xmlSetProp(step, (const xmlChar *)"due", (const xmlChar *)due)) ||
 	    (ref && !xmlSetProp(step, (const xmlChar *)"ref", (const xmlChar *)ref)))
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	if (msg && *msg)
@@ -190,7 +218,7 @@ int docket_doc_take_step(xmlNodePtr root, const char *initial, const char *date,
 
 	if (!wf || !xmlSetProp(wf, (const xmlChar *)"state", (const xmlChar *)to))
 		return docket_error_set(DOCKET_ERROR, "out of memory");
-	return append_step(wf, date, actor, role, transition, from, to, NULL, msg);
+	return append_step(wf, date, actor, role, transition, from, to, msg, NULL, NULL, NULL);
 }
 
 /*
@@ -623,6 +651,28 @@ static int act_fill(docket_txn *txn, void *payload)
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s", t->id, id, why.ptr);
 		goto cleanup;
 	}
+	if (t->assign_handler) {
+		docket_unit hu;
+		if (!a->unit || !a->due) {
+			error = docket_error_set(DOCKET_EUSAGE, "cannot %s '%s': name the unit that handles it and its "
+			                         "due date (--unit UNIT --due YYYY-MM-DD)", t->id, id);
+			goto cleanup;
+		}
+		if (docket_config_unit(&hu, cfg, a->unit) < 0) {
+			error = docket_error_set(DOCKET_EUSAGE, "cannot %s '%s': '%s' is not a unit of this organisation "
+			                         "(see 'docket unit list')", t->id, id, a->unit);
+			goto cleanup;
+		}
+		if (!plain_date(a->due)) {
+			error = docket_error_set(DOCKET_EUSAGE, "cannot %s '%s': the due date '%s' is not a date "
+			                         "YYYY-MM-DD", t->id, id, a->due);
+			goto cleanup;
+		}
+	} else if (a->unit || a->due) {
+		error = docket_error_set(DOCKET_EUSAGE, "'%s' does not assign a handler: --unit and --due are for a "
+		                         "transition that does (an incoming document's 'assign')", t->id);
+		goto cleanup;
+	}
 	if (t->reason_required && (!a->message || !*a->message)) {
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': a reason is required (-m REASON)", t->id, id);
 		goto cleanup;
@@ -643,8 +693,9 @@ static int act_fill(docket_txn *txn, void *payload)
 			error = docket_error_set(DOCKET_ERROR, "out of memory");
 			goto cleanup;
 		}
-		if ((error = append_step(wfn, now, a->actor, role, t->id, state, t->to,
-		                         linked ? docket_doc_id(linked) : NULL, a->message)) < 0)
+		if ((error = append_step(wfn, now, a->actor, role, t->id, state, t->to, a->message,
+		                         t->assign_handler ? a->unit : NULL, t->assign_handler ? a->due : NULL,
+		                         linked ? docket_doc_id(linked) : NULL)) < 0)
 			goto cleanup;
 	}
 	if (t->assign_number && (error = docket_number_assign(txn, root, id, now, c->out)) < 0)
@@ -790,9 +841,9 @@ int docket_action_run(docket_action_result *out, docket_repo *repo, const docket
 	if (!a)
 		return docket_error_set(DOCKET_EUSAGE, "docket_action_run: no action options");
 	if (a->version == 1) {
-		/* a caller built against version 1 passes the fields before `by` only */
+		/* a caller built against version 1 passes the fields before `unit` only */
 		memset(&v1, 0, sizeof(v1));
-		memcpy(&v1, a, offsetof(docket_action_options, by));
+		memcpy(&v1, a, offsetof(docket_action_options, unit));
 		v1.version = DOCKET_ACTION_OPTIONS_VERSION;
 		a = &v1;
 	}

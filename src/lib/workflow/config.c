@@ -18,8 +18,15 @@ typedef struct {
 	int affiliated;
 } unit_rec;
 
+typedef struct {
+	char *id, *name, *organ_id, *ca;
+} external_rec;
+
 struct docket_config {
-	char *org_name, *org_abbr, *org_parent, *org_place;
+	char *org_name, *org_abbr, *org_parent, *org_place, *org_organ_id;
+	/* <exchange><external id name organId><ca>PEM</ca></external></exchange> */
+	external_rec *externals;
+	size_t nexternals;
 	unit_rec *units;
 	size_t nunits;
 	person_rec *people;
@@ -65,6 +72,14 @@ void docket_config_free(docket_config *cfg)
 	free(cfg->org_abbr);
 	free(cfg->org_parent);
 	free(cfg->org_place);
+	free(cfg->org_organ_id);
+	for (i = 0; i < cfg->nexternals; i++) {
+		free(cfg->externals[i].id);
+		free(cfg->externals[i].name);
+		free(cfg->externals[i].organ_id);
+		free(cfg->externals[i].ca);
+	}
+	free(cfg->externals);
 	for (i = 0; i < cfg->nunits; i++) {
 		free(cfg->units[i].id);
 		free(cfg->units[i].name);
@@ -149,8 +164,30 @@ int docket_config_parse(docket_config **out, const char *buf, size_t len, const 
 	cfg->org_abbr = child_text(org, "abbr", &oom);
 	cfg->org_parent = child_text(org, "parent", &oom);
 	cfg->org_place = child_text(org, "place", &oom);
+	cfg->org_organ_id = child_text(org, "organId", &oom);
 	if (oom)
 		goto oom;
+	for (n = docket_xml_child(docket_xml_child(root, DOCKET_CONFIG_NS, "exchange"), DOCKET_CONFIG_NS, "external");
+	     n; n = docket_xml_next(n)) {
+		external_rec *x = realloc(cfg->externals, (cfg->nexternals + 1) * sizeof(*x));
+		if (!x) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+		cfg->externals = x;
+		x = &cfg->externals[cfg->nexternals++];
+		x->id = attr_dup(n, "id", &oom);
+		x->name = attr_dup(n, "name", &oom);
+		x->organ_id = attr_dup(n, "organId", &oom);
+		x->ca = child_text(n, "ca", &oom);
+		if (oom)
+			goto oom;
+		if (!x->id || !x->name || !x->organ_id) {
+			error = docket_error_set(DOCKET_EINVALID, "%s:%ld: an external organisation needs an id, a name "
+			                         "and an organId", name, xmlGetLineNo(n));
+			goto cleanup;
+		}
+	}
 	for (n = docket_xml_child(docket_xml_child(root, DOCKET_CONFIG_NS, "units"), DOCKET_CONFIG_NS, "unit");
 	     n; n = docket_xml_next(n)) {
 		unit_rec *u = realloc(cfg->units, (cfg->nunits + 1) * sizeof(*u));
@@ -248,6 +285,39 @@ void docket_config_org(docket_org *out, const docket_config *cfg)
 	out->abbr = cfg->org_abbr;
 	out->parent = cfg->org_parent;
 	out->place = cfg->org_place;
+	out->organ_id = cfg->org_organ_id;
+}
+
+size_t docket_config_external_count(const docket_config *cfg)
+{
+	return cfg->nexternals;
+}
+
+int docket_config_external_at(docket_external *out, const docket_config *cfg, size_t i)
+{
+	if (i >= cfg->nexternals)
+		return DOCKET_ENOTFOUND;
+	out->id = cfg->externals[i].id;
+	out->name = cfg->externals[i].name;
+	out->organ_id = cfg->externals[i].organ_id;
+	out->ca = cfg->externals[i].ca;
+	return 0;
+}
+
+int docket_config_external(docket_external *out, const docket_config *cfg, const char *id)
+{
+	for (size_t i = 0; id && i < cfg->nexternals; i++)
+		if (strcmp(cfg->externals[i].id, id) == 0)
+			return docket_config_external_at(out, cfg, i);
+	return DOCKET_ENOTFOUND;
+}
+
+int docket_config_external_by_organ(docket_external *out, const docket_config *cfg, const char *organ_id)
+{
+	for (size_t i = 0; organ_id && i < cfg->nexternals; i++)
+		if (strcmp(cfg->externals[i].organ_id, organ_id) == 0)
+			return docket_config_external_at(out, cfg, i);
+	return DOCKET_ENOTFOUND;
 }
 
 size_t docket_config_unit_count(const docket_config *cfg)
@@ -425,6 +495,7 @@ static int config_write(char **out, size_t *len, const docket_config *cfg)
 	    elem_out(&b, "    ", "abbr", cfg->org_abbr) < 0 ||
 	    elem_out(&b, "    ", "parent", cfg->org_parent) < 0 ||
 	    elem_out(&b, "    ", "place", cfg->org_place) < 0 ||
+	    elem_out(&b, "    ", "organId", cfg->org_organ_id) < 0 ||
 	    docket_buf_puts(&b, "  </organisation>\n  <units>\n") < 0)
 		goto cleanup;
 	for (i = 0; i < cfg->nunits; i++) {
@@ -459,6 +530,25 @@ static int config_write(char **out, size_t *len, const docket_config *cfg)
 	}
 	if (docket_buf_puts(&b, "  </people>\n") < 0)
 		goto cleanup;
+	if (cfg->nexternals) {
+		if (docket_buf_puts(&b, "  <exchange>\n") < 0)
+			goto cleanup;
+		for (i = 0; i < cfg->nexternals; i++) {
+			const external_rec *x = &cfg->externals[i];
+			if (docket_buf_puts(&b, "    <external") < 0 || attr_out(&b, "id", x->id) < 0 ||
+			    attr_out(&b, "name", x->name) < 0 || attr_out(&b, "organId", x->organ_id) < 0)
+				goto cleanup;
+			if (x->ca) {
+				if (docket_buf_puts(&b, ">\n") < 0 || elem_out(&b, "      ", "ca", x->ca) < 0 ||
+				    docket_buf_puts(&b, "    </external>\n") < 0)
+					goto cleanup;
+			} else if (docket_buf_puts(&b, "/>\n") < 0) {
+				goto cleanup;
+			}
+		}
+		if (docket_buf_puts(&b, "  </exchange>\n") < 0)
+			goto cleanup;
+	}
 	if (cfg->rules > 1 || cfg->nunsigned) {
 		if (docket_buf_printf(&b, "  <signing rules=\"%d\"%s\n", cfg->rules, cfg->nunsigned ? ">" : "/>") < 0)
 			goto cleanup;
@@ -483,7 +573,7 @@ cleanup:
 	return error;
 }
 
-typedef enum { CH_ORG, CH_UNIT, CH_PERSON, CH_CERT, CH_UNSIGNED, CH_MIGRATE, CH_LIMITS } change_kind;
+typedef enum { CH_ORG, CH_UNIT, CH_PERSON, CH_CERT, CH_UNSIGNED, CH_MIGRATE, CH_EXTERNAL, CH_LIMITS } change_kind;
 
 typedef struct {
 	change_kind kind;
@@ -499,6 +589,7 @@ typedef struct {
 	size_t nbatch;
 	docket_findings *findings;
 	const char *source;
+	const docket_external *external;
 	unsigned long long annex_max;   /* CH_LIMITS */
 } change;
 
@@ -559,10 +650,14 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		if (docket_name_check(c->org->name, "the organisation's name") < 0 ||
 		    docket_name_check(c->org->abbr, "the organisation's abbreviation") < 0 ||
 		    docket_name_check(c->org->parent, "the parent body's name") < 0 ||
-		    docket_name_check(c->org->place, "the place") < 0)
+		    docket_name_check(c->org->place, "the place") < 0 ||
+		    docket_name_check(c->org->organ_id, "the exchange id") < 0)
 			return DOCKET_EUSAGE;
+		if (c->org->organ_id && (!*c->org->organ_id || strlen(c->org->organ_id) > 100))
+			return docket_error_set(DOCKET_EUSAGE, "the exchange id must be 1 to 100 characters");
 		if (replace(&cfg->org_name, c->org->name) || replace(&cfg->org_abbr, c->org->abbr) ||
-		    replace(&cfg->org_parent, c->org->parent) || replace(&cfg->org_place, c->org->place))
+		    replace(&cfg->org_parent, c->org->parent) || replace(&cfg->org_place, c->org->place) ||
+		    replace(&cfg->org_organ_id, c->org->organ_id))
 			return DOCKET_ERROR;
 		return docket_buf_puts(msg, "docket: set the organisation\n\nDocket-Action: config\n");
 	case CH_UNIT: {
@@ -649,6 +744,40 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		cfg->nunsigned = c->ntransitions;
 		return docket_buf_puts(msg, "docket: set the transitions allowed unsigned\n\nDocket-Action: config\n");
 	}
+	case CH_EXTERNAL: {
+		const docket_external *e = c->external;
+		external_rec *x = NULL;
+		if (docket_name_check(e->name, "the organisation's name") < 0 ||
+		    docket_name_check(e->organ_id, "the exchange id") < 0)
+			return DOCKET_EUSAGE;
+		if (!valid_local_id(e->id))
+			return docket_error_set(DOCKET_EUSAGE, "'%s' is not a valid id for an external organisation "
+			                        "(letters, digits, '-', '_', '.')", e->id ? e->id : "");
+		if (!e->name || !*e->name || !e->organ_id || !*e->organ_id || strlen(e->organ_id) > 100)
+			return docket_error_set(DOCKET_EUSAGE, "an external organisation needs a name and an exchange id "
+			                        "(1 to 100 characters)");
+		if (cfg->org_organ_id && strcmp(cfg->org_organ_id, e->organ_id) == 0)
+			return docket_error_set(DOCKET_EEXISTS, "'%s' is this organisation's own exchange id", e->organ_id);
+		for (i = 0; i < cfg->nexternals; i++) {
+			if (strcmp(cfg->externals[i].id, e->id) == 0)
+				x = &cfg->externals[i];
+			else if (strcmp(cfg->externals[i].organ_id, e->organ_id) == 0)
+				return docket_error_set(DOCKET_EEXISTS, "the exchange id '%s' is already that of '%s'",
+				                        e->organ_id, cfg->externals[i].id);
+		}
+		if (!x) {
+			if (!(x = realloc(cfg->externals, (cfg->nexternals + 1) * sizeof(*x))))
+				return docket_error_set(DOCKET_ERROR, "out of memory");
+			cfg->externals = x;
+			x = &cfg->externals[cfg->nexternals++];
+			memset(x, 0, sizeof(*x));
+			if (!(x->id = docket_strdup(e->id)))
+				return docket_error_set(DOCKET_ERROR, "out of memory");
+		}
+		if (replace(&x->name, e->name) || replace(&x->organ_id, e->organ_id) || replace(&x->ca, e->ca))
+			return DOCKET_ERROR;
+		return docket_buf_printf(msg, "docket: set external organisation %s\n\nDocket-Action: config\n", e->id);
+	}
 	case CH_LIMITS:
 		if (!c->annex_max || c->annex_max > DOCKET_ANNEX_MAX_LIMIT)
 			return docket_error_set(DOCKET_EUSAGE, "the annex size limit must be from 1 to %llu bytes",
@@ -696,7 +825,7 @@ static int apply_batch(docket_config *cfg, const change *c, docket_buf *msg)
 	/* an attempt with findings fails and is never retried: FINDINGS hold one attempt's */
 	for (i = 0; i < c->nbatch; i++) {
 		const docket_config_change *x = &c->batch[i];
-		change one_change = { CH_UNIT, c->actor, NULL, x->unit, x->person, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 };
+		change one_change = { CH_UNIT, c->actor, NULL, x->unit, x->person, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 		if (x->kind == DOCKET_CONFIG_ADD_PERSON)
 			one_change.kind = CH_PERSON;
 		else if (x->kind == DOCKET_CONFIG_SET_CERT) {
@@ -801,32 +930,40 @@ static int run_change(docket_repo *repo, const change *c)
 
 int docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org)
 {
-	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 };
+	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
+	return run_change(repo, &c);
+}
+
+int docket_config_set_external(docket_repo *repo, const char *actor, const docket_external *ext)
+{
+	change c = { CH_EXTERNAL, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, ext, 0 };
+	if (!repo || !ext)
+		return docket_error_set(DOCKET_EUSAGE, "docket_config_set_external: REPO and EXT are required");
 	return run_change(repo, &c);
 }
 
 int docket_config_add_unit(docket_repo *repo, const char *actor, const docket_unit *unit)
 {
-	change c = { CH_UNIT, actor, NULL, unit, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 };
+	change c = { CH_UNIT, actor, NULL, unit, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_add_person(docket_repo *repo, const char *actor, const docket_person *person)
 {
-	change c = { CH_PERSON, actor, NULL, NULL, person, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 };
+	change c = { CH_PERSON, actor, NULL, NULL, person, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_set_cert(docket_repo *repo, const char *actor, const char *person, const char *pem)
 {
-	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem, NULL, 0, NULL, 0, NULL, NULL, 0 };
+	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_apply(docket_repo *repo, const char *actor, const docket_config_change *changes, size_t n,
                         docket_findings *findings, const char *source)
 {
-	change c = { CH_UNIT, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, changes, n, findings, source, 0 };
+	change c = { CH_UNIT, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, changes, n, findings, source, NULL, 0 };
 
 	if (!repo || (!changes && n))
 		return docket_error_set(DOCKET_EUSAGE, "config: a repository and the changes are required");
@@ -837,19 +974,19 @@ int docket_config_apply(docket_repo *repo, const char *actor, const docket_confi
 
 int docket_config_set_unsigned(docket_repo *repo, const char *actor, const char *const *transitions, size_t n)
 {
-	change c = { CH_UNSIGNED, actor, NULL, NULL, NULL, NULL, NULL, transitions, n, NULL, 0, NULL, NULL, 0 };
+	change c = { CH_UNSIGNED, actor, NULL, NULL, NULL, NULL, NULL, transitions, n, NULL, 0, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_set_annex_max(docket_repo *repo, const char *actor, unsigned long long max)
 {
-	change c = { CH_LIMITS, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, max };
+	change c = { CH_LIMITS, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, max };
 	return run_change(repo, &c);
 }
 
 int docket_config_migrate(docket_repo *repo, const char *actor)
 {
-	change c = { CH_MIGRATE, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, 0 };
+	change c = { CH_MIGRATE, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 	if (!actor)
 		return docket_error_set(DOCKET_EUSAGE, "an administrator migrates the repository: say who you are with --as PERSON");
 	return run_change(repo, &c);

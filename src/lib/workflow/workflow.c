@@ -389,6 +389,8 @@ int docket_workflow_parse(docket_workflow **out, docket_findings *findings, dock
 				t->def.link = "replaces";
 			else if (e && strcmp(e, "corrected-by") == 0)
 				t->def.link = "corrects";
+			else if (e && strcmp(e, "assign-handler") == 0)
+				t->def.assign_handler = 1;
 			free(e);
 		}
 		t->def.id = t->id;
@@ -469,7 +471,7 @@ const docket_transition_def *docket_workflow_edit(const docket_workflow *wf, con
 {
 	static const docket_allow defaults[] = { { "drafter", DOCKET_SCOPE_DRAFTING_UNIT },
 	                                         { "reviewer", DOCKET_SCOPE_DRAFTING_UNIT } };
-	static const docket_transition_def def = { "edit", NULL, NULL, defaults, 2, NULL, NULL, 0, 0, NULL };
+	static const docket_transition_def def = { "edit", NULL, NULL, defaults, 2, NULL, NULL, 0, 0, NULL, 0 };
 	const state_rec *s = find_state(wf, state);
 
 	if (!s || !s->editable)

@@ -221,9 +221,21 @@ int docket_doc_set_id(docket_doc *doc, const char *id)
 
 char *docket_doc_year_text(const docket_doc *doc)
 {
-	xmlNodePtr date = docket_xml_path(xmlDocGetRootElement(doc->xml), DOCKET_NS, "header/date");
+	xmlNodePtr root = xmlDocGetRootElement(doc->xml);
+	xmlNodePtr date = docket_xml_path(root, DOCKET_NS, "header/date");
 	char *t;
 
+	/* an incoming document is filed under the year it arrived, not the sender's */
+	if (docket_doc_kind(doc) && strcmp(docket_doc_kind(doc), "incoming") == 0) {
+		xmlNodePtr arrival = docket_xml_path(root, DOCKET_NS, "content/incoming/arrival");
+		xmlChar *y = arrival ? xmlGetNoNsProp(arrival, (const xmlChar *)"year") : NULL;
+		t = y ? docket_strdup((const char *)y) : NULL;
+		xmlFree(y);
+		if (t && strlen(t) == 4 && strspn(t, "0123456789") == 4)
+			return t;
+		free(t);
+		return NULL;
+	}
 	if (!date)
 		return NULL;
 	t = docket_xml_text_trim(date);
@@ -343,7 +355,8 @@ int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year
 		                 "a digit (docs/format.md)", doc->name, q, DOCKET_ID_MAX);
 		goto cleanup;
 	}
-	if (!kind || (strcmp(kind, "plan") && strcmp(kind, "report") && strcmp(kind, "task"))) {
+	if (!kind || (strcmp(kind, "plan") && strcmp(kind, "report") && strcmp(kind, "task") &&
+	              strcmp(kind, "incoming"))) {
 		docket_error_set(DOCKET_EINVALID, "%s: unknown document kind '%s'", doc->name,
 		                 kind ? kind : "");
 		goto cleanup;

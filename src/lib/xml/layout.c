@@ -123,8 +123,9 @@ const char *docket_layout_check(const char *path, int leaf)
 		if (leaf && n < 5)
 			return "a file where documents/KIND/YEAR/UNIT/ID.xml has a folder";
 		if (n >= 2 && !((len[1] == 4 && (strncmp(part[1], "plan", 4) == 0 || strncmp(part[1], "task", 4) == 0)) ||
-		                (len[1] == 6 && strncmp(part[1], "report", 6) == 0)))
-			return "a folder under documents/ that is not a document kind (plan, report, task)";
+		                (len[1] == 6 && strncmp(part[1], "report", 6) == 0) ||
+		                (len[1] == 8 && strncmp(part[1], "incoming", 8) == 0)))
+			return "a folder under documents/ that is not a document kind (plan, report, task, incoming)";
 		if (n >= 3 && !(len[2] == 4 && strspn(part[2], "0123456789") >= 4))
 			return "a year folder that is not four digits";
 		if (n >= 4 && !unit_ok(part[3], len[3]))
