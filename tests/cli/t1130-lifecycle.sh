@@ -62,6 +62,16 @@ walk() {
 	at 2021-$2T10:00:00+07:00 --as lan approve "$1"
 	at 2021-$2T11:00:00+07:00 --as thu issue "$1"
 }
+# code_of DOC / date_of DOC: its number/notation and its date, as issued
+code_of() { python3 -c '
+import sys, xml.etree.ElementTree as E
+ns = "{urn:docket:document:1}"
+h = E.parse(sys.argv[1]).getroot().find(ns + "header")
+print(h.findtext(ns + "code/" + ns + "number") + "/" + h.findtext(ns + "code/" + ns + "notation"))' "$R/$(path_of "$1")"; }
+date_of() { python3 -c '
+import sys, xml.etree.ElementTree as E
+ns = "{urn:docket:document:1}"
+print(E.parse(sys.argv[1]).getroot().findtext(ns + "header/" + ns + "date"))' "$R/$(path_of "$1")"; }
 state_of() { python3 -c '
 import sys, xml.etree.ElementTree as E
 r = E.parse(sys.argv[1]).getroot()
@@ -93,10 +103,13 @@ xmlsec_all() {
 # --- the seed issued; a replacement says it replaces it ----------------------------------------
 at 2021-05-03T07:30:00+07:00 --as hoa add --draft "$EXAMPLES/354-KH-PGDDT.xml"
 walk $OLD 05-11
-variant "$WORK/new.xml" $NEW replaces $OLD "354/KH-PGDĐT" 2021-05-11
+OLDCODE=$(code_of $OLD)
+variant "$WORK/new.xml" $NEW replaces $OLD "$OLDCODE" "$(date_of $OLD)"
 variant "$WORK/other.xml" $OTHER
+variant "$WORK/wrong.xml" kh-2021-403 replaces $OLD "354/KH-PGDĐT" "$(date_of $OLD)"
 at 2021-06-01T07:00:00+07:00 --as hoa add --draft "$WORK/new.xml"
 at 2021-06-01T07:05:00+07:00 --as hoa add --draft "$WORK/other.xml"
+at 2021-06-01T07:10:00+07:00 --as hoa add --draft "$WORK/wrong.xml"
 grep -q "<amends relation=\"replaces\" ref=\"$OLD\"" "$R/$(path_of $NEW)" || fail "add --draft dropped <amends>"
 cp "$R/$(path_of $OLD)" "$WORK/old-issued.xml"
 [ "$(xmlsec_all $OLD)" = 3 ] || fail "the issued seed does not carry three signatures"
@@ -108,6 +121,9 @@ expect_exit 2 d --as thu replace $OLD
 expect_grep "--by" "$WORK/err"
 walk $NEW 06-02
 walk $OTHER 06-03
+walk kh-2021-403 06-04
+expect_exit 1 d --as thu replace $OLD --by kh-2021-403
+expect_grep "the replacement 'kh-2021-403' names '$OLD' as 354/KH-PGDĐT, but '$OLD' is $OLDCODE" "$WORK/err"
 expect_exit 1 d --as thu replace $OLD --by $OTHER
 expect_grep "the replacement '$OTHER' does not state that it replaces '$OLD'" "$WORK/err"
 expect_exit 1 d --as thu replace $OLD --by $OLD
@@ -119,7 +135,7 @@ expect_grep "'hoa'" "$WORK/err"
 expect_exit 2 d --as thu submit $OLD --by $NEW
 [ "$(state_of $OLD)" = issued ] || fail "a refused replace changed the seed"
 cmp -s "$R/$(path_of $OLD)" "$WORK/old-issued.xml" || fail "a refused replace changed the seed's file"
-ok "replace refused: replacement in draft, no --by, not stating it, itself, correct for replace, a drafter, --by elsewhere"
+ok "replace refused: replacement in draft, no --by, not stating it, naming another number, itself, correct for replace, a drafter, --by elsewhere"
 
 # --- replace ----------------------------------------------------------------------------------
 REPLACE_BASE=$(git -C "$R" rev-parse main)
@@ -150,8 +166,8 @@ expect_exit 1 d --as lan recall $OLD -m "Thu hồi"
 expect_grep "state is 'replaced'" "$WORK/err"
 
 # --- correct ----------------------------------------------------------------------------------
-variant "$WORK/letter.xml" $LETTER corrects $NEW "01/KH-PGDĐT" 2021-06-02
-variant "$WORK/foreign.xml" kh-2021-430 corrects $NEW "01/KH-PGDĐT" 2021-06-02 SGDĐT
+variant "$WORK/letter.xml" $LETTER corrects $NEW "$(code_of $NEW)" "$(date_of $NEW)"
+variant "$WORK/foreign.xml" kh-2021-430 corrects $NEW "$(code_of $NEW)" "$(date_of $NEW)" SGDĐT
 at 2021-06-10T07:00:00+07:00 --as hoa add --draft "$WORK/letter.xml"
 at 2021-06-10T07:05:00+07:00 --as hoa add --draft "$WORK/foreign.xml"
 walk $LETTER 06-11
@@ -285,7 +301,7 @@ r = E.parse(sys.argv[1]).getroot()
 print(r.findtext(ns + "header/" + ns + "code/" + ns + "number") + "/" + r.findtext(ns + "header/" + ns + "code/" + ns + "notation"))' "$R/$(path_of $LETTER)")" ] ||
 	fail "the recalled letter's export: $(bizop "$WORK/recall.edxml")"
 expect_exit 0 d export $NEW -o "$WORK/replace.edxml"
-[ "$(bizop "$WORK/replace.edxml")" = "3||354/KH-PGDĐT" ] || fail "the replacement's export: $(bizop "$WORK/replace.edxml")"
+[ "$(bizop "$WORK/replace.edxml")" = "3||$OLDCODE" ] || fail "the replacement's export: $(bizop "$WORK/replace.edxml")"
 expect_exit 0 d export kh-2021-430 -o "$WORK/update.edxml"
 bizop "$WORK/update.edxml" | grep -q '^2||' || fail "the correcting letter's export: $(bizop "$WORK/update.edxml")"
 expect_exit 0 d export $OTHER -o "$WORK/new.edxml"
@@ -294,7 +310,7 @@ for f in recall replace update new; do
 	xmllint --noout --nonet --schema "$DOCKET_SRC/schemas/edxml.xsd" "$WORK/$f.edxml" 2>"$WORK/xl" ||
 		{ cat "$WORK/xl"; fail "xmllint: $f.edxml does not validate"; }
 done
-ok "export: the recall (1, with its reason), the replacement (3, pointing at 354/KH-PGDĐT) and the correcting letter (2) as edXML business operations; xmllint validates each"
+ok "export: the recall (1, with its reason), the replacement (3, pointing at $OLDCODE) and the correcting letter (2) as edXML business operations; xmllint validates each"
 
 # --- the central repository's pre-receive hook accepts the lifecycle, refuses the forgery ------------
 git clone -q --bare "$R" "$WORK/central.git"

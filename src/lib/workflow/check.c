@@ -264,6 +264,28 @@ int docket_link_check(docket_buf *why, docket_doc *old, docket_doc *linked, cons
 		stated = rel && ref && strcmp((const char *)rel, t->link) == 0 && strcmp((const char *)ref, oid) == 0;
 		xmlFree(rel);
 		xmlFree(ref);
+		if (stated) {
+			/* the number and date it prints must be the old document's own */
+			xmlChar *code = xmlGetNoNsProp(n, (const xmlChar *)"code"), *date = xmlGetNoNsProp(n, (const xmlChar *)"date");
+			char *onum = text_at(oroot, "header/code/number"), *onot = text_at(oroot, "header/code/notation");
+			char *odate = text_at(oroot, "header/date");
+			docket_buf ocode = DOCKET_BUF_INIT;
+			docket_buf_printf(&ocode, "%s/%s", onum ? onum : "", onot ? onot : "");
+			if (code && (!ocode.ptr || strcmp((const char *)code, ocode.ptr) != 0))
+				docket_buf_printf(why, "%s '%s' names '%s' as %s, but '%s' is %s", what, lid, oid,
+				                  (const char *)code, oid, ocode.ptr ? ocode.ptr : "unnumbered");
+			else if (date && (!odate || strcmp((const char *)date, odate) != 0))
+				docket_buf_printf(why, "%s '%s' dates '%s' %s, but '%s' is dated %s", what, lid, oid,
+				                  (const char *)date, oid, odate ? odate : "nothing");
+			xmlFree(code);
+			xmlFree(date);
+			free(onum);
+			free(onot);
+			free(odate);
+			docket_buf_free(&ocode);
+			if (why->len)
+				goto done;
+		}
 	}
 	if (!stated) {
 		docket_buf_printf(why, "%s '%s' does not state that it %s '%s' (its header needs <amends "

@@ -87,7 +87,8 @@ int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char 
  * 1 when LINKED (in the state LINKED_STATE) may be linked from the issued document OLD by
  * the transition T (T->link "replaces" or "corrects"): another document, in one of T's
  * from-states (issued) with a number, of the same issuer (abbreviation), whose header says
- * <amends relation="T->link" ref="OLD's id">, not linked by an earlier step of OLD. Else 0
+ * <amends relation="T->link" ref="OLD's id"> (its code and date, when given, OLD's own number
+ * and date), not linked by an earlier step of OLD. Else 0
  * and the reason in WHY. The engine checks it before the step, the audit at every such step.
  */
 int docket_link_check(docket_buf *why, docket_doc *old, docket_doc *linked, const char *linked_state,
