@@ -321,7 +321,27 @@ one_commit "$T" "redigested" t --as vt2 receive "$WORK/t-redigest.edxml"
 expect_grep "3 of the sender's 3 signatures failed" "$WORK/err"
 ok "refused with nothing written: the same envelope again (names $R), a DTD with XXE and billion laughs, a status message, the document changed (digest mismatch), the digest removed (schema), an annex whose bytes do not match, an annex not announced, a header that is not its document's; the document changed with a recomputed digest is registered with its three signature failures reported"
 
+# an 'assign' made with plain git that names no handling unit: the audit finds it
+perl -0pi -e 's{(</content>)}{$1\n  <workflow state="assigned">\n    <step date="2021-05-14T08:00:00+07:00" actor="vt2" role="clerk" transition="assign" from="received" to="assigned"/>\n  </workflow>}' \
+	"$T/documents/incoming/2021/VP/$R.xml" || fail "cannot forge the assign step"
+git -C "$T" commit -q -a -m "docket: assign $R (received -> assigned)
+
+Docket-Document: $R
+Docket-Transition: assign
+Docket-From: received
+Docket-To: assigned
+Docket-Actor: vt2
+Docket-Role: clerk" || fail "git commit in $T"
+# (its own known-head file: it is a copy of the provincial repository, which the audit would
+# otherwise take for that one rewritten)
+expect_exit 1 t audit --trust "$CA2" --known-head "$WORK/third.head"
+expect_grep "'assign' must name a unit of the organisation that handles the document and a due date" "$WORK/out"
+ok "an 'assign' step without a handling unit, committed with plain git, is an audit finding"
+
 # ==== the audit of both histories ============================================================
+expect_exit 0 s log "$R"
+expect_grep "add            -> received" "$WORK/out"
+expect_grep "assign         received -> assigned" "$WORK/out"
 expect_exit 0 p audit --trust "$CA"
 expect_exit 0 s audit --trust "$CA2"
 fsck_clean "$P"

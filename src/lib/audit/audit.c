@@ -29,7 +29,7 @@
 #define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
 
 /* The version of the rules: a cache made under other rules is not trusted. */
-#define AUDIT_RULES "4"
+#define AUDIT_RULES "5"
 
 typedef struct {
 	docket_repo *repo;
@@ -858,6 +858,18 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 					finding(a, "separation-of-duties", commit, id, "%s", why.ptr);
 				if (t->reason_required && (!stext || !*stext))
 					finding(a, "reason-missing", commit, id, "'%s' requires a reason and none was given", str);
+				if (t->assign_handler) {
+					/* the handling unit must be one of the organisation's then */
+					char *hu = prop(step, "unit"), *hd = prop(step, "due");
+					docket_unit u;
+					if (!hu || !hd || !cfg || docket_config_unit(&u, cfg, hu) < 0)
+						finding(a, "illegal-transition", commit, id, "'%s' must name a unit of the organisation "
+						        "that handles the document and a due date (unit '%s', due '%s')", str,
+						        hu ? hu : "", hd ? hd : "");
+					docket_error_clear();
+					free(hu);
+					free(hd);
+				}
 				if (!same_node(N(oroot, "content"), N(nroot, "content")))
 					finding(a, docket_workflow_is_editable(wf, ostate) ? "content-changed-in-transition" :
 					        "content-changed-in-non-editable-state", commit, id,

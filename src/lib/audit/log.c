@@ -307,8 +307,16 @@ int docket_log(docket_log_entry **out, size_t *nout, docket_repo *repo, const ch
 			}
 			if (!e->from && !transition) {
 				const char *a = prev ? docket_doc_state(prev) : NULL, *b = docket_doc_state(doc);
-				e->to = docket_strdup(b ? b : "draft");
-				e->from = prev ? docket_strdup(a ? a : "draft") : NULL;
+				/* without a workflow element a document is in its workflow's initial state
+				 * (draft, or received for an incoming document) */
+				const char *initial = "draft";
+				docket_workflow *wf = NULL;
+				if (docket_workflow_load(&wf, repo, hist.commits[i], docket_doc_kind(doc)) == 0)
+					initial = docket_workflow_initial(wf);
+				docket_error_clear();
+				e->to = docket_strdup(b ? b : initial);
+				e->from = prev ? docket_strdup(a ? a : initial) : NULL;
+				docket_workflow_free(wf);
 			}
 			add_signatures(e, prev, doc, trust);
 			docket_doc_free(prev);
