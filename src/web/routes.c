@@ -199,6 +199,7 @@ static const char *transition_label(const char *t)
 		{ "submit", "Trình" }, { "review", "Kiểm tra" }, { "approve", "Phê duyệt" },
 		{ "issue", "Ban hành" }, { "return", "Trả lại" }, { "assign", "Giao" },
 		{ "accept", "Nhận" }, { "done", "Hoàn thành" }, { "verify", "Xác nhận" },
+		{ "correct", "Đính chính" }, { "replace", "Thay thế" }, { "recall", "Thu hồi" },
 	};
 	size_t i;
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)
@@ -488,6 +489,10 @@ static void action_forms(wreq *r, docket_doc *d, const char *id)
 		web_printf(&r->out, "<textarea name=\"message\" placeholder=\"%s\"%s></textarea>",
 		          t && t->reason_required ? "Lý do (bắt buộc)" : "Ghi chú",
 		          t && t->reason_required ? " required" : "");
+		/* replace and correct name the issued document that does it (docs/lifecycle.md) */
+		if (t && t->link)
+			web_printf(&r->out, "<input name=\"by\" required placeholder=\"%s\">",
+			           strcmp(t->link, "replaces") == 0 ? "Văn bản thay thế (mã)" : "Văn bản đính chính (mã)");
 		web_puts(&r->out, "<button type=\"submit\" name=\"transition\" value=\"");
 		web_escape(&r->out, avail[i]);
 		web_puts(&r->out, "\">");
@@ -763,6 +768,7 @@ static void diff_page(wreq *r, const char *id)
 static void act_post(wreq *r, const char *id)
 {
 	const char *message = web_form(r, "message"), *transition = web_form(r, "transition");
+	const char *by = web_form(r, "by");
 	docket_action_options a = DOCKET_ACTION_OPTIONS_INIT;
 	docket_action_result res;
 	int error;
@@ -781,6 +787,7 @@ static void act_post(wreq *r, const char *id)
 	a.actor = r->person;
 	a.message = message && *message ? message : NULL;
 	a.key = r->key;
+	a.by = by && *by ? by : NULL;
 	if ((error = docket_action_run(&res, r->repo, &a)) < 0)
 		library_error(r, error, transition, res.findings);
 	else

@@ -269,7 +269,11 @@ ok "lan approves: thu may issue; no number yet"
 act 2021-05-11T09:00:00+07:00 thu issue "Phạm Thị Thu" approved issued clerk
 trailers_of issue approved issued thu clerk "01/KH-PGDĐT"
 expect_grep "number 01/KH-PGDĐT" "$WORK/out"
-for p in hoa minh lan thu admin; do may "$p" issued thu ""; done
+# after issue: nothing for the drafting unit; the clerk may link a correcting letter or a
+# replacement, the approver also recall (the plan workflow's transitions after issue, t1130)
+for p in hoa minh admin; do may "$p" issued thu ""; done
+may thu issued thu "correct,replace"
+may lan issued thu "correct,replace,recall"
 ok "thu issues: one commit with Docket-Number; nobody may do anything more"
 
 # --- the number, the date, the register ----------------------------------------------------
