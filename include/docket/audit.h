@@ -33,6 +33,8 @@ typedef struct {
 	int deleted;          /* the commit removed the document */
 	docket_log_sig *sigs; /* signatures first present in this commit */
 	size_t nsigs;
+	char *link;           /* the document the step links (replace: the replacement, correct: the
+	                       * correcting letter; its ref attribute), or NULL */
 } docket_log_entry;
 
 /*

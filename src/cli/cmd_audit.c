@@ -41,6 +41,8 @@ static int run_log(cli_ctx *ctx, void *args)
 			cli_json_str(e[i].message);
 			printf(", \"path\": ");
 			cli_json_str(e[i].path);
+			printf(", \"link\": ");
+			cli_json_str(e[i].link);
 			printf(", \"deleted\": %s, \"signatures\": [", e[i].deleted ? "true" : "false");
 			for (k = 0; k < e[i].nsigs; k++) {
 				printf("%s{\"id\": ", k ? ", " : "");
@@ -74,6 +76,9 @@ static int run_log(cli_ctx *ctx, void *args)
 		putchar('\n');
 		if (e[i].message)
 			printf("    \"%s\"\n", e[i].message);
+		if (e[i].link)
+			printf("    %s %s\n", e[i].action && strcmp(e[i].action, "replace") == 0 ? "replaced by" :
+			       e[i].action && strcmp(e[i].action, "correct") == 0 ? "corrected by" : "linked to", e[i].link);
 		if (e[i].deleted)
 			printf("    the document was removed\n");
 		else if (i > 0 && e[i - 1].path && e[i].path && strcmp(e[i - 1].path, e[i].path) != 0)

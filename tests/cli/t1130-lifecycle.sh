@@ -157,7 +157,15 @@ PY
 [ "$(xmlsec_all $OLD)" = 3 ] || fail "xmlsec1: the replaced seed's signatures"
 expect_exit 0 d verify $OLD --trust "$TRUST"
 audit_clean "after replace"
-ok "replace: the seed replaced, linked to $NEW by a step and a trailer, its signed parts and signatures intact, audit clean"
+expect_exit 0 d log $OLD
+expect_grep "    replaced by $NEW" "$WORK/out"
+expect_exit 0 d log $OLD --json
+python3 -c '
+import json, sys
+e = json.load(open(sys.argv[1]))[-1]
+assert e["action"] == "replace" and e["link"] == sys.argv[2] and (e["from"], e["to"]) == ("issued", "replaced"), e
+' "$WORK/out" $NEW || fail "log --json: the replace step: $(cat "$WORK/out")"
+ok "replace: the seed replaced, linked to $NEW by a step and a trailer (log shows it), its signed parts and signatures intact, audit clean"
 
 # a replaced document is frozen
 expect_exit 1 d --as thu replace $OLD --by $NEW

@@ -41,6 +41,7 @@ static void entry_free(docket_log_entry *e)
 	free(e->subject);
 	free(e->message);
 	free(e->path);
+	free(e->link);
 	for (i = 0; i < e->nsigs; i++) {
 		free(e->sigs[i].id);
 		free(e->sigs[i].signer);
@@ -300,10 +301,13 @@ int docket_log(docket_log_entry **out, size_t *nout, docket_repo *repo, const ch
 		if (!e->deleted && docket_doc_parse(&doc, buf, len, e->path) == 0) {
 			if (step_count(doc) > step_count(prev)) {
 				xmlNodePtr s = last_step(doc);
-				xmlChar *t = s ? xmlNodeGetContent(s) : NULL;
+				xmlChar *t = s ? xmlNodeGetContent(s) : NULL, *ref = s ? xmlGetNoNsProp(s, (const xmlChar *)"ref") : NULL;
 				if (t && *t)
 					e->message = docket_strdup((const char *)t);
+				if (ref && *ref)
+					e->link = docket_strdup((const char *)ref);
 				xmlFree(t);
+				xmlFree(ref);
 			}
 			if (!e->from && !transition) {
 				const char *a = prev ? docket_doc_state(prev) : NULL, *b = docket_doc_state(doc);
