@@ -113,9 +113,15 @@ static const cli_option transition_opts[] = {
 	CLI_OPT_END
 };
 
-static const cli_option link_opts[] = {
-	CLI_OPT_REQUIRED(transition_args, by, "by", 0, "DOC",
-	                 "the issued document that replaces it / the issued letter that corrects it"),
+static const cli_option replace_opts[] = {
+	CLI_OPT_REQUIRED(transition_args, by, "by", 0, "NEW", "the issued document that replaces DOC"),
+	CLI_OPT_STRING(transition_args, message, "message", 'm', "MESSAGE",
+	               "a comment recorded in the step and the commit"),
+	CLI_OPT_END
+};
+
+static const cli_option correct_opts[] = {
+	CLI_OPT_REQUIRED(transition_args, by, "by", 0, "LETTER", "the issued letter that corrects DOC"),
 	CLI_OPT_STRING(transition_args, message, "message", 'm', "MESSAGE",
 	               "a comment recorded in the step and the commit"),
 	CLI_OPT_END
@@ -199,18 +205,20 @@ FIXED(return, "send back to draft with a reason",
 	"as a legal transition and still flags any other change of the document.\n"
 
 #define LINK_HELP \
-	"DOC must be issued by the same issuer and say so in its header, e.g.\n" \
+	"The --by document must be issued, by DOC's issuer, and say so in its header (with DOC's\n" \
+	"own number and date when it prints them), e.g.\n" \
 	"  <amends relation=\"replaces\" ref=\"kh-2021-354\" code=\"354/KH-PGDĐT\" date=\"2021-05-11\"/>\n" \
-	"(relation=\"corrects\" for a correcting letter); the step records DOC in its ref\n" \
-	"attribute and the commit in the trailer Docket-Link.\n"
+	"(relation=\"corrects\" for a correcting letter); the new step of DOC records it in its\n" \
+	"ref attribute, the commit in the trailer Docket-Link.\n"
 
 #define LINK_EXIT \
-	"0 done; 1 refused (state not issued, role, DOC not issued, of another issuer or not\n" \
-	"stating the link, already linked); 2 usage (no --by, no acting person); 3 other errors."
+	"0 done; 1 refused (DOC not issued, role, the --by document not issued, of another\n" \
+	"issuer, not stating the link or naming another number, already linked); 2 usage (no\n" \
+	"--by, no acting person); 3 other errors."
 
 const cli_command cli_cmd_replace = {
 	"replace", run_transition, CMD_NEEDS_REPO | CMD_SIGNS, "mark an issued document replaced by another",
-	sizeof(transition_args), link_opts, commit_pos,
+	sizeof(transition_args), replace_opts, commit_pos,
 	"Take the 'replace' transition: a content error in the issued document DOC is fixed by\n"
 	"a replacement document (Decree 30), issued first. DOC becomes 'replaced', frozen, its\n"
 	"last step pointing at the replacement.\n" LINK_HELP "\n" AFTER_ISSUE_HELP,
@@ -220,7 +228,7 @@ const cli_command cli_cmd_replace = {
 
 const cli_command cli_cmd_correct = {
 	"correct", run_transition, CMD_NEEDS_REPO | CMD_SIGNS, "link a correcting letter to an issued document",
-	sizeof(transition_args), link_opts, commit_pos,
+	sizeof(transition_args), correct_opts, commit_pos,
 	"Take the 'correct' transition: a format error in the issued document DOC is fixed by a\n"
 	"correcting letter (công văn đính chính), issued first. DOC stays issued and in force,\n"
 	"the correction linked by a new step. A document may be corrected several times, by\n"
