@@ -118,6 +118,16 @@ expect_grep "(application/octet-stream, 4096 bytes" "$WORK/out"
 git -C "$R" show main:$A/phu-luc-3.bin | cmp -s - "$WORK/phu-luc-3.bin" || fail "the random annex changed"
 ok "size limit: 20 MiB by default, 'org annex-limit' by an administrator; the refusal says the size and the limit"
 
+# an edit may not change the annex list: it names files that change with it, by attach
+cp "$R/$F" "$WORK/f.bak"
+sed -i '/<annex name="phu-luc-2.csv"/d' "$R/$F"
+before=$(snapshot "$R")
+refused 1 "cannot edit '$DOC': its annex list changes only with its files ('docket attach')" \
+	--as hoa commit $DOC -m "Bỏ phụ lục 2"
+cp "$WORK/f.bak" "$R/$F"
+[ -z "$(git -C "$R" status --porcelain)" ] || fail "the work tree is not clean again"
+ok "an edit that changes the annex list is refused"
+
 # --- signed over, then frozen -----------------------------------------------------------------------
 at 2021-05-03T08:00:00+07:00 --as hoa submit $DOC -m "Trình"
 before=$(snapshot "$R")

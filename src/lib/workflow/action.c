@@ -585,6 +585,18 @@ static int act_fill(docket_txn *txn, void *payload)
 			                         "are written by docket only", id);
 			goto cleanup;
 		}
+		if (!c->annex_name) {
+			/* the annex list names files beside the document: it changes with them, by attach */
+			char *old_ax = node_xml(N(N(root, "content"), "annexes")), *new_ax = node_xml(N(N(nroot, "content"), "annexes"));
+			int same = old_ax && new_ax && strcmp(old_ax, new_ax) == 0;
+			free(old_ax);
+			free(new_ax);
+			if (!same) {
+				error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': its annex list changes only with its "
+				                         "files ('docket attach')", id);
+				goto cleanup;
+			}
+		}
 		if ((error = docket_schema_load(&schema, repo, base)) < 0)
 			goto cleanup;
 		if ((error = docket_findings_new(&c->out->findings)) < 0 ||
