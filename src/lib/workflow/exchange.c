@@ -1128,6 +1128,22 @@ int docket_receive(docket_receive_result *out, docket_repo *repo, const char *bu
 		                         c.name);
 		goto cleanup;
 	}
+	{
+		/* a recall names a document sent before: it is news about that one, not a new one */
+		char *op = text_at(mh, DOCKET_EDXML_NS, "Business/BusinessDocType");
+		int recall = op && strcmp(op, "1") == 0;
+		free(op);
+		if (recall) {
+			char *num = text_at(mh, DOCKET_EDXML_NS, "Code/CodeNumber"), *nota = text_at(mh, DOCKET_EDXML_NS, "Code/CodeNotation");
+			error = docket_error_set(DOCKET_EINVALID, "%s recalls %s/%s (edXML business operation 1): docket "
+			                         "registers documents, and does not yet apply a recall to the document "
+			                         "received; record it by hand (docs/exchange.md)", c.name, num ? num : "",
+			                         nota ? nota : "");
+			free(num);
+			free(nota);
+			goto cleanup;
+		}
+	}
 	c.organ_id = text_at(mh, DOCKET_EDXML_NS, "From/OrganId");
 	out->sender = text_at(mh, DOCKET_EDXML_NS, "From/OrganName");
 	number = text_at(mh, DOCKET_EDXML_NS, "Code/CodeNumber");
