@@ -292,6 +292,8 @@ tamper() {
 			my $bytes = "Phụ lục thêm\n";
 			my $att = annex("them.txt", encode_base64(sha256($bytes), ""), $bytes);
 			s{(</edXML:Attachment>)}{$1$att} or die "no attachment\n";
+		} elsif ($m eq "recall") {        # the sender recalls the document (business operation 1)
+			s{(</edXML:SteeringType>)}{$1\n      <edXML:Business>\n        <edXML:BusinessDocType>1</edXML:BusinessDocType>\n        <edXML:BusinessDocReason>Sai sót</edXML:BusinessDocReason>\n      </edXML:Business>} or die "no SteeringType\n";
 		} elsif ($m eq "code") {          # the header says another number than the document
 			s{<edXML:CodeNumber>01<}{<edXML:CodeNumber>02<} or die "no CodeNumber\n";
 		} else { die "unknown mode $m\n" }' "$WORK/354.edxml" >"$2" || fail "cannot tamper ($1)"
@@ -314,12 +316,15 @@ refused "$T" 1 "annex added" "the header announces 0 annexes (Appendixes) but 1 
 tamper code "$WORK/t-code.edxml"
 refused "$T" 1 "header changed" "the envelope says 02/KH-PGDĐT of 2021-05-11 but the document it carries is 01/KH-PGDĐT of 2021-05-11" \
 	t --as vt2 receive "$WORK/t-code.edxml"
+tamper recall "$WORK/t-recall.edxml"
+xmllint --noout --schema "$XSD" "$WORK/t-recall.edxml" 2>/dev/null || fail "the recall envelope is not valid edXML"
+refused "$S" 1 "a recall" "recalls 01/KH-PGDĐT (edXML business operation 1)" s --as vt2 receive "$WORK/t-recall.edxml"
 # a tamperer who also recomputes the digest: the envelope holds, the signatures do not - reported
 tamper content-redigested "$WORK/t-redigest.edxml"
 one_commit "$T" "redigested" t --as vt2 receive "$WORK/t-redigest.edxml"
 [ "$(grep -c '^FAIL ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the changed document's three signatures are not reported failed"; }
 expect_grep "3 of the sender's 3 signatures failed" "$WORK/err"
-ok "refused with nothing written: the same envelope again (names $R), a DTD with XXE and billion laughs, a status message, the document changed (digest mismatch), the digest removed (schema), an annex whose bytes do not match, an annex not announced, a header that is not its document's; the document changed with a recomputed digest is registered with its three signature failures reported"
+ok "refused with nothing written: the same envelope again (names $R), a DTD with XXE and billion laughs, a status message, the document changed (digest mismatch), the digest removed (schema), an annex whose bytes do not match, an annex not announced, a header that is not its document's, a recall (named, not taken for a duplicate); the document changed with a recomputed digest is registered with its three signature failures reported"
 
 # an 'assign' made with plain git that names no handling unit: the audit finds it
 perl -0pi -e 's{(</content>)}{$1\n  <workflow state="assigned">\n    <step date="2021-05-14T08:00:00+07:00" actor="vt2" role="clerk" transition="assign" from="received" to="assigned"/>\n  </workflow>}' \
