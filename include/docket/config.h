@@ -169,6 +169,18 @@ DOCKET_EXTERN(int) docket_config_set_unsigned(docket_repo *repo, const char *act
  */
 DOCKET_EXTERN(int) docket_config_migrate(docket_repo *repo, const char *actor);
 
+/* An annex (docket attach) may hold at most this many bytes unless the configuration says
+ * otherwise (<limits annex-max-bytes="N"/>), and never more than DOCKET_ANNEX_MAX_LIMIT. */
+#define DOCKET_ANNEX_MAX_DEFAULT (20ULL * 1024 * 1024)
+#define DOCKET_ANNEX_MAX_LIMIT (1024ULL * 1024 * 1024)
+/* The largest annex CFG accepts, in bytes: its limit or DOCKET_ANNEX_MAX_DEFAULT (CFG NULL too). */
+DOCKET_EXTERN(unsigned long long) docket_config_annex_max(const docket_config *cfg);
+/*
+ * Set the annex size limit to MAX bytes (1 .. DOCKET_ANNEX_MAX_LIMIT) as one commit by the
+ * administrator ACTOR. DOCKET_EUSAGE for a limit out of range.
+ */
+DOCKET_EXTERN(int) docket_config_set_annex_max(docket_repo *repo, const char *actor, unsigned long long max);
+
 DOCKET_END_DECL
 
 #endif

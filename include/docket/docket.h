@@ -16,5 +16,6 @@
 #include "draft.h"
 #include "csv.h"
 #include "remote.h"
+#include "annex.h"
 #include "exchange.h"
 #endif

@@ -53,7 +53,13 @@ DOCKET_EXTERN(int) docket_export_options_init(docket_export_options *opts, unsig
  * configuration (From = the organisation with its exchange id, To = each recipient that is a
  * configured external organisation, ResponseFor = each incoming document it cites), one
  * TraceHeader, and the document's bytes exactly as stored (its signatures included) as the
- * first attachment with its SHA-256 digest. The envelope is validated against edxml.xsd
+ * first attachment with its SHA-256 digest, then each annex its content lists (docket
+ * attach; OtherInfo/Appendixes counts them), byte for byte with its digest - refused with
+ * DOCKET_EVERIFY when an annex file does not match the signed list. With OPTS->operation
+ * DOCKET_EDXML_NEW the business operation comes from the document's own record
+ * (docs/lifecycle.md): a recalled document is a recall (its reason the recall step's), a
+ * document whose header <amends relation="replaces"> another a replace of it, one that
+ * "corrects" another an update of it. The envelope is validated against edxml.xsd
  * before it is returned.
  * Errors: DOCKET_ENOTFOUND (no such document), DOCKET_EINVALID (not issued: no number or
  * date; the organisation has no exchange id; the envelope does not validate - the message

@@ -63,7 +63,8 @@ DOCKET_EXTERN(int) docket_repo_read(char **out, size_t *out_len, docket_repo *re
 DOCKET_EXTERN(int) docket_repo_resolve(char out[41], docket_repo *repo, const char *rev);
 
 /*
- * Call FN for every blob path under PREFIX (e.g. "documents/") at REV, in tree order.
+ * Call FN for every blob path under PREFIX (e.g. "documents/") at REV, in tree order; under
+ * documents/ the annex folders (ID.annexes/) are skipped: they hold no documents.
  * FN returns 0 to go on, non-zero to stop (that value is returned). DOCKET_ENOTFOUND when
  * REV does not exist, DOCKET_ERROR.
  */

@@ -42,6 +42,10 @@ typedef struct {
 	const char *signature;       /* meaning, or NULL when no signature is required */
 	int reason_required;
 	int assign_number;
+	/* a transition after issue that links another document (docket replace, correct): the
+	 * relation that document must state in its header (<amends relation="...">), "replaces"
+	 * or "corrects"; NULL for any other transition */
+	const char *link;
 	int assign_handler;          /* the step names the unit that handles the document and
 	                              * its due date (docket_action_options unit and due) */
 } docket_transition_def;
@@ -99,12 +103,16 @@ typedef struct {
 	const char *now;         /* ISO 8601 time with offset; NULL: the current time at +07:00 */
 	struct docket_key *key;  /* the actor's signing key, or NULL; required by transitions that
 	                          * need a signature, and used to sign the commit when given */
+	/* version 2 adds unit, due and by (a version-1 caller's structure ends before them) */
 	const char *unit;        /* a transition with the assign-handler effect: the unit that
 	                          * handles the document (a unit of the configuration) */
 	const char *due;         /* ... and its due date, YYYY-MM-DD */
+	const char *by;          /* the linked document (id or path) of a transition
+	                          * with a link (replace: the replacement, correct: the
+	                          * correcting letter); required there, refused elsewhere */
 } docket_action_options;
 
-#define DOCKET_ACTION_OPTIONS_VERSION 1
+#define DOCKET_ACTION_OPTIONS_VERSION 2
 #define DOCKET_ACTION_OPTIONS_INIT { DOCKET_INIT_VERSION(DOCKET_ACTION_OPTIONS_VERSION) }
 
 /*
@@ -134,7 +142,11 @@ typedef struct {
  * invalid: out->findings), DOCKET_ENOTFOUND. When the transition requires a signature, the
  * document is signed (XML-DSig, see sign.h) with a->key and the actor's certificate from the
  * configuration; the organisation signature at issue also covers the number and date.
- * DOCKET_EUSAGE when A is NULL or of an unknown version. *OUT is filled in every case (its
+ * A transition with a link (def->link) needs A->by: a document in the state this one
+ * leaves, of the same issuer, whose header says <amends relation="LINK" ref="THIS-ID">; the
+ * new step records it in its ref attribute (docket_link_check's rules, checked again by the
+ * audit). DOCKET_EUSAGE when A is NULL or of an unknown version (1 is still accepted, as
+ * without `unit`, `due` and `by`). *OUT is filled in every case (its
  * findings on DOCKET_EINVALID): release it with docket_action_result_free.
  */
 DOCKET_EXTERN(int) docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action_options *a);

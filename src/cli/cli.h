@@ -117,6 +117,7 @@ const cli_command *cli_find_command(const char *name);
 extern const cli_command cli_cmd_init, cli_cmd_add, cli_cmd_validate, cli_cmd_show, cli_cmd_status;
 extern const cli_command cli_cmd_submit, cli_cmd_review, cli_cmd_approve, cli_cmd_issue;
 extern const cli_command cli_cmd_return, cli_cmd_transition, cli_cmd_commit;
+extern const cli_command cli_cmd_correct, cli_cmd_replace, cli_cmd_recall, cli_cmd_attach;
 extern const cli_command cli_cmd_new, cli_cmd_assign, cli_cmd_aggregate;
 extern const cli_command cli_cmd_log, cli_cmd_diff, cli_cmd_audit;
 extern const cli_command cli_cmd_verify, cli_cmd_signers, cli_cmd_key, cli_cmd_ca, cli_cmd_enrol;

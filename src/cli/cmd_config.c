@@ -12,6 +12,7 @@ typedef struct {
 	int json;
 	cli_list transitions;
 	int none;
+	const char *limit;
 } config_args;
 
 /* --- org ---------------------------------------------------------------------------- */
@@ -40,6 +41,8 @@ static int run_org_show(cli_ctx *ctx, void *args)
 	docket_config_org(&org, cfg);
 	printf("name:   %s\nabbr:   %s\nparent: %s\nplace:  %s\n", org.name ? org.name : "",
 	       org.abbr ? org.abbr : "", org.parent ? org.parent : "", org.place ? org.place : "");
+	if (docket_config_annex_max(cfg) != DOCKET_ANNEX_MAX_DEFAULT)
+		printf("annex limit: %llu bytes\n", docket_config_annex_max(cfg));
 	if (org.organ_id)
 		printf("organ-id: %s\n", org.organ_id);
 	docket_config_free(cfg);
@@ -57,6 +60,25 @@ static int run_org_unsigned(cli_ctx *ctx, void *args)
 		return cli_fail(error, "cannot set the transitions allowed unsigned: %s", docket_error_last());
 	return cli_finish(EXIT_OK);
 }
+
+static int run_org_annex_limit(cli_ctx *ctx, void *args)
+{
+	config_args *a = args;
+	unsigned long long v;
+	char *end = NULL;
+	int error;
+
+	if (!a->limit || !*a->limit || a->limit[0] == '-' || (v = strtoull(a->limit, &end, 10)) == 0 || *end ||
+	    v > DOCKET_ANNEX_MAX_LIMIT)
+		return cli_usage_error(ctx, "the limit is a number of bytes from 1 to %llu", DOCKET_ANNEX_MAX_LIMIT);
+	if ((error = docket_config_set_annex_max(ctx->repo, ctx->actor, v)) < 0)
+		return cli_fail(error, "cannot set the annex size limit: %s", docket_error_last());
+	return cli_finish(EXIT_OK);
+}
+
+static const cli_positional org_annex_limit_pos[] = {
+	CLI_POS(config_args, limit, "BYTES", CLI_POS_ONE), CLI_POS_END
+};
 
 static const cli_option org_unsigned_opts[] = {
 	CLI_OPT_FLAG(config_args, none, "none", 0, "allow no transition unsigned (the default)"),
@@ -85,6 +107,8 @@ static const cli_command org_subs[] = {
 	  NULL, NULL },
 	{ "unsigned", run_org_unsigned, CMD_SIGNS, "allow transitions without a signed commit", sizeof(config_args),
 	  org_unsigned_opts, org_unsigned_pos, NULL, NULL, NULL, NULL },
+	{ "annex-limit", run_org_annex_limit, CMD_SIGNS, "set the largest annex accepted, in bytes",
+	  sizeof(config_args), NULL, org_annex_limit_pos, NULL, NULL, NULL, NULL },
 	CLI_CMD_END
 };
 
@@ -103,10 +127,13 @@ const cli_command cli_cmd_org = {
 	"list; --none empties it): every other action is signed by its actor once certificates are\n"
 	"recorded, and the audit reports each unsigned one as 'unsigned-action', never as proof of\n"
 	"who acted.\n"
+	"'annex-limit' sets the largest annex 'docket attach' accepts, in bytes (default 20 MiB,\n"
+	"at most 1 GiB).\n"
 	CONFIG_SIGNED,
 	"docket org set --name \"PHÒNG GIÁO DỤC VÀ ĐÀO TẠO\" --abbr PGDĐT --place \"Cẩm Phả\"\n"
 	"docket org show\n"
-	"docket --as admin org unsigned submit return",
+	"docket --as admin org unsigned submit return\n"
+	"docket --as admin org annex-limit 10485760",
 	"0 done; 1 refused (not an administrator); 2 usage; 3 other errors.", org_subs
 };
 

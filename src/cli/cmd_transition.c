@@ -1,16 +1,17 @@
-/* docket submit / review / approve / issue / return / transition / commit: the workflow. */
+/* docket submit / review / approve / issue / return / transition / commit, and after issue
+ * correct / replace / recall: the workflow. */
 #include <stdlib.h>
 #include <string.h>
 #include "cli.h"
 
 typedef struct {
-	const char *doc, *name, *message, *plan, *year, *state, *unit, *due;
+	const char *doc, *name, *message, *plan, *year, *state, *unit, *due, *by;
 	cli_list docs;
 } transition_args;
 
 /* One action, its line printed; the exit code. */
 static int take(cli_ctx *ctx, const char *doc, const char *name, const char *message, const char *unit,
-                const char *due)
+                const char *due, const char *by)
 {
 	docket_action_options act = DOCKET_ACTION_OPTIONS_INIT;
 	docket_action_result res;
@@ -23,6 +24,7 @@ static int take(cli_ctx *ctx, const char *doc, const char *name, const char *mes
 	act.key = ctx->key;
 	act.unit = unit;
 	act.due = due;
+	act.by = by;
 	error = docket_action_run(&res, ctx->repo, &act);
 	if (error == DOCKET_EINVALID && res.findings && docket_findings_count(res.findings))
 		cli_print_findings(res.findings);
@@ -32,6 +34,8 @@ static int take(cli_ctx *ctx, const char *doc, const char *name, const char *mes
 		printf("%s: %s -> %s", res.id, res.from, res.to);
 		if (res.number)
 			printf(", number %s", res.number);
+		if (by)
+			printf(", %s %s", strcmp(name, "replace") == 0 ? "replaced by" : "corrected by", by);
 		printf(" [%.12s]\n", res.commit);
 		code = EXIT_OK;
 	}
@@ -52,9 +56,9 @@ static int run_transition(cli_ctx *ctx, void *args)
 
 	memset(&roll, 0, sizeof(roll));
 	if (a->doc)
-		return cli_finish(take(ctx, a->doc, name, a->message, a->unit, a->due));
+		return cli_finish(take(ctx, a->doc, name, a->message, a->unit, a->due, a->by));
 	if (a->docs.n == 1 && !a->plan && !a->year && !a->state)
-		return cli_finish(take(ctx, a->docs.v[0], name, a->message, NULL, NULL));
+		return cli_finish(take(ctx, a->docs.v[0], name, a->message, NULL, NULL, a->by));
 	if (a->plan || a->year || a->state) {
 		int error;
 		if (a->docs.n)
@@ -79,7 +83,7 @@ static int run_transition(cli_ctx *ctx, void *args)
 	}
 	/* each document its own action and commit, with every check; a refusal does not stop the rest */
 	for (i = 0; i < (docs == a->docs.v ? a->docs.n : n); i++) {
-		int c = take(ctx, docs[i], name, a->message, NULL, NULL);
+		int c = take(ctx, docs[i], name, a->message, NULL, NULL, a->by);
 		if (c == EXIT_OK)
 			ok++;
 		else {
@@ -100,10 +104,26 @@ cleanup:
 static const cli_option transition_opts[] = {
 	CLI_OPT_STRING(transition_args, message, "message", 'm', "MESSAGE",
 	               "the reason or comment recorded in the step and the commit"),
+	CLI_OPT_STRING(transition_args, by, "by", 0, "DOC",
+	               "for a transition that links a document: the replacement or correcting letter"),
 	CLI_OPT_STRING(transition_args, unit, "unit", 0, "UNIT",
 	               "with --due, for a transition that assigns a handler (an incoming document's\n"
 	               "'assign'): the unit that handles the document"),
 	CLI_OPT_STRING(transition_args, due, "due", 0, "DATE", "with --unit: when it is due (YYYY-MM-DD)"),
+	CLI_OPT_END
+};
+
+static const cli_option link_opts[] = {
+	CLI_OPT_REQUIRED(transition_args, by, "by", 0, "DOC",
+	                 "the issued document that replaces it / the issued letter that corrects it"),
+	CLI_OPT_STRING(transition_args, message, "message", 'm', "MESSAGE",
+	               "a comment recorded in the step and the commit"),
+	CLI_OPT_END
+};
+
+static const cli_option recall_opts[] = {
+	CLI_OPT_REQUIRED(transition_args, message, "message", 'm', "REASON",
+	                 "why the document is recalled (recorded in the step, the signature and the commit)"),
 	CLI_OPT_END
 };
 
@@ -171,6 +191,57 @@ FIXED(issue, "number, date and issue (records clerk)",
 FIXED(return, "send back to draft with a reason",
       "Send the document back to draft; the reason (-m) is required.",
       "docket --as minh return kh-2021-354 -m \"Rà soát lại chỉ tiêu 4\"");
+
+#define AFTER_ISSUE_HELP \
+	"The issued document's signed content is never edited: the action appends a workflow step\n" \
+	"(outside the signed content) and writes exactly one commit, with the same checks as every\n" \
+	"transition (state, role, unit, the acting person's signed commit). The audit replays it\n" \
+	"as a legal transition and still flags any other change of the document.\n"
+
+#define LINK_HELP \
+	"DOC must be issued by the same issuer and say so in its header, e.g.\n" \
+	"  <amends relation=\"replaces\" ref=\"kh-2021-354\" code=\"354/KH-PGDĐT\" date=\"2021-05-11\"/>\n" \
+	"(relation=\"corrects\" for a correcting letter); the step records DOC in its ref\n" \
+	"attribute and the commit in the trailer Docket-Link.\n"
+
+#define LINK_EXIT \
+	"0 done; 1 refused (state not issued, role, DOC not issued, of another issuer or not\n" \
+	"stating the link, already linked); 2 usage (no --by, no acting person); 3 other errors."
+
+const cli_command cli_cmd_replace = {
+	"replace", run_transition, CMD_NEEDS_REPO | CMD_SIGNS, "mark an issued document replaced by another",
+	sizeof(transition_args), link_opts, commit_pos,
+	"Take the 'replace' transition: a content error in the issued document DOC is fixed by\n"
+	"a replacement document (Decree 30), issued first. DOC becomes 'replaced', frozen, its\n"
+	"last step pointing at the replacement.\n" LINK_HELP "\n" AFTER_ISSUE_HELP,
+	"docket --as thu replace kh-2021-354 --by kh-2021-402",
+	LINK_EXIT, NULL
+};
+
+const cli_command cli_cmd_correct = {
+	"correct", run_transition, CMD_NEEDS_REPO | CMD_SIGNS, "link a correcting letter to an issued document",
+	sizeof(transition_args), link_opts, commit_pos,
+	"Take the 'correct' transition: a format error in the issued document DOC is fixed by a\n"
+	"correcting letter (công văn đính chính), issued first. DOC stays issued and in force,\n"
+	"the correction linked by a new step. A document may be corrected several times, by\n"
+	"different letters.\n" LINK_HELP "\n" AFTER_ISSUE_HELP,
+	"docket --as thu correct kh-2021-354 --by cv-2021-410",
+	LINK_EXIT, NULL
+};
+
+const cli_command cli_cmd_recall = {
+	"recall", run_transition, CMD_NEEDS_REPO | CMD_SIGNS, "recall an issued document (approver, signed)",
+	sizeof(transition_args), recall_opts, commit_pos,
+	"Take the 'recall' transition: the issuer's approver recalls the issued document DOC\n"
+	"(thu hồi). It becomes 'recalled' and frozen: no edit and no transition is accepted any\n"
+	"more. The approver signs the recall (XML-DSig, ProofOfApproval, its signed properties\n"
+	"naming the transition 'recall' and bound to the step with its reason) with the key of\n"
+	"$DOCKET_KEY or ~/.config/docket/keys/PERSON.pem, and the commit too.\n"
+	"\n" AFTER_ISSUE_HELP,
+	"docket --as lan recall kh-2021-354 -m \"Thu hồi do ban hành sai thẩm quyền\"",
+	"0 done; 1 refused (state not issued, not an approver, no key or certificate); 2 usage\n"
+	"(no reason, no acting person); 3 other errors.", NULL
+};
 
 const cli_command cli_cmd_transition = {
 	"transition", run_transition, CMD_NEEDS_REPO | CMD_SIGNS, "take any transition by name",

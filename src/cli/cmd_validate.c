@@ -189,7 +189,8 @@ const cli_command cli_cmd_validate = {
 	"repository, NFC text). Inside a repository the schemas pinned in .docket/schemas/ are\n"
 	"used; outside one, the built-in schemas. A workflow definition (namespace\n"
 	"urn:docket:workflow:1) is checked against workflow.xsd and for consistency: every state\n"
-	"declared, one initial state, every state reachable, nothing leaving a final state.\n"
+	"declared, one initial state, every state reachable, a final state leading only to final\n"
+	"states (an issued document is only corrected, replaced or recalled).\n"
 	"\n"
 	"Each finding is printed as FILE:LINE:COL: error: MESSAGE.\n",
 	"docket validate plan.xml\n"

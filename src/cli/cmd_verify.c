@@ -57,7 +57,8 @@ static int run_verify(cli_ctx *ctx, void *args)
 	const char *trust, *doc = a->doc;
 	int json = a->json, code, error;
 	docket_verify_item *items = NULL;
-	size_t n = 0, i, bad = 0;
+	docket_annex_item *annexes = NULL;
+	size_t n = 0, i, bad = 0, nannex = 0, badannex = 0;
 
 	if (!(trust = cli_trust_anchor(a->trust)))
 		return cli_fail(DOCKET_EUSAGE, "no trust anchor: give --trust CA.pem (the organisation's CA "
@@ -68,11 +69,18 @@ static int run_verify(cli_ctx *ctx, void *args)
 	}
 	for (i = 0; i < n; i++)
 		bad += !items[i].ok;
+	/* the annexes the signed content lists: their files must match it */
+	if ((error = docket_annex_verify(&annexes, &nannex, ctx->repo, doc, NULL)) < 0) {
+		code = cli_fail(error, "cannot verify the annexes of '%s': %s", doc, docket_error_last());
+		goto cleanup;
+	}
+	for (i = 0; i < nannex; i++)
+		badannex += !annexes[i].ok;
 	if (json) {
 		/* every string may come from the document (Ids, certificate names): escaped */
 		fputs("{\"document\": ", stdout);
 		cli_json_str(doc);
-		printf(", \"valid\": %s, \"signatures\": [", bad || !n ? "false" : "true");
+		printf(", \"valid\": %s, \"signatures\": [", bad || badannex || !n ? "false" : "true");
 		for (i = 0; i < n; i++) {
 			printf("%s{\"id\": ", i ? ",\n " : "");
 			cli_json_str(items[i].id);
@@ -90,6 +98,18 @@ static int run_verify(cli_ctx *ctx, void *args)
 			cli_json_str(items[i].problem);
 			putchar('}');
 		}
+		fputs("], \"annexes\": [", stdout);
+		for (i = 0; i < nannex; i++) {
+			printf("%s{\"name\": ", i ? ",\n " : "");
+			cli_json_str(annexes[i].name);
+			printf(", \"ok\": %s, \"type\": ", annexes[i].ok ? "true" : "false");
+			cli_json_str(annexes[i].type);
+			printf(", \"size\": %llu, \"sha256\": ", annexes[i].size);
+			cli_json_str(annexes[i].sha256[0] ? annexes[i].sha256 : NULL);
+			fputs(", \"problem\": ", stdout);
+			cli_json_str(annexes[i].problem);
+			putchar('}');
+		}
 		printf("]}\n");
 	} else {
 		if (!n)
@@ -98,9 +118,17 @@ static int run_verify(cli_ctx *ctx, void *args)
 			printf("%s %s: %s (%s), %s, %s at %s%s%s\n", items[i].ok ? "ok  " : "FAIL", items[i].id,
 			       items[i].signer, items[i].person, items[i].meaning, items[i].transition, items[i].time,
 			       items[i].problem ? ": " : "", items[i].problem ? items[i].problem : "");
+		for (i = 0; i < nannex; i++) {
+			if (annexes[i].ok)
+				printf("ok   annex %s: %s, %llu bytes, sha256 %s\n", annexes[i].name, annexes[i].type,
+				       annexes[i].size, annexes[i].sha256);
+			else
+				printf("FAIL annex %s: %s\n", annexes[i].name, annexes[i].problem);
+		}
 	}
-	code = bad || !n ? EXIT_CHECK : EXIT_OK;
+	code = bad || badannex || !n ? EXIT_CHECK : EXIT_OK;
 cleanup:
+	docket_annex_items_free(annexes, nannex);
 	docket_verify_items_free(items, n);
 	return cli_finish(code);
 }
@@ -109,7 +137,7 @@ static const cli_option verify_opts[] = {
 	CLI_OPT_STRING(verify_args, trust, "trust", 0, "CA.pem",
 	               "the organisation's CA certificate (default: $XDG_CONFIG_HOME/docket/trust.pem,\n"
 	               "~/.config/docket/trust.pem)"),
-	CLI_OPT_FLAG(verify_args, json, "json", 0, "print one JSON object {document, valid, signatures}"),
+	CLI_OPT_FLAG(verify_args, json, "json", 0, "print one JSON object {document, valid, signatures, annexes}"),
 	CLI_OPT_END
 };
 
@@ -123,10 +151,14 @@ const cli_command cli_cmd_verify = {
 	"number and date) is unchanged, the signature belongs to this document, and the signer\n"
 	"is the person who took the signed transition and held the role the workflow required.\n"
 	"The trust anchor comes from --trust or $XDG_CONFIG_HOME/docket/trust.pem, never from the\n"
-	"repository.\n",
+	"repository.\n"
+	"\n"
+	"Each annex the content lists (docket attach) must be a file of the listed size and\n"
+	"SHA-256 in ID.annexes/, and every file there must be listed: one line 'ok   annex NAME'\n"
+	"or 'FAIL annex NAME: PROBLEM' each (--json: \"annexes\").\n",
 	"docket verify kh-2021-354 --trust ~/pgd-ca/ca.pem",
-	"0 every signature holds; 1 any fails (each failure is named); 2 usage (no trust\n"
-	"anchor); 3 other errors.", NULL
+	"0 every signature holds and every annex matches; 1 any fails (each failure is named);\n"
+	"2 usage (no trust anchor); 3 other errors.", NULL
 };
 
 const cli_command cli_cmd_signers = {

@@ -116,7 +116,8 @@ expect_exit 0 d show "$DOC"
 expect_grep "Số: 01/KH-PGDĐT" "$WORK/out"
 expect_exit 0 d --as thu status "$DOC" --json
 expect_grep '"state": "issued"' "$WORK/out"
-expect_grep '"may": []' "$WORK/out"
+# after issue the records clerk may only link a correcting letter or a replacement (t1130)
+expect_grep '"may": ["correct", "replace"]' "$WORK/out"
 expect_exit 0 d validate --all
 expect_exit 0 d validate --all --rev main~6
 bare_ok "the walk"

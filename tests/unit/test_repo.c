@@ -141,11 +141,17 @@ static void test_options_versions(void **state)
 	assert_int_equal(docket_audit(&ares, repo, &audit), 0);
 	docket_audit_result_free(&ares);
 
-	act.version = 2;
+	/* an unknown version (2 became known with the field `by`) */
+	act.version = DOCKET_ACTION_OPTIONS_VERSION + 1;
 	act.doc = "kh-2021-354";
 	act.transition = "submit";
 	act.actor = "nobody";
 	assert_int_equal(docket_action_run(&acres, repo, &act), DOCKET_EUSAGE);
+	docket_action_result_free(&acres);
+	/* version 1, without `by`, is still read: refused for the actor, not the version */
+	act.version = 1;
+	assert_int_equal(docket_action_run(&acres, repo, &act), DOCKET_EDENIED);
+	assert_non_null(strstr(docket_error_last(), "'nobody' is not a person"));
 	docket_action_result_free(&acres);
 	assert_int_equal(docket_action_run(&acres, repo, NULL), DOCKET_EUSAGE);
 	docket_action_result_free(&acres);

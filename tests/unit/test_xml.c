@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include "docket/docket.h"
 #include "util_internal.h"
+#include "xml_internal.h"
 
 static int parse(const char *xml, docket_doc **out)
 {
@@ -264,10 +265,54 @@ static void test_frees_accept_null(void **state)
 	docket_action_result_free(NULL);
 }
 
+/* The layout's annex paths: ID.annexes/NAME beside ID.xml, nothing looser (layout.c). */
+static void test_layout_annexes(void **state)
+{
+	static const char *const good[] = {
+		"documents/plan/2021/CTTT/kh-2021-354.annexes/phu-luc-1.pdf",
+		"documents/plan/2021/CTTT/kh-2021-354.annexes/Phu_Luc.2.XLSX",
+		NULL
+	};
+	static const char *const bad[] = {
+		"documents/plan/2021/CTTT/kh-2021-354.annexes/.hidden",
+		"documents/plan/2021/CTTT/kh-2021-354.annexes/..",
+		"documents/plan/2021/CTTT/kh-2021-354.annexes/a b.pdf",
+		"documents/plan/2021/CTTT/kh-2021-354.annexes/a\nb",
+		"documents/plan/2021/CTTT/kh-2021-354.annexes/-x",
+		"documents/plan/2021/CTTT/kh-2021-354.annexes/sub/x.pdf",
+		"documents/plan/2021/CTTT/other/x.pdf",
+		"documents/plan/2021/CTTT/.annexes/x.pdf",
+		"documents/plan/2021/CTTT/KH.annexes/x.pdf",
+		"documents/plan/2021/CTTT/kh-2021-354.annexes",
+		NULL
+	};
+	char name[128];
+
+	(void)state;
+	for (const char *const *p = good; *p; p++)
+		assert_null(docket_layout_check(*p, 1));
+	for (const char *const *p = bad; *p; p++) {
+		const char *why = docket_layout_check(*p, 1);
+		if (!why)
+			fail_msg("accepted: %s", *p);
+	}
+	/* the folder itself, as a tree is read */
+	assert_null(docket_layout_check("documents/plan/2021/CTTT/kh-2021-354.annexes", 0));
+	assert_true(docket_annex_name_valid("phu-luc-1.pdf"));
+	assert_false(docket_annex_name_valid("../x"));
+	assert_false(docket_annex_name_valid(""));
+	memset(name, 'a', 101);
+	name[101] = '\0';
+	assert_false(docket_annex_name_valid(name));
+	name[100] = '\0';
+	assert_true(docket_annex_name_valid(name));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_minimal_root),
+		cmocka_unit_test(test_layout_annexes),
 		cmocka_unit_test(test_wrong_namespace),
 		cmocka_unit_test(test_doctype_refused),
 		cmocka_unit_test(test_undefined_entity),

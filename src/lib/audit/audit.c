@@ -29,7 +29,7 @@
 #define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
 
 /* The version of the rules: a cache made under other rules is not trusted. */
-#define AUDIT_RULES "4"
+#define AUDIT_RULES "5"
 
 typedef struct {
 	docket_repo *repo;
@@ -58,6 +58,9 @@ typedef struct {
 	int seed_registers;
 	char **seeded;
 	size_t nseeded;
+	/* the documents of the commit being judged whose annexes (list or files) changed */
+	char **annex_docs;
+	size_t nannex;
 } audit_ctx;
 
 static void certs_reset(audit_ctx *a)
@@ -582,6 +585,124 @@ static docket_doc *as_drafted(docket_doc *doc)
 	return copy;
 }
 
+/*
+ * A replace or correct step links another document (its ref): at this commit that document
+ * must say it replaces or corrects this one, be issued by the same issuer - the rules the
+ * engine applied (docket_link_check). Any other step carries no link.
+ */
+static void check_link(audit_ctx *a, const char *commit, const char *id, docket_doc *old,
+                       xmlNodePtr step, const docket_transition_def *t)
+{
+	char *ref = prop(step, "ref");
+	docket_doc *linked = NULL;
+	docket_workflow *lwf = NULL;
+	docket_buf why = DOCKET_BUF_INIT;
+
+	if (!t->link) {
+		if (ref)
+			finding(a, "illegal-transition", commit, id, "the '%s' step links '%s', but '%s' links no document",
+			        t->id, ref, t->id);
+		goto done;
+	}
+	if (!ref) {
+		finding(a, "illegal-transition", commit, id, "the '%s' step names no document that %s '%s'", t->id,
+		        t->link, id);
+		goto done;
+	}
+	if (docket_doc_load(&linked, a->repo, ref, commit) < 0) {
+		finding(a, "illegal-transition", commit, id, "the '%s' step links '%s', which is not in the repository "
+		        "at that commit (%s)", t->id, ref, docket_error_last());
+		docket_error_clear();
+		goto done;
+	}
+	/* loaded, not taken from the cache: that would free the workflow T belongs to */
+	if (!docket_doc_state(linked) && docket_workflow_load(&lwf, a->repo, commit, docket_doc_kind(linked)) < 0)
+		lwf = NULL;
+	docket_error_clear();
+	if (!docket_link_check(&why, old, linked, docket_doc_state(linked) ? docket_doc_state(linked) :
+	                       lwf ? docket_workflow_initial(lwf) : NULL, t))
+		finding(a, "illegal-transition", commit, id, "'%s' linking '%s': %s", t->id, ref, why.ptr);
+done:
+	docket_workflow_free(lwf);
+	docket_buf_free(&why);
+	docket_doc_free(linked);
+	free(ref);
+}
+
+/* --- annexes -------------------------------------------------------------------------------- */
+
+/* Remember DOCPATH (once) for the annex check at the end of the commit. */
+static void annex_note(audit_ctx *a, const char *docpath)
+{
+	char **v;
+
+	for (size_t i = 0; i < a->nannex; i++)
+		if (strcmp(a->annex_docs[i], docpath) == 0)
+			return;
+	if (!(v = realloc(a->annex_docs, (a->nannex + 1) * sizeof(*v))) || !(v[a->nannex] = docket_strdup(docpath))) {
+		a->annex_docs = v ? v : a->annex_docs;
+		a->error = docket_error_set(DOCKET_ERROR, "out of memory");
+		return;
+	}
+	a->annex_docs = v;
+	a->nannex++;
+}
+
+/* "documents/K/Y/U/ID.annexes/NAME" -> "documents/K/Y/U/ID.xml" in OUT; 0 when PATH is no annex. */
+static int annex_doc_path(docket_buf *out, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *p;
+
+	if (strncmp(path, "documents/", 10) != 0 || !slash)
+		return 0;
+	for (p = slash; p > path && p[-1] != '/'; p--)
+		;
+	if (slash - p <= 8 || strncmp(slash - 8, ".annexes", 8) != 0)
+		return 0;
+	out->len = 0;
+	return docket_buf_printf(out, "%.*s.xml", (int)(slash - 8 - path), path) < 0 ? -1 : 1;
+}
+
+typedef struct {
+	audit_ctx *a;
+	const char *commit, *id;
+} annex_cb_ctx;
+
+static void annex_cb(void *payload, const docket_annex_item *it)
+{
+	annex_cb_ctx *c = payload;
+	if (!it->ok)
+		finding(c->a, it->kind ? it->kind : "annex-changed", c->commit, c->id, "%s", it->problem ? it->problem : "");
+}
+
+/*
+ * The annexes of every document whose list or files this commit changed: each listed annex
+ * is there with its size and digest, nothing unlisted lies beside it. A document deleted in
+ * the commit is judged as such elsewhere.
+ */
+static void audit_annexes(audit_ctx *a, const char *commit, git_tree *tree)
+{
+	for (size_t i = 0; i < a->nannex && !a->error; i++) {
+		const char *path = a->annex_docs[i], *base = strrchr(path, '/');
+		char id[256], *buf = NULL;
+		size_t len = 0;
+		docket_doc *doc = NULL;
+		annex_cb_ctx c = { a, commit, id };
+
+		snprintf(id, sizeof(id), "%.*s", (int)(strlen(base + 1) - 4), base + 1);
+		if (wanted(a, id) && read_tree_blob(&buf, &len, a, tree, path) == 0 &&
+		    docket_doc_parse(&doc, buf, len, path) == 0 &&
+		    docket_annex_judge(docket_repo_git(a->repo), tree, path, doc, annex_cb, &c) < 0)
+			a->error = DOCKET_ERROR;
+		docket_error_code() != DOCKET_ERROR || a->error ? (void)0 : docket_error_clear();
+		docket_doc_free(doc);
+		free(buf);
+	}
+	for (size_t i = 0; i < a->nannex; i++)
+		free(a->annex_docs[i]);
+	a->nannex = 0;
+}
+
 static void audit_document(audit_ctx *a, const char *commit, const char *parent, git_tree *ptree,
                            git_tree *tree, const char *msg, const char *path)
 {
@@ -607,6 +728,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 	if (!tr_doc && !tr_action && !tr_transition) {
 		finding(a, "outside-docket", commit, id, "%s was changed by a commit without docket's trailers "
 		        "(an edit made outside docket)", path);
+		annex_note(a, path); /* its annex list may have changed too: judged at the end of the commit */
 		goto cleanup;
 	}
 	if (parent && read_tree_blob(&oldbuf, &oldlen, a, ptree, path) == 0)
@@ -639,6 +761,9 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 		}
 	}
 	nroot = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
+	if (old ? !same_node(N(N(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(old)), "content"), "annexes"),
+	                     N(N(nroot, "content"), "annexes")) : N(N(nroot, "content"), "annexes") != NULL)
+		annex_note(a, path);
 	wf = workflow_at(a, parent ? ptree : tree, parent ? parent : commit, docket_doc_kind(doc));
 	if (!wf) {
 		finding(a, "illegal-transition", commit, id, "no workflow for '%s' was in force", docket_doc_kind(doc));
@@ -756,6 +881,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 				check_removed_signatures(a, commit, id, old, doc, docket_workflow_is_editable(wf, t->to));
 				check_signatures(a, commit, id, old, doc, t, known ? &sp : NULL, nnew,
 				                 cfg ? docket_config_rules(cfg) : 1);
+				check_link(a, commit, id, old, step, t);
 			}
 		}
 		docket_buf_free(&why);
@@ -1011,6 +1137,7 @@ static int audit_commit(const char *commit, const char *const *paths, size_t npa
 	const char *msg;
 	size_t i;
 	int config_done = 0;
+	docket_buf apath = DOCKET_BUF_INIT;
 
 	a->out->commits++;
 	if (!npaths)
@@ -1032,11 +1159,28 @@ static int audit_commit(const char *commit, const char *const *paths, size_t npa
 		} else if (strncmp(paths[i], ".docket/", 8) == 0) {
 			if (!config_done++)
 				audit_config(a, commit, parent[0] ? parent : NULL, ptree, c, msg);
+		} else if (annex_doc_path(&apath, paths[i]) > 0) {
+			/* an annex file: changed by docket only, with its document's list */
+			char *tr_doc = docket_trailer(msg, "Docket-Document"), *tr_action = docket_trailer(msg, "Docket-Action"),
+			     *tr_transition = docket_trailer(msg, "Docket-Transition"), q[512];
+			const char *b = strrchr(apath.ptr, '/') + 1;
+			char id[256];
+			snprintf(id, sizeof(id), "%.*s", (int)(strlen(b) - 4), b);
+			docket_name_quote(q, sizeof(q), paths[i]);
+			if (!tr_doc && !tr_action && !tr_transition)
+				finding(a, "outside-docket", commit, id, "%s was changed by a commit without docket's trailers "
+				        "(an annex changed outside docket)", q);
+			free(tr_doc);
+			free(tr_action);
+			free(tr_transition);
+			annex_note(a, apath.ptr);
 		} else if (strncmp(paths[i], "documents/", 10) == 0 && strlen(paths[i]) > 4 &&
 		           strcmp(paths[i] + strlen(paths[i]) - 4, ".xml") == 0) {
 			audit_document(a, commit, parent[0] ? parent : NULL, ptree, tree, msg, paths[i]);
 		}
 	}
+	if (!a->error)
+		audit_annexes(a, commit, tree);
 	if (!a->error) {
 		int is_config = 0;
 		for (i = 0; i < npaths; i++)
@@ -1044,6 +1188,7 @@ static int audit_commit(const char *commit, const char *const *paths, size_t npa
 		audit_commit_signature(a, commit, parent[0] ? parent : NULL, ptree, tree, c, msg, is_config);
 	}
 done:
+	docket_buf_free(&apath);
 	git_tree_free(tree);
 	git_tree_free(ptree);
 	git_commit_free(c);
@@ -1284,6 +1429,9 @@ cleanup:
 	docket_config_free(a.cfg);
 	docket_schema_free(a.schema);
 	docket_buf_free(&cache);
+	for (i = 0; i < a.nannex; i++)
+		free(a.annex_docs[i]);
+	free(a.annex_docs);
 	return error;
 }
 
@@ -1358,6 +1506,9 @@ cleanup:
 	for (size_t i = 0; i < a.nseeded; i++)
 		free(a.seeded[i]);
 	free(a.seeded);
+	for (size_t i = 0; i < a.nannex; i++)
+		free(a.annex_docs[i]);
+	free(a.annex_docs);
 	docket_config_free(a.cfg);
 	docket_schema_free(a.schema);
 	return error < 0 ? error : 0;

@@ -387,6 +387,15 @@ static int walk_cb(const char *root, const git_tree_entry *entry, void *payload)
 	docket_buf path = DOCKET_BUF_INIT;
 	int r;
 
+	if (git_tree_entry_type(entry) == GIT_OBJECT_TREE) {
+		/* a document's annexes (ID.annexes/) are files beside it, not documents: the walk of
+		 * documents/ skips them (annex.c reads them) */
+		const char *name = git_tree_entry_name(entry);
+		size_t len = strlen(name);
+		if (strncmp(st->prefix, "documents", 9) == 0 && len > 8 && strcmp(name + len - 8, ".annexes") == 0)
+			return 1;
+		return 0;
+	}
 	if (git_tree_entry_type(entry) != GIT_OBJECT_BLOB)
 		return 0;
 	if (docket_buf_printf(&path, "%s%s%s", st->prefix, root, git_tree_entry_name(entry)) < 0)

@@ -7,6 +7,7 @@
  * action is refused rather than silently applied to something the actor never read.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,7 +183,7 @@ static xmlNodePtr ensure_workflow(xmlNodePtr root, const char *initial)
 /* 0, or DOCKET_ERROR when out of memory. */
 static int append_step(xmlNodePtr wf, const char *date, const char *actor, const char *role,
                        const char *transition, const char *from, const char *to, const char *msg,
-                       const char *unit, const char *due)
+                       const char *unit, const char *due, const char *ref)
 {
 	xmlNodePtr step, last = wf->last;
 
@@ -200,7 +201,8 @@ static int append_step(xmlNodePtr wf, const char *date, const char *actor, const
 	    !xmlSetProp(step, (const xmlChar *)"from", (const xmlChar *)from) ||
 	    !xmlSetProp(step, (const xmlChar *)"to", (const xmlChar *)to) ||
 	    (unit && !xmlSetProp(step, (const xmlChar *)"unit", (const xmlChar *)unit)) ||
-	    (due && !xmlSetProp(step, (const xmlChar *)"due", (const xmlChar *)due)))
+	    (due && !xmlSetProp(step, (const xmlChar *)"due", (const xmlChar *)due)) ||
+	    (ref && !xmlSetProp(step, (const xmlChar *)"ref", (const xmlChar *)ref)))
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	if (msg && *msg)
 		xmlNodeAddContent(step, (const xmlChar *)msg);
@@ -216,7 +218,7 @@ int docket_doc_take_step(xmlNodePtr root, const char *initial, const char *date,
 
 	if (!wf || !xmlSetProp(wf, (const xmlChar *)"state", (const xmlChar *)to))
 		return docket_error_set(DOCKET_ERROR, "out of memory");
-	return append_step(wf, date, actor, role, transition, from, to, msg, NULL, NULL);
+	return append_step(wf, date, actor, role, transition, from, to, msg, NULL, NULL, NULL);
 }
 
 /*
@@ -361,6 +363,60 @@ cleanup:
 
 /* --- the transaction ------------------------------------------------------------------------ */
 
+/*
+ * The document a transition with a link names (--by): read in the same transaction as the
+ * one it is linked from, so both are judged at the same tip. *OUT stays NULL when T links
+ * nothing.
+ */
+static int load_linked(docket_doc **out, docket_txn *txn, const docket_transition_def *t, docket_doc *doc,
+                       const docket_action_options *a)
+{
+	docket_repo *repo = docket_txn_repo(txn);
+	docket_workflow *lwf = NULL;
+	docket_buf why = DOCKET_BUF_INIT;
+	char *path = NULL, *buf = NULL;
+	const char *state;
+	size_t len = 0;
+	int error = 0;
+
+	*out = NULL;
+	if (!t->link) {
+		if (a->by && *a->by)
+			error = docket_error_set(DOCKET_EUSAGE, "'%s' links no document: --by is for a replacement or a "
+			                         "correcting letter (replace, correct)", t->id);
+		return error;
+	}
+	if (!a->by || !*a->by)
+		return docket_error_set(DOCKET_EUSAGE, "cannot %s '%s': name %s with --by DOC", t->id,
+		                        docket_doc_id(doc), strcmp(t->link, "replaces") == 0 ?
+		                        "the document that replaces it" : "the letter that corrects it");
+	if ((error = docket_doc_find(&path, repo, a->by, docket_txn_base(txn))) < 0) {
+		if (error == DOCKET_ENOTFOUND)
+			error = docket_error_set(DOCKET_ENOTFOUND, "cannot %s '%s': no document '%s'", t->id,
+			                         docket_doc_id(doc), a->by);
+		goto cleanup;
+	}
+	if ((error = docket_txn_read(&buf, &len, txn, path)) < 0 ||
+	    (error = docket_doc_parse(out, buf, len, path)) < 0 ||
+	    (error = docket_workflow_load(&lwf, repo, docket_txn_base(txn), docket_doc_kind(*out))) < 0)
+		goto cleanup;
+	state = docket_doc_state(*out) ? docket_doc_state(*out) : docket_workflow_initial(lwf);
+	if (!docket_link_check(&why, doc, *out, state, t)) {
+		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s", t->id, docket_doc_id(doc), why.ptr);
+		goto cleanup;
+	}
+cleanup:
+	if (error < 0) {
+		docket_doc_free(*out);
+		*out = NULL;
+	}
+	free(path);
+	free(buf);
+	docket_buf_free(&why);
+	docket_workflow_free(lwf);
+	return error;
+}
+
 typedef enum { ACT_TRANSITION, ACT_EDIT } act_kind;
 
 typedef struct {
@@ -372,6 +428,9 @@ typedef struct {
 	size_t seen_len;
 	const char *edit;    /* ACT_EDIT: the new content */
 	size_t edit_len;
+	/* ACT_EDIT of an attach: the content is the document with this annex listed */
+	const char *annex_name, *annex_type, *annex_data;
+	size_t annex_len;
 } act_ctx;
 
 static char *node_xml(xmlNodePtr n)
@@ -396,7 +455,7 @@ static int act_fill(docket_txn *txn, void *payload)
 	const char *base = docket_txn_base(txn);
 	char *buf = NULL, *cfgbuf = NULL, *newbuf = NULL, *unit = NULL, *now = NULL, *state_copy = NULL;
 	size_t len = 0, cfglen = 0, newlen = 0;
-	docket_doc *doc = NULL, *edited = NULL;
+	docket_doc *doc = NULL, *edited = NULL, *linked = NULL;
 	docket_config *cfg = NULL;
 	docket_workflow *wf = NULL;
 	docket_schema *schema = NULL;
@@ -471,14 +530,31 @@ static int act_fill(docket_txn *txn, void *payload)
 		char *old_wf, *new_wf, *old_sig, *new_sig;
 		xmlNodePtr nroot;
 		const docket_transition_def *edit_def = docket_workflow_edit(wf, state);
+		const char *verb = c->annex_name ? "attach to" : "edit";
 		if (!edit_def) {
-			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': its state '%s' is not editable "
-			                         "(content may change only in a draft)", id, state);
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': its state '%s' is not editable "
+			                         "(content may change only in a draft)", verb, id, state);
 			goto cleanup;
 		}
 		if (!docket_authorise(edit_def, &person, cfg, doc, unit, &why)) {
-			error = docket_error_set(DOCKET_EDENIED, "cannot edit '%s': %s", id, why.ptr);
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s", verb, id, why.ptr);
 			goto cleanup;
+		}
+		if (c->annex_name) {
+			/* the limit in force at this tip, which an administrator may have just lowered */
+			char hex[65];
+			if ((unsigned long long)c->annex_len > docket_config_annex_max(cfg)) {
+				error = docket_error_set(DOCKET_EINVALID, "cannot attach '%s': it is %zu bytes, more than the annex "
+				                         "limit of %llu bytes", c->annex_name, c->annex_len,
+				                         docket_config_annex_max(cfg));
+				goto cleanup;
+			}
+			docket_annex_digest(hex, c->annex_data, c->annex_len);
+			if ((error = docket_annex_add_ref(&newbuf, &newlen, doc, c->annex_name, c->annex_type,
+			                                  (unsigned long long)c->annex_len, hex)) < 0)
+				goto cleanup;
+			c->edit = newbuf;
+			c->edit_len = newlen;
 		}
 		if ((error = docket_doc_parse(&edited, c->edit, c->edit_len, c->path)) < 0)
 			goto cleanup;
@@ -519,11 +595,25 @@ static int act_fill(docket_txn *txn, void *payload)
 			goto cleanup;
 		}
 		why.len = 0;
-		docket_buf_printf(&why, "edit '%s'", id);
+		docket_buf_printf(&why, "%s '%s'", verb, id);
 		if ((error = docket_commit_signing_check(repo, cfg, a->actor, NULL, NULL, why.ptr)) < 0)
 			goto cleanup;
 		if ((error = docket_txn_write(txn, c->path, c->edit, c->edit_len)) < 0)
 			goto cleanup;
+		if (c->annex_name) {
+			docket_buf file = DOCKET_BUF_INIT;
+			if ((error = docket_annex_dir(&file, c->path)) < 0 ||
+			    (error = docket_buf_printf(&file, "/%s", c->annex_name)) < 0 ||
+			    (error = docket_txn_write(txn, file.ptr, c->annex_data, c->annex_len)) < 0) {
+				docket_buf_free(&file);
+				goto cleanup;
+			}
+			docket_buf_free(&file);
+			docket_buf_printf(&msg, "docket: attach %s to %s\n\n%s%sDocket-Document: %s\nDocket-Action: attach\n"
+			                  "Docket-State: %s\nDocket-Actor: %s\nDocket-Annex: %s\n", c->annex_name, id,
+			                  a->message ? a->message : "", a->message ? "\n\n" : "", id, state, a->actor,
+			                  c->annex_name);
+		} else
 		docket_buf_printf(&msg, "docket: edit %s\n\n%s%sDocket-Document: %s\nDocket-Action: edit\n"
 		                  "Docket-State: %s\nDocket-Actor: %s\n", id, a->message ? a->message : "",
 		                  a->message ? "\n\n" : "", id, state, a->actor);
@@ -587,6 +677,8 @@ static int act_fill(docket_txn *txn, void *payload)
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': a reason is required (-m REASON)", t->id, id);
 		goto cleanup;
 	}
+	if ((error = load_linked(&linked, txn, t, doc, a)) < 0)
+		goto cleanup;
 
 	/* every action is signed by its actor (after the workflow's own refusals, which say more) */
 	why.len = 0;
@@ -602,7 +694,8 @@ static int act_fill(docket_txn *txn, void *payload)
 			goto cleanup;
 		}
 		if ((error = append_step(wfn, now, a->actor, role, t->id, state, t->to, a->message,
-		                         t->assign_handler ? a->unit : NULL, t->assign_handler ? a->due : NULL)) < 0)
+		                         t->assign_handler ? a->unit : NULL, t->assign_handler ? a->due : NULL,
+		                         linked ? docket_doc_id(linked) : NULL)) < 0)
 			goto cleanup;
 	}
 	if (t->assign_number && (error = docket_number_assign(txn, root, id, now, c->out)) < 0)
@@ -641,6 +734,8 @@ static int act_fill(docket_txn *txn, void *payload)
 		docket_buf_printf(&msg, "%s\n\n", a->message);
 	docket_buf_printf(&msg, "Docket-Document: %s\nDocket-Transition: %s\nDocket-From: %s\nDocket-To: %s\n"
 	                  "Docket-Actor: %s\nDocket-Role: %s\n", id, t->id, state, t->to, a->actor, role);
+	if (linked)
+		docket_buf_printf(&msg, "Docket-Link: %s\n", docket_doc_id(linked));
 	if (c->out->number)
 		docket_buf_printf(&msg, "Docket-Number: %s\n", c->out->number);
 	if ((error = docket_txn_message(txn, msg.ptr)) < 0)
@@ -664,6 +759,7 @@ cleanup:
 	docket_buf_free(&msg);
 	docket_doc_free(doc);
 	docket_doc_free(edited);
+	docket_doc_free(linked);
 	docket_config_free(cfg);
 	docket_workflow_free(wf);
 	docket_schema_free(schema);
@@ -734,6 +830,7 @@ static int check_worktree(docket_repo *repo, const char *path, const char *commi
 
 int docket_action_run(docket_action_result *out, docket_repo *repo, const docket_action_options *a)
 {
+	docket_action_options v1;
 	act_ctx c;
 	char *buf = NULL;
 	size_t len = 0;
@@ -743,6 +840,13 @@ int docket_action_run(docket_action_result *out, docket_repo *repo, const docket
 	memset(&c, 0, sizeof(c));
 	if (!a)
 		return docket_error_set(DOCKET_EUSAGE, "docket_action_run: no action options");
+	if (a->version == 1) {
+		/* a caller built against version 1 passes the fields before `unit` only */
+		memset(&v1, 0, sizeof(v1));
+		memcpy(&v1, a, offsetof(docket_action_options, unit));
+		v1.version = DOCKET_ACTION_OPTIONS_VERSION;
+		a = &v1;
+	}
 	if ((error = docket_options_check(a->version, DOCKET_ACTION_OPTIONS_VERSION, "docket_action_options",
 	                                  "DOCKET_ACTION_OPTIONS_INIT")) < 0)
 		return error;
@@ -846,6 +950,36 @@ int docket_edit_buffer(docket_action_result *out, docket_repo *repo, const char 
 		goto cleanup;
 	c.edit = buf;
 	c.edit_len = len;
+	if ((error = docket_repo_transact(out->commit, repo, act_fill, &c)) < 0)
+		goto cleanup;
+	out->path = c.path;
+	c.path = NULL;
+cleanup:
+	free(committed);
+	free(c.path);
+	free(c.seen);
+	return error;
+}
+
+int docket_attach_run(docket_action_result *out, docket_repo *repo, const char *doc, const char *actor,
+                      const char *message, const char *name, const char *type, const char *data, size_t len)
+{
+	docket_action_options a = DOCKET_ACTION_OPTIONS_INIT;
+	act_ctx c;
+	char *committed = NULL;
+	size_t clen = 0;
+	int error;
+
+	edit_setup(&c, &a, out, doc, actor, message);
+	a.transition = "attach";
+	c.annex_name = name;
+	c.annex_type = type;
+	c.annex_data = data;
+	c.annex_len = len;
+	if ((error = docket_doc_find(&c.path, repo, doc, NULL)) < 0 ||
+	    (error = docket_repo_read(&committed, &clen, repo, NULL, c.path)) < 0 ||
+	    (error = check_worktree(repo, c.path, committed, clen)) < 0)
+		goto cleanup;
 	if ((error = docket_repo_transact(out->commit, repo, act_fill, &c)) < 0)
 		goto cleanup;
 	out->path = c.path;

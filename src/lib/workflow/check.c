@@ -215,3 +215,98 @@ int docket_validate_buffer(docket_findings *findings, docket_schema *schema, con
 	docket_doc_free(doc);
 	return error;
 }
+
+/* --- links after issue (docket replace / correct) ------------------------------------------ */
+
+static char *text_at(xmlNodePtr root, const char *path)
+{
+	xmlNodePtr n = docket_xml_path(root, DOCKET_NS, path);
+	return n ? docket_xml_text_trim(n) : NULL;
+}
+
+int docket_link_check(docket_buf *why, docket_doc *old, docket_doc *linked, const char *linked_state,
+                      const docket_transition_def *t)
+{
+	xmlNodePtr oroot = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(old));
+	xmlNodePtr lroot = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(linked));
+	const char *oid = docket_doc_id(old), *lid = docket_doc_id(linked);
+	char *oabbr = text_at(oroot, "header/issuer/abbr"), *labbr = text_at(lroot, "header/issuer/abbr");
+	char *number = text_at(lroot, "header/code/number");
+	const char *what = strcmp(t->link, "replaces") == 0 ? "the replacement" : "the correcting letter";
+	int ok = 0, in_from = 0, stated = 0;
+	xmlNodePtr n;
+
+	why->len = 0;
+	for (const char *const *f = t->from; f && *f; f++)
+		in_from |= linked_state && strcmp(*f, linked_state) == 0;
+	if (!oid || !lid || strcmp(oid, lid) == 0) {
+		docket_buf_printf(why, "a document cannot be %s", strcmp(t->link, "replaces") == 0 ?
+		                  "replaced by itself" : "corrected by itself");
+		goto done;
+	}
+	if (!in_from) {
+		docket_buf_printf(why, "%s '%s' is in the state '%s'; it must be issued (in the state '%s') first",
+		                  what, lid, linked_state ? linked_state : "none", t->from && t->from[0] ? t->from[0] : "?");
+		goto done;
+	}
+	if (!number || !*number) {
+		docket_buf_printf(why, "%s '%s' has no number: it was never issued", what, lid);
+		goto done;
+	}
+	if (!oabbr || !labbr || strcmp(oabbr, labbr) != 0) {
+		docket_buf_printf(why, "%s '%s' is issued by '%s', not by the issuer of '%s' ('%s')", what, lid,
+		                  labbr ? labbr : "nobody", oid, oabbr ? oabbr : "nobody");
+		goto done;
+	}
+	for (n = docket_xml_child(docket_xml_child(lroot, DOCKET_NS, "header"), DOCKET_NS, "amends"); n && !stated;
+	     n = docket_xml_next(n)) {
+		xmlChar *rel = xmlGetNoNsProp(n, (const xmlChar *)"relation"), *ref = xmlGetNoNsProp(n, (const xmlChar *)"ref");
+		stated = rel && ref && strcmp((const char *)rel, t->link) == 0 && strcmp((const char *)ref, oid) == 0;
+		xmlFree(rel);
+		xmlFree(ref);
+		if (stated) {
+			/* the number and date it prints must be the old document's own */
+			xmlChar *code = xmlGetNoNsProp(n, (const xmlChar *)"code"), *date = xmlGetNoNsProp(n, (const xmlChar *)"date");
+			char *onum = text_at(oroot, "header/code/number"), *onot = text_at(oroot, "header/code/notation");
+			char *odate = text_at(oroot, "header/date");
+			docket_buf ocode = DOCKET_BUF_INIT;
+			docket_buf_printf(&ocode, "%s/%s", onum ? onum : "", onot ? onot : "");
+			if (code && (!ocode.ptr || strcmp((const char *)code, ocode.ptr) != 0))
+				docket_buf_printf(why, "%s '%s' names '%s' as %s, but '%s' is %s", what, lid, oid,
+				                  (const char *)code, oid, ocode.ptr ? ocode.ptr : "unnumbered");
+			else if (date && (!odate || strcmp((const char *)date, odate) != 0))
+				docket_buf_printf(why, "%s '%s' dates '%s' %s, but '%s' is dated %s", what, lid, oid,
+				                  (const char *)date, oid, odate ? odate : "nothing");
+			xmlFree(code);
+			xmlFree(date);
+			free(onum);
+			free(onot);
+			free(odate);
+			docket_buf_free(&ocode);
+			if (why->len)
+				goto done;
+		}
+	}
+	if (!stated) {
+		docket_buf_printf(why, "%s '%s' does not state that it %s '%s' (its header needs <amends "
+		                  "relation=\"%s\" ref=\"%s\"/>)", what, lid, t->link, oid, t->link, oid);
+		goto done;
+	}
+	/* one link per document: a letter that corrects twice is one correction */
+	for (n = docket_xml_child(docket_xml_child(oroot, DOCKET_NS, "workflow"), DOCKET_NS, "step"); n;
+	     n = docket_xml_next(n)) {
+		xmlChar *ref = xmlGetNoNsProp(n, (const xmlChar *)"ref");
+		int dup = ref && strcmp((const char *)ref, lid) == 0;
+		xmlFree(ref);
+		if (dup) {
+			docket_buf_printf(why, "'%s' is already linked to '%s' by an earlier step", oid, lid);
+			goto done;
+		}
+	}
+	ok = 1;
+done:
+	free(oabbr);
+	free(labbr);
+	free(number);
+	return ok;
+}

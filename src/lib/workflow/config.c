@@ -36,6 +36,8 @@ struct docket_config {
 	int rules;
 	char **unsigned_ok;
 	size_t nunsigned;
+	/* <limits annex-max-bytes="N"/>: the largest annex accepted; 0: the default */
+	unsigned long long annex_max;
 };
 
 /*
@@ -236,6 +238,21 @@ int docket_config_parse(docket_config **out, const char *buf, size_t len, const 
 	}
 	if ((error = parse_signing(cfg, docket_xml_child(root, DOCKET_CONFIG_NS, "signing"), name)) < 0)
 		goto cleanup;
+	if ((n = docket_xml_child(root, DOCKET_CONFIG_NS, "limits")) != NULL) {
+		char *v = attr_dup(n, "annex-max-bytes", &oom), *end = NULL;
+		if (oom)
+			goto oom;
+		if (v) {
+			cfg->annex_max = strtoull(v, &end, 10);
+			if (!*v || *end || v[0] == '-' || cfg->annex_max == 0 || cfg->annex_max > DOCKET_ANNEX_MAX_LIMIT) {
+				free(v);
+				error = docket_error_set(DOCKET_EINVALID, "%s:%ld: annex-max-bytes must be a number of bytes "
+				                         "from 1 to %llu", name, xmlGetLineNo(n), DOCKET_ANNEX_MAX_LIMIT);
+				goto cleanup;
+			}
+		}
+		free(v);
+	}
 	*out = cfg;
 	cfg = NULL;
 	error = 0;
@@ -396,6 +413,11 @@ int docket_config_rules(const docket_config *cfg)
 	return cfg->rules;
 }
 
+unsigned long long docket_config_annex_max(const docket_config *cfg)
+{
+	return cfg && cfg->annex_max ? cfg->annex_max : DOCKET_ANNEX_MAX_DEFAULT;
+}
+
 int docket_config_unsigned_allowed(const docket_config *cfg, const char *transition)
 {
 	for (size_t i = 0; transition && i < cfg->nunsigned; i++)
@@ -537,6 +559,8 @@ static int config_write(char **out, size_t *len, const docket_config *cfg)
 		if (cfg->nunsigned && docket_buf_puts(&b, "  </signing>\n") < 0)
 			goto cleanup;
 	}
+	if (cfg->annex_max && docket_buf_printf(&b, "  <limits annex-max-bytes=\"%llu\"/>\n", cfg->annex_max) < 0)
+		goto cleanup;
 	if (docket_buf_puts(&b, "</config>\n") < 0)
 		goto cleanup;
 	if (!(*out = docket_buf_detach(&b, len))) {
@@ -549,7 +573,7 @@ cleanup:
 	return error;
 }
 
-typedef enum { CH_ORG, CH_UNIT, CH_PERSON, CH_CERT, CH_UNSIGNED, CH_MIGRATE, CH_EXTERNAL } change_kind;
+typedef enum { CH_ORG, CH_UNIT, CH_PERSON, CH_CERT, CH_UNSIGNED, CH_MIGRATE, CH_EXTERNAL, CH_LIMITS } change_kind;
 
 typedef struct {
 	change_kind kind;
@@ -566,6 +590,7 @@ typedef struct {
 	docket_findings *findings;
 	const char *source;
 	const docket_external *external;
+	unsigned long long annex_max;   /* CH_LIMITS */
 } change;
 
 static int replace(char **slot, const char *v)
@@ -753,6 +778,13 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 			return DOCKET_ERROR;
 		return docket_buf_printf(msg, "docket: set external organisation %s\n\nDocket-Action: config\n", e->id);
 	}
+	case CH_LIMITS:
+		if (!c->annex_max || c->annex_max > DOCKET_ANNEX_MAX_LIMIT)
+			return docket_error_set(DOCKET_EUSAGE, "the annex size limit must be from 1 to %llu bytes",
+			                        DOCKET_ANNEX_MAX_LIMIT);
+		cfg->annex_max = c->annex_max;
+		return docket_buf_printf(msg, "docket: set the annex size limit to %llu bytes\n\nDocket-Action: config\n",
+		                         c->annex_max);
 	case CH_MIGRATE:
 		if (cfg->rules >= 2)
 			return docket_error_set(DOCKET_EEXISTS, "the rules of signed history are recorded already (rules %d)",
@@ -793,7 +825,7 @@ static int apply_batch(docket_config *cfg, const change *c, docket_buf *msg)
 	/* an attempt with findings fails and is never retried: FINDINGS hold one attempt's */
 	for (i = 0; i < c->nbatch; i++) {
 		const docket_config_change *x = &c->batch[i];
-		change one_change = { CH_UNIT, c->actor, NULL, x->unit, x->person, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL };
+		change one_change = { CH_UNIT, c->actor, NULL, x->unit, x->person, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 		if (x->kind == DOCKET_CONFIG_ADD_PERSON)
 			one_change.kind = CH_PERSON;
 		else if (x->kind == DOCKET_CONFIG_SET_CERT) {
@@ -898,13 +930,13 @@ static int run_change(docket_repo *repo, const change *c)
 
 int docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org)
 {
-	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL };
+	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_set_external(docket_repo *repo, const char *actor, const docket_external *ext)
 {
-	change c = { CH_EXTERNAL, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, ext };
+	change c = { CH_EXTERNAL, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, ext, 0 };
 	if (!repo || !ext)
 		return docket_error_set(DOCKET_EUSAGE, "docket_config_set_external: REPO and EXT are required");
 	return run_change(repo, &c);
@@ -912,26 +944,26 @@ int docket_config_set_external(docket_repo *repo, const char *actor, const docke
 
 int docket_config_add_unit(docket_repo *repo, const char *actor, const docket_unit *unit)
 {
-	change c = { CH_UNIT, actor, NULL, unit, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL };
+	change c = { CH_UNIT, actor, NULL, unit, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_add_person(docket_repo *repo, const char *actor, const docket_person *person)
 {
-	change c = { CH_PERSON, actor, NULL, NULL, person, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL };
+	change c = { CH_PERSON, actor, NULL, NULL, person, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_set_cert(docket_repo *repo, const char *actor, const char *person, const char *pem)
 {
-	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem, NULL, 0, NULL, 0, NULL, NULL, NULL };
+	change c = { CH_CERT, actor, NULL, NULL, NULL, person, pem, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 	return run_change(repo, &c);
 }
 
 int docket_config_apply(docket_repo *repo, const char *actor, const docket_config_change *changes, size_t n,
                         docket_findings *findings, const char *source)
 {
-	change c = { CH_UNIT, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, changes, n, findings, source, NULL };
+	change c = { CH_UNIT, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, changes, n, findings, source, NULL, 0 };
 
 	if (!repo || (!changes && n))
 		return docket_error_set(DOCKET_EUSAGE, "config: a repository and the changes are required");
@@ -942,13 +974,19 @@ int docket_config_apply(docket_repo *repo, const char *actor, const docket_confi
 
 int docket_config_set_unsigned(docket_repo *repo, const char *actor, const char *const *transitions, size_t n)
 {
-	change c = { CH_UNSIGNED, actor, NULL, NULL, NULL, NULL, NULL, transitions, n, NULL, 0, NULL, NULL, NULL };
+	change c = { CH_UNSIGNED, actor, NULL, NULL, NULL, NULL, NULL, transitions, n, NULL, 0, NULL, NULL, NULL, 0 };
+	return run_change(repo, &c);
+}
+
+int docket_config_set_annex_max(docket_repo *repo, const char *actor, unsigned long long max)
+{
+	change c = { CH_LIMITS, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, max };
 	return run_change(repo, &c);
 }
 
 int docket_config_migrate(docket_repo *repo, const char *actor)
 {
-	change c = { CH_MIGRATE, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL };
+	change c = { CH_MIGRATE, actor, NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL, NULL, 0 };
 	if (!actor)
 		return docket_error_set(DOCKET_EUSAGE, "an administrator migrates the repository: say who you are with --as PERSON");
 	return run_change(repo, &c);

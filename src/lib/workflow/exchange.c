@@ -257,6 +257,138 @@ static char *code_of(xmlNodePtr root)
 	return out;
 }
 
+/* --- annexes and lifecycle on export (docs/lifecycle.md) ----------------------------------------- */
+
+typedef struct {
+	int problems;
+	char first[1024];
+} annex_check;
+
+static void annex_seen(void *payload, const docket_annex_item *it)
+{
+	annex_check *c = payload;
+	if (!it->ok && !c->problems++)
+		snprintf(c->first, sizeof(c->first), "%s", it->problem ? it->problem : "an annex does not match");
+}
+
+/*
+ * Each annex ROOT's content lists, read from the tree at O->rev, as an Attachment after the
+ * document (Description "annex", its own SHA-256). An annex whose file does not match the
+ * list is not sent: the signatures vouch for the list, so the file would be a forgery.
+ */
+static int export_annexes(docket_buf *b, docket_repo *repo, const docket_export_options *o, xmlNodePtr root)
+{
+	git_repository *git = docket_repo_git(repo);
+	git_commit *c = NULL;
+	git_tree *tree = NULL;
+	git_oid oid;
+	docket_buf dir = DOCKET_BUF_INIT, file = DOCKET_BUF_INIT;
+	char commit[41], *path = NULL, *data = NULL, *b64 = NULL, *dg64 = NULL;
+	const char *id = NULL;
+	size_t len = 0, k = 0;
+	annex_check check;
+	docket_doc *doc = NULL;
+	xmlNodePtr n;
+	int error;
+
+	memset(&check, 0, sizeof(check));
+	if (!D(root, "content/annexes/annex"))
+		return 0;
+	id = (const char *)xmlGetNoNsProp(root, (const xmlChar *)"id");
+	if ((error = docket_repo_resolve(commit, repo, o->rev)) < 0 || (error = docket_doc_find(&path, repo, id, commit)) < 0 ||
+	    (error = docket_repo_read(&data, &len, repo, commit, path)) < 0 ||
+	    (error = docket_doc_parse(&doc, data, len, path)) < 0)
+		goto cleanup;
+	free(data);
+	data = NULL;
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 || git_commit_tree(&tree, c) < 0) {
+		error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
+		goto cleanup;
+	}
+	if ((error = docket_annex_judge(git, tree, path, doc, annex_seen, &check)) < 0)
+		goto cleanup;
+	if (check.problems) {
+		error = docket_error_set(DOCKET_EVERIFY, "cannot export '%s': %s", id, check.first);
+		goto cleanup;
+	}
+	if ((error = docket_annex_dir(&dir, path)) < 0)
+		goto cleanup;
+	for (n = D(root, "content/annexes/annex"); n; n = docket_xml_next(n), k++) {
+		char *name = docket_attr(n, "name"), *type = docket_attr(n, "type");
+		unsigned char md[32];
+		file.len = 0;
+		error = !name || !type ? docket_error_set(DOCKET_ERROR, "out of memory") : 0;
+		if (!error && (error = docket_buf_printf(&file, "%s/%s", dir.ptr, name)) == 0 &&
+		    (error = docket_repo_read(&data, &len, repo, commit, file.ptr)) == 0 &&
+		    (error = sha256(md, data, len)) == 0 && (error = docket_base64_encode(&dg64, md, 32)) == 0 &&
+		    (error = docket_base64_encode(&b64, (const unsigned char *)data, len)) == 0) {
+			error = docket_buf_printf(b, "      <edXML:Attachment ContentId=\"annex-%zu\" ContentType=\"", k + 1) < 0 ||
+			        esc(b, type) < 0 ||
+			        docket_buf_puts(b, "\" ContentTransferEncoded=\"base64\" AttachmentName=\"") < 0 ||
+			        esc(b, name) < 0 ||
+			        docket_buf_printf(b, "\" Description=\"annex\" DigestAlgorithm=\"" SHA256_URI "\" "
+			                          "DigestValue=\"%s\">", dg64) < 0 ||
+			        docket_buf_puts(b, b64) < 0 || docket_buf_puts(b, "</edXML:Attachment>\n") < 0 ?
+			        docket_error_set(DOCKET_ERROR, "out of memory") : 0;
+		}
+		free(name);
+		free(type);
+		free(data);
+		free(b64);
+		free(dg64);
+		data = b64 = dg64 = NULL;
+		if (error < 0)
+			goto cleanup;
+	}
+	error = 0;
+cleanup:
+	xmlFree((xmlChar *)id);
+	git_tree_free(tree);
+	git_commit_free(c);
+	docket_doc_free(doc);
+	docket_buf_free(&dir);
+	docket_buf_free(&file);
+	free(path);
+	free(data);
+	return error;
+}
+
+/*
+ * The business operation a document's own record implies, when the caller names none: a
+ * recalled document is sent as a recall (reason: the recall step's), a document whose header
+ * says it replaces another as a replace of it, a correcting letter as an update of the
+ * document it corrects. *REASON (may stay NULL) is malloc'd.
+ */
+static void implied_operation(docket_export_options *eff, char **reason, xmlNodePtr root, const char *id)
+{
+	xmlNodePtr wf = D(root, "workflow"), n, last = NULL;
+	char *state = wf ? docket_attr(wf, "state") : NULL;
+
+	*reason = NULL;
+	if (state && strcmp(state, "recalled") == 0) {
+		for (n = D(wf, "step"); n; n = docket_xml_next(n))
+			last = n;
+		eff->operation = DOCKET_EDXML_RECALL;
+		eff->operation_target = id;
+		if (last && (*reason = docket_xml_text_trim(last)) && **reason)
+			eff->operation_reason = *reason;
+	} else {
+		for (n = D(root, "header/amends"); n; n = docket_xml_next(n)) {
+			char *rel = docket_attr(n, "relation");
+			if (rel && (strcmp(rel, "replaces") == 0 || strcmp(rel, "corrects") == 0)) {
+				eff->operation = strcmp(rel, "replaces") == 0 ? DOCKET_EDXML_REPLACE : DOCKET_EDXML_UPDATE;
+				free(*reason);
+				*reason = docket_attr(n, "ref");
+				eff->operation_target = *reason;
+				free(rel);
+				break;
+			}
+			free(rel);
+		}
+	}
+	free(state);
+}
+
 static int export_fill(docket_buf *b, docket_repo *repo, const docket_config *cfg, docket_doc *doc,
                        const char *stored, size_t stored_len, const docket_export_options *o, const char *now)
 {
@@ -343,11 +475,16 @@ static int export_fill(docket_buf *b, docket_repo *repo, const docket_config *cf
 		if (docket_buf_puts(b, "      </edXML:ToPlaces>\n") < 0)
 			goto cleanup;
 	}
-	/* no annexes yet: a document is carried alone (Appendixes 0) */
-	if (docket_buf_printf(b, "      <edXML:OtherInfo>\n        <edXML:Priority>%d</edXML:Priority>\n"
-	                      "        <edXML:Appendixes>0</edXML:Appendixes>\n      </edXML:OtherInfo>\n",
-	                      priority_of(urgency)) < 0)
-		goto cleanup;
+	/* the annexes the content lists travel as the attachments after the document */
+	{
+		size_t nannex = 0;
+		for (n = D(root, "content/annexes/annex"); n; n = docket_xml_next(n))
+			nannex++;
+		if (docket_buf_printf(b, "      <edXML:OtherInfo>\n        <edXML:Priority>%d</edXML:Priority>\n"
+		                      "        <edXML:Appendixes>%zu</edXML:Appendixes>\n      </edXML:OtherInfo>\n",
+		                      priority_of(urgency), nannex) < 0)
+			goto cleanup;
+	}
 	/* ResponseFor: every incoming document the header cites */
 	for (n = D(h, "bases/basis"); n; n = docket_xml_next(n)) {
 		char *ref = docket_attr(n, "ref");
@@ -415,9 +552,12 @@ static int export_fill(docket_buf *b, docket_repo *repo, const docket_config *cf
 	    esc(b, docket_doc_id(doc)) < 0 ||
 	    docket_buf_printf(b, ".xml\" Description=\"document\" DigestAlgorithm=\"" SHA256_URI "\" DigestValue=\"%s\">",
 	                      dg64) < 0 ||
-	    docket_buf_puts(b, b64) < 0 ||
-	    docket_buf_puts(b, "</edXML:Attachment>\n    </edXML:AttachmentEncoded>\n  </edXML:edXMLBody>\n"
-	                    "</edXML:edXMLEnvelope>\n") < 0)
+	    docket_buf_puts(b, b64) < 0 || docket_buf_puts(b, "</edXML:Attachment>\n") < 0)
+		goto cleanup;
+	if ((error = export_annexes(b, repo, o, root)) < 0)
+		goto cleanup;
+	error = DOCKET_ERROR;
+	if (docket_buf_puts(b, "    </edXML:AttachmentEncoded>\n  </edXML:edXMLBody>\n</edXML:edXMLEnvelope>\n") < 0)
 		goto cleanup;
 	error = 0;
 cleanup:
@@ -449,7 +589,8 @@ int docket_export_edxml(char **out, size_t *out_len, docket_repo *repo, const ch
 	docket_doc *doc = NULL;
 	docket_org org;
 	docket_buf b = DOCKET_BUF_INIT;
-	char *path = NULL, *stored = NULL, *now = NULL, *code = NULL, *date = NULL;
+	char *path = NULL, *stored = NULL, *now = NULL, *code = NULL, *date = NULL, *implied = NULL;
+	docket_export_options eff;
 	size_t stored_len = 0;
 	xmlNodePtr root;
 	int error;
@@ -491,6 +632,11 @@ int docket_export_edxml(char **out, size_t *out_len, docket_repo *repo, const ch
 		error = docket_error_code() < 0 ? docket_error_code() : docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
+	if (o->operation == DOCKET_EDXML_NEW) {
+		eff = *o;
+		implied_operation(&eff, &implied, root, docket_doc_id(doc));
+		o = &eff;
+	}
 	if ((error = export_fill(&b, repo, cfg, doc, stored, stored_len, o, now)) < 0)
 		goto cleanup;
 	if ((error = validate_text(b.ptr, b.len, "envelope")) < 0)
@@ -507,6 +653,7 @@ cleanup:
 	free(now);
 	free(code);
 	free(date);
+	free(implied);
 	return error;
 }
 
@@ -1249,6 +1396,32 @@ int docket_receive(docket_receive_result *out, docket_repo *repo, const char *bu
 			                         "is %s/%s of %s", c.name, c.code, c.date, dnum ? dnum : "", dnota ? dnota : "",
 			                         ddate ? ddate : "no date");
 			goto cleanup;
+		}
+		/* the annexes carried must be the ones the document's (signed) content lists */
+		{
+			size_t listed = 0;
+			for (xmlNodePtr an = D(sroot, "content/annexes/annex"); an; an = docket_xml_next(an), listed++) {
+				char *aname = docket_attr(an, "name"), *asha = docket_attr(an, "sha256");
+				size_t k;
+				for (k = 1; k < natt && !(aname && strcmp(att[k].name, aname) == 0); k++)
+					;
+				if (k == natt)
+					error = docket_error_set(DOCKET_EVERIFY, "%s: the document lists the annex '%s', which the "
+					                         "envelope does not carry", c.name, aname ? aname : "");
+				else if (!asha || strcmp(asha, att[k].hex) != 0)
+					error = docket_error_set(DOCKET_EVERIFY, "%s: annex '%s' is not the one the document lists "
+					                         "(SHA-256 %s, listed %s)", c.name, att[k].name, att[k].hex,
+					                         asha ? asha : "none");
+				free(aname);
+				free(asha);
+				if (error)
+					goto cleanup;
+			}
+			if (listed != natt - 1) {
+				error = docket_error_set(DOCKET_EVERIFY, "%s: the envelope carries %zu annex%s but the document "
+				                         "lists %zu", c.name, natt - 1, natt - 1 == 1 ? "" : "es", listed);
+				goto cleanup;
+			}
 		}
 		if (strcmp(docket_doc_kind(sent), "incoming") == 0) {
 			error = docket_error_set(DOCKET_EINVALID, "%s carries an incoming document's register entry, not a "

@@ -1,6 +1,6 @@
 /*
  * workflow: workflow definitions as data. A definition names its states (one initial;
- * editable states where content may change; final states nothing leaves) and its
+ * editable states where content may change; final states lead only to final states: the corrections, replacement and recall of an issued document) and its
  * transitions (from-states, to-state, who may take them in which unit scope, separation of
  * duties, reason and signature requirements, side effects). The engine (action.c) is
  * generic; this file only reads definitions and proves them consistent.
@@ -215,8 +215,11 @@ static int check(docket_workflow *wf, docket_findings *f, const char *name, xmlN
 			if (!st) {
 				add_at(f, name, t->line, "transition '%s' leaves the unknown state '%s'", t->id, *s);
 				problems++;
-			} else if (st->final) {
-				add_at(f, name, t->line, "transition '%s' leaves the final state '%s'", t->id, *s);
+			} else if (st->final && find_state(wf, t->to) && !find_state(wf, t->to)->final) {
+				/* after issue a document may only be corrected, replaced or recalled: it
+				 * moves between final states, never back into the drafting */
+				add_at(f, name, t->line, "transition '%s' leaves the final state '%s' for the state '%s', "
+				       "which is not final", t->id, *s, t->to);
 				problems++;
 			}
 		}
@@ -382,6 +385,10 @@ int docket_workflow_parse(docket_workflow **out, docket_findings *findings, dock
 			char *e = prop(c, "name");
 			if (e && strcmp(e, "assign-number") == 0)
 				t->def.assign_number = 1;
+			else if (e && strcmp(e, "replaced-by") == 0)
+				t->def.link = "replaces";
+			else if (e && strcmp(e, "corrected-by") == 0)
+				t->def.link = "corrects";
 			else if (e && strcmp(e, "assign-handler") == 0)
 				t->def.assign_handler = 1;
 			free(e);
@@ -464,7 +471,7 @@ const docket_transition_def *docket_workflow_edit(const docket_workflow *wf, con
 {
 	static const docket_allow defaults[] = { { "drafter", DOCKET_SCOPE_DRAFTING_UNIT },
 	                                         { "reviewer", DOCKET_SCOPE_DRAFTING_UNIT } };
-	static const docket_transition_def def = { "edit", NULL, NULL, defaults, 2, NULL, NULL, 0, 0, 0 };
+	static const docket_transition_def def = { "edit", NULL, NULL, defaults, 2, NULL, NULL, 0, 0, NULL, 0 };
 	const state_rec *s = find_state(wf, state);
 
 	if (!s || !s->editable)

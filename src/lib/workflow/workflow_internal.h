@@ -36,6 +36,36 @@ int docket_doc_take_step(xmlNodePtr root, const char *initial, const char *date,
 char *docket_signer_role(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
                          const docket_config *cfg);
 
+/* --- annexes (annex.c) -------------------------------------------------------------------- */
+
+#include "docket/annex.h"
+
+/* HEX receives the lowercase SHA-256 of DATA (LEN bytes). */
+void docket_annex_digest(char hex[65], const void *data, size_t len);
+/* OUT receives "documents/.../ID.annexes" for the document at DOCPATH ("...ID.xml"). */
+int docket_annex_dir(docket_buf *out, const char *docpath);
+/*
+ * Add <annex name type size sha256> to DOC's content (an <annexes> list made at its end when
+ * absent) and serialise DOC into *OUT. DOCKET_EEXISTS when DOC lists NAME already.
+ */
+int docket_annex_add_ref(char **out, size_t *out_len, docket_doc *doc, const char *name, const char *type,
+                         unsigned long long size, const char *hex);
+/*
+ * Compare DOC's annex list with the files under its annex folder in TREE (DOCPATH: its
+ * path). FN is called with each listed annex (ok or not) and each unlisted file (never ok);
+ * the item and its strings are borrowed for the call. The number of problems, or a negative
+ * error when the tree could not be read.
+ */
+typedef void (*docket_annex_fn)(void *payload, const docket_annex_item *item);
+int docket_annex_judge(git_repository *git, git_tree *tree, const char *docpath, docket_doc *doc,
+                       docket_annex_fn fn, void *payload);
+/*
+ * The engine's attach (action.c): an edit of DOC by ACTOR that lists the annex NAME (TYPE,
+ * DATA of LEN bytes) and writes its file, as one commit.
+ */
+int docket_attach_run(docket_action_result *out, docket_repo *repo, const char *doc, const char *actor,
+                      const char *message, const char *name, const char *type, const char *data, size_t len);
+
 /* --- numbering (number.c) ----------------------------------------------------------------- */
 
 /*
@@ -52,6 +82,17 @@ int docket_number_assign(docket_txn *txn, xmlNodePtr root, const char *id, const
  * STATE (no steps: STATE is INITIAL); else 0 and WHY.
  */
 int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char *state, docket_buf *why);
+
+/*
+ * 1 when LINKED (in the state LINKED_STATE) may be linked from the issued document OLD by
+ * the transition T (T->link "replaces" or "corrects"): another document, in one of T's
+ * from-states (issued) with a number, of the same issuer (abbreviation), whose header says
+ * <amends relation="T->link" ref="OLD's id"> (its code and date, when given, OLD's own number
+ * and date), not linked by an earlier step of OLD. Else 0
+ * and the reason in WHY. The engine checks it before the step, the audit at every such step.
+ */
+int docket_link_check(docket_buf *why, docket_doc *old, docket_doc *linked, const char *linked_state,
+                      const docket_transition_def *t);
 
 /*
  * Checks of particular kinds of document that a layer above registers (the drafting layer:

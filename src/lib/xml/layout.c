@@ -39,6 +39,17 @@ int docket_id_valid(const char *id)
 	return id && in_set(id, strlen(id), DOCKET_ID_MAX, lower_alnum);
 }
 
+int docket_annex_name_valid(const char *name)
+{
+	return name && in_set(name, strlen(name), DOCKET_ANNEX_NAME_MAX, alnum);
+}
+
+/* "ID.annexes", N bytes: the folder of a document's annexes. */
+static int annex_folder(const char *s, size_t n)
+{
+	return n > 8 && strncmp(s + n - 8, ".annexes", 8) == 0 && in_set(s, n - 8, DOCKET_ID_MAX, lower_alnum);
+}
+
 static int unit_ok(const char *s, size_t n)
 {
 	return (n == 1 && s[0] == '_') || in_set(s, n, 64, alnum);
@@ -64,8 +75,8 @@ static int config_part_ok(const char *s, size_t n)
 
 const char *docket_layout_check(const char *path, int leaf)
 {
-	const char *part[5] = { "", "", "", "", "" }, *p, *q;
-	size_t len[5] = { 0, 0, 0, 0, 0 }, n = 0, i;
+	const char *part[6] = { "", "", "", "", "", "" }, *p, *q;
+	size_t len[6] = { 0, 0, 0, 0, 0, 0 }, n = 0, i;
 
 	for (p = path;; p = q + 1) {
 		size_t l;
@@ -80,7 +91,7 @@ const char *docket_layout_check(const char *path, int leaf)
 		for (i = 0; i < l; i++)
 			if ((unsigned char)p[i] < 0x20 || p[i] == 0x7f)
 				return "a control character (newline, tab, ...) in a name";
-		if (n < 5) {
+		if (n < 6) {
 			part[n] = p;
 			len[n] = l;
 		}
@@ -107,8 +118,8 @@ const char *docket_layout_check(const char *path, int leaf)
 	if (len[0] == 9 && strncmp(part[0], "documents", 9) == 0) {
 		if (n == 2 && len[1] == 9 && strncmp(part[1], "README.md", 9) == 0)
 			return NULL;
-		if (n > 5)
-			return "too deep under documents/ (documents/KIND/YEAR/UNIT/ID.xml)";
+		if (n > 6)
+			return "too deep under documents/ (documents/KIND/YEAR/UNIT/ID.xml, ID.annexes/NAME)";
 		if (leaf && n < 5)
 			return "a file where documents/KIND/YEAR/UNIT/ID.xml has a folder";
 		if (n >= 2 && !((len[1] == 4 && (strncmp(part[1], "plan", 4) == 0 || strncmp(part[1], "task", 4) == 0)) ||
@@ -119,6 +130,14 @@ const char *docket_layout_check(const char *path, int leaf)
 			return "a year folder that is not four digits";
 		if (n >= 4 && !unit_ok(part[3], len[3]))
 			return "a unit folder outside [A-Za-z0-9._-] (or '_')";
+		if ((n == 6 || (n == 5 && !leaf)) && annex_folder(part[4], len[4])) {
+			/* an annex: documents/KIND/YEAR/UNIT/ID.annexes/NAME */
+			if (n == 6 && !in_set(part[5], len[5], DOCKET_ANNEX_NAME_MAX, alnum))
+				return "an annex name outside [A-Za-z0-9][A-Za-z0-9._-]* (at most 100 characters)";
+			return NULL;
+		}
+		if (n == 6)
+			return "a folder under a unit that is not ID.annexes";
 		if (n >= 5 && !(len[4] > 4 && strncmp(part[4] + len[4] - 4, ".xml", 4) == 0 &&
 		                in_set(part[4], len[4] - 4, DOCKET_ID_MAX, lower_alnum)))
 			return "a file name that is not a document id ([a-z0-9][a-z0-9._-]*) followed by .xml";

@@ -57,6 +57,11 @@ const char *docket_layout_check(const char *path, int leaf);
  * when it does not fit. */
 void docket_name_quote(char *out, size_t size, const char *name);
 
+/* An annex's file name: [A-Za-z0-9][A-Za-z0-9._-]*, at most DOCKET_ANNEX_NAME_MAX bytes, the
+ * name under documents/KIND/YEAR/UNIT/ID.annexes/ (the schema's AnnexName). */
+#define DOCKET_ANNEX_NAME_MAX 100
+int docket_annex_name_valid(const char *name);
+
 /* --- findings (validate.c) ----------------------------------------------------------------- */
 
 int docket_findings_addv(docket_findings *f, const char *file, int line, int col,
