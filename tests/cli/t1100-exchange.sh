@@ -243,6 +243,35 @@ one_commit "$P" "receive the reply" p --as thu receive "$WORK/reply.edxml"
 [ "$(grep -c '^ok  ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the department does not verify the reply's three signatures with the SGD CA"; }
 ok "a reply drafted with 'new plan --reply-to $R', issued, exported with ResponseFor (OrganId, Code, PromulgationDate, DocumentId of the department's plan) and To the department; the department receives it and verifies it with the second CA"
 
+# ==== a document with an annex travels with it ===============================================
+export DOCKET_NOW=2021-05-24T08:00:00+07:00
+printf 'Trường,Chỉ tiêu\nTH Cẩm Phú,99.5\n' >"$WORK/phu-luc.csv"
+one_commit "$P" "plan with annex" p --as hoa new plan --title "Kế hoạch kiểm tra chỉ tiêu năm 2021"
+AX=$(tr -d '\n' <"$WORK/out")
+one_commit "$P" attach p --as hoa attach "$AX" "$WORK/phu-luc.csv"
+for step in "hoa submit" "minh review" "lan approve" "thu issue"; do
+	set -- $step
+	one_commit "$P" "$2 annexed" p --as "$1" "$2" "$AX"
+done
+expect_exit 0 p export "$AX" -o "$WORK/annexed.edxml"
+xmllint --noout --schema "$XSD" "$WORK/annexed.edxml" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "the annexed export is not valid"; }
+[ "$(ev "$WORK/annexed.edxml" "$A/*[local-name()='OtherInfo']/*[local-name()='Appendixes']")" = 1 ] || fail "Appendixes is not 1"
+# swapped on the way, the envelope's digest recomputed: the signed list still catches it
+perl -0pe 'use MIME::Base64; use Digest::SHA qw(sha256);
+	s{(AttachmentName="phu-luc.csv"[^>]*DigestValue=")[^"]*(">)[^<]*}{
+		my $b = "Trường,Chỉ tiêu\nTH Cẩm Phú,100\n"; $1 . encode_base64(sha256($b), "") . $2 . encode_base64($b, "") }e
+		or die "no annex\n"' "$WORK/annexed.edxml" >"$WORK/t-swapped.edxml" || fail "cannot swap the annex"
+refused "$S" 1 "annex swapped" "annex 'phu-luc.csv' is not the one the document lists" s --as vt2 receive "$WORK/t-swapped.edxml"
+export DOCKET_NOW=2021-05-25T08:00:00+07:00
+one_commit "$S" "receive annexed" s --as vt2 receive "$WORK/annexed.edxml"
+expect_grep "den-2021-02: arrival 02/2021" "$WORK/out"
+expect_grep ", 1 annex [" "$WORK/out"
+[ "$(grep -c '^ok  ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the annexed document's signatures are not all verified"; }
+expect_exit 0 s export den-2021-02 --original --annex phu-luc.csv -o "$WORK/annex-kept.csv"
+cmp "$WORK/annex-kept.csv" "$WORK/phu-luc.csv" || fail "the annex kept is not the one attached, byte for byte"
+expect_exit 3 s export den-2021-02 --original --annex khong-co.csv
+ok "a plan with an annex: exported with Appendixes 1, received as arrival 02 with the annex byte for byte (cmp); the annex swapped on the way with a recomputed envelope digest is refused against the signed list"
+
 # ==== hostile and repeated envelopes: each refused (or reported) precisely, nothing written ===
 HX=$RES/exchange
 refused "$S" 1 "duplicate receipt" "this document was received already: 000.31.21.H44 01/KH-PGDĐT of 2021-05-11 is $R (arrival number 01/2021)" \
