@@ -905,7 +905,7 @@ typedef struct {
 	char *year;                /* the arrival year */
 	char *unit;                /* the clerk's unit: the folder it is filed in */
 	char *organ_id, *code, *date;
-	/* filled in the transaction */
+	/* filled in the transaction: a receipt of the same document, the year's highest number */
 	char *dup;
 	unsigned long max;
 } receive_ctx;
@@ -972,8 +972,24 @@ static int receive_fill(docket_txn *txn, void *payload)
 	free(c->dup);
 	c->dup = NULL;
 	c->max = 0;
-	if (base && (error = docket_repo_walk(repo, base, "documents/incoming/", scan_one, &s)) < 0 && error != DOCKET_ENOTFOUND)
-		goto cleanup;
+	/*
+	 * A receipt of this document arrived no earlier than the year it is dated, and the
+	 * numbers run per arrival year: only those years' registers are read, every receipt in
+	 * them parsed (a busy office registers a few thousand a year).
+	 */
+	{
+		int from = atoi(c->date), to = atoi(c->year);
+		if (from < 1900 || from > to)
+			from = to;
+		for (int y = from; base && y <= to; y++) {
+			char prefix[64];
+			snprintf(prefix, sizeof(prefix), "documents/incoming/%04d/", y);
+			if ((error = docket_repo_walk(repo, base, prefix, scan_one, &s)) < 0 && error != DOCKET_ENOTFOUND)
+				goto cleanup;
+			if (s.error < 0)
+				break;
+		}
+	}
 	docket_error_clear();
 	if (s.error < 0) {
 		error = s.error;
