@@ -10,9 +10,13 @@
 #   sender's CA and xmlsec1 agreeing; assigned to a unit with a due date, completed by that
 #   unit; a status message (edXML, schema-valid) after each step; a reply drafted with
 #   'new --reply-to', walked to issued, whose export carries ResponseFor pointing back;
+# - a plan with an annex exported and received (arrival 02), the annex byte for byte;
+#   two clerks receiving at once get 01 and 02;
 # - refusals that change nothing: the same envelope again (duplicate receipt), a DTD, the
-#   document changed in transit, the digest removed, an annex added, a header that does not
-#   match its document, a status message given as a document, a non-clerk;
+#   document changed in transit, the digest removed, an annex changed, added or swapped (its
+#   envelope digest recomputed: caught by the signed list), a header that does not match its
+#   document, a status message given as a document, a recall, a non-clerk; an assign step
+#   without a unit, made with plain git, found by the audit;
 # - 'docket audit --trust' of both repositories is clean.
 . "$(dirname "$0")/lib.sh"
 
@@ -271,6 +275,20 @@ expect_exit 0 s export den-2021-02 --original --annex phu-luc.csv -o "$WORK/anne
 cmp "$WORK/annex-kept.csv" "$WORK/phu-luc.csv" || fail "the annex kept is not the one attached, byte for byte"
 expect_exit 3 s export den-2021-02 --original --annex khong-co.csv
 ok "a plan with an annex: exported with Appendixes 1, received as arrival 02 with the annex byte for byte (cmp); the annex swapped on the way with a recomputed envelope digest is refused against the signed list"
+
+# ==== two clerks at once: two numbers =========================================================
+C2=$WORK/concurrent
+cp -a "$S" "$C2"
+git -C "$C2" reset -q --hard "$(git -C "$S" log --format=%H --grep='set external organisation pgddt' -1)"
+"$DOCKET" -C "$C2" --as vt2 receive "$WORK/354.edxml" >"$WORK/c1.out" 2>"$WORK/c1.err" & c1=$!
+"$DOCKET" -C "$C2" --as vt2 receive "$WORK/annexed.edxml" >"$WORK/c2.out" 2>"$WORK/c2.err" & c2=$!
+wait $c1 || { cat "$WORK/c1.err"; fail "the first concurrent receive failed"; }
+wait $c2 || { cat "$WORK/c2.err"; fail "the second concurrent receive failed"; }
+[ "$(cat "$WORK/c1.out" "$WORK/c2.out" | grep -o 'arrival 0[0-9]/2021' | sort | tr '\n' ' ')" = "arrival 01/2021 arrival 02/2021 " ] ||
+	{ cat "$WORK/c1.out" "$WORK/c2.out"; fail "two receipts at once did not get 01 and 02"; }
+[ "$(ls "$C2/documents/incoming/2021/VP" | tr '\n' ' ')" = "den-2021-01.xml den-2021-02.xml " ] || fail "not two incoming documents"
+expect_exit 0 "$DOCKET" -C "$C2" audit --trust "$CA2" --known-head "$WORK/concurrent.head"
+ok "two clerks receiving at once (two processes): arrival numbers 01 and 02, the audit clean"
 
 # ==== hostile and repeated envelopes: each refused (or reported) precisely, nothing written ===
 HX=$RES/exchange
