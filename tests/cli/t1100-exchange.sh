@@ -365,13 +365,14 @@ refused "$T" 1 "header changed" "the envelope says 02/KH-PGDĐT of 2021-05-11 bu
 	t --as vt2 receive "$WORK/t-code.edxml"
 tamper recall "$WORK/t-recall.edxml"
 xmllint --noout --schema "$XSD" "$WORK/t-recall.edxml" 2>/dev/null || fail "the recall envelope is not valid edXML"
-refused "$S" 1 "a recall" "recalls 01/KH-PGDĐT (edXML business operation 1)" s --as vt2 receive "$WORK/t-recall.edxml"
+refused "$S" 1 "a recall of a document not recalled" "recalls 01/KH-PGDĐT of 2021-05-11 (edXML business operation 1) but the document it carries is not recalled (state 'issued')" \
+	s --as vt2 receive "$WORK/t-recall.edxml"
 # a tamperer who also recomputes the digest: the envelope holds, the signatures do not - reported
 tamper content-redigested "$WORK/t-redigest.edxml"
 one_commit "$T" "redigested" t --as vt2 receive "$WORK/t-redigest.edxml"
 [ "$(grep -c '^FAIL ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the changed document's three signatures are not reported failed"; }
 expect_grep "3 of the sender's 3 signatures failed" "$WORK/err"
-ok "refused with nothing written: the same envelope again (names $R), a DTD with XXE and billion laughs, a status message, the document changed (digest mismatch), the digest removed (schema), an annex whose bytes do not match, an annex not announced, a header that is not its document's, a recall (named, not taken for a duplicate); the document changed with a recomputed digest is registered with its three signature failures reported"
+ok "refused with nothing written: the same envelope again (names $R), a DTD with XXE and billion laughs, a status message, the document changed (digest mismatch), the digest removed (schema), an annex whose bytes do not match, an annex not announced, a header that is not its document's, a recall whose document is not recalled; the document changed with a recomputed digest is registered with its three signature failures reported"
 
 # an 'assign' made with plain git that names no handling unit: the audit finds it
 perl -0pi -e 's{(</content>)}{$1\n  <workflow state="assigned">\n    <step date="2021-05-14T08:00:00+07:00" actor="vt2" role="clerk" transition="assign" from="received" to="assigned"/>\n  </workflow>}' \
@@ -389,6 +390,24 @@ Docket-Role: clerk" || fail "git commit in $T"
 expect_exit 1 t audit --trust "$CA2" --known-head "$WORK/third.head"
 expect_grep "'assign' must name a unit of the organisation that handles the document and a due date" "$WORK/out"
 ok "an 'assign' step without a handling unit, committed with plain git, is an audit finding"
+
+# ==== the sender recalls its plan: the recall travels and freezes the incoming document ====
+export DOCKET_NOW=2021-06-01T09:00:00+07:00
+one_commit "$P" recall p --as lan recall "$DOC" -m "Sai sót về chỉ tiêu 4"
+expect_exit 0 p export "$DOC" -o "$WORK/recall.edxml"
+xmllint --noout --schema "$XSD" "$WORK/recall.edxml" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "the recall envelope is not valid"; }
+[ "$(ev "$WORK/recall.edxml" "$A/*[local-name()='Business']/*[local-name()='BusinessDocType']")" = 1 ] || fail "the recall's BusinessDocType is not 1"
+export DOCKET_NOW=2021-06-02T08:00:00+07:00
+one_commit "$S" "receive the recall" s --as vt2 receive "$WORK/recall.edxml"
+expect_grep "$R: recalled by its sender PHÒNG GIÁO DỤC VÀ ĐÀO TẠO (000.31.21.H44): 01/KH-PGDĐT of 2021-05-11, recalled by the sender: Sai sót về chỉ tiêu 4" "$WORK/out"
+[ "$(grep -c '^ok  ' "$WORK/out")" = 4 ] || { cat "$WORK/out"; fail "the recalled document's four signatures (recall included) are not all verified"; }
+expect_exit 0 s status "$R"
+expect_grep "recalled" "$WORK/out"
+refused "$S" 1 "the recall again" "expected 'received' or 'assigned' or 'done'" s --as vt2 receive "$WORK/recall.edxml"
+refused "$S" 1 "an edit of a recalled incoming document" "is not editable" s --as vt2 commit "$R" -m "sửa"
+expect_exit 0 s export "$R" --status -o "$WORK/st-after-recall.edxml"
+[ "$(ev "$WORK/st-after-recall.edxml" "$ST/*[local-name()='StatusCode']")" = 06 ] || fail "the status after the recall is not the last one reached (06)"
+ok "the department recalls its plan; the recall envelope (BusinessDocType 1) received: $R takes 'recall' with the sender's reason, its four signatures verified; again refused; its last status stays 06"
 
 # ==== the audit of both histories ============================================================
 expect_exit 0 s log "$R"
