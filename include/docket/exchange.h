@@ -130,6 +130,9 @@ typedef struct {
 	docket_receive_sig *sigs;
 	size_t nsigs;
 	docket_findings *findings;  /* the envelope's schema problems when it is refused for them */
+	int recalled;           /* the envelope recalled a document received before: id names it,
+	                         * now in state 'recalled' (its sender's reason in reason) */
+	char *reason;
 } docket_receive_result;
 
 /*
@@ -142,6 +145,10 @@ typedef struct {
  * match the document (DOCKET_EVERIFY), or repeats a receipt already registered - same
  * sender, number/notation and date (DOCKET_EEXISTS). The signatures are verified against
  * the CA recorded for the sending external organisation and reported in OUT, not required.
+ * An envelope whose business operation is a recall (1) registers nothing new: the document
+ * it carries must be the sender's document in state 'recalled', and the incoming document
+ * received of it takes the transition 'recall' with the sender's reason (out->recalled;
+ * DOCKET_ENOTFOUND when it was never received).
  */
 DOCKET_EXTERN(int) docket_receive(docket_receive_result *out, docket_repo *repo, const char *buf, size_t len,
                                   const docket_receive_options *opts);

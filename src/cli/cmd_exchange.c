@@ -129,8 +129,10 @@ const cli_command cli_cmd_export = {
 	"exchange id, 'docket org set --organ-id'; To: each recipient that is an external\n"
 	"organisation, by id or name; ResponseFor: each incoming document it cites), a\n"
 	"TraceHeader, and the document's bytes exactly as stored, signatures included, base64\n"
-	"with their SHA-256 digest. Every envelope is validated against schemas/edxml.xsd before\n"
-	"it is written.\n"
+	"with their SHA-256 digest, then each annex its content lists (refused when an annex file\n"
+	"does not match the list). A recalled document, or one that replaces or corrects another,\n"
+	"carries that business operation (docs/lifecycle.md). Every envelope is validated against\n"
+	"schemas/edxml.xsd before it is written.\n"
 	"\n"
 	"For an incoming document (docket receive), --status writes the status message for its\n"
 	"sender: arrived and received from its arrival, assigned (with the handling unit and due\n"
@@ -191,6 +193,8 @@ static int run_receive(cli_ctx *ctx, void *args)
 		printf(", \"annexes\": %zu, \"commit\": \"%s\", \"signatures_checked\": %s, \"signatures_note\": ",
 		       res.annexes, res.commit, res.sigs_checked ? "true" : "false");
 		cli_json_str(res.sigs_note);
+		printf(", \"recalled\": %s, \"reason\": ", res.recalled ? "true" : "false");
+		cli_json_str(res.reason);
 		fputs(", \"signatures\": [", stdout);
 		for (i = 0; i < res.nsigs; i++) {
 			printf("%s{\"id\": ", i ? ", " : "");
@@ -207,9 +211,13 @@ static int run_receive(cli_ctx *ctx, void *args)
 		}
 		fputs("]}\n", stdout);
 	} else {
-		printf("%s: arrival %s/%d at %s, from %s (%s): %s of %s, %zu annex%s [%.12s]\n", res.id, res.number,
-		       res.year, res.time, res.sender, res.sender_organ_id, res.code, res.date, res.annexes,
-		       res.annexes == 1 ? "" : "es", res.commit);
+		if (res.recalled)
+			printf("%s: recalled by its sender %s (%s): %s of %s, %s [%.12s]\n", res.id, res.sender,
+			       res.sender_organ_id, res.code, res.date, res.reason, res.commit);
+		else
+			printf("%s: arrival %s/%d at %s, from %s (%s): %s of %s, %zu annex%s [%.12s]\n", res.id,
+			       res.number, res.year, res.time, res.sender, res.sender_organ_id, res.code, res.date,
+			       res.annexes, res.annexes == 1 ? "" : "es", res.commit);
 		if (!res.sigs_checked)
 			printf("signatures not checked: %s\n", res.sigs_note ? res.sigs_note : "unknown reason");
 		else if (!res.nsigs)
@@ -232,7 +240,8 @@ cleanup:
 static const cli_option receive_opts[] = {
 	CLI_OPT_FLAG(exchange_args, json, "json", 0,
 	             "print one JSON object {id, arrival, year, time, sender, organ_id, external, code,\n"
-	             "date, annexes, commit, signatures_checked, signatures_note, signatures}"),
+	             "date, annexes, commit, signatures_checked, signatures_note, recalled, reason,\n"
+	             "signatures}"),
 	CLI_OPT_END
 };
 
@@ -251,6 +260,9 @@ const cli_command cli_cmd_receive = {
 	"the document's number and date must be the envelope's. A document received already\n"
 	"(same sender, number/notation and date) is refused. The sender's signatures are verified\n"
 	"against the CA recorded for it ('docket external add --ca') and reported, not required.\n"
+	"An envelope that recalls a document (edXML business operation 1, carrying the sender's\n"
+	"recalled document) registers nothing new: the incoming document received of it takes\n"
+	"'recall' (state recalled, frozen) with the sender's reason.\n"
 	"Then: 'docket transition DOC assign --unit UNIT --due DATE', 'docket transition DOC\n"
 	"complete', 'docket export DOC --status' (docs/exchange.md).\n",
 	"docket --as thu receive 354-KH-PGDDT.edxml\n"

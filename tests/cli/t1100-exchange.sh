@@ -10,9 +10,13 @@
 #   sender's CA and xmlsec1 agreeing; assigned to a unit with a due date, completed by that
 #   unit; a status message (edXML, schema-valid) after each step; a reply drafted with
 #   'new --reply-to', walked to issued, whose export carries ResponseFor pointing back;
+# - a plan with an annex exported and received (arrival 02), the annex byte for byte;
+#   two clerks receiving at once get 01 and 02;
 # - refusals that change nothing: the same envelope again (duplicate receipt), a DTD, the
-#   document changed in transit, the digest removed, an annex added, a header that does not
-#   match its document, a status message given as a document, a non-clerk;
+#   document changed in transit, the digest removed, an annex changed, added or swapped (its
+#   envelope digest recomputed: caught by the signed list), a header that does not match its
+#   document, a status message given as a document, a recall, a non-clerk; an assign step
+#   without a unit, made with plain git, found by the audit;
 # - 'docket audit --trust' of both repositories is clean.
 . "$(dirname "$0")/lib.sh"
 
@@ -243,6 +247,49 @@ one_commit "$P" "receive the reply" p --as thu receive "$WORK/reply.edxml"
 [ "$(grep -c '^ok  ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the department does not verify the reply's three signatures with the SGD CA"; }
 ok "a reply drafted with 'new plan --reply-to $R', issued, exported with ResponseFor (OrganId, Code, PromulgationDate, DocumentId of the department's plan) and To the department; the department receives it and verifies it with the second CA"
 
+# ==== a document with an annex travels with it ===============================================
+export DOCKET_NOW=2021-05-24T08:00:00+07:00
+printf 'Trường,Chỉ tiêu\nTH Cẩm Phú,99.5\n' >"$WORK/phu-luc.csv"
+one_commit "$P" "plan with annex" p --as hoa new plan --title "Kế hoạch kiểm tra chỉ tiêu năm 2021"
+AX=$(tr -d '\n' <"$WORK/out")
+one_commit "$P" attach p --as hoa attach "$AX" "$WORK/phu-luc.csv"
+for step in "hoa submit" "minh review" "lan approve" "thu issue"; do
+	set -- $step
+	one_commit "$P" "$2 annexed" p --as "$1" "$2" "$AX"
+done
+expect_exit 0 p export "$AX" -o "$WORK/annexed.edxml"
+xmllint --noout --schema "$XSD" "$WORK/annexed.edxml" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "the annexed export is not valid"; }
+[ "$(ev "$WORK/annexed.edxml" "$A/*[local-name()='OtherInfo']/*[local-name()='Appendixes']")" = 1 ] || fail "Appendixes is not 1"
+# swapped on the way, the envelope's digest recomputed: the signed list still catches it
+perl -0pe 'use MIME::Base64; use Digest::SHA qw(sha256);
+	s{(AttachmentName="phu-luc.csv"[^>]*DigestValue=")[^"]*(">)[^<]*}{
+		my $b = "Trường,Chỉ tiêu\nTH Cẩm Phú,100\n"; $1 . encode_base64(sha256($b), "") . $2 . encode_base64($b, "") }e
+		or die "no annex\n"' "$WORK/annexed.edxml" >"$WORK/t-swapped.edxml" || fail "cannot swap the annex"
+refused "$S" 1 "annex swapped" "annex 'phu-luc.csv' is not the one the document lists" s --as vt2 receive "$WORK/t-swapped.edxml"
+export DOCKET_NOW=2021-05-25T08:00:00+07:00
+one_commit "$S" "receive annexed" s --as vt2 receive "$WORK/annexed.edxml"
+expect_grep "den-2021-02: arrival 02/2021" "$WORK/out"
+expect_grep ", 1 annex [" "$WORK/out"
+[ "$(grep -c '^ok  ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the annexed document's signatures are not all verified"; }
+expect_exit 0 s export den-2021-02 --original --annex phu-luc.csv -o "$WORK/annex-kept.csv"
+cmp "$WORK/annex-kept.csv" "$WORK/phu-luc.csv" || fail "the annex kept is not the one attached, byte for byte"
+expect_exit 3 s export den-2021-02 --original --annex khong-co.csv
+ok "a plan with an annex: exported with Appendixes 1, received as arrival 02 with the annex byte for byte (cmp); the annex swapped on the way with a recomputed envelope digest is refused against the signed list"
+
+# ==== two clerks at once: two numbers =========================================================
+C2=$WORK/concurrent
+cp -a "$S" "$C2"
+git -C "$C2" reset -q --hard "$(git -C "$S" log --format=%H --grep='set external organisation pgddt' -1)"
+"$DOCKET" -C "$C2" --as vt2 receive "$WORK/354.edxml" >"$WORK/c1.out" 2>"$WORK/c1.err" & c1=$!
+"$DOCKET" -C "$C2" --as vt2 receive "$WORK/annexed.edxml" >"$WORK/c2.out" 2>"$WORK/c2.err" & c2=$!
+wait $c1 || { cat "$WORK/c1.err"; fail "the first concurrent receive failed"; }
+wait $c2 || { cat "$WORK/c2.err"; fail "the second concurrent receive failed"; }
+[ "$(cat "$WORK/c1.out" "$WORK/c2.out" | grep -o 'arrival 0[0-9]/2021' | sort | tr '\n' ' ')" = "arrival 01/2021 arrival 02/2021 " ] ||
+	{ cat "$WORK/c1.out" "$WORK/c2.out"; fail "two receipts at once did not get 01 and 02"; }
+[ "$(ls "$C2/documents/incoming/2021/VP" | tr '\n' ' ')" = "den-2021-01.xml den-2021-02.xml " ] || fail "not two incoming documents"
+expect_exit 0 "$DOCKET" -C "$C2" audit --trust "$CA2" --known-head "$WORK/concurrent.head"
+ok "two clerks receiving at once (two processes): arrival numbers 01 and 02, the audit clean"
+
 # ==== hostile and repeated envelopes: each refused (or reported) precisely, nothing written ===
 HX=$RES/exchange
 refused "$S" 1 "duplicate receipt" "this document was received already: 000.31.21.H44 01/KH-PGDĐT of 2021-05-11 is $R (arrival number 01/2021)" \
@@ -292,6 +339,8 @@ tamper() {
 			my $bytes = "Phụ lục thêm\n";
 			my $att = annex("them.txt", encode_base64(sha256($bytes), ""), $bytes);
 			s{(</edXML:Attachment>)}{$1$att} or die "no attachment\n";
+		} elsif ($m eq "recall") {        # the sender recalls the document (business operation 1)
+			s{(</edXML:SteeringType>)}{$1\n      <edXML:Business>\n        <edXML:BusinessDocType>1</edXML:BusinessDocType>\n        <edXML:BusinessDocReason>Sai sót</edXML:BusinessDocReason>\n      </edXML:Business>} or die "no SteeringType\n";
 		} elsif ($m eq "code") {          # the header says another number than the document
 			s{<edXML:CodeNumber>01<}{<edXML:CodeNumber>02<} or die "no CodeNumber\n";
 		} else { die "unknown mode $m\n" }' "$WORK/354.edxml" >"$2" || fail "cannot tamper ($1)"
@@ -314,12 +363,16 @@ refused "$T" 1 "annex added" "the header announces 0 annexes (Appendixes) but 1 
 tamper code "$WORK/t-code.edxml"
 refused "$T" 1 "header changed" "the envelope says 02/KH-PGDĐT of 2021-05-11 but the document it carries is 01/KH-PGDĐT of 2021-05-11" \
 	t --as vt2 receive "$WORK/t-code.edxml"
+tamper recall "$WORK/t-recall.edxml"
+xmllint --noout --schema "$XSD" "$WORK/t-recall.edxml" 2>/dev/null || fail "the recall envelope is not valid edXML"
+refused "$S" 1 "a recall of a document not recalled" "recalls 01/KH-PGDĐT of 2021-05-11 (edXML business operation 1) but the document it carries is not recalled (state 'issued')" \
+	s --as vt2 receive "$WORK/t-recall.edxml"
 # a tamperer who also recomputes the digest: the envelope holds, the signatures do not - reported
 tamper content-redigested "$WORK/t-redigest.edxml"
 one_commit "$T" "redigested" t --as vt2 receive "$WORK/t-redigest.edxml"
 [ "$(grep -c '^FAIL ' "$WORK/out")" = 3 ] || { cat "$WORK/out"; fail "the changed document's three signatures are not reported failed"; }
 expect_grep "3 of the sender's 3 signatures failed" "$WORK/err"
-ok "refused with nothing written: the same envelope again (names $R), a DTD with XXE and billion laughs, a status message, the document changed (digest mismatch), the digest removed (schema), an annex whose bytes do not match, an annex not announced, a header that is not its document's; the document changed with a recomputed digest is registered with its three signature failures reported"
+ok "refused with nothing written: the same envelope again (names $R), a DTD with XXE and billion laughs, a status message, the document changed (digest mismatch), the digest removed (schema), an annex whose bytes do not match, an annex not announced, a header that is not its document's, a recall whose document is not recalled; the document changed with a recomputed digest is registered with its three signature failures reported"
 
 # an 'assign' made with plain git that names no handling unit: the audit finds it
 perl -0pi -e 's{(</content>)}{$1\n  <workflow state="assigned">\n    <step date="2021-05-14T08:00:00+07:00" actor="vt2" role="clerk" transition="assign" from="received" to="assigned"/>\n  </workflow>}' \
@@ -337,6 +390,24 @@ Docket-Role: clerk" || fail "git commit in $T"
 expect_exit 1 t audit --trust "$CA2" --known-head "$WORK/third.head"
 expect_grep "'assign' must name a unit of the organisation that handles the document and a due date" "$WORK/out"
 ok "an 'assign' step without a handling unit, committed with plain git, is an audit finding"
+
+# ==== the sender recalls its plan: the recall travels and freezes the incoming document ====
+export DOCKET_NOW=2021-06-01T09:00:00+07:00
+one_commit "$P" recall p --as lan recall "$DOC" -m "Sai sót về chỉ tiêu 4"
+expect_exit 0 p export "$DOC" -o "$WORK/recall.edxml"
+xmllint --noout --schema "$XSD" "$WORK/recall.edxml" 2>"$WORK/xmllint.err" || { cat "$WORK/xmllint.err"; fail "the recall envelope is not valid"; }
+[ "$(ev "$WORK/recall.edxml" "$A/*[local-name()='Business']/*[local-name()='BusinessDocType']")" = 1 ] || fail "the recall's BusinessDocType is not 1"
+export DOCKET_NOW=2021-06-02T08:00:00+07:00
+one_commit "$S" "receive the recall" s --as vt2 receive "$WORK/recall.edxml"
+expect_grep "$R: recalled by its sender PHÒNG GIÁO DỤC VÀ ĐÀO TẠO (000.31.21.H44): 01/KH-PGDĐT of 2021-05-11, recalled by the sender: Sai sót về chỉ tiêu 4" "$WORK/out"
+[ "$(grep -c '^ok  ' "$WORK/out")" = 4 ] || { cat "$WORK/out"; fail "the recalled document's four signatures (recall included) are not all verified"; }
+expect_exit 0 s status "$R"
+expect_grep "recalled" "$WORK/out"
+refused "$S" 1 "the recall again" "expected 'received' or 'assigned' or 'done'" s --as vt2 receive "$WORK/recall.edxml"
+refused "$S" 1 "an edit of a recalled incoming document" "is not editable" s --as vt2 commit "$R" -m "sửa"
+expect_exit 0 s export "$R" --status -o "$WORK/st-after-recall.edxml"
+[ "$(ev "$WORK/st-after-recall.edxml" "$ST/*[local-name()='StatusCode']")" = 06 ] || fail "the status after the recall is not the last one reached (06)"
+ok "the department recalls its plan; the recall envelope (BusinessDocType 1) received: $R takes 'recall' with the sender's reason, its four signatures verified; again refused; its last status stays 06"
 
 # ==== the audit of both histories ============================================================
 expect_exit 0 s log "$R"

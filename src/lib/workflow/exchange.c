@@ -712,9 +712,10 @@ int docket_export_status(char **out, size_t *out_len, docket_repo *repo, const c
 	}
 	root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
 	state = docket_doc_state(doc) ? docket_doc_state(doc) : "received";
+	/* the last status reached (a recalled document keeps the one it had reached) */
 	if (status == DOCKET_EDXML_STATUS_LATEST)
-		status = strcmp(state, "done") == 0 ? DOCKET_EDXML_STATUS_DONE :
-		         strcmp(state, "assigned") == 0 ? DOCKET_EDXML_STATUS_ASSIGNED : DOCKET_EDXML_STATUS_RECEIVED;
+		status = step_into(root, "done") ? DOCKET_EDXML_STATUS_DONE :
+		         step_into(root, "assigned") ? DOCKET_EDXML_STATUS_ASSIGNED : DOCKET_EDXML_STATUS_RECEIVED;
 	switch (status) {
 	case DOCKET_EDXML_STATUS_ARRIVED:
 		desc = "arrived";
@@ -878,6 +879,7 @@ void docket_receive_result_free(docket_receive_result *r)
 	free(r->code);
 	free(r->date);
 	free(r->sigs_note);
+	free(r->reason);
 	for (size_t i = 0; i < r->nsigs; i++) {
 		free(r->sigs[i].id);
 		free(r->sigs[i].signer);
@@ -905,7 +907,7 @@ typedef struct {
 	char *year;                /* the arrival year */
 	char *unit;                /* the clerk's unit: the folder it is filed in */
 	char *organ_id, *code, *date;
-	/* filled in the transaction */
+	/* filled in the transaction: a receipt of the same document, the year's highest number */
 	char *dup;
 	unsigned long max;
 } receive_ctx;
@@ -972,8 +974,24 @@ static int receive_fill(docket_txn *txn, void *payload)
 	free(c->dup);
 	c->dup = NULL;
 	c->max = 0;
-	if (base && (error = docket_repo_walk(repo, base, "documents/incoming/", scan_one, &s)) < 0 && error != DOCKET_ENOTFOUND)
-		goto cleanup;
+	/*
+	 * A receipt of this document arrived no earlier than the year it is dated, and the
+	 * numbers run per arrival year: only those years' registers are read, every receipt in
+	 * them parsed (a busy office registers a few thousand a year).
+	 */
+	{
+		int from = atoi(c->date), to = atoi(c->year);
+		if (from < 1900 || from > to)
+			from = to;
+		for (int y = from; base && y <= to; y++) {
+			char prefix[64];
+			snprintf(prefix, sizeof(prefix), "documents/incoming/%04d/", y);
+			if ((error = docket_repo_walk(repo, base, prefix, scan_one, &s)) < 0 && error != DOCKET_ENOTFOUND)
+				goto cleanup;
+			if (s.error < 0)
+				break;
+		}
+	}
 	docket_error_clear();
 	if (s.error < 0) {
 		error = s.error;
@@ -1212,6 +1230,87 @@ static int verify_sender(docket_receive_result *out, docket_doc *sent, const cha
 	return 0;
 }
 
+/*
+ * The envelope MH recalls SENT, received before: SENT must say so itself (its workflow ends
+ * in 'recalled', a step its signatures cover) - the envelope's header alone is no proof - and
+ * the incoming document of it takes 'recall' with the sender's reason.
+ */
+static int apply_recall(docket_receive_result *out, docket_repo *repo, receive_ctx *c, xmlNodePtr mh,
+                        docket_doc *sent, const char *now)
+{
+	docket_action_options act = DOCKET_ACTION_OPTIONS_INIT;
+	docket_action_result res;
+	docket_buf msg = DOCKET_BUF_INIT;
+	char tip[41];
+	scan_state s = { c, repo, tip, 0 };
+	char *why = text_at(mh, DOCKET_EDXML_NS, "Business/BusinessDocReason");
+	const char *state = docket_doc_state(sent);
+	int error;
+
+	memset(&res, 0, sizeof(res));
+	if (!state || strcmp(state, "recalled") != 0) {
+		error = docket_error_set(DOCKET_EVERIFY, "%s recalls %s of %s (edXML business operation 1) but the "
+		                         "document it carries is not recalled (state '%s')", c->name, c->code, c->date,
+		                         state ? state : "none");
+		goto cleanup;
+	}
+	if ((error = docket_repo_resolve(tip, repo, NULL)) < 0)
+		goto cleanup;
+	/* every register from the document's date to now may hold its receipt */
+	for (int y = atoi(c->date); y <= atoi(c->year) && y >= 1900; y++) {
+		char prefix[64];
+		snprintf(prefix, sizeof(prefix), "documents/incoming/%04d/", y);
+		if ((error = docket_repo_walk(repo, tip, prefix, scan_one, &s)) < 0 && error != DOCKET_ENOTFOUND)
+			goto cleanup;
+		if (s.error < 0) {
+			error = s.error;
+			goto cleanup;
+		}
+	}
+	docket_error_clear();
+	if (!c->dup) {
+		error = docket_error_set(DOCKET_ENOTFOUND, "%s recalls %s %s of %s, which was never received here",
+		                         c->name, c->organ_id, c->code, c->date);
+		goto cleanup;
+	}
+	/* c->dup reads "ID (arrival number N/YEAR)" */
+	c->dup[strcspn(c->dup, " ")] = '\0';
+	if (docket_buf_printf(&msg, "recalled by the sender%s%s", why && *why ? ": " : "", why && *why ? why : "") < 0) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	act.doc = c->dup;
+	act.transition = "recall";
+	act.actor = c->opts->actor;
+	act.message = msg.ptr;
+	act.now = now;
+	if ((error = docket_action_run(&res, repo, &act)) < 0)
+		goto cleanup;
+	memcpy(out->commit, res.commit, sizeof(out->commit));
+	out->recalled = 1;
+	out->id = docket_strdup(c->dup);
+	out->path = res.path ? docket_strdup(res.path) : NULL;
+	out->reason = docket_buf_detach(&msg, NULL);
+	if (!out->id || !out->reason) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	docket_findings_free(out->findings);
+	out->findings = NULL;
+	out->year = atoi(c->year);
+	out->sender_organ_id = c->organ_id;
+	c->organ_id = NULL;
+	out->code = c->code;
+	c->code = NULL;
+	out->date = c->date;
+	c->date = NULL;
+cleanup:
+	docket_action_result_free(&res);
+	docket_buf_free(&msg);
+	free(why);
+	return error;
+}
+
 int docket_receive(docket_receive_result *out, docket_repo *repo, const char *buf, size_t len,
                    const docket_receive_options *opts)
 {
@@ -1227,7 +1326,7 @@ int docket_receive(docket_receive_result *out, docket_repo *repo, const char *bu
 	size_t natt = 0, i;
 	char *number = NULL, *notation = NULL, *priority = NULL, *appendixes = NULL, *deadline = NULL;
 	char *document_id = NULL, *now = NULL, *dnum = NULL, *dnota = NULL, *ddate = NULL;
-	int error;
+	int error, recall = 0;
 
 	memset(&c, 0, sizeof(c));
 	if (!out)
@@ -1274,6 +1373,12 @@ int docket_receive(docket_receive_result *out, docket_repo *repo, const char *bu
 		error = docket_error_set(DOCKET_EINVALID, "%s is a status message, not a document: nothing to register",
 		                         c.name);
 		goto cleanup;
+	}
+	{
+		/* a recall names a document sent before: it is news about that one, not a new one */
+		char *op = text_at(mh, DOCKET_EDXML_NS, "Business/BusinessDocType");
+		recall = op && strcmp(op, "1") == 0;
+		free(op);
 	}
 	c.organ_id = text_at(mh, DOCKET_EDXML_NS, "From/OrganId");
 	out->sender = text_at(mh, DOCKET_EDXML_NS, "From/OrganName");
@@ -1381,6 +1486,32 @@ int docket_receive(docket_receive_result *out, docket_repo *repo, const char *bu
 			                         ddate ? ddate : "no date");
 			goto cleanup;
 		}
+		/* the annexes carried must be the ones the document's (signed) content lists */
+		{
+			size_t listed = 0;
+			for (xmlNodePtr an = D(sroot, "content/annexes/annex"); an; an = docket_xml_next(an), listed++) {
+				char *aname = docket_attr(an, "name"), *asha = docket_attr(an, "sha256");
+				size_t k;
+				for (k = 1; k < natt && !(aname && strcmp(att[k].name, aname) == 0); k++)
+					;
+				if (k == natt)
+					error = docket_error_set(DOCKET_EVERIFY, "%s: the document lists the annex '%s', which the "
+					                         "envelope does not carry", c.name, aname ? aname : "");
+				else if (!asha || strcmp(asha, att[k].hex) != 0)
+					error = docket_error_set(DOCKET_EVERIFY, "%s: annex '%s' is not the one the document lists "
+					                         "(SHA-256 %s, listed %s)", c.name, att[k].name, att[k].hex,
+					                         asha ? asha : "none");
+				free(aname);
+				free(asha);
+				if (error)
+					goto cleanup;
+			}
+			if (listed != natt - 1) {
+				error = docket_error_set(DOCKET_EVERIFY, "%s: the envelope carries %zu annex%s but the document "
+				                         "lists %zu", c.name, natt - 1, natt - 1 == 1 ? "" : "es", listed);
+				goto cleanup;
+			}
+		}
 		if (strcmp(docket_doc_kind(sent), "incoming") == 0) {
 			error = docket_error_set(DOCKET_EINVALID, "%s carries an incoming document's register entry, not a "
 			                         "document", c.name);
@@ -1414,6 +1545,10 @@ int docket_receive(docket_receive_result *out, docket_repo *repo, const char *bu
 	}
 	if (!(c.year = docket_strndup(now, 4)) || !(c.unit = docket_strdup(clerk.unit))) {
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	if (recall) {
+		error = apply_recall(out, repo, &c, mh, sent, now);
 		goto cleanup;
 	}
 	if (!docket_unit_name_valid(c.unit)) {
