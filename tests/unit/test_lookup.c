@@ -94,6 +94,14 @@ static int each_cb(const char *id, size_t idlen, const char *path, void *payload
 	return 0;
 }
 
+static int each_ref_cb(const char *target, size_t len, const char *path, void *payload)
+{
+	(void)target;
+	(void)len;
+	list_add(payload, path);
+	return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -288,10 +296,66 @@ static void test_lookup_agrees_with_walk(void **state)
 	docket_repo_free(keep);
 }
 
+/* The paths the reference index gives for TARGET at the tip, sorted, one line each. */
+static void refs_of(char *out, size_t size, docket_repo *repo, const char *target)
+{
+	list l = { 0 };
+	size_t i, o = 0;
+
+	assert_int_equal(docket_refs_each(repo, NULL, target, each_ref_cb, &l), 0);
+	qsort(l.paths, l.n, sizeof(char *), cmp_str);
+	out[0] = '\0';
+	for (i = 0; i < l.n; i++)
+		if (i == 0 || strcmp(l.paths[i], l.paths[i - 1]))
+			o += (size_t)snprintf(out + o, size - o, "%s\n", l.paths[i]);
+	list_free(&l);
+}
+
+static void expect_refs(docket_repo *keep, const char *target, const char *want)
+{
+	docket_repo *fresh = NULL;
+	char got[4096];
+
+	refs_of(got, sizeof(got), keep, target);
+	assert_string_equal(got, want);
+	assert_int_equal(docket_repo_open(&fresh, work), 0);
+	refs_of(got, sizeof(got), fresh, target);
+	assert_string_equal(got, want);
+	docket_repo_free(fresh);
+}
+
+static void test_refs_index(void **state)
+{
+	docket_repo *keep = NULL;
+	(void)state;
+
+	/* the repository of the test above: the reference index built on it */
+	assert_int_equal(docket_repo_open(&keep, work), 0);
+	expect_refs(keep, "kh-p", "");
+	sh("mkdir -p documents/report/2021/A documents/task/2021/B && "
+	   "printf '<r><plan ref=\"kh-p\"/></r>' > documents/report/2021/A/bc-1.xml && "
+	   "printf \"<t><source plan = 'kh-p' due='2021'/></t>\" > documents/task/2021/B/nv-1.xml && "
+	   "printf '<r><plan xref=\"kh-p\" ref=\"kh-q\"/></r>' > documents/report/2021/A/bc-2.xml && "
+	   "printf '<r><plan ref=\"kh&#45;p\"/></r>' > documents/report/2021/A/bc-3.xml && "
+	   "git add -A && git commit -qm refs");
+	/* an entity: under "*", given to every query */
+	expect_refs(keep, "kh-p", "documents/report/2021/A/bc-1.xml\ndocuments/report/2021/A/bc-3.xml\n"
+	                          "documents/task/2021/B/nv-1.xml\n");
+	expect_refs(keep, "kh-q", "documents/report/2021/A/bc-2.xml\ndocuments/report/2021/A/bc-3.xml\n");
+	/* edited, moved and deleted by plain git */
+	sh("printf '<r><plan ref=\"kh-q\"/></r>' > documents/report/2021/A/bc-1.xml && "
+	   "mkdir -p documents/report/2022/C && git mv documents/task/2021/B/nv-1.xml documents/report/2022/C/ && "
+	   "git rm -q documents/report/2021/A/bc-3.xml && git add -A && git commit -qm 'refs changed'");
+	expect_refs(keep, "kh-p", "documents/report/2022/C/nv-1.xml\n");
+	expect_refs(keep, "kh-q", "documents/report/2021/A/bc-1.xml\ndocuments/report/2021/A/bc-2.xml\n");
+	docket_repo_free(keep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup_agrees_with_walk),
+		cmocka_unit_test(test_refs_index),
 	};
 	int r;
 	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);

@@ -19,6 +19,12 @@
  * the branch's tip, the file is rewritten for the tip (a merge of the records with the
  * overlay, through a temporary file and a rename). Nothing is trusted that git does not say:
  * the records describe a tree named by its id, and any other tree is reached by a diff.
+ *
+ * The same machinery keeps a second index, GITDIR/docket/refs: which documents name an id in
+ * an attribute `ref` or `plan` (a plan's bases, a report's plan, a task's source plan), records
+ * "TARGET\1PATH". It is found by scanning the bytes of each document changed, not by parsing
+ * it: a superset - a value written with an entity or a character reference is recorded under
+ * "*", which every query also returns - that the reader narrows by parsing what it gets.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,13 +37,14 @@
 #include <unistd.h>
 #include "store_internal.h"
 
-#define IDS_HEADER "docket-ids 1 "
 #define REFRESH 256
 
 typedef struct {
 	char *path;
 	int present; /* 1: a blob at the viewed tree; 0: gone there */
 } change;
+
+enum { IDX_IDS, IDX_REFS };
 
 typedef struct {
 	/* the records: mapped from the file, or built in memory (then OWNED) */
@@ -50,16 +57,25 @@ typedef struct {
 	size_t count;
 	git_oid base; /* the documents/ tree the records describe (zero: none) */
 	int loaded;
-	/* the last tree viewed and its changes against BASE, sorted as the records are */
+	/* the last tree viewed and its changes against BASE: the paths changed (sorted by
+	 * strcmp: they hide the records of those paths) and the records they have now */
 	git_oid view;
 	int have_view;
 	change *ch;
 	size_t nch, cap;
+	char **added;
+	size_t nadded;
+	int kind;
+	git_repository *git; /* while building: to read the documents changed */
 } ids_cache;
+
+typedef struct {
+	ids_cache idx[2];
+} ids_caches;
 
 /* --- order -------------------------------------------------------------------------------- */
 
-/* The id of a record: its file name without ".xml". */
+/* The id of a path: its file name without ".xml". */
 static const char *path_key(const char *path, size_t *len)
 {
 	const char *base = strrchr(path, '/');
@@ -69,28 +85,82 @@ static const char *path_key(const char *path, size_t *len)
 	return base;
 }
 
+/* The key of a record of index KIND: the id of a path, or the target before "\1". */
+static const char *rec_key(int kind, const char *rec, size_t *len)
+{
+	const char *sep;
+	if (kind == IDX_IDS)
+		return path_key(rec, len);
+	sep = strchr(rec, '\1');
+	*len = sep ? (size_t)(sep - rec) : strlen(rec);
+	return rec;
+}
+
+static const char *rec_path(int kind, const char *rec)
+{
+	const char *sep = kind == IDX_IDS ? NULL : strchr(rec, '\1');
+	return sep ? sep + 1 : rec;
+}
+
 static int key_cmp(const char *a, size_t alen, const char *b, size_t blen)
 {
 	int c = memcmp(a, b, alen < blen ? alen : blen);
 	return c ? c : (alen > blen) - (alen < blen);
 }
 
-static int path_cmp(const char *a, const char *b)
+static int rec_cmp(int kind, const char *a, const char *b)
 {
 	size_t al, bl;
-	const char *ak = path_key(a, &al), *bk = path_key(b, &bl);
+	const char *ak = rec_key(kind, a, &al), *bk = rec_key(kind, b, &bl);
 	int c = key_cmp(ak, al, bk, bl);
 	return c ? c : strcmp(a, b);
 }
 
 static int change_cmp(const void *x, const void *y)
 {
-	return path_cmp(((const change *)x)->path, ((const change *)y)->path);
+	return strcmp(((const change *)x)->path, ((const change *)y)->path);
 }
 
-static int str_cmp(const void *x, const void *y)
+static int ids_rec_cmp(const void *x, const void *y)
 {
-	return path_cmp(*(char *const *)x, *(char *const *)y);
+	return rec_cmp(IDX_IDS, *(char *const *)x, *(char *const *)y);
+}
+
+static int refs_rec_cmp(const void *x, const void *y)
+{
+	return rec_cmp(IDX_REFS, *(char *const *)x, *(char *const *)y);
+}
+
+static void sort_recs(int kind, char **v, size_t *n)
+{
+	size_t i, o = 0;
+	if (!*n)
+		return;
+	qsort(v, *n, sizeof(char *), kind == IDX_IDS ? ids_rec_cmp : refs_rec_cmp);
+	for (i = 0; i < *n; i++) {
+		if (o && strcmp(v[o - 1], v[i]) == 0)
+			free(v[i]); /* a document naming one id twice: one record */
+		else
+			v[o++] = v[i];
+	}
+	*n = o;
+}
+
+/* Is PATH among the changed paths of C's view? */
+static int changed(const ids_cache *c, const char *path)
+{
+	size_t lo = 0, hi = c->nch;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int r = strcmp(c->ch[mid].path, path);
+		if (r == 0)
+			return 1;
+		if (r < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return 0;
 }
 
 static const char *record(const ids_cache *c, size_t i)
@@ -123,20 +193,30 @@ static void drop_view(ids_cache *c)
 {
 	for (size_t i = 0; i < c->nch; i++)
 		free(c->ch[i].path);
+	for (size_t i = 0; i < c->nadded; i++)
+		free(c->added[i]);
+	free(c->added);
+	c->added = NULL;
+	c->nadded = 0;
 	c->nch = 0;
 	c->have_view = 0;
 }
 
 void docket_ids_cache_free(void *p)
 {
-	ids_cache *c = p;
-	if (!c)
+	ids_caches *cs = p;
+	if (!cs)
 		return;
-	drop_view(c);
-	free(c->ch);
-	drop_base(c);
-	free(c);
+	for (int k = 0; k < 2; k++) {
+		drop_view(&cs->idx[k]);
+		free(cs->idx[k].ch);
+		drop_base(&cs->idx[k]);
+	}
+	free(cs);
 }
+
+static const char *const file_names[2] = { "ids", "refs" };
+static const char *const headers[2] = { "docket-ids 1 ", "docket-refs 1 " };
 
 /* Point C at the records in MAP (MAPLEN bytes, a whole file); 0 or -1 when it is not one. */
 static int parse_map(ids_cache *c)
@@ -145,9 +225,10 @@ static int parse_map(ids_cache *c)
 	char hex[41];
 	size_t count, bytes, head;
 
-	if (!nl || c->maplen < strlen(IDS_HEADER) || memcmp(c->map, IDS_HEADER, strlen(IDS_HEADER)) != 0)
+	const char *h = headers[c->kind];
+	if (!nl || c->maplen < strlen(h) || memcmp(c->map, h, strlen(h)) != 0)
 		return -1;
-	if (sscanf(c->map + strlen(IDS_HEADER), "%40s %zu %zu", hex, &count, &bytes) != 3 ||
+	if (sscanf(c->map + strlen(h), "%40s %zu %zu", hex, &count, &bytes) != 3 ||
 	    strlen(hex) != 40 || strspn(hex, "0123456789abcdef") != 40 || git_oid_fromstr(&c->base, hex) < 0)
 		return -1;
 	head = (size_t)(nl - c->map) + 1;
@@ -162,10 +243,10 @@ static int parse_map(ids_cache *c)
 	return 0;
 }
 
-static int ids_file(docket_buf *out, docket_repo *repo)
+static int ids_file(docket_buf *out, docket_repo *repo, int kind)
 {
 	out->len = 0;
-	return docket_buf_printf(out, "%sdocket/ids", docket_repo_gitdir(repo));
+	return docket_buf_printf(out, "%sdocket/%s", docket_repo_gitdir(repo), file_names[kind]);
 }
 
 /* Map the index file when there is a valid one. */
@@ -175,7 +256,7 @@ static void load_file(ids_cache *c, docket_repo *repo)
 	struct stat sb;
 	int fd;
 
-	if (ids_file(&path, repo) < 0 || (fd = open(path.ptr, O_RDONLY | O_CLOEXEC)) < 0) {
+	if (ids_file(&path, repo, c->kind) < 0 || (fd = open(path.ptr, O_RDONLY | O_CLOEXEC)) < 0) {
 		docket_buf_free(&path);
 		docket_error_clear();
 		return;
@@ -213,7 +294,7 @@ static int set_base(ids_cache *c, docket_repo *repo, const git_oid *tree, char *
 		goto cleanup;
 	}
 	git_oid_tostr(hex, sizeof(hex), tree);
-	if (docket_buf_printf(&file, IDS_HEADER "%s %zu %zu\n", hex, n, bytes) < 0 ||
+	if (docket_buf_printf(&file, "%s%s %zu %zu\n", headers[c->kind], hex, n, bytes) < 0 ||
 	    docket_buf_grow(&file, bytes + 4 * n) < 0)
 		goto cleanup;
 	for (i = 0; i < n; i++)
@@ -237,7 +318,7 @@ static int set_base(ids_cache *c, docket_repo *repo, const git_oid *tree, char *
 	}
 	error = 0;
 	/* the file: a cache, so a repository docket cannot write to works without it */
-	if (ids_file(&path, repo) < 0 || docket_buf_printf(&tmp, "%s.%ld.tmp", path.ptr, (long)getpid()) < 0)
+	if (ids_file(&path, repo, c->kind) < 0 || docket_buf_printf(&tmp, "%s.%ld.tmp", path.ptr, (long)getpid()) < 0)
 		goto cleanup;
 	{
 		docket_buf dir = DOCKET_BUF_INIT;
@@ -272,21 +353,36 @@ typedef struct {
 	size_t n, cap;
 } strvec;
 
-static int strvec_push(strvec *s, const char *a, const char *b)
+static int strvec_take(strvec *s, char *p)
 {
-	docket_buf p = DOCKET_BUF_INIT;
 	if (s->n == s->cap) {
 		size_t cap = s->cap ? s->cap * 2 : 1024;
 		char **g = realloc(s->v, cap * sizeof(*g));
-		if (!g)
+		if (!g) {
+			free(p);
 			return docket_error_set(DOCKET_ERROR, "out of memory");
+		}
 		s->v = g;
 		s->cap = cap;
 	}
+	s->v[s->n++] = p;
+	return 0;
+}
+
+static int strvec_push(strvec *s, const char *a, const char *b)
+{
+	docket_buf p = DOCKET_BUF_INIT;
 	if (docket_buf_printf(&p, "%s%s", a, b) < 0)
 		return DOCKET_ERROR;
-	s->v[s->n++] = docket_buf_detach(&p, NULL);
-	return 0;
+	return strvec_take(s, docket_buf_detach(&p, NULL));
+}
+
+static void strvec_free(strvec *s)
+{
+	for (size_t i = 0; i < s->n; i++)
+		free(s->v[i]);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
 }
 
 static int is_doc_name(const char *name)
@@ -295,46 +391,130 @@ static int is_doc_name(const char *name)
 	return n >= 4 && strcmp(name + n - 4, ".xml") == 0;
 }
 
-static int all_cb(const char *root, const git_tree_entry *e, void *payload)
+static int is_space(char c)
 {
-	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || !is_doc_name(git_tree_entry_name(e)))
-		return 0;
-	{
-		docket_buf dir = DOCKET_BUF_INIT;
-		int r = docket_buf_printf(&dir, "documents/%s", root) < 0 ||
-		        strvec_push(payload, dir.ptr, git_tree_entry_name(e)) < 0 ? -1 : 0;
-		docket_buf_free(&dir);
-		return r;
-	}
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Every document file of the documents/ tree TREE (zero: none), sorted. */
+/*
+ * The records of the document PATH (its bytes DATA, LEN) for index KIND: the path itself for
+ * the ids; for the references, "TARGET\1PATH" for each value of an attribute named ref or plan
+ * (found in the bytes: a superset of what a parser reads; a value holding '&' or '<' - an
+ * entity, a character reference - recorded under "*").
+ */
+static int records_of(strvec *out, int kind, const char *path, const char *data, size_t len)
+{
+	size_t i;
+
+	if (kind == IDX_IDS)
+		return strvec_push(out, "", path);
+	for (i = 1; i + 4 < len; i++) {
+		size_t nl, j, start;
+		char q;
+		if (!is_space(data[i - 1]))
+			continue;
+		if (memcmp(data + i, "ref", 3) == 0)
+			nl = 3;
+		else if (i + 5 < len && memcmp(data + i, "plan", 4) == 0)
+			nl = 4;
+		else
+			continue;
+		for (j = i + nl; j < len && is_space(data[j]); j++)
+			;
+		if (j >= len || data[j] != '=')
+			continue;
+		for (j++; j < len && is_space(data[j]); j++)
+			;
+		if (j >= len || (data[j] != '"' && data[j] != '\''))
+			continue;
+		q = data[j];
+		start = ++j;
+		while (j < len && data[j] != q)
+			j++;
+		if (j >= len)
+			break;
+		{
+			int opaque = 0, bad = 0;
+			docket_buf rec = DOCKET_BUF_INIT;
+			for (size_t k = start; k < j; k++) {
+				unsigned char ch = (unsigned char)data[k];
+				opaque |= ch == '&' || ch == '<';
+				bad |= ch < 0x20;
+			}
+			if (!bad && j > start) {
+				if (opaque ? docket_buf_printf(&rec, "*\1%s", path) < 0 :
+				             docket_buf_printf(&rec, "%.*s\1%s", (int)(j - start), data + start, path) < 0)
+					return DOCKET_ERROR;
+				if (strvec_take(out, docket_buf_detach(&rec, NULL)) < 0)
+					return DOCKET_ERROR;
+			}
+		}
+		i = j;
+	}
+	return 0;
+}
+
+/* The records of the blob ID at PATH. */
+static int records_of_blob(strvec *out, ids_cache *c, const char *path, const git_oid *id)
+{
+	git_blob *blob = NULL;
+	int error;
+
+	if (c->kind == IDX_IDS)
+		return strvec_push(out, "", path);
+	if (git_blob_lookup(&blob, c->git, id) < 0)
+		return docket_error_git(DOCKET_ERROR, "cannot read '%s'", path);
+	error = records_of(out, c->kind, path, git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob));
+	git_blob_free(blob);
+	return error;
+}
+
+typedef struct {
+	ids_cache *c;
+	strvec *out;
+} build_state;
+
+static int all_cb(const char *root, const git_tree_entry *e, void *payload)
+{
+	build_state *b = payload;
+	docket_buf path = DOCKET_BUF_INIT;
+	int r;
+
+	if (git_tree_entry_type(e) != GIT_OBJECT_BLOB || !is_doc_name(git_tree_entry_name(e)))
+		return 0;
+	if (docket_buf_printf(&path, "documents/%s%s", root, git_tree_entry_name(e)) < 0)
+		return -1;
+	r = records_of_blob(b->out, b->c, path.ptr, git_tree_entry_id(e)) < 0 ? -1 : 0;
+	docket_buf_free(&path);
+	return r;
+}
+
+/* The records of every document file of the documents/ tree TREE (zero: none). */
 static int build_full(ids_cache *c, docket_repo *repo, const git_oid *tree)
 {
 	git_tree *t = NULL;
 	strvec all = { NULL, 0, 0 };
+	build_state b = { c, &all };
 	int error = 0;
 
+	c->git = docket_repo_git(repo);
 	if (!git_oid_is_zero(tree)) {
-		if (git_tree_lookup(&t, docket_repo_git(repo), tree) < 0)
+		if (git_tree_lookup(&t, c->git, tree) < 0)
 			return docket_error_git(DOCKET_ERROR, "cannot read the documents/ tree");
-		if (git_tree_walk(t, GIT_TREEWALK_PRE, all_cb, &all) < 0)
+		if (git_tree_walk(t, GIT_TREEWALK_PRE, all_cb, &b) < 0)
 			error = docket_error_code() < 0 ? docket_error_code() :
 			        docket_error_git(DOCKET_ERROR, "cannot read the documents/ tree");
 		git_tree_free(t);
 	}
 	if (error < 0) {
-		for (size_t i = 0; i < all.n; i++)
-			free(all.v[i]);
-		free(all.v);
+		strvec_free(&all);
 		return error;
 	}
-	if (all.n)
-		qsort(all.v, all.n, sizeof(char *), str_cmp);
+	sort_recs(c->kind, all.v, &all.n);
 	return set_base(c, repo, tree, all.v, all.n);
 }
 
-static int add_change(ids_cache *c, const char *prefix, const char *name, int present)
+static int add_change(ids_cache *c, const char *prefix, const char *name, const git_oid *blob)
 {
 	docket_buf p = DOCKET_BUF_INIT;
 	if (!is_doc_name(name))
@@ -350,27 +530,33 @@ static int add_change(ids_cache *c, const char *prefix, const char *name, int pr
 	if (docket_buf_printf(&p, "%s%s", prefix, name) < 0)
 		return DOCKET_ERROR;
 	c->ch[c->nch].path = docket_buf_detach(&p, NULL);
-	c->ch[c->nch].present = present;
+	c->ch[c->nch].present = blob != NULL;
 	c->nch++;
+	if (blob) {
+		strvec add = { c->added, c->nadded, c->nadded };
+		int error = records_of_blob(&add, c, c->ch[c->nch - 1].path, blob);
+		c->added = add.v;
+		c->nadded = add.n;
+		return error;
+	}
 	return 0;
 }
 
-static int diff_trees(ids_cache *c, git_repository *git, git_tree *a, git_tree *b, const char *prefix);
+static int diff_trees(ids_cache *c, git_tree *a, git_tree *b, const char *prefix);
 
 /* Recurse into the subtrees A and B (ids, either may be NULL) of PREFIX/NAME. */
-static int diff_sub(ids_cache *c, git_repository *git, const git_oid *a, const git_oid *b, const char *prefix,
-                    const char *name)
+static int diff_sub(ids_cache *c, const git_oid *a, const git_oid *b, const char *prefix, const char *name)
 {
 	git_tree *ta = NULL, *tb = NULL;
 	docket_buf sub = DOCKET_BUF_INIT;
 	int error = 0;
 
-	if ((a && git_tree_lookup(&ta, git, a) < 0) || (b && git_tree_lookup(&tb, git, b) < 0))
+	if ((a && git_tree_lookup(&ta, c->git, a) < 0) || (b && git_tree_lookup(&tb, c->git, b) < 0))
 		error = docket_error_git(DOCKET_ERROR, "cannot read a tree under documents/");
 	else if (docket_buf_printf(&sub, "%s%s/", prefix, name) < 0)
 		error = DOCKET_ERROR;
 	else
-		error = diff_trees(c, git, ta, tb, sub.ptr);
+		error = diff_trees(c, ta, tb, sub.ptr);
 	docket_buf_free(&sub);
 	git_tree_free(ta);
 	git_tree_free(tb);
@@ -379,7 +565,7 @@ static int diff_sub(ids_cache *c, git_repository *git, const git_oid *a, const g
 
 /* The document files that differ between the trees A (old) and B (new): only subtrees
  * whose ids differ are read. */
-static int diff_trees(ids_cache *c, git_repository *git, git_tree *a, git_tree *b, const char *prefix)
+static int diff_trees(ids_cache *c, git_tree *a, git_tree *b, const char *prefix)
 {
 	size_t i, n;
 	int error = 0;
@@ -396,12 +582,11 @@ static int diff_trees(ids_cache *c, git_repository *git, git_tree *a, git_tree *
 		    git_tree_entry_filemode(e) == git_tree_entry_filemode(o))
 			continue;
 		if (et || ot)
-			error = diff_sub(c, git, ot ? git_tree_entry_id(o) : NULL, et ? git_tree_entry_id(e) : NULL,
-			                 prefix, name);
+			error = diff_sub(c, ot ? git_tree_entry_id(o) : NULL, et ? git_tree_entry_id(e) : NULL, prefix, name);
 		if (!error && eb)
-			error = add_change(c, prefix, name, 1);
+			error = add_change(c, prefix, name, git_tree_entry_id(e));
 		else if (!error && ob)
-			error = add_change(c, prefix, name, 0);
+			error = add_change(c, prefix, name, NULL);
 	}
 	n = a ? git_tree_entrycount(a) : 0;
 	for (i = 0; i < n && !error; i++) {
@@ -410,9 +595,9 @@ static int diff_trees(ids_cache *c, git_repository *git, git_tree *a, git_tree *
 		if (b && git_tree_entry_byname(b, name))
 			continue; /* handled above */
 		if (git_tree_entry_type(o) == GIT_OBJECT_TREE)
-			error = diff_sub(c, git, git_tree_entry_id(o), NULL, prefix, name);
+			error = diff_sub(c, git_tree_entry_id(o), NULL, prefix, name);
 		else if (git_tree_entry_type(o) == GIT_OBJECT_BLOB)
-			error = add_change(c, prefix, name, 0);
+			error = add_change(c, prefix, name, NULL);
 	}
 	return error;
 }
@@ -420,19 +605,19 @@ static int diff_trees(ids_cache *c, git_repository *git, git_tree *a, git_tree *
 /* C's changes: from the records' tree to TREE. */
 static int compute_view(ids_cache *c, docket_repo *repo, const git_oid *tree)
 {
-	git_repository *git = docket_repo_git(repo);
 	git_tree *a = NULL, *b = NULL;
 	int error = 0;
 
 	drop_view(c);
-	if ((!git_oid_is_zero(&c->base) && git_tree_lookup(&a, git, &c->base) < 0) ||
-	    (!git_oid_is_zero(tree) && git_tree_lookup(&b, git, tree) < 0)) {
+	c->git = docket_repo_git(repo);
+	if ((!git_oid_is_zero(&c->base) && git_tree_lookup(&a, c->git, &c->base) < 0) ||
+	    (!git_oid_is_zero(tree) && git_tree_lookup(&b, c->git, tree) < 0)) {
 		/* the indexed tree is gone (a repository rewritten and pruned): start again */
 		git_tree_free(a);
 		docket_error_clear();
 		return build_full(c, repo, tree);
 	}
-	error = diff_trees(c, git, a, b, "documents/");
+	error = diff_trees(c, a, b, "documents/");
 	git_tree_free(a);
 	git_tree_free(b);
 	if (error < 0) {
@@ -441,6 +626,7 @@ static int compute_view(ids_cache *c, docket_repo *repo, const git_oid *tree)
 	}
 	if (c->nch)
 		qsort(c->ch, c->nch, sizeof(change), change_cmp);
+	sort_recs(c->kind, c->added, &c->nadded);
 	c->view = *tree;
 	c->have_view = 1;
 	return 0;
@@ -454,22 +640,20 @@ static int refresh(ids_cache *c, docket_repo *repo)
 	git_oid tree = c->view;
 	int error = 0;
 
-	while ((i < c->count || j < c->nch) && !error) {
-		int cmp = i == c->count ? 1 : j == c->nch ? -1 : path_cmp(record(c, i), c->ch[j].path);
+	while ((i < c->count || j < c->nadded) && !error) {
+		int cmp = i == c->count ? 1 : j == c->nadded ? -1 : rec_cmp(c->kind, record(c, i), c->added[j]);
 		if (cmp < 0) {
-			error = strvec_push(&all, "", record(c, i++));
+			const char *r = record(c, i++);
+			if (!changed(c, rec_path(c->kind, r)))
+				error = strvec_push(&all, "", r);
 		} else {
-			if (c->ch[j].present)
-				error = strvec_push(&all, "", c->ch[j].path);
-			j++;
+			error = strvec_push(&all, "", c->added[j++]);
 			if (cmp == 0)
 				i++;
 		}
 	}
 	if (error < 0) {
-		for (i = 0; i < all.n; i++)
-			free(all.v[i]);
-		free(all.v);
+		strvec_free(&all);
 		return error;
 	}
 	return set_base(c, repo, &tree, all.v, all.n);
@@ -504,21 +688,25 @@ static int documents_tree(git_oid *out, int *is_tip, docket_repo *repo, const ch
 	return 0;
 }
 
-/* The cache of REPO brought to REV's documents/ tree. */
-static int ids_view(ids_cache **out, docket_repo *repo, const char *rev)
+/* The index KIND of REPO brought to REV's documents/ tree. */
+static int ids_view(ids_cache **out, docket_repo *repo, const char *rev, int kind)
 {
 	void **slot = docket_repo_ids_slot(repo);
-	ids_cache *c = *slot;
+	ids_caches *cs = *slot;
+	ids_cache *c;
 	git_oid tree;
 	int is_tip = 0, error;
 
 	if ((error = documents_tree(&tree, &is_tip, repo, rev)) < 0)
 		return error;
-	if (!c) {
-		if (!(c = calloc(1, sizeof(*c))))
+	if (!cs) {
+		if (!(cs = calloc(1, sizeof(*cs))))
 			return docket_error_set(DOCKET_ERROR, "out of memory");
-		*slot = c;
+		cs->idx[IDX_IDS].kind = IDX_IDS;
+		cs->idx[IDX_REFS].kind = IDX_REFS;
+		*slot = cs;
 	}
+	c = &cs->idx[kind];
 	if (!c->loaded)
 		load_file(c, repo);
 	if (!c->loaded) {
@@ -536,44 +724,31 @@ static int ids_view(ids_cache **out, docket_repo *repo, const char *rev)
 	return 0;
 }
 
-/* The first record whose id is not below KEY. */
-static size_t lower_bound(const ids_cache *c, const char *key, size_t keylen)
+static int matches(int kind, const char *rec, const char *key, size_t keylen, int prefix)
 {
-	size_t lo = 0, hi = c->count;
-	while (lo < hi) {
+	size_t l;
+	const char *k = rec_key(kind, rec, &l);
+	return prefix ? l >= keylen && memcmp(k, key, keylen) == 0 : key_cmp(k, l, key, keylen) == 0;
+}
+
+/* Calls FN for the records of C whose key is KEY (or starts with it), in order. */
+static int each(ids_cache *c, const char *key, int prefix, docket_ids_fn fn, void *payload)
+{
+	size_t keylen = strlen(key), i, j = 0, lo, hi;
+
+	for (lo = 0, hi = c->count; lo < hi;) {
 		size_t mid = lo + (hi - lo) / 2, l;
-		const char *k = path_key(record(c, mid), &l);
+		const char *k = rec_key(c->kind, record(c, mid), &l);
 		if (key_cmp(k, l, key, keylen) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo;
-}
-
-static int matches(const char *path, const char *key, size_t keylen, int prefix)
-{
-	size_t l;
-	const char *k = path_key(path, &l);
-	return prefix ? l >= keylen && memcmp(k, key, keylen) == 0 : key_cmp(k, l, key, keylen) == 0;
-}
-
-int docket_ids_each(docket_repo *repo, const char *rev, const char *key, int prefix, docket_ids_fn fn,
-                    void *payload)
-{
-	ids_cache *c = NULL;
-	size_t keylen = strlen(key), i, j = 0;
-	int error;
-
-	if ((error = ids_view(&c, repo, rev)) < 0)
-		return error;
-	i = lower_bound(c, key, keylen);
-	/* the changes in the same order: the first one not below KEY */
+	i = lo;
 	if (c->have_view) {
-		size_t lo = 0, hi = c->nch;
-		while (lo < hi) {
+		for (lo = 0, hi = c->nadded; lo < hi;) {
 			size_t mid = lo + (hi - lo) / 2, l;
-			const char *k = path_key(c->ch[mid].path, &l);
+			const char *k = rec_key(c->kind, c->added[mid], &l);
 			if (key_cmp(k, l, key, keylen) < 0)
 				lo = mid + 1;
 			else
@@ -582,27 +757,51 @@ int docket_ids_each(docket_repo *repo, const char *rev, const char *key, int pre
 		j = lo;
 	}
 	for (;;) {
-		int ri = i < c->count && matches(record(c, i), key, keylen, prefix);
-		int rj = c->have_view && j < c->nch && matches(c->ch[j].path, key, keylen, prefix);
-		const char *path;
+		int ri = i < c->count && matches(c->kind, record(c, i), key, keylen, prefix);
+		int rj = c->have_view && j < c->nadded && matches(c->kind, c->added[j], key, keylen, prefix);
+		const char *rec;
 		int cmp, r;
 		if (!ri && !rj)
 			break;
-		cmp = !rj ? -1 : !ri ? 1 : path_cmp(record(c, i), c->ch[j].path);
+		cmp = !rj ? -1 : !ri ? 1 : rec_cmp(c->kind, record(c, i), c->added[j]);
 		if (cmp < 0) {
-			path = record(c, i++);
+			rec = record(c, i++);
+			if (c->have_view && changed(c, rec_path(c->kind, rec)))
+				continue; /* that document changed: its records now are in ADDED */
 		} else {
-			path = c->ch[j].present ? c->ch[j].path : NULL;
-			j++;
+			rec = c->added[j++];
 			if (cmp == 0)
 				i++;
 		}
-		if (path) {
+		{
 			size_t l;
-			const char *k = path_key(path, &l);
-			if ((r = fn(k, l, path, payload)) != 0)
+			const char *k = rec_key(c->kind, rec, &l);
+			if ((r = fn(k, l, rec_path(c->kind, rec), payload)) != 0)
 				return r;
 		}
 	}
 	return 0;
+}
+
+int docket_ids_each(docket_repo *repo, const char *rev, const char *key, int prefix, docket_ids_fn fn,
+                    void *payload)
+{
+	ids_cache *c = NULL;
+	int error;
+
+	if ((error = ids_view(&c, repo, rev, IDX_IDS)) < 0)
+		return error;
+	return each(c, key, prefix, fn, payload);
+}
+
+int docket_refs_each(docket_repo *repo, const char *rev, const char *target, docket_ids_fn fn, void *payload)
+{
+	ids_cache *c = NULL;
+	int error;
+
+	if ((error = ids_view(&c, repo, rev, IDX_REFS)) < 0)
+		return error;
+	if ((error = each(c, target, 0, fn, payload)) != 0)
+		return error;
+	return strcmp(target, "*") ? each(c, "*", 0, fn, payload) : 0;
 }

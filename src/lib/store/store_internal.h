@@ -60,6 +60,12 @@ int docket_tree_count_id(size_t *out, docket_repo *repo, git_tree *tree, const c
 typedef int (*docket_ids_fn)(const char *id, size_t idlen, const char *path, void *payload);
 int docket_ids_each(docket_repo *repo, const char *rev, const char *key, int prefix, docket_ids_fn fn,
                     void *payload);
+/*
+ * The reference index (ids.c): calls FN(TARGET, LEN, PATH, PAYLOAD) for each document file of
+ * REV naming TARGET in an attribute ref or plan - a superset (values written with entities
+ * come under "*", returned to every query; a path may come twice): read the documents to know.
+ */
+int docket_refs_each(docket_repo *repo, const char *rev, const char *target, docket_ids_fn fn, void *payload);
 /* The handle's slot for the id index's in-memory cache, and how it is freed. */
 void **docket_repo_ids_slot(docket_repo *repo);
 void docket_ids_cache_free(void *cache);
