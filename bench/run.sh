@@ -36,16 +36,45 @@ export DOCKET_PASSPHRASE=bench-passphrase GIT_CONFIG_NOSYSTEM=1
 
 # --- measuring ---------------------------------------------------------------------------------
 
-# time_one CMD...: "seconds peakKiB" of one run (stdout and stderr dropped; exit 0 or 1 expected)
+# time_one CMD...: "seconds peakKiB anonKiB" of one run (stdout and stderr dropped; exit 0 or 1
+# expected): wall time, the peak resident memory of the largest process (getrusage, as
+# /usr/bin/time -v reports it: the heap and the pages of pack files libgit2 maps), and the
+# peak anonymous memory (the heap alone, polled from /proc every 20 ms over the process tree)
 time_one() {
-	local t=$work/time.$$ rc=0
-	/usr/bin/time -f "%e %M" -o "$t" "$@" >/dev/null 2>"$work/stderr.$$" || rc=$?
-	if [ "$rc" -gt 1 ]; then
-		echo "bench: failed ($rc): $*" >&2
-		cat "$work/stderr.$$" >&2
-		exit 1
-	fi
-	tail -n 1 "$t"
+	python3 - "$work/stderr.$$" "$@" <<'PY'
+import os, resource, subprocess, sys, time
+err = open(sys.argv[1], "wb")
+t = time.perf_counter()
+p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=err)
+def tree(root):
+    kids = {}
+    for d in os.listdir("/proc"):
+        if d.isdigit():
+            try:
+                ppid = int(open(f"/proc/{d}/stat").read().rsplit(")", 1)[1].split()[1])
+                kids.setdefault(ppid, []).append(int(d))
+            except (OSError, IndexError, ValueError):
+                pass
+    out, todo = [], [root]
+    while todo:
+        x = todo.pop(); out.append(x); todo += kids.get(x, [])
+    return out
+anon = 0
+while p.poll() is None:
+    for pid in tree(p.pid):
+        try:
+            for line in open(f"/proc/{pid}/status"):
+                if line.startswith("RssAnon:"):
+                    anon = max(anon, int(line.split()[1]))
+        except OSError:
+            pass
+    time.sleep(0.02)
+dt = time.perf_counter() - t
+if p.returncode not in (0, 1):
+    sys.stderr.write(open(sys.argv[1]).read()); sys.stderr.write(f"bench: failed ({p.returncode}): {sys.argv[2:]}\n")
+    sys.exit(1)
+print(f"{dt:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} {anon}")
+PY
 }
 
 # measure CMD...: the median seconds and the median peak KiB of RUNS runs
@@ -54,7 +83,7 @@ measure() {
 	for i in $(seq 1 "$runs"); do time_one "$@"; done |
 		python3 -c 'import sys, statistics as s
 r = [l.split() for l in sys.stdin]
-print(f"{s.median(float(x[0]) for x in r):.3f} {int(s.median(int(x[1]) for x in r))}")'
+print(f"{s.median(float(x[0]) for x in r):.3f} {int(s.median(int(x[1]) for x in r))} {int(s.median(int(x[2]) for x in r))}")'
 }
 
 calc() { python3 -c "print(round($1, 2))"; }
@@ -120,13 +149,13 @@ row_action() {
 	local e=0 f=0 i
 	# side by side, each run on a fresh id
 	for i in $(seq 1 "$runs"); do
-		read -r s m < <(time_one bash -c 'act "$1" "$2"' _ "$(repo_of empty)" "$(new_plan empty)")
-		e="$e $s:$m"
-		read -r s m < <(time_one bash -c 'act "$1" "$2"' _ "$(repo_of full)" "$(new_plan full)")
-		f="$f $s:$m"
+		read -r s m a < <(time_one bash -c 'act "$1" "$2"' _ "$(repo_of empty)" "$(new_plan empty)")
+		e="$e $s:$m:$a"
+		read -r s m a < <(time_one bash -c 'act "$1" "$2"' _ "$(repo_of full)" "$(new_plan full)")
+		f="$f $s:$m:$a"
 	done
-	read -r e_s e_m < <(med_pairs $e)
-	read -r f_s f_m < <(med_pairs $f)
+	read -r e_s e_m e_a < <(med_pairs $e)
+	read -r f_s f_m f_a < <(med_pairs $f)
 	row "empty repository (1 document):" "$e_s s, $(mib "$e_m") MiB"
 	row "full repository ($ndocs documents):" "$f_s s, $(mib "$f_m") MiB"
 	row "ratio full / empty:" "$(calc "$f_s / $e_s") (goal <= 1.2)"
@@ -138,7 +167,7 @@ med_pairs() {
 	shift
 	printf '%s\n' "$@" | python3 -c 'import sys, statistics as s
 r = [l.strip().split(":") for l in sys.stdin if l.strip()]
-print(f"{s.median(float(x[0]) for x in r):.3f} {int(s.median(int(x[1]) for x in r))}")'
+print(f"{s.median(float(x[0]) for x in r):.3f} {int(s.median(int(x[1]) for x in r))} {int(s.median(int(x[2]) for x in r))}")'
 }
 
 row_git() {
@@ -150,15 +179,15 @@ row_git() {
 	for i in $(seq 1 "$runs"); do
 		local f
 		f=$(new_plan full)
-		read -r s m < <(time_one bash -c 'act "$1" "$2"' _ "$(repo_of full)" "$f")
-		d="$d $s:$m"
+		read -r s m a < <(time_one bash -c 'act "$1" "$2"' _ "$(repo_of full)" "$f")
+		d="$d $s:$m:$a"
 		cp "$f" "$wt/git-bench.xml"
-		read -r s m < <(time_one bash -c 'cd "$1" && git add git-bench.xml && git commit -qm one &&
+		read -r s m a < <(time_one bash -c 'cd "$1" && git add git-bench.xml && git commit -qm one &&
 			echo "<!-- two -->" >> git-bench.xml && git add git-bench.xml && git commit -qm two' _ "$wt")
-		g="$g $s:$m"
+		g="$g $s:$m:$a"
 	done
-	read -r d_s d_m < <(med_pairs $d)
-	read -r g_s g_m < <(med_pairs $g)
+	read -r d_s d_m d_a < <(med_pairs $d)
+	read -r g_s g_m g_a < <(med_pairs $g)
 	row "docket add --draft + submit:" "$d_s s"
 	row "git add + commit, twice:" "$g_s s"
 	row "ratio docket / git:" "$(calc "$d_s / $g_s") (goal <= 0.1)"
@@ -168,11 +197,15 @@ row_show() {
 	echo
 	echo "== show ID, status ID at $small and $ndocs documents"
 	local n id
+	# the first lookup builds the id index (once per clone): timed apart
+	rm -f "$(repo_of full)/docket/ids"
+	read -r s m a < <(time_one "$docket" -C "$(repo_of full)" show "$(doc_id 1)")
+	row "first show, full (builds the id index):" "$s s, $(mib "$m") MiB"
 	for name in small full; do
 		n=$(ndocs_of $name)
 		id=$(doc_id $((n / 2)))
-		read -r s_s s_m < <(measure "$docket" -C "$(repo_of $name)" show "$id")
-		read -r t_s t_m < <(measure "$docket" -C "$(repo_of $name)" status "$id")
+		read -r s_s s_m s_a < <(measure "$docket" -C "$(repo_of $name)" show "$id")
+		read -r t_s t_m t_a < <(measure "$docket" -C "$(repo_of $name)" status "$id")
 		row "show at $n documents:" "$s_s s, $(mib "$s_m") MiB"
 		row "status at $n documents:" "$t_s s, $(mib "$t_m") MiB"
 		eval "show_$name=$s_s status_$name=$t_s"
@@ -201,13 +234,13 @@ row_issue() {
 	for i in $(seq 0 $((runs - 1))); do
 		for name in empty full; do
 			n=$(ndocs_of $name)
-			read -r s m < <(time_one env DOCKET_KEY="$work/$name/keys/keys/thu.pem" \
+			read -r s m a < <(time_one env DOCKET_KEY="$work/$name/keys/keys/thu.pem" \
 				"$docket" -C "$(repo_of $name)" --as thu issue "$(doc_id $((n + i)))")
-			[ $name = empty ] && e="$e $s:$m" || f="$f $s:$m"
+			[ $name = empty ] && e="$e $s:$m:$a" || f="$f $s:$m:$a"
 		done
 	done
-	read -r e_s e_m < <(med_pairs $e)
-	read -r f_s f_m < <(med_pairs $f)
+	read -r e_s e_m e_a < <(med_pairs $e)
+	read -r f_s f_m f_a < <(med_pairs $f)
 	row "issue, empty repository:" "$e_s s, $(mib "$e_m") MiB"
 	row "issue, full repository:" "$f_s s, $(mib "$f_m") MiB"
 	row "ratio full / empty:" "$(calc "$f_s / $e_s") (goal <= 1.2)"
@@ -217,15 +250,20 @@ row_aggregate() {
 	echo
 	echo "== aggregate of school 0's plan (the department's report drafted): full against empty"
 	local e=0 f=0 i
+	# the first builds the reference index (once per clone, as the history index): timed apart
+	rm -f "$(repo_of full)/docket/refs"
+	read -r s m a < <(time_one env DOCKET_KEY="$work/full/keys/keys/d0000.pem" \
+		"$docket" -C "$(repo_of full)" --as d0000 aggregate --plan "$(doc_id 0)" --year 2021)
+	row "first aggregate, full (builds the index):" "$s s, $(mib "$m") MiB"
 	for i in $(seq 1 "$runs"); do
 		for name in empty full; do
-			read -r s m < <(time_one env DOCKET_KEY="$work/$name/keys/keys/d0000.pem" \
+			read -r s m a < <(time_one env DOCKET_KEY="$work/$name/keys/keys/d0000.pem" \
 				"$docket" -C "$(repo_of $name)" --as d0000 aggregate --plan "$(doc_id 0)" --year 2021)
-			[ $name = empty ] && e="$e $s:$m" || f="$f $s:$m"
+			[ $name = empty ] && e="$e $s:$m:$a" || f="$f $s:$m:$a"
 		done
 	done
-	read -r e_s e_m < <(med_pairs $e)
-	read -r f_s f_m < <(med_pairs $f)
+	read -r e_s e_m e_a < <(med_pairs $e)
+	read -r f_s f_m f_a < <(med_pairs $f)
 	row "aggregate, empty repository:" "$e_s s, $(mib "$e_m") MiB"
 	row "aggregate, full repository:" "$f_s s, $(mib "$f_m") MiB"
 	row "ratio full / empty:" "$(calc "$f_s / $e_s") (goal <= 1.2)"
@@ -238,10 +276,10 @@ row_validate() {
 	rm -rf "$dir" && mkdir -p "$dir"
 	git -C "$(repo_of full)" archive main documents .docket/schemas | tar -x -C "$dir"
 	n=$(find "$dir/documents" -name '*.xml' | wc -l)
-	read -r v_s v_m < <(measure "$docket" -C "$(repo_of full)" validate --all)
-	read -r x_s x_m < <(measure bash -c 'cd "$1" && find documents -name "*.xml" -print0 |
+	read -r v_s v_m v_a < <(measure "$docket" -C "$(repo_of full)" validate --all)
+	read -r x_s x_m x_a < <(measure bash -c 'cd "$1" && find documents -name "*.xml" -print0 |
 		xargs -0 xmllint --noout --schema .docket/schemas/docket.xsd 2>/dev/null; exit 0' _ "$dir")
-	row "docket validate --all ($n documents):" "$v_s s, $(mib "$v_m") MiB"
+	row "docket validate --all ($n documents):" "$v_s s, $(mib "$v_m") MiB ($(mib "$v_a") MiB heap)"
 	row "xmllint --noout --schema:" "$x_s s, $(mib "$x_m") MiB"
 	row "ratio docket / xmllint:" "$(calc "$v_s / $x_s") (goal <= 0.5)"
 	rm -rf "$dir"
@@ -254,19 +292,20 @@ row_memory() {
 	for name in small full; do
 		n=$(ndocs_of $name)
 		id=$(doc_id $((n / 3)))
-		read -r _ a_m < <(time_one bash -c 'act "$1" "$2"' _ "$(repo_of $name)" "$(new_plan $name)")
-		read -r _ s_m < <(time_one "$docket" -C "$(repo_of $name)" show "$id")
-		read -r _ t_m < <(time_one "$docket" -C "$(repo_of $name)" status "$id")
-		read -r _ v_m < <(time_one "$docket" -C "$(repo_of $name)" validate --all)
-		eval "mem_$name='$a_m $s_m $t_m $v_m'"
+		read -r _ a_m a_a < <(time_one bash -c 'act "$1" "$2"' _ "$(repo_of $name)" "$(new_plan $name)")
+		read -r _ s_m s_a < <(time_one "$docket" -C "$(repo_of $name)" show "$id")
+		read -r _ t_m t_a < <(time_one "$docket" -C "$(repo_of $name)" status "$id")
+		read -r _ v_m v_a < <(time_one "$docket" -C "$(repo_of $name)" validate --all)
+		eval "mem_$name='$a_m $s_m $t_m $v_m' anon_$name='$a_a $s_a $t_a $v_a'"
 	done
-	python3 - "$small" "$ndocs" $mem_small $mem_full <<'PY'
+	python3 - "$small" "$ndocs" $mem_small $mem_full $anon_small $anon_full <<'PY'
 import sys
 s, f = sys.argv[1], sys.argv[2]
-a = [int(x) for x in sys.argv[3:7]]
-b = [int(x) for x in sys.argv[7:11]]
-for name, x, y in zip(["add --draft + submit", "show", "status", "validate --all"], a, b):
-    print(f"{name + ':':44} {x // 1024} MiB at {s}, {y // 1024} MiB at {f}: ratio {y / x:.2f}")
+v = [int(x) for x in sys.argv[3:]]
+a, b, c, d = v[0:4], v[4:8], v[8:12], v[12:16]
+for i, name in enumerate(["add --draft + submit", "show", "status", "validate --all"]):
+    print(f"{name + ':':28} peak RSS {a[i] // 1024} MiB at {s}, {b[i] // 1024} MiB at {f} (ratio {b[i] / a[i]:.2f}); "
+          f"heap {c[i] // 1024} MiB, {d[i] // 1024} MiB (ratio {d[i] / max(c[i], 1):.2f})")
 PY
 }
 
@@ -276,9 +315,9 @@ row_log() {
 	local mid=$((ndocs / 2)) r
 	r=$(repo_of full)
 	rm -f "$r/docket/history"
-	read -r g_s g_m < <(time_one git -C "$r" log --format=%H -- "$(doc_path $mid)")
-	read -r c_s c_m < <(time_one "$docket" -C "$r" log "$(doc_id $mid)")
-	read -r w_s w_m < <(measure "$docket" -C "$r" log "$(doc_id $mid)")
+	read -r g_s g_m g_a < <(time_one git -C "$r" log --format=%H -- "$(doc_path $mid)")
+	read -r c_s c_m c_a < <(time_one "$docket" -C "$r" log "$(doc_id $mid)")
+	read -r w_s w_m w_a < <(measure "$docket" -C "$r" log "$(doc_id $mid)")
 	row "git log -- PATH:" "$g_s s"
 	row "docket log DOC (first: builds the index):" "$c_s s   ratio $(calc "$c_s / $g_s") (goal <= 2)"
 	row "docket log DOC (warm):" "$w_s s   ratio $(calc "$w_s / $g_s")"
@@ -292,7 +331,7 @@ row_audit() {
 	trust=$work/full/keys/ca/ca.pem
 	"$docket" -C "$r" audit --trust "$trust" --no-cache --json >"$work/audit.json" 2>/dev/null || true
 	read -r nsig nfind ncommits < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["signatures"], len(d["findings"]), d["commits"])' "$work/audit.json")
-	read -r a_s a_m < <(time_one "$docket" -C "$r" audit --trust "$trust" --no-cache)
+	read -r a_s a_m a_a < <(time_one "$docket" -C "$r" audit --trust "$trust" --no-cache)
 	vps=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/256 bits ecdsa \(nistp256\)/ {print $NF}')
 	ossl=$(calc "$nsig / $vps")
 	row "docket audit --no-cache:" "$a_s s, $(mib "$a_m") MiB: $ncommits commits, $nsig signatures, $nfind findings"
@@ -309,7 +348,7 @@ row_reaudit() {
 	trust=$work/full/keys/ca/ca.pem
 	"$docket" -C "$r" audit --trust "$trust" >/dev/null 2>&1 || true
 	"$build/docket-bench-gen" "$work/full/keys" 25 "$nunits" $((ndocs + 1000)) | git -C "$r" fast-import --quiet
-	read -r r_s r_m < <(time_one "$docket" -C "$r" audit --trust "$trust")
+	read -r r_s r_m r_a < <(time_one "$docket" -C "$r" audit --trust "$trust")
 	row "docket audit (cached):" "$r_s s for the 100 new commits"
 }
 
