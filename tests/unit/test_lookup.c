@@ -39,6 +39,7 @@ static int teardown(void **state)
 }
 
 /* Run a shell command in the work tree (plain git: what docket does not control). */
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static void sh(const char *fmt, ...)
 {
 	char cmd[8192];

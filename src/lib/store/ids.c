@@ -318,7 +318,9 @@ static int set_base(ids_cache *c, docket_repo *repo, const git_oid *tree, char *
 	}
 	error = 0;
 	/* the file: a cache, so a repository docket cannot write to works without it */
-	if (ids_file(&path, repo, c->kind) < 0 || docket_buf_printf(&tmp, "%s.%ld.tmp", path.ptr, (long)getpid()) < 0)
+	/* a unique temporary name: two threads of one process (validate --all's workers) may
+	 * write the file at once */
+	if (ids_file(&path, repo, c->kind) < 0 || docket_buf_printf(&tmp, "%s.XXXXXX", path.ptr) < 0)
 		goto cleanup;
 	{
 		docket_buf dir = DOCKET_BUF_INIT;
@@ -326,8 +328,17 @@ static int set_base(ids_cache *c, docket_repo *repo, const git_oid *tree, char *
 			(void)mkdir(dir.ptr, 0777);
 		docket_buf_free(&dir);
 	}
-	if (!(f = fopen(tmp.ptr, "wb")))
-		goto cleanup;
+	{
+		int fd = mkstemp(tmp.ptr);
+		if (fd < 0)
+			goto cleanup;
+		(void)fchmod(fd, 0644);
+		if (!(f = fdopen(fd, "wb"))) {
+			close(fd);
+			unlink(tmp.ptr);
+			goto cleanup;
+		}
+	}
 	if (fwrite(c->map, 1, c->maplen, f) != c->maplen || fflush(f) != 0 || fsync(fileno(f)) < 0) {
 		fclose(f);
 		unlink(tmp.ptr);
