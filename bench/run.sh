@@ -19,7 +19,7 @@
 # /usr/bin/time. Nothing is asserted: the machines are shared and noisy.
 #
 # usage: bench/run.sh [NDOCS [NUNITS]]    default 100000 documents (500,000 commits), 1500 schools
-#   BUILD=build (docket, docket-bench-gen)  WORK=/tmp/docket-bench  RUNS=3
+#   BUILD=build (docket, docket-bench-gen; NO_BUILD=1: as they are)  WORK=/tmp/docket-bench  RUNS=3
 #   ROWS="row_action row_show ..." to run some rows only; KEEP_HISTORY=1 reuses the histories
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -31,7 +31,7 @@ runs=${RUNS:-3}
 docket=$build/docket
 small=$((ndocs / 10))
 [ "$small" -ge 1 ] || small=1
-cmake --build "$build" --target docket docket-bench-gen >/dev/null
+[ -n "${NO_BUILD-}" ] || cmake --build "$build" --target docket docket-bench-gen >/dev/null
 export DOCKET_PASSPHRASE=bench-passphrase GIT_CONFIG_NOSYSTEM=1
 
 # --- measuring ---------------------------------------------------------------------------------
