@@ -140,6 +140,7 @@ act() { # REPO FILE
 }
 export -f act
 export docket work
+export AUDIT_JSON=$work/audit.json
 
 # --- the rows ------------------------------------------------------------------------------------
 
@@ -329,9 +330,9 @@ row_audit() {
 	local r trust
 	r=$(repo_of full)
 	trust=$work/full/keys/ca/ca.pem
-	"$docket" -C "$r" audit --trust "$trust" --no-cache --json >"$work/audit.json" 2>/dev/null || true
+	# one run, timed, its JSON kept for the counts
+	read -r a_s a_m a_a < <(time_one bash -c '"$0" "$@" >"$AUDIT_JSON"' "$docket" -C "$r" audit --trust "$trust" --no-cache --json)
 	read -r nsig nfind ncommits < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["signatures"], len(d["findings"]), d["commits"])' "$work/audit.json")
-	read -r a_s a_m a_a < <(time_one "$docket" -C "$r" audit --trust "$trust" --no-cache)
 	vps=$(openssl speed -seconds 3 ecdsap256 2>/dev/null | awk '/256 bits ecdsa \(nistp256\)/ {print $NF}')
 	ossl=$(calc "$nsig / $vps")
 	row "docket audit --no-cache:" "$a_s s, $(mib "$a_m") MiB: $ncommits commits, $nsig signatures, $nfind findings"
