@@ -42,7 +42,7 @@ export DOCKET_PASSPHRASE=bench-passphrase GIT_CONFIG_NOSYSTEM=1
 # peak anonymous memory (the heap alone, polled from /proc every 20 ms over the process tree)
 time_one() {
 	python3 - "$work/stderr.$$" "$@" <<'PY'
-import os, resource, subprocess, sys, time
+import os, subprocess, sys, time
 err = open(sys.argv[1], "wb")
 t = time.perf_counter()
 p = subprocess.Popen(sys.argv[2:], stdout=subprocess.DEVNULL, stderr=err)
@@ -60,7 +60,13 @@ def tree(root):
         x = todo.pop(); out.append(x); todo += kids.get(x, [])
     return out
 anon = 0
-while p.poll() is None:
+while True:
+    # the child's own rusage (wait4): RUSAGE_CHILDREN would also count what the shell ran
+    # before it exec'd this script (the arguments' command substitutions: git rev-list...)
+    pid, status, ru = os.wait4(p.pid, os.WNOHANG)
+    if pid:
+        p.returncode = os.waitstatus_to_exitcode(status)
+        break
     for pid in tree(p.pid):
         try:
             for line in open(f"/proc/{pid}/status"):
@@ -73,7 +79,7 @@ dt = time.perf_counter() - t
 if p.returncode not in (0, 1):
     sys.stderr.write(open(sys.argv[1]).read()); sys.stderr.write(f"bench: failed ({p.returncode}): {sys.argv[2:]}\n")
     sys.exit(1)
-print(f"{dt:.3f} {resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss} {anon}")
+print(f"{dt:.3f} {ru.ru_maxrss} {anon}")
 PY
 }
 
