@@ -16,7 +16,8 @@
 # below by name; this script runs them alone.
 #
 # usage: bench/audit.sh [NDOCS [NUNITS]]   default 20000 documents, 300 schools
-#        BUILD=build, WORK=/tmp/docket-bench-audit (the history is kept there and reused)
+#        BUILD=build, WORK=/tmp/docket-bench-audit (the history is kept there and reused),
+#        NO_BUILD=1: use BUILD/docket as it is
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 ndocs=${1:-20000}
@@ -110,7 +111,7 @@ audit_bench_log() {
 }
 
 if [ "${BASH_SOURCE[0]}" = "$0" ]; then
-	cmake --build "$build" --target docket >/dev/null
+	[ -n "${NO_BUILD-}" ] || cmake --build "$build" --target docket >/dev/null
 	echo "== docket audit and history benchmarks: $ndocs documents, $nunits schools ($cores cores, $(uname -m), load $(cut -d' ' -f1-3 /proc/loadavg))"
 	audit_bench_history "$work/$ndocs" "$ndocs" "$nunits"
 	repo=$work/$ndocs/repo.git
