@@ -27,13 +27,16 @@ work=${WORK:-/tmp/docket-bench-audit}
 docket=$build/docket
 cores=$(nproc)
 
-# "WALL CPU PEAK_KIB" of a command (stdout and stderr dropped; exit 0 or 1 accepted)
+# "WALL CPU PEAK_KIB" of a command (stdout into $MEASURE_OUT or dropped, stderr dropped; exit 0
+# or 1 accepted)
 measure_cpu() {
 	python3 - "$@" <<'PY'
 import resource, subprocess, sys, time
 r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 t = time.perf_counter()
-p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+import os
+out = open(os.environ["MEASURE_OUT"], "wb") if os.environ.get("MEASURE_OUT") else subprocess.DEVNULL
+p = subprocess.Popen(sys.argv[1:], stdout=out, stderr=subprocess.PIPE)
 peak = 0
 while p.poll() is None:
     try:
@@ -78,13 +81,12 @@ audit_bench_history() {
 audit_bench_audit() {
 	local repo=$1 trust=$2 json nsig commits vps ossl a1 aN
 	json=$(mktemp)
-	"$docket" -C "$repo" audit --trust "$trust" --no-cache --json >"$json" 2>/dev/null || true
+	read -r aN_w aN_c aN_m < <(MEASURE_OUT=$json measure_cpu "$docket" -C "$repo" audit --trust "$trust" --no-cache --json)
 	read -r nsig commits < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["signatures"], d["commits"])' "$json")
 	rm -f "$json"
 	# verifications a second on CORES processes, the figure openssl prints for all of them
 	vps=$(openssl speed -seconds 3 -multi "$cores" -mr ecdsap256 2>/dev/null | awk -F: '/^\+F4:/ && !/from/ {v=$5} END {print v}')
 	ossl=$(python3 -c "print(f'{$nsig / $vps:.3f}')")
-	read -r aN_w aN_c aN_m < <(measure_cpu "$docket" -C "$repo" audit --trust "$trust" --no-cache)
 	read -r a1_w a1_c a1_m < <(measure_cpu "$docket" -C "$repo" audit --trust "$trust" --no-cache --jobs 1)
 	echo "audit: $commits commits, $nsig signatures verified"
 	printf '%-44s %9s s wall %9s s CPU %6s MiB\n' "docket audit --no-cache (--jobs $cores)" "$aN_w" "$aN_c" "$((aN_m / 1024))"
