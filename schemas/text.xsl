@@ -5,16 +5,27 @@
 
     xsltproc schemas/text.xsl examples/354-KH-PGDDT.xml
 
-  Header in two columns (issuing body | national motto, number | place and date), type
-  name and summary centred, then the content one paragraph a line with a blank line
-  between, "Nơi nhận:", the signer block in the right-hand column and the footnotes.
-  Only the document is rendered: workflow steps and signatures are not.
-  XSLT 1.0, no extensions, no document(). Text must be NFC: widths are counted in
-  characters.
+  A page 80 columns wide (the `width` parameter). The heading in two columns: the issuing
+  body's lines beside the national motto, the number (and a công văn's "V/v" summary under
+  it) beside the place and date; the type name and summary centred; "Kính gửi:"; the
+  preamble (or the legal bases, one "Căn cứ" line each), the body word-wrapped; at the end
+  "Nơi nhận:" in the left column beside the signer block in the right column, whichever is
+  longer; then the footnotes. Only the document is rendered: workflow steps and signatures
+  are not.
+
+  XSLT 1.0, no extensions, no document(). Widths count characters (string-length counts
+  characters, not bytes): text must be NFC, as docket requires, so one letter is one column.
 
   Parameters:
     fnmarks  'superscript' (default: ¹ ² ³) or 'bracket' ([1] [2] [3])
     em       the mark put around italic text (default '*')
+    width    the page width in columns (default 80; at least 60)
+    names    what the document cites by id, as docket reads it from the repository: lines
+             "KIND<TAB>ID<TAB>FIELD…", the string beginning and ending with a newline:
+               unit<TAB>ID<TAB>NAME              person<TAB>ID<TAB>FULL NAME
+               doc<TAB>ID<TAB>TYPE CODE<TAB>NUMBER<TAB>NOTATION<TAB>DATE<TAB>SUBJECT
+               indicator<TAB>ID<TAB>NAME<TAB>UNIT   (the indicators of a report's plan)
+             Empty (a FILE rendered on its own): ids are printed where names are unknown.
 -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -25,15 +36,28 @@
 
   <xsl:param name="fnmarks" select="'superscript'"/>
   <xsl:param name="em" select="'*'"/>
+  <xsl:param name="width" select="80"/>
+  <xsl:param name="names" select="''"/>
 
   <xsl:variable name="nl" select="'&#10;'"/>
-  <xsl:variable name="gap" select="4"/>
+  <xsl:variable name="tab" select="'&#9;'"/>
   <xsl:variable name="spaces"
-                select="'                                                                                                                        '"/>
+                select="'                                                                                                                                                                        '"/>
   <xsl:variable name="dashes"
                 select="'------------------------------------------------------------------------------------------------------------------------'"/>
   <xsl:variable name="motto1" select="'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'"/>
   <xsl:variable name="motto2" select="'Độc lập - Tự do - Hạnh phúc'"/>
+
+  <!-- the page: W columns; the left column (issuer, number, recipients) LW, a gap, the right RW -->
+  <xsl:variable name="W">
+    <xsl:choose>
+      <xsl:when test="number($width) &gt;= 60 and number($width) &lt;= 160"><xsl:value-of select="floor(number($width))"/></xsl:when>
+      <xsl:otherwise>80</xsl:otherwise>
+    </xsl:choose>
+  </xsl:variable>
+  <xsl:variable name="LW" select="floor($W * 9 div 20)"/>
+  <xsl:variable name="GAP" select="4"/>
+  <xsl:variable name="RW" select="$W - $LW - $GAP"/>
 
   <xsl:key name="footnote" match="d:footnote" use="@id"/>
 
@@ -55,7 +79,125 @@
   <xsl:template match="d:document">
     <xsl:variable name="h" select="d:header"/>
 
-    <!-- "Số: 354/KH-PGDĐT"; unnumbered: "Số: …/KH-PGDĐT" -->
+    <!-- issuing body | national motto -->
+    <xsl:call-template name="columns">
+      <xsl:with-param name="left">
+        <xsl:apply-templates select="$h/d:issuer" mode="heading"/>
+      </xsl:with-param>
+      <xsl:with-param name="right">
+        <xsl:call-template name="centre"><xsl:with-param name="text" select="$motto1"/><xsl:with-param name="box" select="$RW"/></xsl:call-template>
+        <xsl:call-template name="centre"><xsl:with-param name="text" select="$motto2"/><xsl:with-param name="box" select="$RW"/></xsl:call-template>
+        <xsl:call-template name="centre">
+          <xsl:with-param name="text" select="substring($dashes, 1, string-length($motto2))"/>
+          <xsl:with-param name="box" select="$RW"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:value-of select="$nl"/>
+
+    <!-- number (a công văn's "V/v" summary and the marks under it) | place and date -->
+    <xsl:call-template name="columns">
+      <xsl:with-param name="left">
+        <xsl:call-template name="number-block"/>
+      </xsl:with-param>
+      <xsl:with-param name="right">
+        <xsl:call-template name="wrap">
+          <xsl:with-param name="text">
+            <xsl:value-of select="concat(normalize-space($h/d:place), ', ')"/>
+            <xsl:choose>
+              <xsl:when test="$h/d:date">
+                <xsl:call-template name="long-date">
+                  <xsl:with-param name="date" select="normalize-space($h/d:date)"/>
+                </xsl:call-template>
+              </xsl:when>
+              <xsl:otherwise>ngày … tháng … năm …</xsl:otherwise>
+            </xsl:choose>
+          </xsl:with-param>
+          <xsl:with-param name="width" select="$RW"/>
+          <xsl:with-param name="align" select="'centre'"/>
+        </xsl:call-template>
+      </xsl:with-param>
+    </xsl:call-template>
+    <xsl:value-of select="$nl"/>
+
+    <!-- type name and summary -->
+    <xsl:if test="$h/d:type">
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="normalize-space($h/d:type)"/>
+        <xsl:with-param name="width" select="$W"/>
+        <xsl:with-param name="align" select="'centre'"/>
+      </xsl:call-template>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="normalize-space($h/d:subject)"/>
+        <xsl:with-param name="width" select="$W - 16"/>
+        <xsl:with-param name="align" select="'centre'"/>
+        <xsl:with-param name="indent" select="8"/>
+      </xsl:call-template>
+      <xsl:value-of select="$nl"/>
+    </xsl:if>
+
+    <xsl:apply-templates select="$h/d:addressees"/>
+
+    <!-- the preamble; without one, the legal bases, one "Căn cứ" line each -->
+    <xsl:choose>
+      <xsl:when test="d:content/d:preamble">
+        <xsl:for-each select="d:content/d:preamble">
+          <xsl:call-template name="paragraph"/>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:apply-templates select="$h/d:bases"/>
+      </xsl:otherwise>
+    </xsl:choose>
+
+    <xsl:apply-templates select="d:content/d:plan | d:content/d:report | d:content/d:task"/>
+    <xsl:for-each select="d:content/d:closing">
+      <xsl:call-template name="paragraph"/>
+    </xsl:for-each>
+
+    <!-- "Nơi nhận:" | the signer block -->
+    <xsl:if test="$h/d:recipients or $h/d:signer">
+      <xsl:call-template name="columns">
+        <xsl:with-param name="left">
+          <xsl:apply-templates select="$h/d:recipients"/>
+        </xsl:with-param>
+        <xsl:with-param name="right">
+          <xsl:apply-templates select="$h/d:signer"/>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:if>
+
+    <xsl:apply-templates select="d:content/d:footnotes"/>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Heading                                                            -->
+  <!-- ================================================================== -->
+
+  <!-- the parent body over the issuing body, each line centred, a short rule beneath -->
+  <xsl:template match="d:issuer" mode="heading">
+    <xsl:variable name="name" select="normalize-space(d:name)"/>
+    <xsl:if test="normalize-space(d:parent) != ''">
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="normalize-space(d:parent)"/>
+        <xsl:with-param name="width" select="$LW"/>
+        <xsl:with-param name="align" select="'centre'"/>
+      </xsl:call-template>
+    </xsl:if>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text" select="$name"/>
+      <xsl:with-param name="width" select="$LW"/>
+      <xsl:with-param name="align" select="'centre'"/>
+    </xsl:call-template>
+    <xsl:call-template name="centre">
+      <xsl:with-param name="text" select="substring($dashes, 1, floor(string-length($name) div 3) + 2)"/>
+      <xsl:with-param name="box" select="$LW"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!-- "Số: 354/KH-PGDĐT" (unnumbered: "Số: …/KH-PGDĐT"), a công văn's "V/v …", the marks -->
+  <xsl:template name="number-block">
+    <xsl:variable name="h" select="d:header"/>
     <xsl:variable name="notation">
       <xsl:choose>
         <xsl:when test="normalize-space($h/d:code/d:notation) != ''">
@@ -77,149 +219,23 @@
         <xsl:otherwise>…</xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <xsl:variable name="numberLine" select="concat('Số: ', $number, '/', $notation)"/>
-
-    <xsl:variable name="dateLine">
-      <xsl:value-of select="normalize-space($h/d:place)"/>
-      <xsl:text>, </xsl:text>
-      <xsl:choose>
-        <xsl:when test="$h/d:date">
-          <xsl:call-template name="long-date">
-            <xsl:with-param name="date" select="normalize-space($h/d:date)"/>
-          </xsl:call-template>
-        </xsl:when>
-        <xsl:otherwise>ngày … tháng … năm …</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-
-    <xsl:variable name="parent" select="normalize-space($h/d:issuer/d:parent)"/>
-    <xsl:variable name="name" select="normalize-space($h/d:issuer/d:name)"/>
-
-    <!-- column widths: the left one fits the issuer and the number, the right one the motto and the date -->
-    <xsl:variable name="lw1">
-      <xsl:call-template name="max">
-        <xsl:with-param name="a" select="string-length($parent)"/>
-        <xsl:with-param name="b" select="string-length($name)"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="lw">
-      <xsl:call-template name="max">
-        <xsl:with-param name="a" select="number($lw1)"/>
-        <xsl:with-param name="b" select="string-length($numberLine)"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="rw">
-      <xsl:call-template name="max">
-        <xsl:with-param name="a" select="string-length($motto1)"/>
-        <xsl:with-param name="b" select="string-length($dateLine)"/>
-      </xsl:call-template>
-    </xsl:variable>
-    <xsl:variable name="width" select="$lw + $gap + $rw"/>
-
-    <xsl:variable name="nameRule" select="substring($dashes, 1, floor(string-length($name) div 3) + 2)"/>
-    <xsl:variable name="mottoRule" select="substring($dashes, 1, string-length($motto2))"/>
-
-    <!-- issuing body | national motto -->
-    <xsl:choose>
-      <xsl:when test="$parent != ''">
-        <xsl:call-template name="row">
-          <xsl:with-param name="left" select="$parent"/><xsl:with-param name="right" select="$motto1"/>
-          <xsl:with-param name="lw" select="$lw"/><xsl:with-param name="rw" select="$rw"/>
-        </xsl:call-template>
-        <xsl:call-template name="row">
-          <xsl:with-param name="left" select="$name"/><xsl:with-param name="right" select="$motto2"/>
-          <xsl:with-param name="lw" select="$lw"/><xsl:with-param name="rw" select="$rw"/>
-        </xsl:call-template>
-        <xsl:call-template name="row">
-          <xsl:with-param name="left" select="$nameRule"/><xsl:with-param name="right" select="$mottoRule"/>
-          <xsl:with-param name="lw" select="$lw"/><xsl:with-param name="rw" select="$rw"/>
-        </xsl:call-template>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:call-template name="row">
-          <xsl:with-param name="left" select="$name"/><xsl:with-param name="right" select="$motto1"/>
-          <xsl:with-param name="lw" select="$lw"/><xsl:with-param name="rw" select="$rw"/>
-        </xsl:call-template>
-        <xsl:call-template name="row">
-          <xsl:with-param name="left" select="$nameRule"/><xsl:with-param name="right" select="$motto2"/>
-          <xsl:with-param name="lw" select="$lw"/><xsl:with-param name="rw" select="$rw"/>
-        </xsl:call-template>
-        <xsl:call-template name="row">
-          <xsl:with-param name="left" select="''"/><xsl:with-param name="right" select="$mottoRule"/>
-          <xsl:with-param name="lw" select="$lw"/><xsl:with-param name="rw" select="$rw"/>
-        </xsl:call-template>
-      </xsl:otherwise>
-    </xsl:choose>
-    <xsl:value-of select="$nl"/>
-
-    <!-- number | place and date -->
-    <xsl:call-template name="row">
-      <xsl:with-param name="left" select="$numberLine"/><xsl:with-param name="right" select="$dateLine"/>
-      <xsl:with-param name="lw" select="$lw"/><xsl:with-param name="rw" select="$rw"/>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text" select="concat('Số: ', $number, '/', $notation)"/>
+      <xsl:with-param name="width" select="$LW"/>
+      <xsl:with-param name="align" select="'centre'"/>
     </xsl:call-template>
-
-    <!-- a công văn (no type name) has its summary under the number: "V/v …" -->
     <xsl:if test="not($h/d:type)">
-      <xsl:variable name="vw">
-        <xsl:call-template name="max">
-          <xsl:with-param name="a" select="number($lw)"/>
-          <xsl:with-param name="b" select="34"/>
-        </xsl:call-template>
-      </xsl:variable>
       <xsl:call-template name="wrap">
         <xsl:with-param name="text" select="concat('V/v ', normalize-space($h/d:subject))"/>
-        <xsl:with-param name="width" select="number($vw)"/>
-        <xsl:with-param name="box" select="number($lw)"/>
+        <xsl:with-param name="width" select="$LW - 4"/>
+        <xsl:with-param name="align" select="'centre'"/>
+        <xsl:with-param name="indent" select="2"/>
       </xsl:call-template>
     </xsl:if>
-
-    <xsl:apply-templates select="$h/d:marks">
-      <xsl:with-param name="lw" select="$lw"/>
-    </xsl:apply-templates>
-    <xsl:value-of select="$nl"/>
-
-    <!-- type name and summary -->
-    <xsl:if test="$h/d:type">
-      <xsl:call-template name="wrap">
-        <xsl:with-param name="text" select="normalize-space($h/d:type)"/>
-        <xsl:with-param name="width" select="$width"/>
-      </xsl:call-template>
-      <xsl:value-of select="$nl"/>
-      <xsl:call-template name="wrap">
-        <xsl:with-param name="text" select="normalize-space($h/d:subject)"/>
-        <xsl:with-param name="width" select="$width - 12"/>
-        <xsl:with-param name="box" select="$width"/>
-      </xsl:call-template>
-      <xsl:value-of select="$nl"/>
-    </xsl:if>
-
-    <xsl:apply-templates select="$h/d:addressees"/>
-
-    <!-- content -->
-    <xsl:for-each select="d:content/d:preamble">
-      <xsl:call-template name="paragraph"/>
-    </xsl:for-each>
-    <xsl:apply-templates select="d:content/d:plan | d:content/d:report | d:content/d:task"/>
-    <xsl:for-each select="d:content/d:closing">
-      <xsl:call-template name="paragraph"/>
-    </xsl:for-each>
-
-    <!-- recipients and signer -->
-    <xsl:apply-templates select="$h/d:recipients"/>
-    <xsl:apply-templates select="$h/d:signer">
-      <xsl:with-param name="indent" select="$lw + $gap"/>
-      <xsl:with-param name="rw" select="$rw"/>
-    </xsl:apply-templates>
-
-    <xsl:apply-templates select="d:content/d:footnotes"/>
+    <xsl:apply-templates select="$h/d:marks"/>
   </xsl:template>
 
-  <!-- ================================================================== -->
-  <!-- Header parts                                                       -->
-  <!-- ================================================================== -->
-
   <xsl:template match="d:marks">
-    <xsl:param name="lw"/>
     <xsl:variable name="secrecy">
       <xsl:choose>
         <xsl:when test="@secrecy = 'confidential'">MẬT</xsl:when>
@@ -236,96 +252,150 @@
       </xsl:choose>
     </xsl:variable>
     <xsl:if test="$secrecy != ''">
-      <xsl:call-template name="wrap">
-        <xsl:with-param name="text" select="$secrecy"/>
-        <xsl:with-param name="width" select="$lw"/>
-      </xsl:call-template>
+      <xsl:call-template name="centre"><xsl:with-param name="text" select="$secrecy"/><xsl:with-param name="box" select="$LW"/></xsl:call-template>
     </xsl:if>
     <xsl:if test="$urgency != ''">
-      <xsl:call-template name="wrap">
-        <xsl:with-param name="text" select="$urgency"/>
-        <xsl:with-param name="width" select="$lw"/>
-      </xsl:call-template>
+      <xsl:call-template name="centre"><xsl:with-param name="text" select="$urgency"/><xsl:with-param name="box" select="$LW"/></xsl:call-template>
     </xsl:if>
   </xsl:template>
 
+  <!-- "Kính gửi: X." on one line, or "Kính gửi: - A;" with "- B." aligned under it -->
   <xsl:template match="d:addressees">
-    <xsl:choose>
-      <xsl:when test="count(d:addressee) = 1">
-        <xsl:value-of select="concat('Kính gửi: ', normalize-space(d:addressee), '.', $nl, $nl)"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="concat('Kính gửi:', $nl)"/>
-        <xsl:for-each select="d:addressee">
-          <xsl:value-of select="concat('- ', normalize-space(.))"/>
+    <xsl:variable name="lead" select="concat(substring($spaces, 1, 10), 'Kính gửi: ')"/>
+    <xsl:variable name="at" select="string-length($lead)"/>
+    <xsl:variable name="block">
+      <xsl:choose>
+        <xsl:when test="count(d:addressee) = 1">
+          <xsl:call-template name="wrap">
+            <xsl:with-param name="text" select="concat(normalize-space(d:addressee), '.')"/>
+            <xsl:with-param name="width" select="$W - $at"/>
+            <xsl:with-param name="indent" select="$at"/>
+          </xsl:call-template>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:for-each select="d:addressee">
+            <xsl:call-template name="wrap">
+              <xsl:with-param name="text">
+                <xsl:value-of select="concat('- ', normalize-space(.))"/>
+                <xsl:choose>
+                  <xsl:when test="position() = last()">.</xsl:when>
+                  <xsl:otherwise>;</xsl:otherwise>
+                </xsl:choose>
+              </xsl:with-param>
+              <xsl:with-param name="width" select="$W - $at"/>
+              <xsl:with-param name="indent" select="$at"/>
+              <xsl:with-param name="hang" select="2"/>
+            </xsl:call-template>
+          </xsl:for-each>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:value-of select="concat($lead, substring($block, $at + 1), $nl)"/>
+  </xsl:template>
+
+  <!-- "Căn cứ Kế hoạch số 902/KH-SGDĐT ngày 01/04/2021 của Sở … về …;" one a line -->
+  <xsl:template match="d:bases">
+    <xsl:for-each select="d:basis">
+      <xsl:variable name="code" select="normalize-space(d:code)"/>
+      <xsl:variable name="type">
+        <xsl:call-template name="type-name">
+          <xsl:with-param name="code" select="substring-before(concat(substring-after($code, '/'), '-'), '-')"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text">
+          <xsl:text>Căn cứ </xsl:text>
+          <xsl:if test="$type != ''">
+            <xsl:value-of select="concat($type, ' ')"/>
+          </xsl:if>
+          <xsl:value-of select="concat('số ', $code, ' ngày ')"/>
+          <xsl:call-template name="short-date">
+            <xsl:with-param name="date" select="normalize-space(d:date)"/>
+          </xsl:call-template>
+          <xsl:value-of select="concat(' của ', normalize-space(d:issuer))"/>
+          <xsl:if test="normalize-space(d:summary) != ''">
+            <xsl:value-of select="concat(' về ', normalize-space(d:summary))"/>
+          </xsl:if>
           <xsl:choose>
             <xsl:when test="position() = last()">.</xsl:when>
             <xsl:otherwise>;</xsl:otherwise>
           </xsl:choose>
-          <xsl:value-of select="$nl"/>
-        </xsl:for-each>
-        <xsl:value-of select="$nl"/>
-      </xsl:otherwise>
-    </xsl:choose>
+        </xsl:with-param>
+        <xsl:with-param name="width" select="$W"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:value-of select="$nl"/>
   </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Sign-off                                                           -->
+  <!-- ================================================================== -->
 
   <!-- "Nơi nhận:" then "- X (b/c);" lines, the last ending with "." -->
   <xsl:template match="d:recipients">
     <xsl:value-of select="concat('Nơi nhận:', $nl)"/>
     <xsl:for-each select="d:recipient">
-      <xsl:value-of select="concat('- ', normalize-space(.))"/>
-      <xsl:if test="@purpose">
-        <xsl:value-of select="concat(' (', normalize-space(@purpose), ')')"/>
-      </xsl:if>
-      <xsl:choose>
-        <xsl:when test="position() = last()">.</xsl:when>
-        <xsl:otherwise>;</xsl:otherwise>
-      </xsl:choose>
-      <xsl:value-of select="$nl"/>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text">
+          <xsl:value-of select="concat('- ', normalize-space(.))"/>
+          <xsl:if test="@purpose">
+            <xsl:value-of select="concat(' (', normalize-space(@purpose), ')')"/>
+          </xsl:if>
+          <xsl:choose>
+            <xsl:when test="position() = last()">.</xsl:when>
+            <xsl:otherwise>;</xsl:otherwise>
+          </xsl:choose>
+        </xsl:with-param>
+        <xsl:with-param name="width" select="$LW"/>
+        <xsl:with-param name="hang" select="2"/>
+      </xsl:call-template>
     </xsl:for-each>
-    <xsl:value-of select="$nl"/>
   </xsl:template>
 
-  <!-- "KT. TRƯỞNG PHÒNG" / "PHÓ TRƯỞNG PHÒNG" / blank (the signature) / "Lê Thị Lan" -->
+  <!-- "KT. TRƯỞNG PHÒNG" / "PHÓ TRƯỞNG PHÒNG" / room for the signature / "Lê Thị Lan" -->
   <xsl:template match="d:signer">
-    <xsl:param name="indent"/>
-    <xsl:param name="rw"/>
     <xsl:variable name="authority" select="normalize-space(d:authority)"/>
-    <xsl:variable name="first">
-      <xsl:if test="$authority != ''">
-        <xsl:value-of select="concat($authority, ' ')"/>
-      </xsl:if>
-      <xsl:value-of select="normalize-space(d:title)"/>
-    </xsl:variable>
     <xsl:call-template name="wrap">
-      <xsl:with-param name="text" select="$first"/>
-      <xsl:with-param name="width" select="$rw"/>
-      <xsl:with-param name="indent" select="$indent"/>
+      <xsl:with-param name="text">
+        <xsl:if test="$authority != ''">
+          <xsl:value-of select="concat($authority, ' ')"/>
+        </xsl:if>
+        <xsl:value-of select="normalize-space(d:title)"/>
+      </xsl:with-param>
+      <xsl:with-param name="width" select="$RW"/>
+      <xsl:with-param name="align" select="'centre'"/>
     </xsl:call-template>
-    <xsl:if test="d:position">
+    <xsl:if test="normalize-space(d:position) != ''">
       <xsl:call-template name="wrap">
         <xsl:with-param name="text" select="normalize-space(d:position)"/>
-        <xsl:with-param name="width" select="$rw"/>
-        <xsl:with-param name="indent" select="$indent"/>
+        <xsl:with-param name="width" select="$RW"/>
+        <xsl:with-param name="align" select="'centre'"/>
       </xsl:call-template>
     </xsl:if>
-    <xsl:value-of select="$nl"/>
+    <xsl:value-of select="concat($nl, $nl, $nl)"/>
     <xsl:call-template name="wrap">
       <xsl:with-param name="text" select="normalize-space(d:fullName)"/>
-      <xsl:with-param name="width" select="$rw"/>
-      <xsl:with-param name="indent" select="$indent"/>
+      <xsl:with-param name="width" select="$RW"/>
+      <xsl:with-param name="align" select="'centre'"/>
     </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="d:footnotes">
     <xsl:value-of select="concat($nl, '__________', $nl)"/>
     <xsl:for-each select="d:footnote">
-      <xsl:call-template name="fnmark">
-        <xsl:with-param name="num" select="@num"/>
+      <xsl:variable name="mark">
+        <xsl:call-template name="fnmark">
+          <xsl:with-param name="num" select="@num"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:variable name="t">
+        <xsl:apply-templates select="node()" mode="inline"/>
+      </xsl:variable>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="concat($mark, ' ', normalize-space($t))"/>
+        <xsl:with-param name="width" select="$W"/>
+        <xsl:with-param name="hang" select="string-length($mark) + 1"/>
       </xsl:call-template>
-      <xsl:text> </xsl:text>
-      <xsl:apply-templates select="node()" mode="inline"/>
-      <xsl:value-of select="$nl"/>
       <xsl:if test="position() != last()">
         <xsl:value-of select="$nl"/>
       </xsl:if>
@@ -342,20 +412,28 @@
 
   <!-- any numbered, titled section: "I. MỤC ĐÍCH, YÊU CẦU", "1.1. Bộ phận CTTT" -->
   <xsl:template match="*[@num and @title]" mode="body">
-    <xsl:value-of select="concat(normalize-space(@num), '. ', normalize-space(@title), $nl, $nl)"/>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text" select="concat(normalize-space(@num), '. ', normalize-space(@title))"/>
+      <xsl:with-param name="width" select="$W"/>
+    </xsl:call-template>
+    <xsl:value-of select="$nl"/>
     <xsl:apply-templates select="*" mode="body"/>
   </xsl:template>
 
   <!-- "(4). Tỷ lệ trẻ em hoàn thành …"; the indicators are data, the sentence says them -->
   <xsl:template match="d:objective" mode="body">
-    <xsl:value-of select="concat('(', normalize-space(@num), '). ')"/>
-    <xsl:apply-templates select="d:text/node()" mode="inline"/>
-    <xsl:value-of select="concat($nl, $nl)"/>
+    <xsl:for-each select="d:text">
+      <xsl:call-template name="paragraph">
+        <xsl:with-param name="lead" select="concat('(', normalize-space(../@num), '). ')"/>
+      </xsl:call-template>
+    </xsl:for-each>
   </xsl:template>
 
   <xsl:template match="d:item" mode="body">
-    <xsl:text>- </xsl:text>
-    <xsl:call-template name="paragraph"/>
+    <xsl:call-template name="paragraph">
+      <xsl:with-param name="lead" select="'- '"/>
+      <xsl:with-param name="hang" select="2"/>
+    </xsl:call-template>
   </xsl:template>
 
   <xsl:template match="d:p" mode="body">
@@ -370,35 +448,77 @@
   <!-- ================================================================== -->
 
   <xsl:template match="d:report">
-    <xsl:text>Kế hoạch: </xsl:text>
-    <xsl:choose>
-      <xsl:when test="d:plan/@code">
-        <xsl:value-of select="concat('số ', normalize-space(d:plan/@code), ' (', normalize-space(d:plan/@ref), ')')"/>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="normalize-space(d:plan/@ref)"/>
-      </xsl:otherwise>
-    </xsl:choose>
-    <xsl:value-of select="concat($nl, 'Năm báo cáo: ', normalize-space(d:year), $nl)"/>
-    <xsl:value-of select="concat('Đơn vị báo cáo: ', normalize-space(d:unit), $nl, $nl)"/>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text">
+        <xsl:text>Kế hoạch thực hiện: </xsl:text>
+        <xsl:call-template name="doc-ref">
+          <xsl:with-param name="id" select="normalize-space(d:plan/@ref)"/>
+          <xsl:with-param name="code" select="normalize-space(d:plan/@code)"/>
+          <xsl:with-param name="type" select="'KH'"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="width" select="$W"/>
+    </xsl:call-template>
+    <xsl:value-of select="concat('Năm báo cáo: ', normalize-space(d:year), $nl)"/>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text">
+        <xsl:text>Đơn vị báo cáo: </xsl:text>
+        <xsl:call-template name="unit-name">
+          <xsl:with-param name="id" select="normalize-space(d:unit)"/>
+        </xsl:call-template>
+      </xsl:with-param>
+      <xsl:with-param name="width" select="$W"/>
+    </xsl:call-template>
+    <xsl:value-of select="$nl"/>
     <xsl:apply-templates select="d:results | d:narratives | d:difficulties | d:proposals" mode="report"/>
   </xsl:template>
 
+  <!-- "- Tỷ lệ trẻ em hoàn thành cấp tiểu học (chỉ tiêu 4.1): 99,5% (398/400)." -->
   <xsl:template match="d:results" mode="report">
     <xsl:call-template name="report-heading">
       <xsl:with-param name="title" select="'KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU'"/>
     </xsl:call-template>
     <xsl:for-each select="d:result">
-      <xsl:value-of select="concat('- Chỉ tiêu ', normalize-space(@indicator), ': ', translate(normalize-space(@value), '.', ','))"/>
-      <xsl:if test="@numerator and @denominator">
-        <xsl:value-of select="concat(' (', normalize-space(@numerator), '/', normalize-space(@denominator), ')')"/>
-      </xsl:if>
-      <xsl:text>.</xsl:text>
-      <xsl:if test="normalize-space(.) != ''">
-        <xsl:text> </xsl:text>
+      <xsl:variable name="id" select="normalize-space(@indicator)"/>
+      <xsl:variable name="name">
+        <xsl:call-template name="lookup">
+          <xsl:with-param name="kind" select="'indicator'"/>
+          <xsl:with-param name="id" select="$id"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:variable name="unit">
+        <xsl:call-template name="lookup">
+          <xsl:with-param name="kind" select="'indicator'"/>
+          <xsl:with-param name="id" select="$id"/>
+          <xsl:with-param name="field" select="2"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:variable name="t">
         <xsl:apply-templates select="node()" mode="inline"/>
-      </xsl:if>
-      <xsl:value-of select="concat($nl, $nl)"/>
+      </xsl:variable>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text">
+          <xsl:choose>
+            <xsl:when test="$name != ''">
+              <xsl:value-of select="concat('- ', $name, ' (chỉ tiêu ', $id, '): ', translate(normalize-space(@value), '.', ','))"/>
+              <xsl:if test="$unit = '%'">%</xsl:if>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:value-of select="concat('- Chỉ tiêu ', $id, ': ', translate(normalize-space(@value), '.', ','))"/>
+            </xsl:otherwise>
+          </xsl:choose>
+          <xsl:if test="@numerator and @denominator">
+            <xsl:value-of select="concat(' (', normalize-space(@numerator), '/', normalize-space(@denominator), ')')"/>
+          </xsl:if>
+          <xsl:text>.</xsl:text>
+          <xsl:if test="normalize-space($t) != ''">
+            <xsl:value-of select="concat(' ', normalize-space($t))"/>
+          </xsl:if>
+        </xsl:with-param>
+        <xsl:with-param name="width" select="$W"/>
+        <xsl:with-param name="hang" select="2"/>
+      </xsl:call-template>
+      <xsl:value-of select="$nl"/>
     </xsl:for-each>
   </xsl:template>
 
@@ -407,17 +527,22 @@
       <xsl:with-param name="title" select="'KẾT QUẢ THỰC HIỆN NHIỆM VỤ'"/>
     </xsl:call-template>
     <xsl:for-each select="d:narrative">
-      <xsl:value-of select="concat(position(), '. ')"/>
-      <xsl:choose>
-        <xsl:when test="@title">
-          <xsl:value-of select="normalize-space(@title)"/>
-        </xsl:when>
-        <xsl:when test="@group">
-          <xsl:value-of select="concat('Nhóm nhiệm vụ ', normalize-space(@group))"/>
-        </xsl:when>
-        <xsl:otherwise>Nhiệm vụ khác</xsl:otherwise>
-      </xsl:choose>
-      <xsl:value-of select="concat($nl, $nl)"/>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text">
+          <xsl:value-of select="concat(position(), '. ')"/>
+          <xsl:choose>
+            <xsl:when test="@title">
+              <xsl:value-of select="normalize-space(@title)"/>
+            </xsl:when>
+            <xsl:when test="@group">
+              <xsl:value-of select="concat('Nhóm nhiệm vụ ', normalize-space(@group))"/>
+            </xsl:when>
+            <xsl:otherwise>Nhiệm vụ khác</xsl:otherwise>
+          </xsl:choose>
+        </xsl:with-param>
+        <xsl:with-param name="width" select="$W"/>
+      </xsl:call-template>
+      <xsl:value-of select="$nl"/>
       <xsl:apply-templates select="*" mode="body"/>
     </xsl:for-each>
   </xsl:template>
@@ -441,12 +566,9 @@
     <xsl:param name="title"/>
     <xsl:variable name="n" select="count(preceding-sibling::d:results | preceding-sibling::d:narratives
                                          | preceding-sibling::d:difficulties | preceding-sibling::d:proposals) + 1"/>
-    <xsl:choose>
-      <xsl:when test="$n = 1">I</xsl:when>
-      <xsl:when test="$n = 2">II</xsl:when>
-      <xsl:when test="$n = 3">III</xsl:when>
-      <xsl:otherwise>IV</xsl:otherwise>
-    </xsl:choose>
+    <xsl:call-template name="roman">
+      <xsl:with-param name="n" select="$n"/>
+    </xsl:call-template>
     <xsl:value-of select="concat('. ', $title, $nl, $nl)"/>
   </xsl:template>
 
@@ -455,38 +577,251 @@
   <!-- ================================================================== -->
 
   <xsl:template match="d:task">
-    <xsl:value-of select="concat('Đơn vị giao: ', normalize-space(d:assigner/@unit))"/>
-    <xsl:if test="d:assigner/@person">
-      <xsl:value-of select="concat(' (', normalize-space(d:assigner/@person), ')')"/>
-    </xsl:if>
-    <xsl:value-of select="concat($nl, 'Đơn vị thực hiện: ', normalize-space(d:assignee/@unit))"/>
-    <xsl:if test="d:assignee/@person">
-      <xsl:value-of select="concat(' (', normalize-space(d:assignee/@person), ')')"/>
-    </xsl:if>
-    <xsl:value-of select="$nl"/>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text">
+        <xsl:text>Đơn vị giao: </xsl:text>
+        <xsl:call-template name="unit-name">
+          <xsl:with-param name="id" select="normalize-space(d:assigner/@unit)"/>
+        </xsl:call-template>
+        <xsl:if test="d:assigner/@person">
+          <xsl:text> (</xsl:text>
+          <xsl:call-template name="person-name">
+            <xsl:with-param name="id" select="normalize-space(d:assigner/@person)"/>
+          </xsl:call-template>
+          <xsl:text>)</xsl:text>
+        </xsl:if>
+      </xsl:with-param>
+      <xsl:with-param name="width" select="$W"/>
+    </xsl:call-template>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text">
+        <xsl:text>Đơn vị thực hiện: </xsl:text>
+        <xsl:call-template name="unit-name">
+          <xsl:with-param name="id" select="normalize-space(d:assignee/@unit)"/>
+        </xsl:call-template>
+        <xsl:if test="d:assignee/@person">
+          <xsl:text> (</xsl:text>
+          <xsl:call-template name="person-name">
+            <xsl:with-param name="id" select="normalize-space(d:assignee/@person)"/>
+          </xsl:call-template>
+          <xsl:text>)</xsl:text>
+        </xsl:if>
+      </xsl:with-param>
+      <xsl:with-param name="width" select="$W"/>
+    </xsl:call-template>
     <xsl:if test="d:source">
-      <xsl:value-of select="concat('Căn cứ: kế hoạch ', normalize-space(d:source/@plan))"/>
-      <xsl:if test="d:source/@section">
-        <xsl:value-of select="concat(', mục ', normalize-space(d:source/@section))"/>
-      </xsl:if>
-      <xsl:value-of select="$nl"/>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text">
+          <xsl:text>Căn cứ: </xsl:text>
+          <xsl:call-template name="doc-ref">
+            <xsl:with-param name="id" select="normalize-space(d:source/@plan)"/>
+            <xsl:with-param name="type" select="'KH'"/>
+          </xsl:call-template>
+          <xsl:if test="d:source/@section">
+            <xsl:value-of select="concat(', mục ', normalize-space(d:source/@section))"/>
+          </xsl:if>
+        </xsl:with-param>
+        <xsl:with-param name="width" select="$W"/>
+      </xsl:call-template>
     </xsl:if>
     <xsl:text>Thời hạn hoàn thành: </xsl:text>
     <xsl:call-template name="short-date">
       <xsl:with-param name="date" select="normalize-space(d:due)"/>
     </xsl:call-template>
-    <xsl:value-of select="concat($nl, 'Sản phẩm: ', normalize-space(d:deliverable), $nl, $nl)"/>
+    <xsl:value-of select="$nl"/>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text" select="concat('Sản phẩm: ', normalize-space(d:deliverable))"/>
+      <xsl:with-param name="width" select="$W"/>
+    </xsl:call-template>
+    <xsl:value-of select="$nl"/>
     <xsl:apply-templates select="d:description/*" mode="body"/>
+  </xsl:template>
+
+  <!-- ================================================================== -->
+  <!-- Names: what the `names` parameter says about an id                 -->
+  <!-- ================================================================== -->
+
+  <!-- field FIELD (1 = the first after the id) of the line "KIND<TAB>ID<TAB>…"; '' when absent -->
+  <xsl:template name="lookup">
+    <xsl:param name="kind"/>
+    <xsl:param name="id"/>
+    <xsl:param name="field" select="1"/>
+    <xsl:variable name="key" select="concat($nl, $kind, $tab, $id, $tab)"/>
+    <xsl:if test="$id != '' and contains($names, $key)">
+      <xsl:call-template name="field">
+        <xsl:with-param name="s" select="concat(substring-before(substring-after($names, $key), $nl), $tab)"/>
+        <xsl:with-param name="n" select="$field"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="field">
+    <xsl:param name="s"/>
+    <xsl:param name="n"/>
+    <xsl:choose>
+      <xsl:when test="$n &lt;= 1"><xsl:value-of select="substring-before($s, $tab)"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="field">
+          <xsl:with-param name="s" select="substring-after($s, $tab)"/>
+          <xsl:with-param name="n" select="$n - 1"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="unit-name">
+    <xsl:param name="id"/>
+    <xsl:variable name="n">
+      <xsl:call-template name="lookup">
+        <xsl:with-param name="kind" select="'unit'"/>
+        <xsl:with-param name="id" select="$id"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$n != ''"><xsl:value-of select="$n"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$id"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="person-name">
+    <xsl:param name="id"/>
+    <xsl:variable name="n">
+      <xsl:call-template name="lookup">
+        <xsl:with-param name="kind" select="'person'"/>
+        <xsl:with-param name="id" select="$id"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$n != ''"><xsl:value-of select="$n"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$id"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    Another document as people cite it: "Kế hoạch số 354/KH-PGDĐT ngày 11/05/2021". From
+    `names` when docket passed it; else from this document's own legal basis with the same
+    ref, else CODE (as the reference carries it); else the id. An unnumbered document is
+    cited by its summary: "Kế hoạch “…” (chưa ban hành)".
+  -->
+  <xsl:template name="doc-ref">
+    <xsl:param name="id"/>
+    <xsl:param name="code" select="''"/>
+    <xsl:param name="type" select="''"/>
+    <xsl:variable name="key" select="concat($nl, 'doc', $tab, $id, $tab)"/>
+    <xsl:variable name="basis" select="/d:document/d:header/d:bases/d:basis[@ref = $id][1]"/>
+    <xsl:choose>
+      <xsl:when test="$id != '' and contains($names, $key)">
+        <xsl:variable name="line" select="concat(substring-before(substring-after($names, $key), $nl), $tab)"/>
+        <xsl:variable name="tcode" select="substring-before($line, $tab)"/>
+        <xsl:variable name="r1" select="substring-after($line, $tab)"/>
+        <xsl:variable name="number" select="substring-before($r1, $tab)"/>
+        <xsl:variable name="r2" select="substring-after($r1, $tab)"/>
+        <xsl:variable name="notation" select="substring-before($r2, $tab)"/>
+        <xsl:variable name="r3" select="substring-after($r2, $tab)"/>
+        <xsl:variable name="date" select="substring-before($r3, $tab)"/>
+        <xsl:variable name="subject" select="substring-before(substring-after($r3, $tab), $tab)"/>
+        <xsl:variable name="tname">
+          <xsl:call-template name="type-name">
+            <xsl:with-param name="code" select="$tcode"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:choose>
+          <xsl:when test="$tname != ''"><xsl:value-of select="$tname"/></xsl:when>
+          <xsl:otherwise>Văn bản</xsl:otherwise>
+        </xsl:choose>
+        <xsl:choose>
+          <xsl:when test="$number != ''">
+            <xsl:value-of select="concat(' số ', $number, '/', $notation)"/>
+            <xsl:if test="$date != ''">
+              <xsl:text> ngày </xsl:text>
+              <xsl:call-template name="short-date">
+                <xsl:with-param name="date" select="$date"/>
+              </xsl:call-template>
+            </xsl:if>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:value-of select="concat(' “', $subject, '” (chưa ban hành)')"/>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:when>
+      <xsl:when test="$basis">
+        <xsl:call-template name="type-name">
+          <xsl:with-param name="code" select="$type"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' số ', normalize-space($basis/d:code), ' ngày ')"/>
+        <xsl:call-template name="short-date">
+          <xsl:with-param name="date" select="normalize-space($basis/d:date)"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$code != ''">
+        <xsl:call-template name="type-name">
+          <xsl:with-param name="code" select="$type"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' số ', $code)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$id"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Decree 30 Annex III type names, and the legal documents legal bases cite most -->
+  <xsl:template name="type-name">
+    <xsl:param name="code"/>
+    <xsl:choose>
+      <xsl:when test="$code = 'NQ'">Nghị quyết</xsl:when>
+      <xsl:when test="$code = 'QĐ'">Quyết định</xsl:when>
+      <xsl:when test="$code = 'CT'">Chỉ thị</xsl:when>
+      <xsl:when test="$code = 'QC'">Quy chế</xsl:when>
+      <xsl:when test="$code = 'QyĐ'">Quy định</xsl:when>
+      <xsl:when test="$code = 'TC'">Thông cáo</xsl:when>
+      <xsl:when test="$code = 'TB'">Thông báo</xsl:when>
+      <xsl:when test="$code = 'HD'">Hướng dẫn</xsl:when>
+      <xsl:when test="$code = 'CTr'">Chương trình</xsl:when>
+      <xsl:when test="$code = 'KH'">Kế hoạch</xsl:when>
+      <xsl:when test="$code = 'PA'">Phương án</xsl:when>
+      <xsl:when test="$code = 'ĐA'">Đề án</xsl:when>
+      <xsl:when test="$code = 'DA'">Dự án</xsl:when>
+      <xsl:when test="$code = 'BC'">Báo cáo</xsl:when>
+      <xsl:when test="$code = 'BB'">Biên bản</xsl:when>
+      <xsl:when test="$code = 'TTr'">Tờ trình</xsl:when>
+      <xsl:when test="$code = 'HĐ'">Hợp đồng</xsl:when>
+      <xsl:when test="$code = 'CĐ'">Công điện</xsl:when>
+      <xsl:when test="$code = 'BGN'">Bản ghi nhớ</xsl:when>
+      <xsl:when test="$code = 'BTT'">Bản thỏa thuận</xsl:when>
+      <xsl:when test="$code = 'GUQ'">Giấy ủy quyền</xsl:when>
+      <xsl:when test="$code = 'GM'">Giấy mời</xsl:when>
+      <xsl:when test="$code = 'GGT'">Giấy giới thiệu</xsl:when>
+      <xsl:when test="$code = 'GNP'">Giấy nghỉ phép</xsl:when>
+      <xsl:when test="$code = 'PG'">Phiếu gửi</xsl:when>
+      <xsl:when test="$code = 'PC'">Phiếu chuyển</xsl:when>
+      <xsl:when test="$code = 'PB'">Phiếu báo</xsl:when>
+      <xsl:when test="$code = 'SY'">Bản sao y</xsl:when>
+      <xsl:when test="$code = 'TrS'">Bản trích sao</xsl:when>
+      <xsl:when test="$code = 'SL'">Bản sao lục</xsl:when>
+      <xsl:when test="$code = 'NĐ'">Nghị định</xsl:when>
+      <xsl:when test="$code = 'TT'">Thông tư</xsl:when>
+      <xsl:when test="$code = 'CV'">Công văn</xsl:when>
+    </xsl:choose>
   </xsl:template>
 
   <!-- ================================================================== -->
   <!-- Rich text                                                          -->
   <!-- ================================================================== -->
 
-  <!-- the current element's inline content as one line, then a blank line -->
+  <!-- the current element's inline content word-wrapped after LEAD, then a blank line -->
   <xsl:template name="paragraph">
-    <xsl:apply-templates select="node()" mode="inline"/>
-    <xsl:value-of select="concat($nl, $nl)"/>
+    <xsl:param name="lead" select="''"/>
+    <xsl:param name="hang" select="0"/>
+    <xsl:variable name="t">
+      <xsl:apply-templates select="node()" mode="inline"/>
+    </xsl:variable>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text" select="concat($lead, normalize-space($t))"/>
+      <xsl:with-param name="width" select="$W"/>
+      <xsl:with-param name="hang" select="$hang"/>
+    </xsl:call-template>
+    <xsl:value-of select="$nl"/>
   </xsl:template>
 
   <!-- whitespace collapsed, as for xs:token; a space next to em or fnref is kept -->
@@ -537,8 +872,29 @@
   </xsl:template>
 
   <!-- ================================================================== -->
-  <!-- Dates                                                              -->
+  <!-- Numbers and dates                                                  -->
   <!-- ================================================================== -->
+
+  <xsl:template name="roman">
+    <xsl:param name="n"/>
+    <xsl:choose>
+      <xsl:when test="$n &gt;= 40"><xsl:value-of select="$n"/></xsl:when>
+      <xsl:when test="$n &gt;= 10">
+        <xsl:text>X</xsl:text>
+        <xsl:call-template name="roman"><xsl:with-param name="n" select="$n - 10"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$n = 9">IX</xsl:when>
+      <xsl:when test="$n &gt;= 5">
+        <xsl:text>V</xsl:text>
+        <xsl:call-template name="roman"><xsl:with-param name="n" select="$n - 5"/></xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$n = 4">IV</xsl:when>
+      <xsl:when test="$n &gt;= 1">
+        <xsl:text>I</xsl:text>
+        <xsl:call-template name="roman"><xsl:with-param name="n" select="$n - 1"/></xsl:call-template>
+      </xsl:when>
+    </xsl:choose>
+  </xsl:template>
 
   <!-- "ngày 11 tháng 5 năm 2021"; days below 10 and months 1-2 take a leading zero -->
   <xsl:template name="long-date">
@@ -566,85 +922,116 @@
   <!-- Layout                                                             -->
   <!-- ================================================================== -->
 
-  <xsl:template name="max">
-    <xsl:param name="a"/>
-    <xsl:param name="b"/>
-    <xsl:choose>
-      <xsl:when test="$a &gt;= $b"><xsl:value-of select="$a"/></xsl:when>
-      <xsl:otherwise><xsl:value-of select="$b"/></xsl:otherwise>
-    </xsl:choose>
-  </xsl:template>
-
-  <!-- one line: left text centred in lw columns, a gap, right text centred in rw; no trailing blanks -->
-  <xsl:template name="row">
+  <!--
+    Two blocks of lines side by side: each line of LEFT, then from column LW + GAP the line
+    of RIGHT beside it; the longer block goes on alone. No line ends in blanks.
+  -->
+  <xsl:template name="columns">
     <xsl:param name="left"/>
     <xsl:param name="right"/>
-    <xsl:param name="lw"/>
-    <xsl:param name="rw"/>
-    <xsl:variable name="lpad" select="floor(($lw - string-length($left)) div 2)"/>
-    <xsl:variable name="rpad" select="floor(($rw - string-length($right)) div 2)"/>
-    <xsl:choose>
-      <xsl:when test="$right = ''">
-        <xsl:if test="$left != ''">
-          <xsl:value-of select="concat(substring($spaces, 1, $lpad), $left)"/>
-        </xsl:if>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:value-of select="concat(substring($spaces, 1, $lpad), $left,
-                                     substring($spaces, 1, $lw - $lpad - string-length($left) + $gap),
-                                     substring($spaces, 1, $rpad), $right)"/>
-      </xsl:otherwise>
-    </xsl:choose>
-    <xsl:value-of select="$nl"/>
+    <xsl:if test="$left != '' or $right != ''">
+      <xsl:variable name="l">
+        <xsl:choose>
+          <xsl:when test="contains($left, $nl)"><xsl:value-of select="substring-before($left, $nl)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$left"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:variable name="r">
+        <xsl:choose>
+          <xsl:when test="contains($right, $nl)"><xsl:value-of select="substring-before($right, $nl)"/></xsl:when>
+          <xsl:otherwise><xsl:value-of select="$right"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:value-of select="$l"/>
+      <xsl:if test="$r != ''">
+        <xsl:choose>
+          <xsl:when test="string-length($l) &lt; $LW + $GAP">
+            <xsl:value-of select="substring($spaces, 1, $LW + $GAP - string-length($l))"/>
+          </xsl:when>
+          <xsl:otherwise><xsl:text> </xsl:text></xsl:otherwise>
+        </xsl:choose>
+        <xsl:value-of select="$r"/>
+      </xsl:if>
+      <xsl:value-of select="$nl"/>
+      <xsl:call-template name="columns">
+        <xsl:with-param name="left" select="substring-after($left, $nl)"/>
+        <xsl:with-param name="right" select="substring-after($right, $nl)"/>
+      </xsl:call-template>
+    </xsl:if>
   </xsl:template>
 
-  <!-- text word-wrapped to width columns, each line centred in box columns after indent blanks -->
+  <!-- one line centred in BOX columns -->
+  <xsl:template name="centre">
+    <xsl:param name="text"/>
+    <xsl:param name="box"/>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text" select="$text"/>
+      <xsl:with-param name="width" select="$box"/>
+      <xsl:with-param name="align" select="'centre'"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <!--
+    TEXT (white space already collapsed) word-wrapped to WIDTH columns, each line after
+    INDENT blanks, every line but the first after HANG more (and HANG columns narrower);
+    ALIGN 'centre' centres each line in WIDTH. A word longer than a line stands alone.
+  -->
   <xsl:template name="wrap">
     <xsl:param name="text"/>
     <xsl:param name="width"/>
-    <xsl:param name="box" select="$width"/>
+    <xsl:param name="align" select="'left'"/>
     <xsl:param name="indent" select="0"/>
-    <xsl:variable name="line">
+    <xsl:param name="hang" select="0"/>
+    <xsl:param name="first" select="true()"/>
+    <xsl:variable name="lead">
       <xsl:choose>
-        <xsl:when test="string-length($text) &lt;= $width">
-          <xsl:value-of select="$text"/>
-        </xsl:when>
-        <xsl:otherwise>
-          <xsl:variable name="head">
-            <xsl:call-template name="words-before-last">
-              <xsl:with-param name="s" select="substring($text, 1, $width + 1)"/>
-            </xsl:call-template>
-          </xsl:variable>
-          <xsl:choose>
-            <xsl:when test="$head != ''">
-              <xsl:value-of select="$head"/>
-            </xsl:when>
-            <xsl:when test="contains($text, ' ')">
-              <xsl:value-of select="substring-before($text, ' ')"/>
-            </xsl:when>
-            <xsl:otherwise>
-              <xsl:value-of select="$text"/>
-            </xsl:otherwise>
-          </xsl:choose>
-        </xsl:otherwise>
+        <xsl:when test="$first">0</xsl:when>
+        <xsl:otherwise><xsl:value-of select="$hang"/></xsl:otherwise>
       </xsl:choose>
     </xsl:variable>
-    <xsl:variable name="pad">
-      <xsl:choose>
-        <xsl:when test="string-length($line) &lt; $box">
-          <xsl:value-of select="floor(($box - string-length($line)) div 2)"/>
-        </xsl:when>
-        <xsl:otherwise>0</xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
-    <xsl:value-of select="concat(substring($spaces, 1, $indent + $pad), $line, $nl)"/>
-    <xsl:variable name="rest" select="substring($text, string-length($line) + 2)"/>
-    <xsl:if test="$rest != ''">
+    <xsl:variable name="w" select="$width - $lead"/>
+    <xsl:if test="$text != ''">
+      <xsl:variable name="line">
+        <xsl:choose>
+          <xsl:when test="string-length($text) &lt;= $w">
+            <xsl:value-of select="$text"/>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:variable name="head">
+              <xsl:call-template name="words-before-last">
+                <xsl:with-param name="s" select="substring($text, 1, $w + 1)"/>
+              </xsl:call-template>
+            </xsl:variable>
+            <xsl:choose>
+              <xsl:when test="$head != ''">
+                <xsl:value-of select="$head"/>
+              </xsl:when>
+              <xsl:when test="contains($text, ' ')">
+                <xsl:value-of select="substring-before($text, ' ')"/>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:value-of select="$text"/>
+              </xsl:otherwise>
+            </xsl:choose>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:variable name="pad">
+        <xsl:choose>
+          <xsl:when test="$align = 'centre' and string-length($line) &lt; $w">
+            <xsl:value-of select="floor(($w - string-length($line)) div 2)"/>
+          </xsl:when>
+          <xsl:otherwise>0</xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:value-of select="concat(substring($spaces, 1, $indent + $lead + $pad), $line, $nl)"/>
       <xsl:call-template name="wrap">
-        <xsl:with-param name="text" select="$rest"/>
+        <xsl:with-param name="text" select="substring($text, string-length($line) + 2)"/>
         <xsl:with-param name="width" select="$width"/>
-        <xsl:with-param name="box" select="$box"/>
+        <xsl:with-param name="align" select="$align"/>
         <xsl:with-param name="indent" select="$indent"/>
+        <xsl:with-param name="hang" select="$hang"/>
+        <xsl:with-param name="first" select="false()"/>
       </xsl:call-template>
     </xsl:if>
   </xsl:template>

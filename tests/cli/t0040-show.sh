@@ -31,7 +31,9 @@ for s in "I. MỤC ĐÍCH, YÊU CẦU" "II. MỤC TIÊU" "III. NHIỆM VỤ, GI�
 	grep -qx "$s" "$WORK/seed.txt" || fail "no section line '$s'"
 done
 # the footnote, whole again after the page break, after the signer block
-grep -q '^¹ \*Văn bản của Trung ương\*: .*giai đoạn 2021-2025; Kế hoạch số 39/KH-UBND' "$WORK/seed.txt" ||
+# (word-wrapped at 80 columns: its lines joined again)
+sed -n '/^¹ /,$p' "$WORK/seed.txt" | tr '\n' ' ' | tr -s ' ' |
+	grep -q '^¹ \*Văn bản của Trung ương\*: .*giai đoạn 2021-2025; Kế hoạch số 39/KH-UBND' ||
 	fail "footnote 1 is not whole"
 [ "$(grep -n 'Lê Thị Lan' "$WORK/seed.txt" | cut -d: -f1)" -lt "$(grep -n '^¹ ' "$WORK/seed.txt" | cut -d: -f1)" ] ||
 	fail "the footnote does not follow the signer block"
