@@ -24,7 +24,8 @@
              "KIND<TAB>ID<TAB>FIELD…", the string beginning and ending with a newline:
                unit<TAB>ID<TAB>NAME              person<TAB>ID<TAB>FULL NAME
                doc<TAB>ID<TAB>TYPE CODE<TAB>NUMBER<TAB>NOTATION<TAB>DATE<TAB>SUBJECT
-               indicator<TAB>ID<TAB>NAME<TAB>UNIT   (the indicators of a report's plan)
+               indicator<TAB>ID<TAB>NAME<TAB>UNIT   group<TAB>ID<TAB>TITLE
+                 (the indicators and task groups of a report's plan)
              Empty (a FILE rendered on its own): ids are printed where names are unknown.
 -->
 <xsl:stylesheet version="1.0"
@@ -535,7 +536,16 @@
               <xsl:value-of select="normalize-space(@title)"/>
             </xsl:when>
             <xsl:when test="@group">
-              <xsl:value-of select="concat('Nhóm nhiệm vụ ', normalize-space(@group))"/>
+              <xsl:variable name="g">
+                <xsl:call-template name="lookup">
+                  <xsl:with-param name="kind" select="'group'"/>
+                  <xsl:with-param name="id" select="normalize-space(@group)"/>
+                </xsl:call-template>
+              </xsl:variable>
+              <xsl:choose>
+                <xsl:when test="$g != ''"><xsl:value-of select="$g"/></xsl:when>
+                <xsl:otherwise><xsl:value-of select="concat('Nhóm nhiệm vụ ', normalize-space(@group))"/></xsl:otherwise>
+              </xsl:choose>
             </xsl:when>
             <xsl:otherwise>Nhiệm vụ khác</xsl:otherwise>
           </xsl:choose>
