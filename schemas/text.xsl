@@ -827,7 +827,7 @@
       <xsl:apply-templates select="node()" mode="inline"/>
     </xsl:variable>
     <xsl:call-template name="wrap">
-      <xsl:with-param name="text" select="concat($lead, normalize-space($t))"/>
+      <xsl:with-param name="text" select="normalize-space(concat($lead, normalize-space($t)))"/>
       <xsl:with-param name="width" select="$W"/>
       <xsl:with-param name="hang" select="$hang"/>
     </xsl:call-template>
