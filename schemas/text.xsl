@@ -984,7 +984,8 @@
   <!--
     TEXT (white space already collapsed) word-wrapped to WIDTH columns, each line after
     INDENT blanks, every line but the first after HANG more (and HANG columns narrower);
-    ALIGN 'centre' centres each line in WIDTH. A word longer than a line stands alone.
+    ALIGN 'centre' centres each line in WIDTH, the lines made of even length. A word longer
+    than a line stands alone.
   -->
   <xsl:template name="wrap">
     <xsl:param name="text"/>
@@ -993,6 +994,8 @@
     <xsl:param name="indent" select="0"/>
     <xsl:param name="hang" select="0"/>
     <xsl:param name="first" select="true()"/>
+    <xsl:param name="box" select="$width"/>
+    <xsl:param name="balanced" select="false()"/>
     <xsl:variable name="lead">
       <xsl:choose>
         <xsl:when test="$first">0</xsl:when>
@@ -1000,7 +1003,20 @@
       </xsl:choose>
     </xsl:variable>
     <xsl:variable name="w" select="$width - $lead"/>
-    <xsl:if test="$text != ''">
+    <xsl:variable name="n" select="string-length($text)"/>
+    <xsl:choose>
+    <!-- centred text of several lines: lines of even length, not one long and one short -->
+    <xsl:when test="$align = 'centre' and not($balanced) and $n &gt; $w">
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="$text"/>
+        <xsl:with-param name="width" select="ceiling($n div ceiling($n div $w)) + 6 - (ceiling($n div ceiling($n div $w)) + 6 &gt; $w) * (ceiling($n div ceiling($n div $w)) + 6 - $w)"/>
+        <xsl:with-param name="box" select="$width"/>
+        <xsl:with-param name="align" select="$align"/>
+        <xsl:with-param name="indent" select="$indent"/>
+        <xsl:with-param name="balanced" select="true()"/>
+      </xsl:call-template>
+    </xsl:when>
+    <xsl:when test="$text != ''">
       <xsl:variable name="line">
         <xsl:choose>
           <xsl:when test="string-length($text) &lt;= $w">
@@ -1028,8 +1044,8 @@
       </xsl:variable>
       <xsl:variable name="pad">
         <xsl:choose>
-          <xsl:when test="$align = 'centre' and string-length($line) &lt; $w">
-            <xsl:value-of select="floor(($w - string-length($line)) div 2)"/>
+          <xsl:when test="$align = 'centre' and string-length($line) &lt; $box">
+            <xsl:value-of select="floor(($box - string-length($line)) div 2)"/>
           </xsl:when>
           <xsl:otherwise>0</xsl:otherwise>
         </xsl:choose>
@@ -1042,8 +1058,11 @@
         <xsl:with-param name="indent" select="$indent"/>
         <xsl:with-param name="hang" select="$hang"/>
         <xsl:with-param name="first" select="false()"/>
+        <xsl:with-param name="box" select="$box"/>
+        <xsl:with-param name="balanced" select="$balanced"/>
       </xsl:call-template>
-    </xsl:if>
+    </xsl:when>
+    </xsl:choose>
   </xsl:template>
 
   <!-- s without its last word (everything before its last blank) -->
