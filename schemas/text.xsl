@@ -46,6 +46,8 @@
                 select="'                                                                                                                                                                        '"/>
   <xsl:variable name="dashes"
                 select="'------------------------------------------------------------------------------------------------------------------------'"/>
+  <xsl:variable name="lower" select="'abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ'"/>
+  <xsl:variable name="upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ'"/>
   <xsl:variable name="motto1" select="'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'"/>
   <xsl:variable name="motto2" select="'Độc lập - Tự do - Hạnh phúc'"/>
 
@@ -139,33 +141,79 @@
 
     <xsl:apply-templates select="$h/d:addressees"/>
 
-    <!-- the preamble; without one, the legal bases, one "Căn cứ" line each -->
-    <xsl:choose>
-      <xsl:when test="d:content/d:preamble">
-        <xsl:for-each select="d:content/d:preamble">
-          <xsl:call-template name="paragraph"/>
-        </xsl:for-each>
-      </xsl:when>
-      <xsl:otherwise>
-        <xsl:apply-templates select="$h/d:bases"/>
-      </xsl:otherwise>
-    </xsl:choose>
+    <!--
+      The issuing authority's line (a first preamble paragraph in capitals: "CHỦ TỊCH ỦY BAN
+      NHÂN DÂN TỈNH …") centred; the legal bases one a line; the other preamble paragraphs.
+      A basis without its printed text is composed from its fields, and only when the
+      document has no preamble (which then says the bases in its own words).
+    -->
+    <xsl:variable name="p1" select="d:content/d:preamble[1]"/>
+    <xsl:variable name="authorityLine"
+                  select="$p1 and not($p1/*) and translate(normalize-space($p1), $lower, '') = normalize-space($p1)
+                          and translate(normalize-space($p1), $upper, '') != normalize-space($p1)"/>
+    <xsl:if test="$authorityLine">
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="normalize-space($p1)"/>
+        <xsl:with-param name="width" select="$W"/>
+        <xsl:with-param name="align" select="'centre'"/>
+      </xsl:call-template>
+      <xsl:value-of select="$nl"/>
+    </xsl:if>
+    <xsl:apply-templates select="$h/d:bases">
+      <xsl:with-param name="composed" select="not(d:content/d:preamble)"/>
+    </xsl:apply-templates>
+    <xsl:for-each select="d:content/d:preamble[not($authorityLine and position() = 1)]">
+      <xsl:call-template name="paragraph"/>
+    </xsl:for-each>
 
-    <xsl:apply-templates select="d:content/d:plan | d:content/d:report | d:content/d:task"/>
+    <xsl:apply-templates select="d:content/d:plan | d:content/d:report | d:content/d:task | d:content/d:body"/>
     <xsl:for-each select="d:content/d:closing">
       <xsl:call-template name="paragraph"/>
     </xsl:for-each>
 
-    <!-- "Nơi nhận:" | the signer block -->
+    <!--
+      "Nơi nhận:" | the signer block. Several signers (a minutes: the chair and the
+      secretary) side by side: the first on the right, the second on the left when there are
+      no recipients; any others in pairs below.
+    -->
     <xsl:if test="$h/d:recipients or $h/d:signer">
       <xsl:call-template name="columns">
         <xsl:with-param name="left">
-          <xsl:apply-templates select="$h/d:recipients"/>
+          <xsl:choose>
+            <xsl:when test="$h/d:recipients">
+              <xsl:apply-templates select="$h/d:recipients"/>
+            </xsl:when>
+            <xsl:otherwise>
+              <xsl:apply-templates select="$h/d:signer[2]">
+                <xsl:with-param name="box" select="$LW"/>
+                <xsl:with-param name="beside" select="$h/d:signer[1]"/>
+              </xsl:apply-templates>
+            </xsl:otherwise>
+          </xsl:choose>
         </xsl:with-param>
         <xsl:with-param name="right">
-          <xsl:apply-templates select="$h/d:signer"/>
+          <xsl:apply-templates select="$h/d:signer[1]">
+            <xsl:with-param name="beside" select="$h/d:signer[2][not($h/d:recipients)]"/>
+          </xsl:apply-templates>
         </xsl:with-param>
       </xsl:call-template>
+      <xsl:variable name="placed" select="1 + number(not($h/d:recipients))"/>
+      <xsl:for-each select="$h/d:signer[position() &gt; $placed][(position() mod 2) = 1]">
+        <xsl:value-of select="$nl"/>
+        <xsl:call-template name="columns">
+          <xsl:with-param name="left">
+            <xsl:apply-templates select="following-sibling::d:signer[1]">
+              <xsl:with-param name="box" select="$LW"/>
+              <xsl:with-param name="beside" select="."/>
+            </xsl:apply-templates>
+          </xsl:with-param>
+          <xsl:with-param name="right">
+            <xsl:apply-templates select=".">
+              <xsl:with-param name="beside" select="following-sibling::d:signer[1]"/>
+            </xsl:apply-templates>
+          </xsl:with-param>
+        </xsl:call-template>
+      </xsl:for-each>
     </xsl:if>
 
     <xsl:apply-templates select="d:content/d:footnotes"/>
@@ -174,6 +222,28 @@
   <!-- ================================================================== -->
   <!-- Heading                                                            -->
   <!-- ================================================================== -->
+
+  <!-- the issuing body's lines as printed (issuer/lines), each centred, a short rule beneath -->
+  <xsl:template match="d:issuer[d:lines]" mode="heading">
+    <xsl:for-each select="d:lines/d:line">
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="normalize-space(.)"/>
+        <xsl:with-param name="width" select="$LW"/>
+        <xsl:with-param name="align" select="'centre'"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:variable name="body" select="d:lines/d:line[not(@parent = 'true' or @parent = '1')]"/>
+    <xsl:variable name="longest">
+      <xsl:for-each select="$body">
+        <xsl:sort select="string-length(normalize-space(.))" data-type="number" order="descending"/>
+        <xsl:if test="position() = 1"><xsl:value-of select="string-length(normalize-space(.))"/></xsl:if>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:call-template name="centre">
+      <xsl:with-param name="text" select="substring($dashes, 1, floor(number(concat('0', $longest)) div 3) + 2)"/>
+      <xsl:with-param name="box" select="$LW"/>
+    </xsl:call-template>
+  </xsl:template>
 
   <!-- the parent body over the issuing body, each line centred, a short rule beneath -->
   <xsl:template match="d:issuer" mode="heading">
@@ -296,7 +366,17 @@
 
   <!-- "Căn cứ Kế hoạch số 902/KH-SGDĐT ngày 01/04/2021 của Sở … về …;" one a line -->
   <xsl:template match="d:bases">
-    <xsl:for-each select="d:basis">
+    <xsl:param name="composed" select="true()"/>
+    <xsl:for-each select="d:basis[normalize-space(d:text) != '' or $composed]">
+      <xsl:choose>
+      <xsl:when test="normalize-space(d:text) != ''">
+        <xsl:call-template name="wrap">
+          <xsl:with-param name="text" select="normalize-space(d:text)"/>
+          <xsl:with-param name="width" select="$W"/>
+        </xsl:call-template>
+        <xsl:value-of select="$nl"/>
+      </xsl:when>
+      <xsl:otherwise>
       <xsl:variable name="code" select="normalize-space(d:code)"/>
       <xsl:variable name="type">
         <xsl:call-template name="type-name">
@@ -309,11 +389,19 @@
           <xsl:if test="$type != ''">
             <xsl:value-of select="concat($type, ' ')"/>
           </xsl:if>
-          <xsl:value-of select="concat('số ', $code, ' ngày ')"/>
-          <xsl:call-template name="short-date">
-            <xsl:with-param name="date" select="normalize-space(d:date)"/>
-          </xsl:call-template>
-          <xsl:value-of select="concat(' của ', normalize-space(d:issuer))"/>
+          <xsl:if test="$code != ''">
+            <xsl:value-of select="concat('số ', $code)"/>
+          </xsl:if>
+          <xsl:if test="normalize-space(d:date) != ''">
+            <xsl:if test="$code != ''"><xsl:text> </xsl:text></xsl:if>
+            <xsl:text>ngày </xsl:text>
+            <xsl:call-template name="short-date">
+              <xsl:with-param name="date" select="normalize-space(d:date)"/>
+            </xsl:call-template>
+          </xsl:if>
+          <xsl:if test="normalize-space(d:issuer) != ''">
+            <xsl:value-of select="concat(' của ', normalize-space(d:issuer))"/>
+          </xsl:if>
           <xsl:if test="normalize-space(d:summary) != ''">
             <xsl:value-of select="concat(' về ', normalize-space(d:summary))"/>
           </xsl:if>
@@ -324,8 +412,10 @@
         </xsl:with-param>
         <xsl:with-param name="width" select="$W"/>
       </xsl:call-template>
+      <xsl:value-of select="$nl"/>
+      </xsl:otherwise>
+      </xsl:choose>
     </xsl:for-each>
-    <xsl:value-of select="$nl"/>
   </xsl:template>
 
   <!-- ================================================================== -->
@@ -353,30 +443,64 @@
     </xsl:for-each>
   </xsl:template>
 
-  <!-- "KT. TRƯỞNG PHÒNG" / "PHÓ TRƯỞNG PHÒNG" / room for the signature / "Lê Thị Lan" -->
+  <!--
+    "KT. TRƯỞNG PHÒNG" (or the authority lines stacked: "TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ
+    TỊCH") / "PHÓ TRƯỞNG PHÒNG" / room for the signature / "Lê Thị Lan"; centred in BOX
+  -->
   <xsl:template match="d:signer">
-    <xsl:variable name="authority" select="normalize-space(d:authority)"/>
-    <xsl:call-template name="wrap">
-      <xsl:with-param name="text">
-        <xsl:if test="$authority != ''">
-          <xsl:value-of select="concat($authority, ' ')"/>
-        </xsl:if>
-        <xsl:value-of select="normalize-space(d:title)"/>
-      </xsl:with-param>
-      <xsl:with-param name="width" select="$RW"/>
-      <xsl:with-param name="align" select="'centre'"/>
-    </xsl:call-template>
+    <xsl:param name="box" select="$RW"/>
+    <xsl:param name="beside" select="/.."/>
+    <xsl:choose>
+      <xsl:when test="d:line">
+        <xsl:for-each select="d:line">
+          <xsl:call-template name="wrap">
+            <xsl:with-param name="text" select="normalize-space(concat(@authority, ' ', .))"/>
+            <xsl:with-param name="width" select="$box"/>
+            <xsl:with-param name="align" select="'centre'"/>
+          </xsl:call-template>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="wrap">
+          <xsl:with-param name="text" select="normalize-space(concat(d:authority, ' ', d:title))"/>
+          <xsl:with-param name="width" select="$box"/>
+          <xsl:with-param name="align" select="'centre'"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
     <xsl:if test="normalize-space(d:position) != ''">
       <xsl:call-template name="wrap">
         <xsl:with-param name="text" select="normalize-space(d:position)"/>
-        <xsl:with-param name="width" select="$RW"/>
+        <xsl:with-param name="width" select="$box"/>
         <xsl:with-param name="align" select="'centre'"/>
       </xsl:call-template>
+    </xsl:if>
+    <xsl:if test="d:authorisation">
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text">
+          <xsl:value-of select="concat('(Giấy ủy quyền số ', normalize-space(d:authorisation/@code))"/>
+          <xsl:if test="d:authorisation/@date">
+            <xsl:text> ngày </xsl:text>
+            <xsl:call-template name="short-date">
+              <xsl:with-param name="date" select="normalize-space(d:authorisation/@date)"/>
+            </xsl:call-template>
+          </xsl:if>
+          <xsl:text>)</xsl:text>
+        </xsl:with-param>
+        <xsl:with-param name="width" select="$box"/>
+        <xsl:with-param name="align" select="'centre'"/>
+      </xsl:call-template>
+    </xsl:if>
+    <!-- a signer beside another with more lines above the name: names on one row -->
+    <xsl:variable name="mine" select="count(d:line) + number(not(d:line)) + number(normalize-space(d:position) != '') + count(d:authorisation)"/>
+    <xsl:variable name="theirs" select="count($beside/d:line) + number($beside and not($beside/d:line)) + number(normalize-space($beside/d:position) != '') + count($beside/d:authorisation)"/>
+    <xsl:if test="$theirs &gt; $mine">
+      <xsl:value-of select="substring(concat($nl, $nl, $nl, $nl, $nl, $nl), 1, $theirs - $mine)"/>
     </xsl:if>
     <xsl:value-of select="concat($nl, $nl, $nl)"/>
     <xsl:call-template name="wrap">
       <xsl:with-param name="text" select="normalize-space(d:fullName)"/>
-      <xsl:with-param name="width" select="$RW"/>
+      <xsl:with-param name="width" select="$box"/>
       <xsl:with-param name="align" select="'centre'"/>
     </xsl:call-template>
   </xsl:template>
@@ -411,18 +535,69 @@
     <xsl:apply-templates select="*" mode="body"/>
   </xsl:template>
 
-  <!-- any numbered, titled section: "I. MỤC ĐÍCH, YÊU CẦU", "1.1. Bộ phận CTTT" -->
-  <xsl:template match="*[@num and @title]" mode="body">
-    <xsl:call-template name="wrap">
-      <xsl:with-param name="text" select="concat(normalize-space(@num), '. ', normalize-space(@title))"/>
-      <xsl:with-param name="width" select="$W"/>
-    </xsl:call-template>
-    <xsl:value-of select="$nl"/>
+  <!-- the general document's body: blocks -->
+  <xsl:template match="d:body">
     <xsl:apply-templates select="*" mode="body"/>
   </xsl:template>
 
+  <!--
+    A division and the plan's sections: "I. MỤC ĐÍCH, YÊU CẦU", "1.1. Bộ phận CTTT",
+    "Điều 3. Phạm vi" (the label as printed, else the number and a full stop); a part or a
+    chapter centred, its title on the line below ("Chương I" / "QUY ĐỊNH CHUNG"). A division
+    without a title whose first block is a paragraph runs into it: "Điều 1. Ban hành …".
+  -->
+  <xsl:template match="*[@num or @label or @title][not(self::d:item)]" mode="body">
+    <xsl:variable name="mark">
+      <xsl:choose>
+        <xsl:when test="normalize-space(@label) != ''"><xsl:value-of select="normalize-space(@label)"/></xsl:when>
+        <xsl:when test="normalize-space(@num) != '' and self::d:part and not(parent::d:purposes)"><xsl:value-of select="concat('PHẦN ', normalize-space(@num))"/></xsl:when>
+        <xsl:when test="normalize-space(@num) != '' and self::d:chapter"><xsl:value-of select="concat('Chương ', normalize-space(@num))"/></xsl:when>
+        <xsl:when test="normalize-space(@num) != '' and self::d:article"><xsl:value-of select="concat('Điều ', normalize-space(@num), '.')"/></xsl:when>
+        <xsl:when test="normalize-space(@num) != ''"><xsl:value-of select="concat(normalize-space(@num), '.')"/></xsl:when>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="title" select="normalize-space(@title)"/>
+    <xsl:choose>
+      <xsl:when test="(self::d:part and not(parent::d:purposes)) or self::d:chapter">
+        <xsl:if test="$mark != ''">
+          <xsl:call-template name="wrap">
+            <xsl:with-param name="text" select="$mark"/>
+            <xsl:with-param name="width" select="$W"/>
+            <xsl:with-param name="align" select="'centre'"/>
+          </xsl:call-template>
+        </xsl:if>
+        <xsl:if test="$title != ''">
+          <xsl:call-template name="wrap">
+            <xsl:with-param name="text" select="$title"/>
+            <xsl:with-param name="width" select="$W - 8"/>
+            <xsl:with-param name="indent" select="4"/>
+            <xsl:with-param name="align" select="'centre'"/>
+          </xsl:call-template>
+        </xsl:if>
+        <xsl:value-of select="$nl"/>
+        <xsl:apply-templates select="*" mode="body"/>
+      </xsl:when>
+      <xsl:when test="$title = '' and *[1][self::d:p]">
+        <xsl:for-each select="*[1]">
+          <xsl:call-template name="paragraph">
+            <xsl:with-param name="lead" select="concat($mark, ' ')"/>
+          </xsl:call-template>
+        </xsl:for-each>
+        <xsl:apply-templates select="*[position() &gt; 1]" mode="body"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="wrap">
+          <xsl:with-param name="text" select="normalize-space(concat($mark, ' ', $title))"/>
+          <xsl:with-param name="width" select="$W"/>
+        </xsl:call-template>
+        <xsl:value-of select="$nl"/>
+        <xsl:apply-templates select="*" mode="body"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
   <!-- "(4). Tỷ lệ trẻ em hoàn thành …"; the indicators are data, the sentence says them -->
-  <xsl:template match="d:objective" mode="body">
+  <xsl:template match="d:objective" mode="body" priority="3">
     <xsl:for-each select="d:text">
       <xsl:call-template name="paragraph">
         <xsl:with-param name="lead" select="concat('(', normalize-space(../@num), '). ')"/>
@@ -430,11 +605,28 @@
     </xsl:for-each>
   </xsl:template>
 
+  <!-- "- TEXT", or "LABEL TEXT" ("a) …"), hanging; nested items two columns further in -->
   <xsl:template match="d:item" mode="body">
-    <xsl:call-template name="paragraph">
-      <xsl:with-param name="lead" select="'- '"/>
-      <xsl:with-param name="hang" select="2"/>
+    <xsl:param name="depth" select="0"/>
+    <xsl:variable name="lead">
+      <xsl:choose>
+        <xsl:when test="normalize-space(@label) != ''"><xsl:value-of select="concat(normalize-space(@label), ' ')"/></xsl:when>
+        <xsl:otherwise>- </xsl:otherwise>
+      </xsl:choose>
+    </xsl:variable>
+    <xsl:variable name="t">
+      <xsl:apply-templates select="node()[not(self::d:item)]" mode="inline"/>
+    </xsl:variable>
+    <xsl:call-template name="wrap">
+      <xsl:with-param name="text" select="normalize-space(concat($lead, normalize-space($t)))"/>
+      <xsl:with-param name="width" select="$W - 2 * $depth"/>
+      <xsl:with-param name="indent" select="2 * $depth"/>
+      <xsl:with-param name="hang" select="string-length($lead)"/>
     </xsl:call-template>
+    <xsl:value-of select="$nl"/>
+    <xsl:apply-templates select="d:item" mode="body">
+      <xsl:with-param name="depth" select="$depth + 1"/>
+    </xsl:apply-templates>
   </xsl:template>
 
   <xsl:template match="d:p" mode="body">
@@ -445,33 +637,633 @@
   <xsl:template match="*" mode="body"/>
 
   <!-- ================================================================== -->
+  <!-- Tables, as aligned text                                            -->
+  <!-- ================================================================== -->
+
+  <!--
+    A table drawn with "|", "-" and "+", each cell word-wrapped in its column. The columns are those
+    of the first row (its cells' colspans); each later row's cells take the next columns not
+    covered by a cell spanning rows from above. A column is as wide as its widest cell,
+    shrunk to fit the page (wide columns share what the narrow ones leave). A cell spanning
+    rows is printed in its first row, with no rule under it until it ends. Header rows are
+    ruled off with '='.
+    The layout is computed as strings: per column a 3-digit field ("pending", the rows a
+    cell still covers; "widths", the columns' widths), and one line per cell,
+    "ROW<TAB>COLUMN<TAB>SPAN<TAB>CELL-ID<TAB>".
+  -->
+  <xsl:key name="cell" match="d:cell" use="generate-id()"/>
+
+  <xsl:template match="d:table" mode="body">
+    <xsl:variable name="ncols" select="sum(d:row[1]/d:cell/@colspan) + count(d:row[1]/d:cell[not(@colspan)])"/>
+    <xsl:variable name="zeros" select="substring('000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000', 1, 3 * $ncols)"/>
+    <xsl:variable name="grid">
+      <xsl:call-template name="grid-rows">
+        <xsl:with-param name="rows" select="d:row"/>
+        <xsl:with-param name="r" select="1"/>
+        <xsl:with-param name="pending" select="$zeros"/>
+        <xsl:with-param name="ncols" select="$ncols"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="natural">
+      <xsl:call-template name="natural-widths">
+        <xsl:with-param name="grid" select="string($grid)"/>
+        <xsl:with-param name="c" select="1"/>
+        <xsl:with-param name="ncols" select="$ncols"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="widths">
+      <xsl:call-template name="fit-widths">
+        <xsl:with-param name="natural" select="string($natural)"/>
+        <xsl:with-param name="ncols" select="$ncols"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:if test="d:caption">
+      <xsl:variable name="t"><xsl:apply-templates select="d:caption/node()" mode="inline"/></xsl:variable>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="normalize-space($t)"/>
+        <xsl:with-param name="width" select="$W"/>
+        <xsl:with-param name="align" select="'centre'"/>
+      </xsl:call-template>
+    </xsl:if>
+    <xsl:call-template name="table-rule">
+      <xsl:with-param name="widths" select="string($widths)"/>
+      <xsl:with-param name="pending" select="$zeros"/>
+      <xsl:with-param name="char" select="'-'"/>
+    </xsl:call-template>
+    <xsl:for-each select="d:row">
+      <xsl:variable name="r" select="position()"/>
+      <xsl:variable name="before">
+        <xsl:choose>
+          <xsl:when test="$r = 1"><xsl:value-of select="$zeros"/></xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="row-pending"><xsl:with-param name="grid" select="string($grid)"/><xsl:with-param name="r" select="$r - 1"/></xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:variable name="after">
+        <xsl:call-template name="row-pending"><xsl:with-param name="grid" select="string($grid)"/><xsl:with-param name="r" select="$r"/></xsl:call-template>
+      </xsl:variable>
+      <!-- each cell of the row: its lines, wrapped to its columns' width -->
+      <xsl:variable name="blocks">
+        <xsl:call-template name="row-blocks">
+          <xsl:with-param name="grid" select="substring-after(string($grid), concat($nl, 'cell', $tab, $r, $tab))"/>
+          <xsl:with-param name="r" select="$r"/>
+          <xsl:with-param name="widths" select="string($widths)"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:call-template name="row-lines">
+        <xsl:with-param name="blocks" select="string($blocks)"/>
+        <xsl:with-param name="widths" select="string($widths)"/>
+        <xsl:with-param name="before" select="string($before)"/>
+        <xsl:with-param name="ncols" select="$ncols"/>
+        <xsl:with-param name="i" select="1"/>
+      </xsl:call-template>
+      <xsl:call-template name="table-rule">
+        <xsl:with-param name="widths" select="string($widths)"/>
+        <xsl:with-param name="pending">
+          <xsl:choose>
+            <xsl:when test="position() = last()"><xsl:value-of select="$zeros"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="$after"/></xsl:otherwise>
+          </xsl:choose>
+        </xsl:with-param>
+        <xsl:with-param name="char">
+          <xsl:choose>
+            <xsl:when test="(@header = 'true' or @header = '1') and not(following-sibling::d:row[1][@header = 'true' or @header = '1'])">=</xsl:when>
+            <xsl:otherwise>-</xsl:otherwise>
+          </xsl:choose>
+        </xsl:with-param>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:value-of select="$nl"/>
+  </xsl:template>
+
+  <!-- the grid: per row "\nrow<TAB>R<TAB>PENDING-AFTER", per cell "\ncell<TAB>R<TAB>C<TAB>SPAN<TAB>ID<TAB>" -->
+  <xsl:template name="grid-rows">
+    <xsl:param name="rows"/>
+    <xsl:param name="r"/>
+    <xsl:param name="pending"/>
+    <xsl:param name="ncols"/>
+    <xsl:if test="$rows[$r]">
+      <xsl:variable name="out">
+        <xsl:call-template name="grid-cells">
+          <xsl:with-param name="cells" select="$rows[$r]/d:cell"/>
+          <xsl:with-param name="r" select="$r"/>
+          <xsl:with-param name="c" select="1"/>
+          <xsl:with-param name="k" select="1"/>
+          <xsl:with-param name="pending" select="$pending"/>
+          <xsl:with-param name="ncols" select="$ncols"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:variable name="next" select="substring-after($out, '#')"/>
+      <xsl:value-of select="concat(substring-before($out, '#'), $nl, 'row', $tab, $r, $tab, $next, $tab)"/>
+      <xsl:call-template name="grid-rows">
+        <xsl:with-param name="rows" select="$rows"/>
+        <xsl:with-param name="r" select="$r + 1"/>
+        <xsl:with-param name="pending" select="$next"/>
+        <xsl:with-param name="ncols" select="$ncols"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- one row's cells placed from column C on; ends with "#" and the pending string after the row -->
+  <xsl:template name="grid-cells">
+    <xsl:param name="cells"/>
+    <xsl:param name="r"/>
+    <xsl:param name="c"/>
+    <xsl:param name="k"/>
+    <xsl:param name="pending"/>
+    <xsl:param name="ncols"/>
+    <xsl:variable name="p" select="number(substring($pending, 3 * $c - 2, 3))"/>
+    <xsl:choose>
+      <xsl:when test="$c &gt; $ncols">
+        <xsl:value-of select="concat('#', $pending)"/>
+      </xsl:when>
+      <xsl:when test="$p &gt; 0">
+        <xsl:call-template name="grid-cells">
+          <xsl:with-param name="cells" select="$cells"/>
+          <xsl:with-param name="r" select="$r"/>
+          <xsl:with-param name="c" select="$c + 1"/>
+          <xsl:with-param name="k" select="$k"/>
+          <xsl:with-param name="pending" select="concat(substring($pending, 1, 3 * $c - 3), substring(1000 + $p - 1, 2), substring($pending, 3 * $c + 1))"/>
+          <xsl:with-param name="ncols" select="$ncols"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$cells[$k]">
+        <xsl:variable name="cell" select="$cells[$k]"/>
+        <xsl:variable name="span0">
+          <xsl:choose>
+            <xsl:when test="$cell/@colspan"><xsl:value-of select="number($cell/@colspan)"/></xsl:when>
+            <xsl:otherwise>1</xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <!-- a cell reaching past the last column is cut at it -->
+        <xsl:variable name="span" select="$span0 - ($c + $span0 - 1 &gt; $ncols) * ($c + $span0 - 1 - $ncols)"/>
+        <xsl:variable name="rs">
+          <xsl:choose>
+            <xsl:when test="$cell/@rowspan"><xsl:value-of select="number($cell/@rowspan) - 1"/></xsl:when>
+            <xsl:otherwise>0</xsl:otherwise>
+          </xsl:choose>
+        </xsl:variable>
+        <xsl:value-of select="concat($nl, 'cell', $tab, $r, $tab, $c, $tab, $span, $tab, generate-id($cell), $tab)"/>
+        <xsl:call-template name="grid-cells">
+          <xsl:with-param name="cells" select="$cells"/>
+          <xsl:with-param name="r" select="$r"/>
+          <xsl:with-param name="c" select="$c + $span"/>
+          <xsl:with-param name="k" select="$k + 1"/>
+          <xsl:with-param name="pending">
+            <xsl:call-template name="fill-pending">
+              <xsl:with-param name="pending" select="$pending"/>
+              <xsl:with-param name="from" select="$c"/>
+              <xsl:with-param name="to" select="$c + $span - 1"/>
+              <xsl:with-param name="value" select="substring(1000 + $rs, 2)"/>
+            </xsl:call-template>
+          </xsl:with-param>
+          <xsl:with-param name="ncols" select="$ncols"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="grid-cells">
+          <xsl:with-param name="cells" select="$cells"/>
+          <xsl:with-param name="r" select="$r"/>
+          <xsl:with-param name="c" select="$c + 1"/>
+          <xsl:with-param name="k" select="$k"/>
+          <xsl:with-param name="pending" select="$pending"/>
+          <xsl:with-param name="ncols" select="$ncols"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="fill-pending">
+    <xsl:param name="pending"/>
+    <xsl:param name="from"/>
+    <xsl:param name="to"/>
+    <xsl:param name="value"/>
+    <xsl:choose>
+      <xsl:when test="$from &gt; $to"><xsl:value-of select="$pending"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="fill-pending">
+          <xsl:with-param name="pending" select="concat(substring($pending, 1, 3 * $from - 3), $value, substring($pending, 3 * $from + 1))"/>
+          <xsl:with-param name="from" select="$from + 1"/>
+          <xsl:with-param name="to" select="$to"/>
+          <xsl:with-param name="value" select="$value"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="row-pending">
+    <xsl:param name="grid"/>
+    <xsl:param name="r"/>
+    <xsl:value-of select="substring-before(substring-after($grid, concat($nl, 'row', $tab, $r, $tab)), $tab)"/>
+  </xsl:template>
+
+  <!-- the widest paragraph of a cell, in characters -->
+  <xsl:template name="cell-natural">
+    <xsl:param name="cell"/>
+    <xsl:variable name="t"><xsl:apply-templates select="$cell/node()" mode="inline"/></xsl:variable>
+    <xsl:variable name="all">
+      <xsl:value-of select="concat(string-length(normalize-space($t)), ' ')"/>
+      <xsl:for-each select="$cell/d:p | $cell//d:item">
+        <xsl:variable name="u"><xsl:apply-templates select="node()[not(self::d:item)]" mode="inline"/></xsl:variable>
+        <xsl:value-of select="concat(string-length(normalize-space($u)) + 2 * count(self::d:item), ' ')"/>
+      </xsl:for-each>
+    </xsl:variable>
+    <xsl:call-template name="max-of">
+      <xsl:with-param name="list" select="string($all)"/>
+      <xsl:with-param name="best" select="1"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="max-of">
+    <xsl:param name="list"/>
+    <xsl:param name="best"/>
+    <xsl:choose>
+      <xsl:when test="normalize-space($list) = ''"><xsl:value-of select="$best"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="v" select="number(substring-before($list, ' '))"/>
+        <xsl:call-template name="max-of">
+          <xsl:with-param name="list" select="substring-after($list, ' ')"/>
+          <xsl:with-param name="best" select="$best + ($v &gt; $best) * ($v - $best)"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- per column, the widest of its one-column cells: a 3-digit field each -->
+  <xsl:template name="natural-widths">
+    <xsl:param name="grid"/>
+    <xsl:param name="c"/>
+    <xsl:param name="ncols"/>
+    <xsl:if test="$c &lt;= $ncols">
+      <xsl:variable name="all">
+        <xsl:call-template name="column-naturals">
+          <xsl:with-param name="grid" select="$grid"/>
+          <xsl:with-param name="c" select="$c"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:variable name="m">
+        <xsl:call-template name="max-of">
+          <xsl:with-param name="list" select="string($all)"/>
+          <xsl:with-param name="best" select="1"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:value-of select="substring(1000 + $m - ($m &gt; 999) * ($m - 999), 2)"/>
+      <xsl:call-template name="natural-widths">
+        <xsl:with-param name="grid" select="$grid"/>
+        <xsl:with-param name="c" select="$c + 1"/>
+        <xsl:with-param name="ncols" select="$ncols"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="column-naturals">
+    <xsl:param name="grid"/>
+    <xsl:param name="c"/>
+    <xsl:if test="contains($grid, concat($nl, 'cell', $tab))">
+      <xsl:variable name="rec" select="substring-before(substring-after($grid, concat($nl, 'cell', $tab)), $nl)"/>
+      <xsl:variable name="f2" select="substring-after($rec, $tab)"/>
+      <xsl:variable name="col" select="number(substring-before($f2, $tab))"/>
+      <xsl:variable name="f3" select="substring-after($f2, $tab)"/>
+      <xsl:variable name="span" select="number(substring-before($f3, $tab))"/>
+      <xsl:variable name="id" select="substring-before(substring-after($f3, $tab), $tab)"/>
+      <xsl:if test="$col = $c and $span = 1">
+        <xsl:call-template name="cell-natural">
+          <xsl:with-param name="cell" select="key('cell', $id)"/>
+        </xsl:call-template>
+        <xsl:text> </xsl:text>
+      </xsl:if>
+      <xsl:call-template name="column-naturals">
+        <xsl:with-param name="grid" select="substring-after($grid, concat($nl, 'cell', $tab))"/>
+        <xsl:with-param name="c" select="$c"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <!--
+    The natural widths fitted to the page: each column gets at most an equal share of what
+    the rules leave; what narrow columns do not use is shared by the wide ones.
+  -->
+  <xsl:template name="fit-widths">
+    <xsl:param name="natural"/>
+    <xsl:param name="ncols"/>
+    <xsl:variable name="room" select="$W - 3 * $ncols - 1"/>
+    <xsl:variable name="share" select="floor($room div $ncols)"/>
+    <xsl:variable name="narrow">
+      <xsl:call-template name="sum-fields">
+        <xsl:with-param name="s" select="$natural"/>
+        <xsl:with-param name="below" select="$share + 1"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="nwide">
+      <xsl:call-template name="count-fields">
+        <xsl:with-param name="s" select="$natural"/>
+        <xsl:with-param name="from" select="$share + 1"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:variable name="wide" select="floor(($room - $narrow) div ($nwide + ($nwide = 0)))"/>
+    <xsl:call-template name="cap-fields">
+      <xsl:with-param name="s" select="$natural"/>
+      <xsl:with-param name="share" select="$share"/>
+      <xsl:with-param name="wide" select="$wide"/>
+    </xsl:call-template>
+  </xsl:template>
+
+  <xsl:template name="sum-fields">
+    <xsl:param name="s"/>
+    <xsl:param name="below"/>
+    <xsl:param name="acc" select="0"/>
+    <xsl:choose>
+      <xsl:when test="$s = ''"><xsl:value-of select="$acc"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="v" select="number(substring($s, 1, 3))"/>
+        <xsl:call-template name="sum-fields">
+          <xsl:with-param name="s" select="substring($s, 4)"/>
+          <xsl:with-param name="below" select="$below"/>
+          <xsl:with-param name="acc" select="$acc + ($v &lt; $below) * $v"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="count-fields">
+    <xsl:param name="s"/>
+    <xsl:param name="from"/>
+    <xsl:param name="acc" select="0"/>
+    <xsl:choose>
+      <xsl:when test="$s = ''"><xsl:value-of select="$acc"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="count-fields">
+          <xsl:with-param name="s" select="substring($s, 4)"/>
+          <xsl:with-param name="from" select="$from"/>
+          <xsl:with-param name="acc" select="$acc + (number(substring($s, 1, 3)) &gt;= $from)"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="cap-fields">
+    <xsl:param name="s"/>
+    <xsl:param name="share"/>
+    <xsl:param name="wide"/>
+    <xsl:if test="$s != ''">
+      <xsl:variable name="v" select="number(substring($s, 1, 3))"/>
+      <xsl:choose>
+        <xsl:when test="$v &lt;= $share or $v &lt;= $wide"><xsl:value-of select="substring($s, 1, 3)"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="substring(1000 + $wide + ($wide &lt; 1) * (1 - $wide), 2)"/></xsl:otherwise>
+      </xsl:choose>
+      <xsl:call-template name="cap-fields">
+        <xsl:with-param name="s" select="substring($s, 4)"/>
+        <xsl:with-param name="share" select="$share"/>
+        <xsl:with-param name="wide" select="$wide"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- the width of columns FROM .. FROM + SPAN - 1 with the rules between them -->
+  <xsl:template name="span-width">
+    <xsl:param name="widths"/>
+    <xsl:param name="from"/>
+    <xsl:param name="span"/>
+    <xsl:choose>
+      <xsl:when test="$span &lt;= 1"><xsl:value-of select="number(substring($widths, 3 * $from - 2, 3))"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="rest">
+          <xsl:call-template name="span-width">
+            <xsl:with-param name="widths" select="$widths"/>
+            <xsl:with-param name="from" select="$from + 1"/>
+            <xsl:with-param name="span" select="$span - 1"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:value-of select="number(substring($widths, 3 * $from - 2, 3)) + 3 + $rest"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- the row's cells, each "cCOL<TAB>SPAN<TAB>LINES<TAB>": its lines wrapped to its width -->
+  <xsl:template name="row-blocks">
+    <xsl:param name="grid"/>
+    <xsl:param name="r"/>
+    <xsl:param name="widths"/>
+    <xsl:if test="$grid != ''">
+      <xsl:variable name="rec" select="substring-before(concat($grid, $nl), $nl)"/>
+      <xsl:variable name="col" select="number(substring-before($rec, $tab))"/>
+      <xsl:variable name="f2" select="substring-after($rec, $tab)"/>
+      <xsl:variable name="span" select="number(substring-before($f2, $tab))"/>
+      <xsl:variable name="id" select="substring-before(substring-after($f2, $tab), $tab)"/>
+      <xsl:variable name="w">
+        <xsl:call-template name="span-width">
+          <xsl:with-param name="widths" select="$widths"/>
+          <xsl:with-param name="from" select="$col"/>
+          <xsl:with-param name="span" select="$span"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:value-of select="concat('c', $col, $tab, $span, $tab)"/>
+      <xsl:for-each select="key('cell', $id)">
+        <xsl:variable name="t"><xsl:apply-templates select="node()" mode="inline"/></xsl:variable>
+        <xsl:call-template name="wrap">
+          <xsl:with-param name="text" select="normalize-space($t)"/>
+          <xsl:with-param name="width" select="number($w)"/>
+        </xsl:call-template>
+        <xsl:for-each select="d:p | .//d:item">
+          <xsl:variable name="u"><xsl:apply-templates select="node()[not(self::d:item)]" mode="inline"/></xsl:variable>
+          <xsl:call-template name="wrap">
+            <xsl:with-param name="text" select="normalize-space(concat(substring('- ', 1, 2 * count(self::d:item)), normalize-space($u)))"/>
+            <xsl:with-param name="width" select="number($w)"/>
+            <xsl:with-param name="hang" select="2 * count(self::d:item)"/>
+          </xsl:call-template>
+        </xsl:for-each>
+      </xsl:for-each>
+      <xsl:value-of select="$tab"/>
+      <xsl:variable name="next" select="concat($nl, 'cell', $tab, $r, $tab)"/>
+      <xsl:if test="contains($grid, $next)">
+        <xsl:call-template name="row-blocks">
+          <xsl:with-param name="grid" select="substring-after($grid, $next)"/>
+          <xsl:with-param name="r" select="$r"/>
+          <xsl:with-param name="widths" select="$widths"/>
+        </xsl:call-template>
+      </xsl:if>
+    </xsl:if>
+  </xsl:template>
+
+  <!-- line I of the row (and the next ones while any cell has lines left) -->
+  <xsl:template name="row-lines">
+    <xsl:param name="blocks"/>
+    <xsl:param name="widths"/>
+    <xsl:param name="before"/>
+    <xsl:param name="ncols"/>
+    <xsl:param name="i"/>
+    <xsl:variable name="line">
+      <xsl:call-template name="row-line">
+        <xsl:with-param name="blocks" select="$blocks"/>
+        <xsl:with-param name="widths" select="$widths"/>
+        <xsl:with-param name="c" select="1"/>
+        <xsl:with-param name="ncols" select="$ncols"/>
+        <xsl:with-param name="i" select="$i"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:if test="$i = 1 or translate($line, '| ', '') != ''">
+      <xsl:call-template name="trim-right"><xsl:with-param name="s" select="string($line)"/></xsl:call-template>
+      <xsl:value-of select="$nl"/>
+      <xsl:call-template name="row-lines">
+        <xsl:with-param name="blocks" select="$blocks"/>
+        <xsl:with-param name="widths" select="$widths"/>
+        <xsl:with-param name="before" select="$before"/>
+        <xsl:with-param name="ncols" select="$ncols"/>
+        <xsl:with-param name="i" select="$i + 1"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="row-line">
+    <xsl:param name="blocks"/>
+    <xsl:param name="widths"/>
+    <xsl:param name="c"/>
+    <xsl:param name="ncols"/>
+    <xsl:param name="i"/>
+    <xsl:if test="$c = 1">|</xsl:if>
+    <xsl:if test="$c &lt;= $ncols">
+      <xsl:variable name="key" select="concat('c', $c, $tab)"/>
+      <!-- the cell starting in column C, if any: blocks are "cCOL<TAB>SPAN<TAB>LINES<TAB>" -->
+      <xsl:variable name="rest">
+        <xsl:choose>
+          <xsl:when test="starts-with($blocks, $key)"><xsl:value-of select="substring-after($blocks, $key)"/></xsl:when>
+          <xsl:when test="contains($blocks, concat($tab, $key))"><xsl:value-of select="substring-after($blocks, concat($tab, $key))"/></xsl:when>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:variable name="body" select="substring-before(substring-after($rest, $tab), $tab)"/>
+      <xsl:variable name="span">
+        <xsl:choose>
+          <xsl:when test="string($rest) = ''">1</xsl:when>
+          <xsl:otherwise><xsl:value-of select="substring-before($rest, $tab)"/></xsl:otherwise>
+        </xsl:choose>
+      </xsl:variable>
+      <xsl:variable name="w">
+        <xsl:call-template name="span-width">
+          <xsl:with-param name="widths" select="$widths"/>
+          <xsl:with-param name="from" select="$c"/>
+          <xsl:with-param name="span" select="number($span)"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:variable name="text">
+        <xsl:call-template name="nth-line">
+          <xsl:with-param name="s" select="string($body)"/>
+          <xsl:with-param name="i" select="$i"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:value-of select="concat(' ', $text, substring($spaces, 1, $w - string-length($text)), ' |')"/>
+      <xsl:call-template name="row-line">
+        <xsl:with-param name="blocks" select="$blocks"/>
+        <xsl:with-param name="widths" select="$widths"/>
+        <xsl:with-param name="c" select="$c + number($span)"/>
+        <xsl:with-param name="ncols" select="$ncols"/>
+        <xsl:with-param name="i" select="$i"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="nth-line">
+    <xsl:param name="s"/>
+    <xsl:param name="i"/>
+    <xsl:choose>
+      <xsl:when test="$i &lt;= 1"><xsl:value-of select="substring-before($s, $nl)"/></xsl:when>
+      <xsl:when test="contains($s, $nl)">
+        <xsl:call-template name="nth-line">
+          <xsl:with-param name="s" select="substring-after($s, $nl)"/>
+          <xsl:with-param name="i" select="$i - 1"/>
+        </xsl:call-template>
+      </xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- a rule of CHAR with + at the joints; blank under a column whose cell spans on into the next row -->
+  <xsl:template name="table-rule">
+    <xsl:param name="widths"/>
+    <xsl:param name="pending"/>
+    <xsl:param name="char"/>
+    <xsl:param name="c" select="1"/>
+    <!-- a joint is "+" beside a rule, "|" between two cells that go on -->
+    <xsl:variable name="open" select="number(substring($pending, 3 * $c - 2, 3)) &gt; 0"/>
+    <xsl:variable name="nextOpen" select="string-length($widths) &lt; 3 * $c + 3 or number(substring($pending, 3 * $c + 1, 3)) &gt; 0"/>
+    <xsl:if test="$c = 1">
+      <xsl:choose>
+        <xsl:when test="$open">|</xsl:when>
+        <xsl:otherwise>+</xsl:otherwise>
+      </xsl:choose>
+    </xsl:if>
+    <xsl:if test="string-length($widths) &gt;= 3 * $c">
+      <xsl:variable name="w" select="number(substring($widths, 3 * $c - 2, 3)) + 2"/>
+      <xsl:choose>
+        <xsl:when test="$open"><xsl:value-of select="substring($spaces, 1, $w)"/></xsl:when>
+        <xsl:when test="$char = '='"><xsl:value-of select="translate(substring($dashes, 1, $w), '-', '=')"/></xsl:when>
+        <xsl:otherwise><xsl:value-of select="substring($dashes, 1, $w)"/></xsl:otherwise>
+      </xsl:choose>
+      <xsl:choose>
+        <xsl:when test="$open and $nextOpen">|</xsl:when>
+        <xsl:otherwise>+</xsl:otherwise>
+      </xsl:choose>
+      <xsl:call-template name="table-rule">
+        <xsl:with-param name="widths" select="$widths"/>
+        <xsl:with-param name="pending" select="$pending"/>
+        <xsl:with-param name="char" select="$char"/>
+        <xsl:with-param name="c" select="$c + 1"/>
+      </xsl:call-template>
+    </xsl:if>
+    <xsl:if test="$c = 1"><xsl:value-of select="$nl"/></xsl:if>
+  </xsl:template>
+
+  <xsl:template name="trim-right">
+    <xsl:param name="s"/>
+    <xsl:choose>
+      <xsl:when test="substring($s, string-length($s)) = ' '">
+        <xsl:call-template name="trim-right"><xsl:with-param name="s" select="substring($s, 1, string-length($s) - 1)"/></xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise><xsl:value-of select="$s"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ================================================================== -->
   <!-- Report                                                             -->
   <!-- ================================================================== -->
 
   <xsl:template match="d:report">
-    <xsl:call-template name="wrap">
-      <xsl:with-param name="text">
-        <xsl:text>Kế hoạch thực hiện: </xsl:text>
-        <xsl:call-template name="doc-ref">
-          <xsl:with-param name="id" select="normalize-space(d:plan/@ref)"/>
-          <xsl:with-param name="code" select="normalize-space(d:plan/@code)"/>
-          <xsl:with-param name="type" select="'KH'"/>
-        </xsl:call-template>
-      </xsl:with-param>
-      <xsl:with-param name="width" select="$W"/>
-    </xsl:call-template>
-    <xsl:value-of select="concat('Năm báo cáo: ', normalize-space(d:year), $nl)"/>
-    <xsl:call-template name="wrap">
-      <xsl:with-param name="text">
-        <xsl:text>Đơn vị báo cáo: </xsl:text>
-        <xsl:call-template name="unit-name">
-          <xsl:with-param name="id" select="normalize-space(d:unit)"/>
-        </xsl:call-template>
-      </xsl:with-param>
-      <xsl:with-param name="width" select="$W"/>
-    </xsl:call-template>
-    <xsl:value-of select="$nl"/>
-    <xsl:apply-templates select="d:results | d:narratives | d:difficulties | d:proposals" mode="report"/>
+    <xsl:if test="d:plan">
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text">
+          <xsl:text>Kế hoạch thực hiện: </xsl:text>
+          <xsl:call-template name="doc-ref">
+            <xsl:with-param name="id" select="normalize-space(d:plan/@ref)"/>
+            <xsl:with-param name="code" select="normalize-space(d:plan/@code)"/>
+            <xsl:with-param name="date" select="normalize-space(d:plan/@date)"/>
+            <xsl:with-param name="type" select="'KH'"/>
+          </xsl:call-template>
+        </xsl:with-param>
+        <xsl:with-param name="width" select="$W"/>
+      </xsl:call-template>
+    </xsl:if>
+    <xsl:if test="d:year">
+      <xsl:value-of select="concat('Năm báo cáo: ', normalize-space(d:year), $nl)"/>
+    </xsl:if>
+    <xsl:if test="d:unit">
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text">
+          <xsl:text>Đơn vị báo cáo: </xsl:text>
+          <xsl:call-template name="unit-name">
+            <xsl:with-param name="id" select="normalize-space(d:unit)"/>
+          </xsl:call-template>
+        </xsl:with-param>
+        <xsl:with-param name="width" select="$W"/>
+      </xsl:call-template>
+    </xsl:if>
+    <xsl:if test="d:plan or d:year or d:unit">
+      <xsl:value-of select="$nl"/>
+    </xsl:if>
+    <xsl:apply-templates select="*[not(self::d:plan or self::d:year or self::d:unit)]" mode="report"/>
+  </xsl:template>
+
+  <!-- a report's free parts: blocks of the general body -->
+  <xsl:template match="*" mode="report">
+    <xsl:apply-templates select="." mode="body"/>
   </xsl:template>
 
   <!-- "- Tỷ lệ trẻ em hoàn thành cấp tiểu học (chỉ tiêu 4.1): 99,5% (398/400)." -->
@@ -502,7 +1294,7 @@
           <xsl:choose>
             <xsl:when test="$name != ''">
               <xsl:value-of select="concat('- ', $name, ' (chỉ tiêu ', $id, '): ', translate(normalize-space(@value), '.', ','))"/>
-              <xsl:if test="$unit = '%'">%</xsl:if>
+              <xsl:if test="$unit = '%' and normalize-space(@value) != ''">%</xsl:if>
             </xsl:when>
             <xsl:otherwise>
               <xsl:value-of select="concat('- Chỉ tiêu ', $id, ': ', translate(normalize-space(@value), '.', ','))"/>
@@ -511,6 +1303,7 @@
           <xsl:if test="@numerator and @denominator">
             <xsl:value-of select="concat(' (', normalize-space(@numerator), '/', normalize-space(@denominator), ')')"/>
           </xsl:if>
+          <xsl:if test="@applicable = 'false' or @applicable = '0'">không áp dụng</xsl:if>
           <xsl:text>.</xsl:text>
           <xsl:if test="normalize-space($t) != ''">
             <xsl:value-of select="concat(' ', normalize-space($t))"/>
@@ -644,7 +1437,7 @@
       <xsl:with-param name="width" select="$W"/>
     </xsl:call-template>
     <xsl:value-of select="$nl"/>
-    <xsl:apply-templates select="d:description/*" mode="body"/>
+    <xsl:apply-templates select="d:description/* | d:p | d:item | d:table | d:part | d:chapter | d:section | d:article" mode="body"/>
   </xsl:template>
 
   <!-- ================================================================== -->
@@ -716,6 +1509,7 @@
   <xsl:template name="doc-ref">
     <xsl:param name="id"/>
     <xsl:param name="code" select="''"/>
+    <xsl:param name="date" select="''"/>
     <xsl:param name="type" select="''"/>
     <xsl:variable name="key" select="concat($nl, 'doc', $tab, $id, $tab)"/>
     <xsl:variable name="basis" select="/d:document/d:header/d:bases/d:basis[@ref = $id][1]"/>
@@ -728,7 +1522,7 @@
         <xsl:variable name="r2" select="substring-after($r1, $tab)"/>
         <xsl:variable name="notation" select="substring-before($r2, $tab)"/>
         <xsl:variable name="r3" select="substring-after($r2, $tab)"/>
-        <xsl:variable name="date" select="substring-before($r3, $tab)"/>
+        <xsl:variable name="ddate" select="substring-before($r3, $tab)"/>
         <xsl:variable name="subject" select="substring-before(substring-after($r3, $tab), $tab)"/>
         <xsl:variable name="tname">
           <xsl:call-template name="type-name">
@@ -742,10 +1536,10 @@
         <xsl:choose>
           <xsl:when test="$number != ''">
             <xsl:value-of select="concat(' số ', $number, '/', $notation)"/>
-            <xsl:if test="$date != ''">
+            <xsl:if test="$ddate != ''">
               <xsl:text> ngày </xsl:text>
               <xsl:call-template name="short-date">
-                <xsl:with-param name="date" select="$date"/>
+                <xsl:with-param name="date" select="$ddate"/>
               </xsl:call-template>
             </xsl:if>
           </xsl:when>
@@ -768,6 +1562,12 @@
           <xsl:with-param name="code" select="$type"/>
         </xsl:call-template>
         <xsl:value-of select="concat(' số ', $code)"/>
+        <xsl:if test="$date != ''">
+          <xsl:text> ngày </xsl:text>
+          <xsl:call-template name="short-date">
+            <xsl:with-param name="date" select="$date"/>
+          </xsl:call-template>
+        </xsl:if>
       </xsl:when>
       <xsl:otherwise>
         <xsl:value-of select="$id"/>
