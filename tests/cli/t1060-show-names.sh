@@ -36,6 +36,8 @@ expect_exit 0 d org set --name "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" --abbr "PGD�
 expect_exit 0 d unit add LD --name "Lãnh đạo phòng"
 expect_exit 0 d unit add CTTT --name "Bộ phận Chính trị tư tưởng" --parent LD
 expect_exit 0 d unit add TH-CAMPHU --name "Trường Tiểu học Cẩm Phú" --affiliated
+# the report's issuer THCP, which docket wants to be the organisation or one of its units
+expect_exit 0 d unit add TH-CP --name "Trường Tiểu học Cẩm Phú (văn thư)" --affiliated
 expect_exit 0 d person add lan --name "Lê Thị Lan" --position "PHÓ TRƯỞNG PHÒNG" --unit LD --role admin
 expect_exit 0 d --as lan person add hoa --name "Nguyễn Thị Hoa" --position "HIỆU TRƯỞNG" --unit TH-CAMPHU --role drafter
 put_seed "$R" lan
