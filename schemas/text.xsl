@@ -1886,6 +1886,17 @@
         <xsl:with-param name="first" select="false()"/>
       </xsl:call-template>
     </xsl:when>
+    <!-- the last line (or the only one): as it is, no further call -->
+    <xsl:when test="$text != '' and $n &lt;= $w">
+      <xsl:choose>
+        <xsl:when test="$hold">
+          <xsl:value-of select="concat($tab, $text)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="concat(substring($spaces, 1, $indent + $lead + ($align = 'centre' and $n &lt; $box) * floor(($box - $n) div 2)), $text, $nl)"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:when>
     <xsl:when test="$text != ''">
       <!-- the line: the whole text when it fits, else up to the last blank that fits, else
            (a word longer than the line) the first word; computed without result tree
@@ -1895,6 +1906,11 @@
           <xsl:choose>
             <xsl:when test="substring($text, $w + 1, 1) = ' '">
               <xsl:value-of select="substring($text, 1, $w)"/>
+            </xsl:when>
+            <!-- a blank among the 12 columns before: found in one expression (the sum of K for
+                 the one K that holds a blank with none after it), no call; else searched -->
+            <xsl:when test="substring($text, $w, 1) = ' ' or contains(substring($text, $w - 12, 12), ' ')">
+              <xsl:value-of select="substring($text, 1, $w * (substring($text, $w, 1) = ' ') + (substring($text, ($w - 1), 1) = ' ' and not(contains(substring($text, ($w - 1) + 1, 1), ' '))) * ($w - 1) + (substring($text, ($w - 2), 1) = ' ' and not(contains(substring($text, ($w - 2) + 1, 2), ' '))) * ($w - 2) + (substring($text, ($w - 3), 1) = ' ' and not(contains(substring($text, ($w - 3) + 1, 3), ' '))) * ($w - 3) + (substring($text, ($w - 4), 1) = ' ' and not(contains(substring($text, ($w - 4) + 1, 4), ' '))) * ($w - 4) + (substring($text, ($w - 5), 1) = ' ' and not(contains(substring($text, ($w - 5) + 1, 5), ' '))) * ($w - 5) + (substring($text, ($w - 6), 1) = ' ' and not(contains(substring($text, ($w - 6) + 1, 6), ' '))) * ($w - 6) + (substring($text, ($w - 7), 1) = ' ' and not(contains(substring($text, ($w - 7) + 1, 7), ' '))) * ($w - 7) + (substring($text, ($w - 8), 1) = ' ' and not(contains(substring($text, ($w - 8) + 1, 8), ' '))) * ($w - 8) + (substring($text, ($w - 9), 1) = ' ' and not(contains(substring($text, ($w - 9) + 1, 9), ' '))) * ($w - 9) + (substring($text, ($w - 10), 1) = ' ' and not(contains(substring($text, ($w - 10) + 1, 10), ' '))) * ($w - 10) + (substring($text, ($w - 11), 1) = ' ' and not(contains(substring($text, ($w - 11) + 1, 11), ' '))) * ($w - 11) + (substring($text, ($w - 12), 1) = ' ' and not(contains(substring($text, ($w - 12) + 1, 12), ' '))) * ($w - 12) - 1)"/>
             </xsl:when>
             <xsl:otherwise>
               <xsl:call-template name="words-before-last">
