@@ -348,7 +348,7 @@ static void select_field(web_buf *b, const char *name, const char *label, const 
 
 static void list_page(wreq *r)
 {
-	static const char *const kinds[] = { "plan", "report", "task", "incoming", NULL };
+	static const char *const kinds[] = { "document", "plan", "report", "task", "incoming", NULL };
 	static const char *const states[] = { "draft", "submitted", "reviewed", "approved", "issued", "assigned",
 		                              "accepted", "done", "verified", "received", NULL };
 	list_ctx c;

@@ -131,6 +131,8 @@ static const char *kind_label(const char *kind)
 		return "Giao nhiệm vụ (task)";
 	if (strcmp(kind, "incoming") == 0)
 		return "Văn bản đến (incoming)";
+	if (strcmp(kind, "document") == 0)
+		return "Văn bản (document)";
 	return kind;
 }
 
