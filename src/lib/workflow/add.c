@@ -72,6 +72,23 @@ int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf
 		error = error < 0 && error != DOCKET_EINVALID ? error : DOCKET_EINVALID;
 		goto cleanup;
 	}
+	if (!(opts && opts->draft)) {
+		/* a numbered document was issued: added as a draft it would show a number no register
+		 * knows, and issuing it would number it again */
+		xmlNodePtr code = docket_xml_path(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS,
+		                                  "header/code");
+		char *num = docket_xml_text_trim(docket_xml_child(code, DOCKET_NS, "number"));
+		char *nota = docket_xml_text_trim(docket_xml_child(code, DOCKET_NS, "notation"));
+		int numbered = num && *num;
+		if (numbered)
+			error = docket_error_set(DOCKET_EDENIED, "'%s' carries the number %s/%s: a document issued elsewhere "
+			                         "is recorded with 'docket import', one to issue here again is added with "
+			                         "'docket add --draft' (which drops the number)", name, num, nota ? nota : "");
+		free(num);
+		free(nota);
+		if (numbered)
+			goto cleanup;
+	}
 	if (actor) {
 		if ((error = docket_config_load(&cfg, repo, NULL)) < 0)
 			goto cleanup;
