@@ -361,7 +361,10 @@ static void rule_code(ctx *c)
 				       nota, t, tcode);
 			else if (!docket_doctype_known(t))
 				report(c, notation, NULL, "'%s' in the notation '%s' is not a type abbreviation of Decree 30/2020 Annex III", t, nota);
-			if (tcode && *tcode && abbr && *abbr && !starts_with(dash + 1, abbr))
+			/* the issuer's group is its abbreviation exactly ("KH-PGDĐTX" is not PGDĐT's);
+			 * further groups may follow ("BC-BCĐ-UBND", "CV-SGDĐT-KHTC") */
+			if (tcode && *tcode && abbr && *abbr &&
+			    !(starts_with(dash + 1, abbr) && (dash[1 + strlen(abbr)] == '\0' || dash[1 + strlen(abbr)] == '-')))
 				report(c, notation, NULL, "the notation '%s' names issuer '%s' but the issuer's abbreviation is '%s'",
 				       nota, dash + 1, abbr);
 			free(t);
