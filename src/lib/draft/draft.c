@@ -35,20 +35,23 @@ void docket_job_clear(docket_job *j)
 
 static const char *kind_prefix(const char *kind)
 {
-	return strcmp(kind, "plan") == 0 ? "kh" : strcmp(kind, "report") == 0 ? "bc" : "nv";
+	return strcmp(kind, "plan") == 0 ? "kh" : strcmp(kind, "report") == 0 ? "bc" : strcmp(kind, "document") == 0 ? "vb" : "nv";
 }
 
 /* "kh-2021-th-qt-": the id of a document less its number. */
 static int id_stem(docket_buf *b, const docket_job *j)
 {
 	size_t i, start;
+	char folder[65];
+	/* a unit in Vietnamese letters by its ASCII folder name: "BCĐ" gives "bcd" */
+	const char *unit = j->id_unit && docket_unit_folder(folder, sizeof(folder), j->id_unit) == 0 ? folder : j->id_unit;
 
 	b->len = 0;
 	if (docket_buf_printf(b, "%s-%04d-", kind_prefix(j->kind), j->year) < 0)
 		return DOCKET_ERROR;
 	start = b->len;
-	for (i = 0; j->id_unit && j->id_unit[i] && b->len - start < 40; i++) {
-		unsigned char c = (unsigned char)j->id_unit[i];
+	for (i = 0; unit && unit[i] && b->len - start < 40; i++) {
+		unsigned char c = (unsigned char)unit[i];
 		char o = isalnum(c) ? (char)tolower(c) : (c == '.' || c == '_' || c == '-') ? (char)c : '-';
 		if (docket_buf_put(b, &o, 1) < 0)
 			return DOCKET_ERROR;
@@ -647,8 +650,8 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 	memset(&job, 0, sizeof(job));
 	if ((error = docket_draft_options_check(opts)) < 0)
 		return error;
-	if (!kind || (strcmp(kind, "plan") && strcmp(kind, "report") && strcmp(kind, "task")))
-		return docket_error_set(DOCKET_EUSAGE, "'%s' is not a kind of document (plan, report, task)",
+	if (!docket_kind_valid(kind))
+		return docket_error_set(DOCKET_EUSAGE, "'%s' is not a kind of document (" DOCKET_KINDS ")",
 		                        kind ? kind : "");
 	if ((error = docket_config_load(&cfg, repo, NULL)) < 0 ||
 	    (error = docket_draft_authorise(&person, cfg, opts->actor, opts->unit)) < 0)
@@ -656,7 +659,8 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 	unit = opts->unit ? opts->unit : person.unit;
 	job.kind = kind;
 	job.template_name = opts->template_name ? opts->template_name :
-		strcmp(kind, "plan") == 0 ? "department-plan" : strcmp(kind, "report") == 0 ? "annual-report" : "task";
+		strcmp(kind, "plan") == 0 ? "department-plan" : strcmp(kind, "report") == 0 ? "annual-report" :
+		strcmp(kind, "document") == 0 ? "document" : "task";
 	if ((error = docket_tpl_vars_new(&job.vars)) < 0 ||
 	    (error = docket_draft_base_vars(job.vars, cfg, &person, unit, opts->title, opts->set)) < 0)
 		goto cleanup;

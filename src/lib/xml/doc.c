@@ -343,7 +343,7 @@ int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year
 		                 "a digit (docs/format.md)", doc->name, q, DOCKET_ID_MAX);
 		goto cleanup;
 	}
-	if (!kind || (strcmp(kind, "plan") && strcmp(kind, "report") && strcmp(kind, "task"))) {
+	if (!docket_kind_valid(kind)) {
 		docket_error_set(DOCKET_EINVALID, "%s: unknown document kind '%s'", doc->name,
 		                 kind ? kind : "");
 		goto cleanup;
@@ -352,9 +352,15 @@ int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year
 		unit = docket_strdup(fallback_unit);
 	if (!year && fallback_year)
 		year = docket_strdup(fallback_year);
-	if (!docket_unit_name_valid(unit)) {
+	{
+		/* the unit's ASCII folder ("BCĐ" files under "BCD"); "_" for no unit, or one no
+		 * folder can be named after */
+		char folder[65];
+		if (docket_unit_folder(folder, sizeof(folder), unit ? unit : "") < 0 ||
+		    !docket_unit_name_valid(folder))
+			strcpy(folder, "_");
 		free(unit);
-		unit = docket_strdup("_");
+		unit = docket_strdup(folder);
 	}
 	if (!year_ok(year)) {
 		docket_error_set(DOCKET_EINVALID, "%s: the document has no year", doc->name);
@@ -433,4 +439,69 @@ void docket_doc_summary_free(docket_doc_summary *s)
 	free(s->last_role);
 	free(s->last_transition);
 	memset(s, 0, sizeof(*s));
+}
+
+/* --- the signer block ----------------------------------------------------------------------- */
+
+static const char *authority_static(const char *a)
+{
+	static const char *const known[] = { "TM.", "KT.", "Q.", "TL.", "TUQ.", NULL };
+	size_t i;
+
+	for (i = 0; a && known[i]; i++)
+		if (strcmp(a, known[i]) == 0)
+			return known[i];
+	return "";
+}
+
+const char *docket_signer_authority(xmlNodePtr signer)
+{
+	const char *found = "";
+	xmlNodePtr n;
+	char *a;
+
+	if (!signer)
+		return "";
+	if ((n = docket_xml_child(signer, DOCKET_NS, "line")) == NULL) {
+		a = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "authority"));
+		found = authority_static(a);
+		free(a);
+		return found;
+	}
+	for (; n; n = docket_xml_next(n)) {
+		a = docket_attr(n, "authority");
+		if (a && *a)
+			found = authority_static(a);
+		free(a);
+	}
+	return found;
+}
+
+char *docket_signer_competence(xmlNodePtr signer)
+{
+	docket_buf b = DOCKET_BUF_INIT;
+	xmlNodePtr n;
+	int error = 0;
+
+	if (!signer)
+		return NULL;
+	if ((n = docket_xml_child(signer, DOCKET_NS, "line")) == NULL) {
+		char *a = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "authority"));
+		char *t = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "title"));
+		error = docket_buf_printf(&b, "%s%s%s", a && *a ? a : "", a && *a ? " " : "", t ? t : "");
+		free(a);
+		free(t);
+	}
+	for (; n && !error; n = docket_xml_next(n)) {
+		char *a = docket_attr(n, "authority"), *t = docket_xml_text_trim(n);
+		error = docket_buf_printf(&b, "%s%s%s%s", b.len ? " / " : "", a && *a ? a : "", a && *a ? " " : "",
+		                          t ? t : "");
+		free(a);
+		free(t);
+	}
+	if (error < 0) {
+		docket_buf_free(&b);
+		return NULL;
+	}
+	return docket_buf_detach(&b, NULL);
 }

@@ -27,6 +27,17 @@ int docket_xml_is(xmlNodePtr node, const char *ns, const char *name);
 char *docket_attr(xmlNodePtr n, const char *name);
 /* The element reached from NODE by STEPS: pairs of namespace and local name, NULL-ended. */
 xmlNodePtr docket_xml_steps(xmlNodePtr node, const char *const *steps);
+/*
+ * A signer block (header/signer) in either form of the format (docs/format.md): one line,
+ * authority + title ("KT." "TRƯỞNG PHÒNG"), or authority lines (line/@authority + text:
+ * "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"). docket_signer_competence: the lines as printed,
+ * joined by " / " ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH"), malloc'd; NULL when SIGNER is NULL
+ * or out of memory. docket_signer_authority: the authority under which the person signs, the
+ * last line's that has one ("KT." for TM. + KT.), one of "TM.", "KT.", "Q.", "TL.", "TUQ." or
+ * "" (static).
+ */
+char *docket_signer_competence(xmlNodePtr signer);
+const char *docket_signer_authority(xmlNodePtr signer);
 
 /* DOC's libxml2 tree (borrowed). */
 xmlDocPtr docket_doc_xml(docket_doc *doc);
@@ -46,6 +57,27 @@ void docket_doc_position(const docket_doc *doc, const void *node, const char *at
 int docket_id_valid(const char *id);
 /* Whether UNIT can name a unit folder: [A-Za-z0-9][A-Za-z0-9._-]{0,63}, or "_". */
 int docket_unit_name_valid(const char *unit);
+/*
+ * The folder under documents/KIND/YEAR/ of unit id UNIT, into OUT (SIZE bytes; 65 always
+ * suffice): UNIT itself when it is ASCII; its Vietnamese letters written on their ASCII base
+ * letter otherwise (Đ to D, đ to d, the marks dropped: "BCĐ" to "BCD", "PGDĐT" to "PGDDT"),
+ * case kept. -1 when UNIT is not a unit id (the schema's UnitId: 1 to 64 of ASCII letters and
+ * digits and Vietnamese letters in NFC, then also '.', '_', '-'). Deterministic, so every
+ * reader finds a document where its writer put it; the configuration refuses a unit whose
+ * folder another unit's already is (in any case: case-insensitive file systems).
+ */
+int docket_unit_folder(char *out, size_t size, const char *unit);
+/* Whether UNIT is a unit id as docket_unit_folder takes it. */
+int docket_unit_id_valid(const char *unit);
+/*
+ * The kinds of document (docs/format.md): "document" (the general administrative document,
+ * content/body), "plan", "report", "task" (content/<kind>). docket_kind_valid: whether KIND
+ * is one; docket_kind_body: the name of the element content holds for KIND (static), NULL for
+ * an unknown kind. DOCKET_KINDS: the list as printed in messages.
+ */
+#define DOCKET_KINDS "document, plan, report, task"
+int docket_kind_valid(const char *kind);
+const char *docket_kind_body(const char *kind);
 /*
  * NULL when PATH (a tree path, '/'-separated) lies inside the layout docket keeps, else why
  * not (a static string). LEAF: PATH is a file, so a path under documents/ must be complete
