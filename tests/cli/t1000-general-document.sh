@@ -122,6 +122,26 @@ expect_grep "Số: 02/SGDĐT-KHTC" "$WORK/out"
 expect_exit 0 d validate --all
 ok "the công văn: submitted, reviewed, approved, issued 02/SGDĐT-KHTC (after 01/TB-SGDĐT in the same register)"
 
+# the web workspace lists a unit's documents by its id in Vietnamese letters
+if command -v curl >/dev/null; then
+	"$DOCKET" -C "$R" serve --listen 127.0.0.1:0 --read-only 2>"$WORK/serve.log" &
+	SPID=$!
+	URL=""
+	for i in $(seq 100); do
+		URL=$(sed -n 's|^docket: serving .* on \(http://[^/]*\)/.*|\1|p' "$WORK/serve.log")
+		[ -n "$URL" ] && break
+		sleep 0.1
+	done
+	[ -n "$URL" ] || { kill "$SPID"; cat "$WORK/serve.log"; fail "docket serve did not start"; }
+	code=$(curl -s -o "$WORK/page" -w '%{http_code}' "$URL/?kind=document&year=2024&unit=BC%C4%90")
+	kill -TERM "$SPID"
+	wait "$SPID" 2>/dev/null || true
+	[ "$code" = 200 ] || { cat "$WORK/page"; fail "the list by unit BCĐ: HTTP $code"; }
+	expect_grep "vb-2024-bcd-1" "$WORK/page"
+	grep -q "cv-2024-1520" "$WORK/page" && fail "the list by unit BCĐ shows KHTC's công văn"
+	ok "docket serve: the documents of unit BCĐ (folder BCD) listed by its id"
+fi
+
 expect_exit 0 d audit --trust "$WORK/ca/ca.pem"
 fsck_clean "$R"
 ok "audit --trust: no finding; git fsck --strict clean"

@@ -94,6 +94,12 @@ static void test_unit_ids_refused(void **state)
 		strcat(viet, "\xc4\x90");
 		assert_int_equal(docket_unit_folder(out, sizeof(out), viet), -1);
 	}
+	/* the public form */
+	assert_int_equal(docket_unit_folder_name(out, "PGDĐT"), 0);
+	assert_string_equal(out, "PGDDT");
+	assert_int_equal(docket_unit_folder_name(out, "BC\xc3\x90"), DOCKET_EINVALID);
+	assert_string_equal(out, "");
+	assert_int_equal(docket_unit_folder_name(out, NULL), DOCKET_EINVALID);
 	assert_int_equal(docket_unit_folder(small, sizeof(small), "BCĐ"), -1);
 	assert_int_equal(docket_unit_folder(small, sizeof(small), "BC"), 0);
 }
