@@ -19,7 +19,7 @@ expect_exit 0 d unit add LĐ --name "Lãnh đạo Sở"
 expect_exit 0 d person add admin --name "Đỗ Văn Quản" --position "CHUYÊN VIÊN" --unit LĐ --role admin
 
 # --- unit ids in Vietnamese letters, their folders, collisions ---------------------------
-for u in "BCĐ:Ban Chỉ đạo" "KHTC:Phòng Kế hoạch - Tài chính" "VT:Văn thư"; do
+for u in "BCĐ:Ban Chỉ đạo" "KHTC:Phòng Kế hoạch - Tài chính" "VT:Văn thư" "KT&KĐCL:Phòng Khảo thí và Kiểm định chất lượng"; do
 	expect_exit 0 d --as admin unit add "${u%%:*}" --name "${u#*:}" --parent LĐ
 done
 before=$(git -C "$R" rev-parse HEAD)
@@ -29,6 +29,9 @@ expect_exit 1 d --as admin unit add bcđ --name "Ban khác"
 expect_grep "the unit 'bcđ' would share the folder 'BCD' with the unit 'BCĐ'" "$WORK/err"
 expect_exit 1 d --as admin unit add ld --name "Lãnh đạo khác"
 expect_grep "would share the folder 'LD' with the unit 'LĐ'" "$WORK/err"
+# '&' as printed in notations ("SGDĐT-KT&KĐCL") becomes '-' in the folder name
+expect_exit 1 d --as admin unit add KT-KĐCL --name "Khảo thí"
+expect_grep "the unit 'KT-KĐCL' would share the folder 'KT-KDCL' with the unit 'KT&KĐCL'" "$WORK/err"
 # Ð (U+00D0, Icelandic eth) looks like Đ (U+0110) but is no Vietnamese letter
 expect_exit 2 d --as admin unit add "BCÐ" --name "Giả mạo"
 expect_grep "'BCÐ' is not a valid unit id" "$WORK/err"
@@ -41,7 +44,7 @@ done
 [ "$(git -C "$R" rev-parse HEAD)" = "$before" ] || fail "a refused unit wrote a commit"
 expect_exit 0 d unit list --json
 expect_grep '"id": "BCĐ"' "$WORK/out"
-ok "unit ids BCĐ, LĐ accepted; BCD, bcđ, ld (same folder), Ð look-alike, NFD, '/', space, newline refused; nothing written"
+ok "unit ids BCĐ, LĐ, KT&KĐCL accepted; BCD, bcđ, ld, KT-KĐCL (same folder), Ð look-alike, NFD, '/', space, newline refused; nothing written"
 
 expect_exit 0 d --as admin person add hoa --name "Nguyễn Thị Hoa" --position "CHUYÊN VIÊN" --unit BCĐ --role drafter
 expect_exit 0 d --as admin person add minh --name "Trần Văn Minh" --position "PHÓ TRƯỞNG BAN" --unit BCĐ --role reviewer
