@@ -360,6 +360,109 @@ cleanup:
 	return error;
 }
 
+/* --- what a document must print before it is signed and issued ---------------------------- */
+
+/*
+ * In a workflow that numbers documents, the approval is the signing of the document itself
+ * (Decree 30 Art. 13) and the issue sends it out: so the person the header prints as signer
+ * must be the one who approves - the same person (by id, or by full name when the header
+ * gives none) in the position printed (the deputy's own position under "KT."; the title
+ * where no position is printed) - and at issue there must be a signer, and recipients that
+ * end with the archive line "Lưu: ...". A report whose department approves it after its
+ * school signed it is not such a workflow: its approval is not its signing.
+ */
+/* The position a signer block prints: its position line, else its title (the last line). */
+static char *printed_position(xmlNodePtr signer)
+{
+	char *pos = docket_xml_text_trim(N(signer, "position"));
+	xmlNodePtr n, last = NULL;
+
+	if (pos && *pos)
+		return pos;
+	free(pos);
+	if (N(signer, "title"))
+		return docket_xml_text_trim(N(signer, "title"));
+	for (n = N(signer, "line"); n; n = docket_xml_next(n))
+		last = n;
+	return last ? docket_xml_text_trim(last) : docket_strdup("");
+}
+
+/* Whether SIGNER names P: by person id when it gives one, else by full name. */
+static int signer_is(xmlNodePtr signer, const docket_person *p)
+{
+	char *who = docket_xml_text_trim(N(signer, "person")), *name = docket_xml_text_trim(N(signer, "fullName"));
+	int same = who && *who ? strcmp(who, p->id) == 0 : name && p->name && strcmp(name, p->name) == 0;
+
+	free(who);
+	free(name);
+	return same;
+}
+
+static int check_signing(docket_doc *doc, const docket_transition_def *t, const docket_transition_def *numbering,
+                         const docket_person *p, const char *id)
+{
+	xmlNodePtr root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
+	xmlNodePtr header = N(root, "header"), first = N(header, "signer"), signer = NULL, r, last = NULL;
+	int approval = t->signature && strcmp(t->signature, "ProofOfApproval") == 0;
+	char *name = NULL, *printed = NULL, *text = NULL;
+	int error = 0;
+
+	if (!numbering || (t != numbering && !approval))
+		return 0;
+	if (!first) {
+		return docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it names no signer (header/signer): a document "
+		                        "is %s with the name and position of the person who signs it", t->id, id,
+		                        t == numbering ? "issued" : "approved");
+	}
+	if (approval) {
+		/* a joint document prints several signers: the approver is one of them */
+		for (signer = first; signer && !signer_is(signer, p); signer = docket_xml_next(signer))
+			;
+		if (!signer) {
+			char *who = docket_xml_text_trim(N(first, "person"));
+			name = docket_xml_text_trim(N(first, "fullName"));
+			printed = printed_position(first);
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it is printed to be signed by %s (%s), "
+			                         "not by %s (%s) who approves it; the approver signs the document, so the "
+			                         "signer block must name her or him", t->id, id,
+			                         name && *name ? name : who && *who ? who : "nobody", printed ? printed : "",
+			                         p->name ? p->name : p->id, p->id);
+			free(who);
+			goto done;
+		}
+		printed = printed_position(signer);
+		if (strcmp(docket_signer_authority(signer), "KT.") == 0 && !N(signer, "position")) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it is signed KT. but prints no position; "
+			                         "a deputy signs in her or his own position (%s)", t->id, id,
+			                         p->position ? p->position : "?");
+			goto done;
+		}
+		if (p->position && *p->position && printed && strcmp(printed, p->position) != 0) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': the signer block prints the position '%s', but "
+			                         "%s (%s) is '%s' in the configuration%s", t->id, id, printed,
+			                         p->name ? p->name : p->id, p->id, p->position,
+			                         strcmp(docket_signer_authority(signer), "KT.") == 0 ?
+			                         " (signed KT., the deputy's own position)" : "");
+			goto done;
+		}
+	}
+	if (t == numbering) {
+		for (r = N(N(header, "recipients"), "recipient"); r; r = docket_xml_next(r))
+			last = r;
+		text = last ? docket_xml_text_trim(last) : NULL;
+		if (!text || strncmp(text, "L\xc6\xb0u:", 5) != 0)
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s; a document is issued to its recipients "
+			                         "('Nơi nhận'), the last of them 'Lưu: VT, <drafting unit>'", t->id, id,
+			                         !N(header, "recipients") ? "it has no recipients" :
+			                         "its last recipient is not the archive line 'Lưu: ...'");
+	}
+done:
+	free(name);
+	free(printed);
+	free(text);
+	return error;
+}
+
 /* --- the transaction ------------------------------------------------------------------------ */
 
 /*
@@ -687,6 +790,22 @@ static int act_fill(docket_txn *txn, void *payload)
 	if (t->reason_required && (!a->message || !*a->message)) {
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': a reason is required (-m REASON)", t->id, id);
 		goto cleanup;
+	}
+	if ((error = check_signing(doc, t, docket_workflow_numbering(wf), &person, id)) < 0)
+		goto cleanup;
+	if (t->assign_number) {
+		char *abbr = docket_xml_text_trim(docket_xml_path(root, DOCKET_NS, "header/issuer/abbr"));
+		int known = docket_issuer_known(cfg, abbr);
+		if (!known) {
+			docket_org org;
+			docket_config_org(&org, cfg);
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': its issuer '%s' is neither the organisation "
+			                         "('%s') nor one of its units; docket numbers only what they issue", t->id, id,
+			                         abbr ? abbr : "", org.abbr ? org.abbr : "");
+		}
+		free(abbr);
+		if (!known)
+			goto cleanup;
 	}
 	if ((error = load_linked(&linked, txn, t, doc, a)) < 0)
 		goto cleanup;

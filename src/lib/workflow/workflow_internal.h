@@ -65,6 +65,8 @@ int docket_annex_judge(git_repository *git, git_tree *tree, const char *docpath,
  */
 int docket_attach_run(docket_action_result *out, docket_repo *repo, const char *doc, const char *actor,
                       const char *message, const char *name, const char *type, const char *data, size_t len);
+/* The transition of WF that numbers documents (effect assign-number), or NULL. */
+const docket_transition_def *docket_workflow_numbering(const docket_workflow *wf);
 
 /* --- numbering (number.c) ----------------------------------------------------------------- */
 
@@ -74,6 +76,18 @@ int docket_attach_run(docket_action_result *out, docket_repo *repo, const char *
  */
 int docket_number_assign(docket_txn *txn, xmlNodePtr root, const char *id, const char *now,
                          docket_action_result *out);
+
+/*
+ * Record in TXN's register the number, notation and date ROOT (the document ID, issued
+ * outside docket) carries: refused when the register of its issuer and year holds that
+ * number already (DOCKET_EEXISTS) or the header lacks them (DOCKET_EINVALID). OUT->number
+ * gets "354/KH-PGDĐT".
+ */
+int docket_number_record(docket_txn *txn, xmlNodePtr root, const char *id, docket_action_result *out);
+/* The register ROOT's number goes to in YEAR ("2021"), into OUT; DOCKET_ENOTFOUND without an issuer. */
+int docket_register_path_of(docket_buf *out, xmlNodePtr root, const char *year);
+/* The highest number in the register text REG (LEN bytes; lines "NN<TAB>..."), 0 when none. */
+unsigned long docket_register_highest(const char *reg, size_t len);
 
 /* --- checks (check.c) ---------------------------------------------------------------------- */
 
@@ -132,6 +146,10 @@ int docket_name_check(const char *s, const char *what);
  */
 int docket_commit_signing_check(docket_repo *repo, const docket_config *cfg, const char *actor,
                                 const char *transition, const char *own_cert, const char *what);
+
+/* Whether ABBR may issue in CFG's name: the organisation's abbreviation or a unit's code
+ * (check.c); 1 too when the organisation has no abbreviation yet. */
+int docket_issuer_known(const docket_config *cfg, const char *abbr);
 
 /* --- units (config.c) ---------------------------------------------------------------------- */
 
