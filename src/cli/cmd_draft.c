@@ -67,8 +67,9 @@ static int run_new(cli_ctx *ctx, void *args)
 			return cli_usage_error(ctx, "report: give --plan PLAN and --year YYYY");
 		if (a->from)
 			return cli_usage_error(ctx, "report: --from is for unit plans");
-	} else if (strcmp(a->kind, "plan") && strcmp(a->kind, "report") && strcmp(a->kind, "task")) {
-		return cli_usage_error(ctx, "'%s' is not a kind (plan, report, task, unit-plan)", a->kind);
+	} else if (strcmp(a->kind, "document") && strcmp(a->kind, "plan") && strcmp(a->kind, "report") &&
+	           strcmp(a->kind, "task")) {
+		return cli_usage_error(ctx, "'%s' is not a kind (document, plan, report, task, unit-plan)", a->kind);
 	} else if (a->from || a->plan || a->year || a->to) {
 		return cli_usage_error(ctx, "%s: --from, --plan, --year and --to are for unit-plan and report",
 		                       a->kind);
@@ -286,11 +287,12 @@ const cli_command cli_cmd_new = {
 	"new", run_new, CMD_NEEDS_REPO | CMD_SIGNS, "draft a document from a template (unit plan, report...)",
 	sizeof(draft_args), new_opts, new_pos,
 	"Draft a new document from a template of the repository (templates/*.xml) and commit it\n"
-	"as one commit; print its id. KIND is plan, report, task or unit-plan. The id is\n"
-	"<prefix>-<year>-<unit>-<n> (kh plan, bc report, nv task; n the next free number). The\n"
+	"as one commit; print its id. KIND is document (any type of Decree 30/2020, or a công văn),\n"
+	"plan, report, task or unit-plan. The id is <prefix>-<year>-<unit>-<n> (vb document, kh\n"
+	"plan, bc report, nv task; n the next free number). The\n"
 	"issuing body and place come from the configuration (the school itself when the drafting\n"
-	"unit is an affiliated unit), the date is today's. Default templates: department-plan,\n"
-	"annual-report, task, unit-plan.\n"
+	"unit is an affiliated unit), the date is today's. Default templates: document,\n"
+	"department-plan, annual-report, task, unit-plan.\n"
 	"\n"
 	"'new unit-plan --from PLAN' drafts a unit's own plan carrying out PLAN; 'new report\n"
 	"--plan PLAN --year YEAR' a unit's annual report on PLAN, with --all those of every unit\n"

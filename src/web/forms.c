@@ -549,7 +549,7 @@ static void drop_node(xmlNodePtr node)
  */
 static xmlNodePtr make_field(tfield *f)
 {
-	static const char *const after_closing[] = { "plan", "report", "task", NULL };
+	static const char *const after_closing[] = { "body", "plan", "report", "task", NULL };
 	static const char *const after_difficulties[] = { "narratives", "results", "unit", NULL };
 	static const char *const after_proposals[] = { "difficulties", "narratives", "results", "unit", NULL };
 	const char *const *after = strcmp(f->name, "closing") == 0 ? after_closing :

@@ -347,7 +347,7 @@ static void select_field(web_buf *b, const char *name, const char *label, const 
 
 static void list_page(wreq *r)
 {
-	static const char *const kinds[] = { "plan", "report", "task", NULL };
+	static const char *const kinds[] = { "document", "plan", "report", "task", NULL };
 	static const char *const states[] = { "draft", "submitted", "reviewed", "approved", "issued", "assigned",
 		                              "accepted", "done", "verified", NULL };
 	list_ctx c;

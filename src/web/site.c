@@ -129,6 +129,8 @@ static const char *kind_label(const char *kind)
 		return "Báo cáo (report)";
 	if (strcmp(kind, "task") == 0)
 		return "Giao nhiệm vụ (task)";
+	if (strcmp(kind, "document") == 0)
+		return "Văn bản (document)";
 	return kind;
 }
 

@@ -40,8 +40,8 @@ typedef struct {
 	docket_config *cfg;
 	char schema_oid[41];
 	docket_schema *schema;
-	char wf_oid[3][41];
-	docket_workflow *wf[3];
+	char wf_oid[4][41];
+	docket_workflow *wf[4]; /* plan, report, task, document */
 	/* the certificates of the configuration in force, decoded once: pem pointer -> X509 */
 	const char *cert_pem[4096];
 	X509 *cert_x[4096];
@@ -186,7 +186,8 @@ static docket_schema *schema_at(audit_ctx *a, git_tree *tree, const char *rev)
 static docket_workflow *workflow_at(audit_ctx *a, git_tree *tree, const char *rev, const char *kind)
 {
 	char oid[41], path[64];
-	int k = kind && !strcmp(kind, "plan") ? 0 : kind && !strcmp(kind, "report") ? 1 : 2;
+	int k = kind && !strcmp(kind, "plan") ? 0 : kind && !strcmp(kind, "report") ? 1 :
+	        kind && !strcmp(kind, "document") ? 3 : 2;
 
 	snprintf(path, sizeof(path), ".docket/workflows/%s.xml", kind ? kind : "");
 	if (entry_oid(oid, tree, path) < 0)
@@ -1266,7 +1267,7 @@ cleanup:
 	docket_csig_cache_free(a.csig);
 	a.csig = NULL;
 	docket_numbering_free(a.numbers);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < 4; i++)
 		docket_workflow_free(a.wf[i]);
 	certs_reset(&a);
 	docket_config_free(a.cfg);

@@ -64,7 +64,7 @@ static void flat_free(flat *f)
 /* Containers left out of paths. */
 static int transparent(const char *name)
 {
-	static const char *const names[] = { "document", "content", "plan", "report", "task", "objectives",
+	static const char *const names[] = { "document", "content", "body", "plan", "report", "task", "objectives",
 		"specific", "tasks", "results", "narratives", "recipients", "bases", "footnotes", "code",
 		"signatures", "responsibilities", "purposes", "issuer", "signer", NULL };
 	for (size_t i = 0; names[i]; i++)
@@ -98,7 +98,8 @@ static const char *key_attr(xmlNodePtr node)
 	static const char *const keys[][2] = {
 		{ "indicator", "id" }, { "target", "year" }, { "baseline", "year" }, { "result", "indicator" },
 		{ "group", "num" }, { "footnote", "num" }, { "objective", "num" }, { "narrative", "group" },
-		{ "responsibility", "num" }, { "part", "num" }, { "section", "num" }, { "step", NULL },
+		{ "responsibility", "num" }, { "part", "num" }, { "section", "num" }, { "chapter", "num" },
+		{ "article", "num" }, { "step", NULL },
 		{ NULL, NULL }
 	};
 	for (size_t i = 0; keys[i][0]; i++)

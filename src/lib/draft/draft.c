@@ -35,7 +35,7 @@ void docket_job_clear(docket_job *j)
 
 static const char *kind_prefix(const char *kind)
 {
-	return strcmp(kind, "plan") == 0 ? "kh" : strcmp(kind, "report") == 0 ? "bc" : "nv";
+	return strcmp(kind, "plan") == 0 ? "kh" : strcmp(kind, "report") == 0 ? "bc" : strcmp(kind, "document") == 0 ? "vb" : "nv";
 }
 
 /* "kh-2021-th-qt-": the id of a document less its number. */
@@ -647,8 +647,8 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 	memset(&job, 0, sizeof(job));
 	if ((error = docket_draft_options_check(opts)) < 0)
 		return error;
-	if (!kind || (strcmp(kind, "plan") && strcmp(kind, "report") && strcmp(kind, "task")))
-		return docket_error_set(DOCKET_EUSAGE, "'%s' is not a kind of document (plan, report, task)",
+	if (!docket_kind_valid(kind))
+		return docket_error_set(DOCKET_EUSAGE, "'%s' is not a kind of document (" DOCKET_KINDS ")",
 		                        kind ? kind : "");
 	if ((error = docket_config_load(&cfg, repo, NULL)) < 0 ||
 	    (error = docket_draft_authorise(&person, cfg, opts->actor, opts->unit)) < 0)
@@ -656,7 +656,8 @@ int docket_draft_new(docket_add_result *out, docket_repo *repo, const char *kind
 	unit = opts->unit ? opts->unit : person.unit;
 	job.kind = kind;
 	job.template_name = opts->template_name ? opts->template_name :
-		strcmp(kind, "plan") == 0 ? "department-plan" : strcmp(kind, "report") == 0 ? "annual-report" : "task";
+		strcmp(kind, "plan") == 0 ? "department-plan" : strcmp(kind, "report") == 0 ? "annual-report" :
+		strcmp(kind, "document") == 0 ? "document" : "task";
 	if ((error = docket_tpl_vars_new(&job.vars)) < 0 ||
 	    (error = docket_draft_base_vars(job.vars, cfg, &person, unit, opts->title, opts->set)) < 0)
 		goto cleanup;

@@ -343,7 +343,7 @@ int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year
 		                 "a digit (docs/format.md)", doc->name, q, DOCKET_ID_MAX);
 		goto cleanup;
 	}
-	if (!kind || (strcmp(kind, "plan") && strcmp(kind, "report") && strcmp(kind, "task"))) {
+	if (!docket_kind_valid(kind)) {
 		docket_error_set(DOCKET_EINVALID, "%s: unknown document kind '%s'", doc->name,
 		                 kind ? kind : "");
 		goto cleanup;

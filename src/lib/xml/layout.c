@@ -49,6 +49,35 @@ int docket_unit_name_valid(const char *unit)
 	return unit && unit_ok(unit, strlen(unit));
 }
 
+static const char *const kinds[][2] = {
+	{ "document", "body" }, { "plan", "plan" }, { "report", "report" }, { "task", "task" },
+};
+
+const char *docket_kind_body(const char *kind)
+{
+	size_t i;
+
+	for (i = 0; kind && i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strcmp(kind, kinds[i][0]) == 0)
+			return kinds[i][1];
+	return NULL;
+}
+
+int docket_kind_valid(const char *kind)
+{
+	return docket_kind_body(kind) != NULL;
+}
+
+static int kind_folder_ok(const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
+		if (strlen(kinds[i][0]) == n && strncmp(s, kinds[i][0], n) == 0)
+			return 1;
+	return 0;
+}
+
 /* A component under .docket/: ASCII letters, digits, '.', '_', '-', not starting with '.'. */
 static int config_part_ok(const char *s, size_t n)
 {
@@ -111,9 +140,8 @@ const char *docket_layout_check(const char *path, int leaf)
 			return "too deep under documents/ (documents/KIND/YEAR/UNIT/ID.xml)";
 		if (leaf && n < 5)
 			return "a file where documents/KIND/YEAR/UNIT/ID.xml has a folder";
-		if (n >= 2 && !((len[1] == 4 && (strncmp(part[1], "plan", 4) == 0 || strncmp(part[1], "task", 4) == 0)) ||
-		                (len[1] == 6 && strncmp(part[1], "report", 6) == 0)))
-			return "a folder under documents/ that is not a document kind (plan, report, task)";
+		if (n >= 2 && !kind_folder_ok(part[1], len[1]))
+			return "a folder under documents/ that is not a document kind (" DOCKET_KINDS ")";
 		if (n >= 3 && !(len[2] == 4 && strspn(part[2], "0123456789") >= 4))
 			return "a year folder that is not four digits";
 		if (n >= 4 && !unit_ok(part[3], len[3]))

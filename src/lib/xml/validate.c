@@ -218,9 +218,12 @@ static void rule_kind(ctx *c)
 
 	if (!content || !kind)
 		return;
-	body = docket_xml_child(content, DOCKET_NS, kind);
+	if (!docket_kind_body(kind))
+		return; /* the schema refuses an unknown kind */
+	body = docket_xml_child(content, DOCKET_NS, docket_kind_body(kind));
 	if (!body)
-		report(c, content, NULL, "the document's kind is '%s' but its content holds no <%s>", kind, kind);
+		report(c, content, NULL, "the document's kind is '%s' but its content holds no <%s>", kind,
+		       docket_kind_body(kind));
 }
 
 /* Every Id/id attribute in the document is unique: signature references rely on it. */
@@ -352,8 +355,10 @@ static void rule_code(ctx *c)
 		} else {
 			char *t = docket_strndup(nota, (size_t)(dash - nota));
 			if (!tcode || !*tcode) {
-				/* an official letter (công văn) has no type: ISSUER-UNIT, e.g. "126/SGDĐT-CTTT" */
-				if (abbr && *abbr && strcmp(t, abbr) != 0)
+				/* an official letter (công văn) has no type: ISSUER-UNIT, e.g. "126/SGDĐT-CTTT";
+				 * the issuer's abbreviation may itself have several groups ("BCĐ389-UBND") */
+				size_t al = abbr ? strlen(abbr) : 0;
+				if (al && !(strncmp(nota, abbr, al) == 0 && (nota[al] == '\0' || nota[al] == '-')))
 					report(c, notation, NULL, "the notation '%s' of an official letter must begin with "
 					       "the issuer's abbreviation '%s'", nota, abbr);
 			} else if (strcmp(t, tcode) != 0)

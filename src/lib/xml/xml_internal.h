@@ -47,6 +47,15 @@ int docket_id_valid(const char *id);
 /* Whether UNIT can name a unit folder: [A-Za-z0-9][A-Za-z0-9._-]{0,63}, or "_". */
 int docket_unit_name_valid(const char *unit);
 /*
+ * The kinds of document (docs/format.md): "document" (the general administrative document,
+ * content/body), "plan", "report", "task" (content/<kind>). docket_kind_valid: whether KIND
+ * is one; docket_kind_body: the name of the element content holds for KIND (static), NULL for
+ * an unknown kind. DOCKET_KINDS: the list as printed in messages.
+ */
+#define DOCKET_KINDS "document, plan, report, task"
+int docket_kind_valid(const char *kind);
+const char *docket_kind_body(const char *kind);
+/*
  * NULL when PATH (a tree path, '/'-separated) lies inside the layout docket keeps, else why
  * not (a static string). LEAF: PATH is a file, so a path under documents/ must be complete
  * (documents/KIND/YEAR/UNIT/ID.xml or documents/README.md). Checks every component for '.',
