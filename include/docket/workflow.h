@@ -136,6 +136,48 @@ DOCKET_EXTERN(int) docket_action_run(docket_action_result *out, docket_repo *rep
 /* Free what R holds (not R itself; NULL allowed). */
 DOCKET_EXTERN(void) docket_action_result_free(docket_action_result *r);
 
+/* The workflow step and commit trailer of a document recorded by docket_import_*. */
+#define DOCKET_IMPORT_TRANSITION "import"
+
+/*
+ * Options of docket_import_file and docket_import_buffer. Initialise with
+ * DOCKET_IMPORT_OPTIONS_INIT (or docket_import_options_init) and set the fields by name.
+ */
+typedef struct {
+	unsigned int version;    /* DOCKET_IMPORT_OPTIONS_VERSION */
+	const char *actor;       /* the person recording it: one who may take the numbering transition */
+	const char *message;     /* the provenance ("paper archive, box 12"); may be NULL */
+	const char *id;          /* replaces the document's own id when not NULL */
+	const char *now;         /* the step's time, ISO 8601 with offset; NULL: now */
+	struct docket_key *key;  /* the actor's key: signs the commit (required once certificates exist) */
+} docket_import_options;
+
+#define DOCKET_IMPORT_OPTIONS_VERSION 1
+#define DOCKET_IMPORT_OPTIONS_INIT { DOCKET_INIT_VERSION(DOCKET_IMPORT_OPTIONS_VERSION) }
+
+/* Initialise OPTS as DOCKET_IMPORT_OPTIONS_INIT does. Errors: DOCKET_EUSAGE. */
+DOCKET_EXTERN(int) docket_import_options_init(docket_import_options *opts, unsigned int version);
+
+/*
+ * Record a document issued outside docket (a paper archive, another system) as issued, with
+ * its own number, notation and date, in ONE commit: the document enters in the state its
+ * workflow's numbering transition leads to ("issued"), with one workflow step
+ * DOCKET_IMPORT_TRANSITION by opts->actor (who must hold a role that may take that
+ * transition) carrying opts->message, and its number enters the register of its issuer for
+ * the year of its date, so the next number issued there is one more than the highest known.
+ * The document must validate and carry no workflow steps or signatures. Errors:
+ * DOCKET_EINVALID (not valid: out->findings; no number or date; steps or signatures),
+ * DOCKET_EEXISTS (the id exists, or the register holds the number already), DOCKET_EDENIED
+ * (the actor may not number documents; the workflow numbers none; the commit cannot be
+ * signed), DOCKET_EUSAGE (no actor, bad options). *OUT (id, path, from, to, number,
+ * commit) is released with docket_action_result_free in every case.
+ */
+DOCKET_EXTERN(int) docket_import_file(docket_action_result *out, docket_repo *repo, const char *file,
+                                      const docket_import_options *opts);
+/* As docket_import_file, from BUF (LEN bytes) named NAME in messages. */
+DOCKET_EXTERN(int) docket_import_buffer(docket_action_result *out, docket_repo *repo, const char *buf, size_t len,
+                                        const char *name, const docket_import_options *opts);
+
 /*
  * Record the edits made to DOC's file in the work tree (by any editor) as one commit.
  * Allowed only in an editable state; the workflow steps, state and signatures must be

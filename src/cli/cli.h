@@ -120,7 +120,7 @@ extern const cli_command cli_cmd_return, cli_cmd_transition, cli_cmd_commit;
 extern const cli_command cli_cmd_new, cli_cmd_assign, cli_cmd_aggregate;
 extern const cli_command cli_cmd_log, cli_cmd_diff, cli_cmd_audit;
 extern const cli_command cli_cmd_verify, cli_cmd_signers, cli_cmd_key, cli_cmd_ca, cli_cmd_enrol;
-extern const cli_command cli_cmd_fill;
+extern const cli_command cli_cmd_fill, cli_cmd_import;
 extern const cli_command cli_cmd_org, cli_cmd_unit, cli_cmd_person;
 extern const cli_command cli_cmd_render, cli_cmd_site;
 extern const cli_command cli_cmd_serve;

@@ -23,7 +23,7 @@
 
 /* In the order `docket help` lists them. */
 const cli_command *const cli_commands[] = {
-	&cli_cmd_init, &cli_cmd_add, &cli_cmd_validate, &cli_cmd_show, &cli_cmd_render, &cli_cmd_status,
+	&cli_cmd_init, &cli_cmd_add, &cli_cmd_import, &cli_cmd_validate, &cli_cmd_show, &cli_cmd_render, &cli_cmd_status,
 	&cli_cmd_submit, &cli_cmd_review, &cli_cmd_approve, &cli_cmd_issue, &cli_cmd_return,
 	&cli_cmd_transition, &cli_cmd_commit, &cli_cmd_new, &cli_cmd_assign, &cli_cmd_aggregate,
 	&cli_cmd_fill, &cli_cmd_log, &cli_cmd_diff, &cli_cmd_audit, &cli_cmd_site, &cli_cmd_verify, &cli_cmd_key,

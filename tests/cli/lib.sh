@@ -67,6 +67,21 @@ enrol() {
 	done
 }
 
+# unnumbered_seed FILE: the seed plan as it was before its issue - its number and notation
+# empty - at FILE: what 'add' takes as it is (a numbered plan is refused: it was issued)
+unnumbered_seed() {
+	sed -e 's|<number>354</number>|<number/>|' -e 's|<notation>KH-PGDĐT</notation>|<notation/>|' \
+		"$EXAMPLES/354-KH-PGDDT.xml" >"$1" || fail "unnumbered_seed $1"
+}
+
+# with_clerk REPO: a records office (unit VT) and its clerk 'thu', who records documents
+# issued outside docket ('docket --as thu import FILE'); for repositories set up by no one else
+with_clerk() {
+	"$DOCKET" -C "$1" unit add VT --name "Văn thư" >/dev/null &&
+		"$DOCKET" -C "$1" person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" --unit VT \
+			--role clerk >/dev/null || fail "with_clerk $1"
+}
+
 # signing_key PERSON: PERSON's key (made by enrol or 'docket key generate'), decrypted for
 # ssh-keygen at $WORK/ssh/PERSON.pem with its public half beside it; prints the path. What an
 # insider holding her own key uses to sign a commit she makes with plain git.

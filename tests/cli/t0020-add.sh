@@ -4,7 +4,9 @@
 # leaving the repository untouched; works in a bare repository through -C without the index.
 . "$(dirname "$0")/lib.sh"
 
-SEED="$EXAMPLES/354-KH-PGDDT.xml"
+# the seed plan before its issue: the issued one carries its number, which add refuses (below)
+unnumbered_seed "$WORK/plan.xml"
+SEED="$WORK/plan.xml"
 SEED_PATH=documents/plan/2021/CTTT/kh-2021-354.xml
 
 # has_finding FILE OUT: a line of OUT reads "FILE:LINE:COL: error: ..."
@@ -43,6 +45,16 @@ ok "commit message trailers Docket-Document: kh-2021-354, Docket-Action: add"
 fsck_clean repo
 expect_exit 0 "$DOCKET" -C repo validate --all
 ok "work tree follows; fsck clean; validate --all passes"
+
+# the issued seed (numbered 354/KH-PGDĐT): refused with the ways to record it, nothing changes
+before=$(snapshot repo)
+expect_exit 1 "$DOCKET" -C repo add "$EXAMPLES/354-KH-PGDDT.xml" --id issued
+expect_grep "carries the number 354/KH-PGDĐT" "$WORK/err"
+expect_grep "'docket import'" "$WORK/err"
+expect_grep "'docket add --draft'" "$WORK/err"
+[ ! -s "$WORK/out" ] || fail "a refused add printed on stdout"
+[ "$(snapshot repo)" = "$before" ] || fail "a refused add changed the repository"
+ok "a numbered plan: exit 1 with a hint to 'docket import' or 'docket add --draft', repository untouched"
 
 # adding it again: refused, nothing changes
 before=$(snapshot repo)

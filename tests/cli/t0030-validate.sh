@@ -32,7 +32,7 @@ docket_findings() {
 }
 
 expect_exit 0 "$DOCKET" init repo
-expect_exit 0 "$DOCKET" -C repo add "$SEED"
+expect_exit 0 "$DOCKET" -C repo add --draft "$SEED"
 fsck_clean repo
 
 # valid fixtures: docket (in a repository holding the documents they cite) and xmllint agree

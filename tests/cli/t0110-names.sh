@@ -11,17 +11,17 @@ SEED="$EXAMPLES/354-KH-PGDDT.xml"
 SEED_PATH=documents/plan/2021/CTTT/kh-2021-354.xml
 
 expect_exit 0 "$DOCKET" init repo
-expect_exit 0 "$DOCKET" -C repo add "$SEED"
+expect_exit 0 "$DOCKET" -C repo add --draft "$SEED"
 
 # ids outside the set: refused, nothing changes
 for id in 'trail ' 'KH-2021-355' '-lead' 'a b' "$(printf 'nl\nx')" "$(printf 'x%.0s' $(seq 65))" 'ký-2021'; do
 	before=$(snapshot repo)
-	expect_exit 1 "$DOCKET" -C repo add "$SEED" --id "$id"
+	expect_exit 1 "$DOCKET" -C repo add --draft "$SEED" --id "$id"
 	expect_grep "is not allowed: an id is 1 to 64 lowercase ASCII letters, digits" "$WORK/err"
 	[ "$(snapshot repo)" = "$before" ] || fail "add --id '$id' changed the repository"
 	[ -z "$(git -C repo status --porcelain)" ] || fail "add --id '$id' left changes"
 done
-expect_exit 0 "$DOCKET" -C repo add "$SEED" --id kh-2021-355.v2_a
+expect_exit 0 "$DOCKET" -C repo add --draft "$SEED" --id kh-2021-355.v2_a
 ok "add refuses ids outside [a-z0-9][a-z0-9._-]{0,63} (trailing space, upper case, newline, 65 characters, non-ASCII)"
 
 # graft REPO DIR NAME MODE OID: a commit on main (plain git, as an attacker would) whose tree is

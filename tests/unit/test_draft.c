@@ -274,6 +274,7 @@ static void config(void)
 		{ "hoa", "Nguyễn Thị Hoa", "CHUYÊN VIÊN", "CTTT", "drafter", NULL, NULL },
 		{ "lan", "Lê Thị Lan", "PHÓ TRƯỞNG PHÒNG", "LD", "approver", NULL, NULL },
 		{ "gv-a", "Giáo viên A", "GIÁO VIÊN", "TH-A", "drafter", NULL, NULL },
+		{ "thu", "Phạm Thị Thu", "VĂN THƯ", "LD", "clerk", NULL, NULL },
 	};
 	size_t i;
 
@@ -373,15 +374,24 @@ static int group_teardown(void **state)
 
 static void test_repo_fixture(void **state)
 {
+	docket_import_options io = DOCKET_IMPORT_OPTIONS_INIT;
+	docket_action_result imp;
 	docket_add_result res;
 	char seed[4096];
 	const char *src = getenv("DOCKET_SRC");
 
 	config();
-	/* the seed plan as recorded from paper: numbered, no workflow - issued */
+	/* the seed plan as recorded from paper: numbered - issued; add refuses a numbered document */
 	snprintf(seed, sizeof(seed), "%s/examples/354-KH-PGDDT.xml", src ? src : ".");
-	assert_int_equal(docket_add_file(&res, repo, seed, NULL), 0);
+	assert_int_equal(docket_add_file(&res, repo, seed, NULL), DOCKET_EDENIED);
+	assert_non_null(strstr(docket_error_last(), "docket import"));
 	docket_add_result_free(&res);
+	io.actor = "thu";
+	io.message = "paper archive";
+	assert_int_equal(docket_import_file(&imp, repo, seed, &io), 0);
+	assert_string_equal(imp.number, "354/KH-PGDĐT");
+	assert_string_equal(imp.to, "issued");
+	docket_action_result_free(&imp);
 	add_report("bc-a", "TH-A", 2025, "approved", FA, 0);
 	add_report("bc-b", "TH-B", 2025, "approved", FB, 0);
 	add_report("bc-c", "TH-C", 2025, "submitted", FC, 0);

@@ -65,16 +65,23 @@ static void test_init_layout(void **state)
 
 static void test_add_seed_and_refuse_duplicate(void **state)
 {
+	docket_add_options draft = DOCKET_ADD_OPTIONS_INIT;
 	docket_repo *repo = NULL;
 	docket_add_result res;
 	docket_doc *doc = NULL;
 	char path[128], seed[4096], before[41], after[41];
 	const char *src = getenv("DOCKET_SRC");
 
+	draft.draft = 1;
 	snprintf(path, sizeof(path), "%s/work", dir);
 	snprintf(seed, sizeof(seed), "%s/examples/354-KH-PGDDT.xml", src ? src : ".");
 	assert_int_equal(docket_repo_init(&repo, path, 0), 0);
-	assert_int_equal(docket_add_file(&res, repo, seed, NULL), 0);
+	/* the seed is numbered (issued): added as it is, refused with the way to record it */
+	assert_int_equal(docket_add_file(&res, repo, seed, NULL), DOCKET_EDENIED);
+	assert_non_null(strstr(docket_error_last(), "docket import"));
+	assert_non_null(strstr(docket_error_last(), "add --draft"));
+	docket_add_result_free(&res);
+	assert_int_equal(docket_add_file(&res, repo, seed, &draft), 0);
 	assert_string_equal(res.id, "kh-2021-354");
 	assert_string_equal(res.path, "documents/plan/2021/CTTT/kh-2021-354.xml");
 	docket_add_result_free(&res);
@@ -84,7 +91,7 @@ static void test_add_seed_and_refuse_duplicate(void **state)
 
 	/* the same id again: refused, the branch does not move */
 	assert_int_equal(docket_repo_resolve(before, repo, NULL), 0);
-	assert_int_equal(docket_add_file(&res, repo, seed, NULL), DOCKET_EEXISTS);
+	assert_int_equal(docket_add_file(&res, repo, seed, &draft), DOCKET_EEXISTS);
 	assert_non_null(strstr(docket_error_last(), "exists already"));
 	docket_add_result_free(&res);
 	assert_int_equal(docket_repo_resolve(after, repo, NULL), 0);

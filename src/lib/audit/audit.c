@@ -583,6 +583,144 @@ static docket_doc *as_drafted(docket_doc *doc)
 	return copy;
 }
 
+/* Whether a line of BUF (LEN bytes) starts with PREFIX. */
+static int line_starts(const char *buf, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	for (const char *l = buf; l && l < buf + len;) {
+		const char *nl = memchr(l, '\n', (size_t)(buf + len - l));
+		if ((size_t)(buf + len - l) >= n && strncmp(l, prefix, n) == 0)
+			return 1;
+		l = nl ? nl + 1 : buf + len;
+	}
+	return 0;
+}
+
+/* "354/KH-PGDĐT of 2021-05-11" of DOC's header, malloc'd; NULL when it has no number. */
+static char *number_of(docket_doc *doc)
+{
+	xmlNodePtr h = N(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), "header");
+	char *num = docket_xml_text_trim(N(N(h, "code"), "number")), *nota = docket_xml_text_trim(N(N(h, "code"), "notation"));
+	char *date = docket_xml_text_trim(N(h, "date"));
+	docket_buf b = DOCKET_BUF_INIT;
+
+	if (num && *num)
+		docket_buf_printf(&b, "%s/%s of %s", num, nota ? nota : "", date && *date ? date : "no date");
+	free(num);
+	free(nota);
+	free(date);
+	if (!b.len) {
+		docket_buf_free(&b);
+		return NULL;
+	}
+	return docket_buf_detach(&b, NULL);
+}
+
+/*
+ * An issued document's number and date never change: documents cite it by them, and the
+ * register holds them. Whatever the commit (an edit, a transition), a version that had a
+ * number keeps it, with its date.
+ */
+static void check_number_kept(audit_ctx *a, const char *commit, const char *id, docket_doc *old, docket_doc *doc)
+{
+	char *was = number_of(old), *now;
+
+	if (!was)
+		return;
+	now = number_of(doc);
+	if (!now || strcmp(was, now) != 0)
+		finding(a, "number-changed", commit, id, "the number and date of %s were %s and became %s: an issued "
+		        "document's number and date never change", id, was, now ? now : "none");
+	free(was);
+	free(now);
+}
+
+/*
+ * A document issued outside docket, recorded by 'docket import' (workflow/import.c): it
+ * enters with exactly one step, "import", from the initial state to where the workflow's
+ * numbering transition leads, taken by the commit's actor, who holds a role that may take
+ * that transition in the configuration then in force; it carries its number and date, no
+ * signatures (nobody signed it in docket), and the commit records its number - the register
+ * line itself is judged with the register (register.c).
+ */
+static void audit_import(audit_ctx *a, const char *commit, git_tree *tree, const char *msg, const char *path,
+                         const char *id, docket_doc *doc, docket_workflow *wf, docket_config *cfg,
+                         const char *tr_actor)
+{
+	xmlNodePtr root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), list[2];
+	const docket_transition_def *t = docket_workflow_numbering(wf);
+	size_t n = steps(root, list, 2);
+	char *tr = n ? prop(list[0], "transition") : NULL, *from = n ? prop(list[0], "from") : NULL;
+	char *to = n ? prop(list[0], "to") : NULL, *actor = n ? prop(list[0], "actor") : NULL;
+	char *number = docket_trailer(msg, "Docket-Number"), *have = number_of(doc), *unit = NULL;
+	const char *state = docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf);
+	docket_buf why = DOCKET_BUF_INIT;
+	docket_person p;
+
+	(void)tree;
+	if (!t) {
+		finding(a, "illegal-transition", commit, id, "%s was imported as issued, but the %s workflow in force "
+		        "numbers no document", path, docket_doc_kind(doc));
+		goto done;
+	}
+	if (n != 1 || !tr || strcmp(tr, DOCKET_IMPORT_TRANSITION) || !from || strcmp(from, docket_workflow_initial(wf)) ||
+	    !to || strcmp(to, t->to) || strcmp(state, t->to)) {
+		finding(a, "illegal-transition", commit, id, "%s entered the repository as imported, but not with one "
+		        "step 'import' from '%s' to '%s' (it has %zu step%s, state '%s')", path,
+		        docket_workflow_initial(wf), t->to, n, n == 1 ? "" : "s", state);
+		goto done;
+	}
+	if (!tr_actor || !actor || strcmp(tr_actor, actor))
+		finding(a, "trailer-mismatch", commit, id, "the commit's trailers (import by %s) do not match the "
+		        "workflow step (import by %s)", tr_actor ? tr_actor : "nobody", actor ? actor : "nobody");
+	if (!cfg || !actor || docket_config_person(&p, cfg, actor) < 0) {
+		docket_error_clear();
+		finding(a, "unauthorised-actor", commit, id, "'%s' who imported %s is not a person of the organisation "
+		        "in the configuration then in force", actor ? actor : "", id);
+	} else {
+		unit = docket_doc_unit_text(doc);
+		docket_error_clear();
+		if (!docket_authorise(t, &p, cfg, doc, unit, &why))
+			finding(a, "unauthorised-actor", commit, id, "recording an issued document is the work of whoever "
+			        "may '%s' it: %s", t->id, why.ptr ? why.ptr : "not allowed");
+	}
+	if (N(root, "signatures"))
+		finding(a, "signature-unverifiable", commit, id, "%s was imported with signatures docket did not make; "
+		        "an imported document is recorded as issued on paper, unsigned", path);
+	if (!have || !strstr(have, " of ") || strstr(have, " of no date"))
+		finding(a, "document-invalid", commit, id, "%s was imported as issued without its number and date", path);
+	else if (!number || strncmp(have, number, strlen(number)) || strncmp(have + strlen(number), " of ", 4))
+		finding(a, "trailer-mismatch", commit, id, "the commit records the number %s, but the document carries %s",
+		        number ? number : "none", have);
+	else {
+		/* its number is in its register at this commit: else the next issue could give it again */
+		docket_buf rpath = DOCKET_BUF_INIT, want = DOCKET_BUF_INIT;
+		const char *d = strstr(have, " of ") + 4, *slash = strchr(number, '/');
+		char year[5], *reg = NULL;
+		size_t rlen = 0;
+		snprintf(year, sizeof(year), "%.4s", d);
+		if (slash && docket_register_path_of(&rpath, root, year) == 0 &&
+		    docket_buf_printf(&want, "%.*s\t%s\t%s\t", (int)(slash - number), number, slash + 1, id) == 0 &&
+		    (read_tree_blob(&reg, &rlen, a, tree, rpath.ptr) < 0 || !line_starts(reg, rlen, want.ptr)))
+			finding(a, "register-tampered", commit, id, "%s was imported with the number %s, but the register %s "
+			        "does not record it", path, number, rpath.ptr ? rpath.ptr : "?");
+		docket_error_clear();
+		free(reg);
+		docket_buf_free(&rpath);
+		docket_buf_free(&want);
+	}
+done:
+	docket_buf_free(&why);
+	free(tr);
+	free(from);
+	free(to);
+	free(actor);
+	free(number);
+	free(have);
+	free(unit);
+}
+
 static void audit_document(audit_ctx *a, const char *commit, const char *parent, git_tree *ptree,
                            git_tree *tree, const char *msg, const char *path)
 {
@@ -646,6 +784,12 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 		goto cleanup;
 	}
 	nstate = docket_doc_state(doc) ? docket_doc_state(doc) : docket_workflow_initial(wf);
+	if (!old && tr_transition && strcmp(tr_transition, DOCKET_IMPORT_TRANSITION) == 0) {
+		audit_import(a, commit, tree, msg, path, id, doc, wf, cfg, tr_actor);
+		goto cleanup;
+	}
+	if (old)
+		check_number_kept(a, commit, id, old, doc);
 	if (!old && tr_transition && steps(nroot, nsteps_list, 0) == 1)
 		old = as_drafted(doc);
 	if (!old) {

@@ -1,10 +1,11 @@
 /*
  * register: the replay of numbering. Decree 30 numbers documents per issuer per calendar
  * year, and the register (.docket/register/<year>/<issuer>.txt, number.c) is where the next
- * number comes from: its line count plus one. Delete a line with plain git and the next issue
- * hands out that number again. So the audit replays the register: it may change only by an
- * issue, in the commit that numbers the document, by exactly one line appended - the next
- * number, the notation and document the commit's trailers name - and every number it ever
+ * number comes from: one more than the highest it holds. Delete a line with plain git and the
+ * next issue hands out that number again. So the audit replays the register: it may change
+ * only by an issue or an import, in the commit that numbers the document, by exactly one line
+ * appended - at an issue the next number, at an import the document's own number - with the
+ * notation and document the commit's trailers name - and every number it ever
  * held is remembered, so a number given twice is found even when the register itself was
  * made to forget it.
  */
@@ -115,7 +116,8 @@ int docket_register_judge(docket_numbering *nums, docket_report_fn fn, void *ctx
 {
 	char *number = docket_trailer(msg, "Docket-Number"), *doc = docket_trailer(msg, "Docket-Document"),
 	     *transition = docket_trailer(msg, "Docket-Transition"), want[64];
-	size_t nold = count_lines(old, oldlen);
+	unsigned long next = docket_register_highest(old, oldlen) + 1;
+	int imported = transition && strcmp(transition, DOCKET_IMPORT_TRANSITION) == 0;
 	const char *added = now + oldlen, *tab;
 	size_t addlen = nowlen > oldlen ? nowlen - oldlen : 0;
 	int error = 0, appended;
@@ -139,14 +141,14 @@ int docket_register_judge(docket_numbering *nums, docket_report_fn fn, void *ctx
 	}
 	if ((error = remember(nums, fn, ctx, commit, path, added, addlen - 1)) < 0)
 		goto cleanup;
-	snprintf(want, sizeof(want), "%02zu\t", nold + 1);
+	snprintf(want, sizeof(want), "%02lu\t", next);
 	tab = memchr(added, '\t', addlen);
 	if (!number || !transition || !doc) {
 		report(fn, ctx, "register-tampered", commit, doc, "the register %s was changed by a commit that "
 		       "numbered no document (no Docket-Number)", path);
-	} else if (strncmp(added, want, strlen(want)) != 0) {
+	} else if (!imported && strncmp(added, want, strlen(want)) != 0) {
 		report(fn, ctx, "register-tampered", commit, doc, "the line added to the register %s is not its next "
-		       "number %02zu", path, nold + 1);
+		       "number %02lu", path, next);
 	} else {
 		/* the line says what the trailers say: "NN<TAB>NOTATION<TAB>ID<TAB>DATE" = "NN/NOTATION", ID */
 		char line_number[160];

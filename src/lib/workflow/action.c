@@ -330,6 +330,84 @@ cleanup:
 	return error;
 }
 
+/* --- what a document must print before it is signed and issued ---------------------------- */
+
+/*
+ * In a workflow that numbers documents, the approval is the signing of the document itself
+ * (Decree 30 Art. 13) and the issue sends it out: so the person the header prints as signer
+ * must be the one who approves - the same person (by id, or by full name when the header
+ * gives none) in the position printed (the deputy's own position under "KT."; the title
+ * where no position is printed) - and at issue there must be a signer, and recipients that
+ * end with the archive line "Lưu: ...". A report whose department approves it after its
+ * school signed it is not such a workflow: its approval is not its signing.
+ */
+static int check_signing(docket_doc *doc, const docket_transition_def *t, const docket_transition_def *numbering,
+                         const docket_person *p, const char *id)
+{
+	xmlNodePtr root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
+	xmlNodePtr header = N(root, "header"), signer = N(header, "signer"), r, last = NULL;
+	int approval = t->signature && strcmp(t->signature, "ProofOfApproval") == 0;
+	char *who = NULL, *name = NULL, *pos = NULL, *title = NULL, *auth = NULL, *text = NULL;
+	const char *printed;
+	int error = 0;
+
+	if (!numbering || (t != numbering && !approval))
+		return 0;
+	if (!signer) {
+		return docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it names no signer (header/signer): a document "
+		                        "is %s with the name and position of the person who signs it", t->id, id,
+		                        t == numbering ? "issued" : "approved");
+	}
+	who = docket_xml_text_trim(N(signer, "person"));
+	name = docket_xml_text_trim(N(signer, "fullName"));
+	pos = docket_xml_text_trim(N(signer, "position"));
+	title = docket_xml_text_trim(N(signer, "title"));
+	auth = docket_xml_text_trim(N(signer, "authority"));
+	printed = pos && *pos ? pos : title ? title : "";
+	if (approval) {
+		int same = who && *who ? strcmp(who, p->id) == 0 : name && p->name && strcmp(name, p->name) == 0;
+		if (!same) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it is printed to be signed by %s%s%s "
+			                         "(%s), not by %s (%s) who approves it; the approver signs the document, "
+			                         "so the signer block must name her or him", t->id, id,
+			                         name && *name ? name : who ? who : "nobody", who && *who && name ? ", " : "",
+			                         who && *who && name ? who : "", printed, p->name ? p->name : p->id, p->id);
+			goto done;
+		}
+		if (auth && strcmp(auth, "KT.") == 0 && !(pos && *pos)) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it is signed 'KT. %s' but prints no position; "
+			                         "a deputy signs in her or his own position (%s)", t->id, id, title ? title : "",
+			                         p->position ? p->position : "?");
+			goto done;
+		}
+		if (p->position && *p->position && strcmp(printed, p->position) != 0) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': the signer block prints the position '%s', but "
+			                         "%s (%s) is '%s' in the configuration%s", t->id, id, printed,
+			                         p->name ? p->name : p->id, p->id, p->position,
+			                         auth && strcmp(auth, "KT.") == 0 ? " (signed KT., the deputy's own position)" : "");
+			goto done;
+		}
+	}
+	if (t == numbering) {
+		for (r = N(N(header, "recipients"), "recipient"); r; r = docket_xml_next(r))
+			last = r;
+		text = last ? docket_xml_text_trim(last) : NULL;
+		if (!text || strncmp(text, "L\xc6\xb0u:", 5) != 0)
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': %s; a document is issued to its recipients "
+			                         "('Nơi nhận'), the last of them 'Lưu: VT, <drafting unit>'", t->id, id,
+			                         !N(header, "recipients") ? "it has no recipients" :
+			                         "its last recipient is not the archive line 'Lưu: ...'");
+	}
+done:
+	free(who);
+	free(name);
+	free(pos);
+	free(title);
+	free(auth);
+	free(text);
+	return error;
+}
+
 /* --- the transaction ------------------------------------------------------------------------ */
 
 typedef enum { ACT_TRANSITION, ACT_EDIT } act_kind;
@@ -536,6 +614,8 @@ static int act_fill(docket_txn *txn, void *payload)
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': a reason is required (-m REASON)", t->id, id);
 		goto cleanup;
 	}
+	if ((error = check_signing(doc, t, docket_workflow_numbering(wf), &person, id)) < 0)
+		goto cleanup;
 
 	/* every action is signed by its actor (after the workflow's own refusals, which say more) */
 	why.len = 0;

@@ -105,6 +105,29 @@ int docket_add_buffer(docket_add_result *out, docket_repo *repo, const char *buf
 		error = docket_error_set(DOCKET_EINVALID, "'%s' is not valid", name);
 		goto cleanup;
 	}
+	if (!(opts && opts->draft)) {
+		/* a numbered document of a kind docket numbers was issued: added as a draft it would
+		 * show a number no register knows, and issuing it would number it again. (A school's
+		 * report keeps the number its school gave it: docket numbers no report.) */
+		xmlNodePtr code = docket_xml_path(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS,
+		                                  "header/code");
+		char *num = docket_xml_text_trim(docket_xml_child(code, DOCKET_NS, "number"));
+		char *nota = docket_xml_text_trim(docket_xml_child(code, DOCKET_NS, "notation"));
+		docket_workflow *wf = NULL;
+		int numbered = num && *num && docket_doc_kind(doc) &&
+		               docket_workflow_load(&wf, repo, NULL, docket_doc_kind(doc)) == 0 &&
+		               docket_workflow_numbering(wf) != NULL;
+		docket_workflow_free(wf);
+		docket_error_clear();
+		if (numbered)
+			error = docket_error_set(DOCKET_EDENIED, "'%s' carries the number %s/%s: a document issued elsewhere "
+			                         "is recorded with 'docket import', one to issue here again is added with "
+			                         "'docket add --draft' (which drops the number)", name, num, nota ? nota : "");
+		free(num);
+		free(nota);
+		if (numbered)
+			goto cleanup;
+	}
 	{
 		char *year = docket_time_now_iso();
 		if (year)

@@ -129,13 +129,23 @@ static void rule_workflow(ctx *c)
 	} else if (!docket_steps_lead_to_state(c->root, docket_workflow_initial(wf), state, &why)) {
 		report(c, wfn, "state", "the workflow steps do not lead to the state: %s", why.ptr);
 	} else {
-		for (xmlNodePtr s = docket_xml_child(wfn, DOCKET_NS, "step"); s; s = docket_xml_next(s)) {
+		int first = 1;
+		for (xmlNodePtr s = docket_xml_child(wfn, DOCKET_NS, "step"); s; s = docket_xml_next(s), first = 0) {
 			char *tr = docket_attr(s, "transition"), *from = docket_attr(s, "from"), *to = docket_attr(s, "to");
 			const docket_transition_def *t = docket_workflow_transition(wf, tr);
 			int from_ok = 0;
 			for (const char *const *f = t ? t->from : NULL; f && *f; f++)
 				from_ok |= from && strcmp(*f, from) == 0;
-			if (!t || !from_ok || !to || strcmp(t->to, to) != 0)
+			if (tr && strcmp(tr, DOCKET_IMPORT_TRANSITION) == 0 && !t) {
+				/* a document issued outside docket enters issued: only as its first step,
+				 * from the initial state to where the numbering transition leads */
+				const docket_transition_def *nt = docket_workflow_numbering(wf);
+				if (!first || !nt || !from || strcmp(from, docket_workflow_initial(wf)) || !to ||
+				    strcmp(to, nt->to))
+					report(c, s, "transition", "step 'import' from '%s' to '%s' is not how the %s workflow "
+					       "records an issued document (the first step, from '%s' to '%s')", from ? from : "",
+					       to ? to : "", kind, docket_workflow_initial(wf), nt ? nt->to : "?");
+			} else if (!t || !from_ok || !to || strcmp(t->to, to) != 0)
 				report(c, s, "transition", "step '%s' from '%s' to '%s' is not a transition of the %s workflow",
 				       tr ? tr : "", from ? from : "", to ? to : "", kind);
 			free(tr);

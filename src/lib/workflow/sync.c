@@ -260,7 +260,8 @@ static int replay_one(docket_repo *rh, const char *commit, const docket_remote_o
 		                         "too; nothing was changed here", what, name);
 		goto cleanup;
 	}
-	if (!conflict && action && strcmp(action, "add") == 0 && docid) {
+	if (!conflict && docid && ((action && strcmp(action, "add") == 0) ||
+	                           (transition && strcmp(transition, DOCKET_IMPORT_TRANSITION) == 0))) {
 		/* a new document: its id must still be free on the remote, wherever it would be */
 		char *found = NULL;
 		int e = docket_doc_find(&found, rh, docid, NULL);
@@ -297,6 +298,50 @@ static int replay_one(docket_repo *rh, const char *commit, const docket_remote_o
 			error = docket_error_set(error, "cannot replay %s: %s", what, why);
 			goto cleanup;
 		}
+	} else if (transition && strcmp(transition, DOCKET_IMPORT_TRANSITION) == 0) {
+		/* the register moved on: another office numbered meanwhile. An imported document keeps
+		 * its own number: record it again on the new tip, which refuses a number taken there. */
+		char *body = message_body(msg), *date = last_step_date(rh, commit, docpath), *buf = NULL, *clean = NULL;
+		size_t len = 0, clen = 0;
+		docket_doc *doc = NULL;
+		docket_import_options io = DOCKET_IMPORT_OPTIONS_INIT;
+		docket_action_result res;
+		memset(&res, 0, sizeof(res));
+		if ((error = docket_repo_read(&buf, &len, rh, commit, docpath)) == 0 &&
+		    (error = docket_doc_parse(&doc, buf, len, docpath)) == 0) {
+			xmlNodePtr wfn = N(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), "workflow");
+			if (wfn) {
+				if (wfn->prev && wfn->prev->type == XML_TEXT_NODE && xmlIsBlankNode(wfn->prev)) {
+					xmlNodePtr ws = wfn->prev;
+					xmlUnlinkNode(ws);
+					xmlFreeNode(ws);
+				}
+				xmlUnlinkNode(wfn);
+				xmlFreeNode(wfn);
+			}
+			error = docket_doc_serialize(&clean, &clen, doc);
+		}
+		if (error == 0) {
+			io.actor = actor;
+			io.message = body;
+			io.now = date;
+			io.key = key;
+			error = docket_import_buffer(&res, rh, clean, clen, docpath, &io);
+		}
+		if (error < 0) {
+			char why[512];
+			snprintf(why, sizeof(why), "%s", docket_error_last());
+			error = docket_error_set(error == DOCKET_EEXISTS ? DOCKET_ECONFLICT : error,
+			                         "cannot replay %s on the remote's main: %s", what, why);
+		}
+		docket_action_result_free(&res);
+		docket_doc_free(doc);
+		free(buf);
+		free(clean);
+		free(body);
+		free(date);
+		if (error < 0)
+			goto cleanup;
 	} else {
 		/* the register moved on: another office issued meanwhile. Issue again on the new tip. */
 		docket_action_options a = DOCKET_ACTION_OPTIONS_INIT;

@@ -36,6 +36,9 @@ int docket_doc_take_step(xmlNodePtr root, const char *initial, const char *date,
 char *docket_signer_role(docket_doc *doc, const docket_transition_def *t, const docket_person *p,
                          const docket_config *cfg);
 
+/* The transition of WF that numbers documents (effect assign-number), or NULL. */
+const docket_transition_def *docket_workflow_numbering(const docket_workflow *wf);
+
 /* --- numbering (number.c) ----------------------------------------------------------------- */
 
 /*
@@ -44,6 +47,18 @@ char *docket_signer_role(docket_doc *doc, const docket_transition_def *t, const 
  */
 int docket_number_assign(docket_txn *txn, xmlNodePtr root, const char *id, const char *now,
                          docket_action_result *out);
+
+/*
+ * Record in TXN's register the number, notation and date ROOT (the document ID, issued
+ * outside docket) carries: refused when the register of its issuer and year holds that
+ * number already (DOCKET_EEXISTS) or the header lacks them (DOCKET_EINVALID). OUT->number
+ * gets "354/KH-PGDĐT".
+ */
+int docket_number_record(docket_txn *txn, xmlNodePtr root, const char *id, docket_action_result *out);
+/* The register ROOT's number goes to in YEAR ("2021"), into OUT; DOCKET_ENOTFOUND without an issuer. */
+int docket_register_path_of(docket_buf *out, xmlNodePtr root, const char *year);
+/* The highest number in the register text REG (LEN bytes; lines "NN<TAB>..."), 0 when none. */
+unsigned long docket_register_highest(const char *reg, size_t len);
 
 /* --- checks (check.c) ---------------------------------------------------------------------- */
 
