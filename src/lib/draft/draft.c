@@ -42,13 +42,16 @@ static const char *kind_prefix(const char *kind)
 static int id_stem(docket_buf *b, const docket_job *j)
 {
 	size_t i, start;
+	char folder[65];
+	/* a unit in Vietnamese letters by its ASCII folder name: "BCĐ" gives "bcd" */
+	const char *unit = j->id_unit && docket_unit_folder(folder, sizeof(folder), j->id_unit) == 0 ? folder : j->id_unit;
 
 	b->len = 0;
 	if (docket_buf_printf(b, "%s-%04d-", kind_prefix(j->kind), j->year) < 0)
 		return DOCKET_ERROR;
 	start = b->len;
-	for (i = 0; j->id_unit && j->id_unit[i] && b->len - start < 40; i++) {
-		unsigned char c = (unsigned char)j->id_unit[i];
+	for (i = 0; unit && unit[i] && b->len - start < 40; i++) {
+		unsigned char c = (unsigned char)unit[i];
 		char o = isalnum(c) ? (char)tolower(c) : (c == '.' || c == '_' || c == '-') ? (char)c : '-';
 		if (docket_buf_put(b, &o, 1) < 0)
 			return DOCKET_ERROR;

@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <libxml/tree.h>
 #include "workflow_internal.h"
 
@@ -544,12 +545,21 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		unit_rec *u;
 		if (docket_name_check(c->unit->name, "the unit's name") < 0)
 			return DOCKET_EUSAGE;
-		if (!valid_local_id(c->unit->id))
-			return docket_error_set(DOCKET_EUSAGE, "'%s' is not a valid unit id (letters, digits, '-', '_', '.')",
+		char folder[65], other[65];
+		if (docket_unit_folder(folder, sizeof(folder), c->unit->id ? c->unit->id : "") < 0)
+			return docket_error_set(DOCKET_EUSAGE, "'%s' is not a valid unit id (1 to 64 ASCII or Vietnamese "
+			                        "letters and digits, then also '-', '_', '.')",
 			                        c->unit->id ? c->unit->id : "");
-		for (i = 0; i < cfg->nunits; i++)
+		for (i = 0; i < cfg->nunits; i++) {
 			if (strcmp(cfg->units[i].id, c->unit->id) == 0)
 				return docket_error_set(DOCKET_EEXISTS, "the unit '%s' exists already", c->unit->id);
+			/* the folder is derived from the id: two units must never share one (nor differ
+			 * only in case, which a case-insensitive file system would merge) */
+			if (docket_unit_folder(other, sizeof(other), cfg->units[i].id) == 0 &&
+			    strcasecmp(other, folder) == 0)
+				return docket_error_set(DOCKET_EEXISTS, "the unit '%s' would share the folder '%s' with the unit "
+				                        "'%s'; choose another id", c->unit->id, other, cfg->units[i].id);
+		}
 		if (c->unit->parent) {
 			docket_unit parent;
 			if (docket_config_unit(&parent, cfg, c->unit->parent) < 0)

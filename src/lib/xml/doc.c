@@ -352,9 +352,15 @@ int docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year
 		unit = docket_strdup(fallback_unit);
 	if (!year && fallback_year)
 		year = docket_strdup(fallback_year);
-	if (!docket_unit_name_valid(unit)) {
+	{
+		/* the unit's ASCII folder ("BCĐ" files under "BCD"); "_" for no unit, or one no
+		 * folder can be named after */
+		char folder[65];
+		if (docket_unit_folder(folder, sizeof(folder), unit ? unit : "") < 0 ||
+		    !docket_unit_name_valid(folder))
+			strcpy(folder, "_");
 		free(unit);
-		unit = docket_strdup("_");
+		unit = docket_strdup(folder);
 	}
 	if (!year_ok(year)) {
 		docket_error_set(DOCKET_EINVALID, "%s: the document has no year", doc->name);

@@ -49,6 +49,87 @@ int docket_unit_name_valid(const char *unit)
 	return unit && unit_ok(unit, strlen(unit));
 }
 
+/*
+ * The ASCII letter a Vietnamese letter is written on (code point CP), its marks dropped: what
+ * NFD followed by removing U+0300..U+036F gives, and Đ/đ (which Unicode does not decompose)
+ * to D/d. 0 for any other code point: look-alikes from other alphabets (Ð U+00D0, Cyrillic А)
+ * and decomposed marks have no folder name.
+ */
+static char vietnamese_base(unsigned cp)
+{
+	static const char latin1[] = /* U+00C0..U+00FF; '.' = not a Vietnamese letter */
+		"AAAA....EEE.II....OOOO...UU..Y.." "aaaa....eee.ii....oooo...uu..y..";
+	static const struct { unsigned cp; char c; } single[] = {
+		{ 0x102, 'A' }, { 0x103, 'a' }, { 0x110, 'D' }, { 0x111, 'd' }, { 0x128, 'I' }, { 0x129, 'i' },
+		{ 0x168, 'U' }, { 0x169, 'u' }, { 0x1A0, 'O' }, { 0x1A1, 'o' }, { 0x1AF, 'U' }, { 0x1B0, 'u' },
+	};
+	/* U+1EA0..U+1EF9 in runs of one base letter, upper case at even code points */
+	static const struct { unsigned last; char c; } ext[] = {
+		{ 0x1EB7, 'A' }, { 0x1EC7, 'E' }, { 0x1ECB, 'I' }, { 0x1EE3, 'O' }, { 0x1EF1, 'U' }, { 0x1EF9, 'Y' },
+	};
+	size_t i;
+
+	if (cp >= 0xC0 && cp <= 0xFF)
+		return latin1[cp - 0xC0] == '.' ? 0 : latin1[cp - 0xC0];
+	for (i = 0; i < sizeof(single) / sizeof(single[0]); i++)
+		if (single[i].cp == cp)
+			return single[i].c;
+	if (cp >= 0x1EA0 && cp <= 0x1EF9)
+		for (i = 0; i < sizeof(ext) / sizeof(ext[0]); i++)
+			if (cp <= ext[i].last)
+				return (char)(cp % 2 ? ext[i].c - 'A' + 'a' : ext[i].c);
+	return 0;
+}
+
+/* The next code point of S (well-formed UTF-8 of at most 3 bytes), its length in *LEN; 0 when
+ * S does not start with one. */
+static unsigned next_cp(const unsigned char *s, size_t *len)
+{
+	if (s[0] >= 0xC2 && s[0] <= 0xDF && (s[1] & 0xC0) == 0x80) {
+		*len = 2;
+		return ((unsigned)(s[0] & 0x1F) << 6) | (s[1] & 0x3F);
+	}
+	if (s[0] >= 0xE1 && s[0] <= 0xEF && (s[1] & 0xC0) == 0x80 && (s[2] & 0xC0) == 0x80) {
+		*len = 3;
+		return ((unsigned)(s[0] & 0x0F) << 12) | ((unsigned)(s[1] & 0x3F) << 6) | (s[2] & 0x3F);
+	}
+	return 0;
+}
+
+int docket_unit_folder(char *out, size_t size, const char *unit)
+{
+	const unsigned char *s = (const unsigned char *)unit;
+	size_t o = 0, chars = 0, len;
+
+	if (!unit || !size)
+		return -1;
+	while (*s) {
+		char c = 0;
+		if (*s < 0x80) {
+			c = (char)*s;
+			len = 1;
+			if (!alnum(c) && !(chars > 0 && (c == '.' || c == '_' || c == '-')))
+				return -1;
+		} else {
+			unsigned cp = next_cp(s, &len);
+			if (!cp || !(c = vietnamese_base(cp)))
+				return -1;
+		}
+		if (o + 1 >= size || ++chars > 64)
+			return -1;
+		out[o++] = c;
+		s += len;
+	}
+	out[o] = '\0';
+	return o ? 0 : -1;
+}
+
+int docket_unit_id_valid(const char *unit)
+{
+	char folder[65];
+	return docket_unit_folder(folder, sizeof(folder), unit) == 0;
+}
+
 static const char *const kinds[][2] = {
 	{ "document", "body" }, { "plan", "plan" }, { "report", "report" }, { "task", "task" },
 };

@@ -47,6 +47,18 @@ int docket_id_valid(const char *id);
 /* Whether UNIT can name a unit folder: [A-Za-z0-9][A-Za-z0-9._-]{0,63}, or "_". */
 int docket_unit_name_valid(const char *unit);
 /*
+ * The folder under documents/KIND/YEAR/ of unit id UNIT, into OUT (SIZE bytes; 65 always
+ * suffice): UNIT itself when it is ASCII; its Vietnamese letters written on their ASCII base
+ * letter otherwise (Đ to D, đ to d, the marks dropped: "BCĐ" to "BCD", "PGDĐT" to "PGDDT"),
+ * case kept. -1 when UNIT is not a unit id (the schema's UnitId: 1 to 64 of ASCII letters and
+ * digits and Vietnamese letters in NFC, then also '.', '_', '-'). Deterministic, so every
+ * reader finds a document where its writer put it; the configuration refuses a unit whose
+ * folder another unit's already is (in any case: case-insensitive file systems).
+ */
+int docket_unit_folder(char *out, size_t size, const char *unit);
+/* Whether UNIT is a unit id as docket_unit_folder takes it. */
+int docket_unit_id_valid(const char *unit);
+/*
  * The kinds of document (docs/format.md): "document" (the general administrative document,
  * content/body), "plan", "report", "task" (content/<kind>). docket_kind_valid: whether KIND
  * is one; docket_kind_body: the name of the element content holds for KIND (static), NULL for
@@ -116,19 +128,21 @@ int docket_doc_check(docket_findings *findings, docket_schema *schema, docket_do
 
 /*
  * DOC as text through the XSLT stylesheet XSL (LEN bytes, untrusted, named NAME in
- * messages), or the built-in text.xsl when XSL is NULL. *out malloc'd.
+ * messages), or the built-in text.xsl when XSL is NULL. NAMES is the stylesheet's `names`
+ * parameter (what the document cites by id, see docs/rendering.md); NULL or "" leaves it
+ * empty. *out malloc'd.
  */
 int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
-                           size_t len, const char *name);
+                           size_t len, const char *name, const char *names);
 /*
  * DOC as an A4 HTML page through page.xsl (XSL as above; NULL: the built-in). VERIFIED is the
  * stylesheet's `verified` parameter ("sig-1=valid sig-2=invalid"), STATE its `state`, TARGETS
- * its `targets` (a report's plan targets, see docs/rendering.md); NULL or "" leaves the
- * stylesheet's default. All are passed as literal strings.
+ * its `targets` (a report's plan targets, see docs/rendering.md), NAMES its `names` (as
+ * for text); NULL or "" leaves the stylesheet's default. All are passed as literal strings.
  */
 int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
                            size_t len, const char *name, const char *verified, const char *state,
-                           const char *targets);
+                           const char *targets, const char *names);
 
 /* --- figures (figures.c): exact decimals, indicators and their targets ------------------------ */
 
