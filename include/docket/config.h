@@ -134,10 +134,14 @@ DOCKET_EXTERN(int) docket_config_apply(docket_repo *repo, const char *actor, con
 DOCKET_EXTERN(int) docket_config_set_unsigned(docket_repo *repo, const char *actor,
                                               const char *const *transitions, size_t n);
 /*
- * Record the rules of signed history (rules 2) in a repository made before them, as one
- * commit by the administrator ACTOR: from that commit on, the audit requires every commit to
- * be signed by its actor and every new signature to be bound to its workflow step.
- * DOCKET_EEXISTS when the rules are recorded already.
+ * Move a repository made by an earlier docket to the current rules and format, as one commit
+ * by the administrator ACTOR: record the rules of signed history (rules 2) when they are not
+ * yet (from that commit on, the audit requires every commit to be signed by its actor and every
+ * new signature to be bound to its workflow step), and make .docket/schemas/ the built-in
+ * schemas (document format 2), adding the built-in workflows and templates of kinds the
+ * repository has none for. Every document at the tip that the pinned schemas accept must be
+ * accepted by the new ones: DOCKET_EINVALID, naming the first and counting them, when one is
+ * not (nothing is written). DOCKET_EEXISTS when there is nothing to do.
  */
 DOCKET_EXTERN(int) docket_config_migrate(docket_repo *repo, const char *actor);
 

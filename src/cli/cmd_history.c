@@ -14,21 +14,30 @@ static int run_migrate(cli_ctx *ctx, void *args)
 	(void)args;
 	if ((error = docket_config_migrate(ctx->repo, ctx->actor)) < 0)
 		return cli_fail(error, "cannot migrate: %s", docket_error_last());
-	printf("recorded the rules of signed history (rules 2): from here on every commit is signed by its actor\n");
+	printf("migrated: the rules of signed history (rules 2) are recorded, from here on every commit is signed by its "
+	       "actor; the schemas are this docket's (document format 2)\n");
 	return cli_finish(EXIT_OK);
 }
 
 const cli_command cli_cmd_migrate = {
-	"migrate", run_migrate, CMD_NEEDS_REPO | CMD_SIGNS, "record the rules of signed history in an older repository",
+	"migrate", run_migrate, CMD_NEEDS_REPO | CMD_SIGNS, "move an older repository to the current rules and document format",
 	sizeof(history_args), NULL, NULL,
 	"Record, as one commit signed by an administrator, that the repository follows the rules of\n"
 	"signed history (rules 2): every commit signed by its actor's key, every new signature\n"
 	"bound to its workflow step. A repository made before them (rules 1) still audits: its\n"
 	"unsigned commits are reported once as 'unsigned-legacy' and its older signatures as\n"
 	"'legacy-signature', not as forgeries. After the migration both are findings. New\n"
-	"repositories start with rules 2.\n",
+	"repositories start with rules 2.\n"
+	"\n"
+	"The same commit moves the repository to this docket's document format (format 2, the\n"
+	"general document of docs/format.md): .docket/schemas/ becomes the built-in set, and the\n"
+	"workflow and template of a kind the repository lacks (document) are added; workflows and\n"
+	"templates it has are kept. Every document must stay valid: one that the repository's\n"
+	"schemas accept and the new ones refuse stops the migration, named, and nothing is\n"
+	"written. Format 2 accepts every earlier document as it is, so none is rewritten. The\n"
+	"history before the commit is still judged by the schemas it pinned.\n",
 	"docket --as admin migrate",
-	"0 done; 1 refused (not an administrator, no key, rules recorded already); 2 usage; 3 other errors.",
+	"0 done; 1 refused (not an administrator, no key, migrated already, a document the new schemas refuse); 2 usage; 3 other errors.",
 	NULL
 };
 

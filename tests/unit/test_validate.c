@@ -30,29 +30,47 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Validate the seed with FROM replaced by TO; return the findings. */
-static docket_findings *validate_edit(const char *from, const char *to)
+/* Validate BASE (the seed when NULL) with FROM replaced by TO; return the findings. */
+static docket_findings *validate_text_edit(const char *base, const char *from, const char *to)
 {
 	docket_findings *f = NULL;
 	char *copy;
-	const char *hit = from ? strstr(seed, from) : NULL;
+	const char *text = base ? base : seed;
+	size_t text_len = strlen(text);
+	const char *hit = from ? strstr(text, from) : NULL;
 	size_t n;
 
 	assert_true(from == NULL || hit != NULL);
-	n = seed_len + (to ? strlen(to) : 0) + 1;
+	n = text_len + (to ? strlen(to) : 0) + 1;
 	copy = malloc(n);
 	if (hit) {
-		size_t pre = (size_t)(hit - seed);
-		memcpy(copy, seed, pre);
+		size_t pre = (size_t)(hit - text);
+		memcpy(copy, text, pre);
 		strcpy(copy + pre, to);
 		strcat(copy, hit + strlen(from));
 	} else {
-		memcpy(copy, seed, seed_len + 1);
+		memcpy(copy, text, text_len + 1);
 	}
 	assert_int_equal(docket_findings_new(&f), 0);
 	assert_int_equal(docket_validate_buffer(f, schema, copy, strlen(copy), "seed.xml", NULL, NULL), 0);
 	free(copy);
 	return f;
+}
+
+static docket_findings *validate_edit(const char *from, const char *to)
+{
+	return validate_text_edit(NULL, from, to);
+}
+
+/* tests/resources/valid/NAME, read whole (docket_free it) */
+static char *fixture(const char *name)
+{
+	char path[4096], *buf = NULL;
+	size_t len = 0;
+	const char *src = getenv("DOCKET_SRC");
+	snprintf(path, sizeof(path), "%s/tests/resources/valid/%s", src ? src : ".", name);
+	assert_int_equal(docket_doc_read_file(&buf, &len, path), 0);
+	return buf;
 }
 
 static void expect_one(docket_findings *f, const char *needle)
@@ -126,6 +144,69 @@ static void test_nfc(void **state)
 	expect_one(validate_edit("Lê Thị Lan", "Le\xcc\x82 Thị Lan"), "NFC");
 }
 
+static void expect_none(docket_findings *f)
+{
+	for (size_t i = 0; i < docket_findings_count(f); i++)
+		fprintf(stderr, "finding: %s\n", docket_findings_get(f, i)->message);
+	assert_int_equal(docket_findings_count(f), 0);
+	docket_findings_free(f);
+}
+
+static void test_kind_document_holds_body(void **state)
+{
+	expect_one(validate_edit("kind=\"plan\"", "kind=\"document\""),
+	           "the document's kind is 'document' but its content holds no <body>");
+}
+
+static void test_structured_part_once(void **state)
+{
+	/* a second task list among the plan's parts: the schema's choice lets it through */
+	expect_one(validate_edit("<funding num=\"IV\"", "<tasks num=\"IIIa\" title=\"X\"><p>x</p></tasks><funding num=\"IV\""),
+	           "a plan has one <tasks> at most; merge this one into the first (line 143)");
+	{
+		char *r = fixture("report-steering-board.xml");
+		expect_one(validate_text_edit(r, "<proposals>", "<results><result indicator=\"3\" value=\"1\"/></results><proposals>"),
+		           "a report has one <results> at most");
+		docket_free(r);
+	}
+}
+
+static void test_report_plan_named(void **state)
+{
+	char *r = fixture("report-steering-board.xml");
+	/* cited by code and date only: valid; by nothing: a finding */
+	expect_none(validate_text_edit(r, NULL, NULL));
+	expect_one(validate_text_edit(r, "<plan code=\"05/KH-BCĐ389-UBND\" date=\"2023-01-10\"/>", "<plan date=\"2023-01-10\"/>"),
+	           "the plan reported on is named by neither its id (ref) nor its number (code)");
+	docket_free(r);
+}
+
+static void test_letter_notation_groups(void **state)
+{
+	char *cv = fixture("document-cong-van.xml"), *edited;
+	size_t n;
+
+	expect_none(validate_text_edit(cv, NULL, NULL));
+	/* an issuer abbreviation of two groups, and the drafting unit after it */
+	n = strlen(cv) + 64;
+	assert_non_null(edited = malloc(n));
+	{
+		const char *a = strstr(cv, "<abbr>SGDĐT</abbr>"), *b = strstr(cv, "<notation>SGDĐT-KHTC</notation>");
+		assert_non_null(a);
+		assert_non_null(b);
+		snprintf(edited, n, "%.*s<abbr>BCĐ389-UBND</abbr>%.*s<notation>BCĐ389-UBND-VP</notation>%s",
+		         (int)(a - cv), cv, (int)(b - a - strlen("<abbr>SGDĐT</abbr>")), a + strlen("<abbr>SGDĐT</abbr>"),
+		         b + strlen("<notation>SGDĐT-KHTC</notation>"));
+	}
+	expect_none(validate_text_edit(edited, NULL, NULL));
+	expect_one(validate_text_edit(edited, "<notation>BCĐ389-UBND-VP</notation>", "<notation>BCĐ389-VP</notation>"),
+	           "of an official letter must begin with the issuer's abbreviation 'BCĐ389-UBND'");
+	expect_one(validate_text_edit(edited, "<notation>BCĐ389-UBND-VP</notation>", "<notation>BCĐ389-UBNDX</notation>"),
+	           "of an official letter must begin with the issuer's abbreviation 'BCĐ389-UBND'");
+	free(edited);
+	docket_free(cv);
+}
+
 static void test_fixtures_agree_with_names(void **state)
 {
 	/* every fixture in tests/resources/invalid must have at least one finding;
@@ -165,6 +246,10 @@ int main(void)
 		cmocka_unit_test(test_notation_issuer),
 		cmocka_unit_test(test_recipients_end_with_luu),
 		cmocka_unit_test(test_nfc),
+		cmocka_unit_test(test_kind_document_holds_body),
+		cmocka_unit_test(test_structured_part_once),
+		cmocka_unit_test(test_report_plan_named),
+		cmocka_unit_test(test_letter_notation_groups),
 		cmocka_unit_test(test_fixtures_agree_with_names),
 	};
 	int r;

@@ -254,13 +254,12 @@ char *docket_signer_role(docket_doc *doc, const docket_transition_def *t, const 
 	int own = signer && ((who && *who) ? strcmp(who, p->id) == 0 : name && p->name && strcmp(name, p->name) == 0);
 
 	if (t->signature && strcmp(t->signature, "ProofOfApproval") == 0 && own) {
-		char *auth = docket_xml_text_trim(N(signer, "authority")), *title = docket_xml_text_trim(N(signer, "title")),
-		     *pos = docket_xml_text_trim(N(signer, "position"));
-		docket_buf_printf(&b, "%s%s%s", auth && *auth ? auth : "", auth && *auth ? " " : "", title ? title : "");
+		/* either form of the block: "KT. TRƯỞNG PHÒNG", or its lines "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH" */
+		char *competence = docket_signer_competence(signer), *pos = docket_xml_text_trim(N(signer, "position"));
+		docket_buf_printf(&b, "%s", competence ? competence : "");
 		if (pos && *pos)
 			docket_buf_printf(&b, " \xe2\x80\x94 %s", pos);
-		free(auth);
-		free(title);
+		free(competence);
 		free(pos);
 	} else if (t->signature && strcmp(t->signature, "ProofOfOrigin") == 0 && t->assign_number) {
 		docket_org org;

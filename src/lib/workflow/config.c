@@ -635,11 +635,11 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		return docket_buf_puts(msg, "docket: set the transitions allowed unsigned\n\nDocket-Action: config\n");
 	}
 	case CH_MIGRATE:
+		/* the rules, and then the format (migrate_format): either may be done already */
 		if (cfg->rules >= 2)
-			return docket_error_set(DOCKET_EEXISTS, "the rules of signed history are recorded already (rules %d)",
-			                        cfg->rules);
+			return 0;
 		cfg->rules = 2;
-		return docket_buf_puts(msg, "docket: migrate to signed history (rules 2)\n\nDocket-Action: migrate\n");
+		return docket_buf_puts(msg, "docket: migrate to signed history (rules 2)");
 	case CH_CERT:
 		/* a certificate identifies one signer: the same one for two people would let either
 		 * sign as the other */
@@ -720,6 +720,159 @@ cleanup:
 	return error;
 }
 
+/* --- migration to the current format ------------------------------------------------------- */
+
+typedef struct {
+	docket_txn *txn;
+	docket_schema *old, *cur;
+	docket_findings *seen;
+	size_t refused;
+	char first[256];
+	int error;
+} format_check;
+
+/* Each document the pinned schemas accept must be accepted by the new ones. */
+static int check_document(const char *path, void *payload)
+{
+	format_check *fc = payload;
+	docket_doc *doc = NULL;
+	char *buf = NULL;
+	size_t len = 0, before;
+	int error;
+
+	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0)
+		return 0;
+	if ((error = docket_txn_read(&buf, &len, fc->txn, path)) < 0) {
+		fc->error = error;
+		return 1;
+	}
+	if (docket_doc_parse(&doc, buf, len, path) < 0) {
+		/* refused by the parser whatever the schema: not the migration's business */
+		docket_error_clear();
+		free(buf);
+		return 0;
+	}
+	before = docket_findings_count(fc->seen);
+	if ((error = docket_schema_check(fc->seen, fc->old, docket_doc_xml(doc), path)) < 0)
+		goto done;
+	if (docket_findings_count(fc->seen) == before) {
+		if ((error = docket_schema_check(fc->seen, fc->cur, docket_doc_xml(doc), path)) < 0)
+			goto done;
+		if (docket_findings_count(fc->seen) > before) {
+			const docket_finding *f = docket_findings_get(fc->seen, before);
+			if (!fc->refused++)
+				snprintf(fc->first, sizeof(fc->first), "%s:%d: %s", path, f ? f->line : 0,
+				         f && f->message ? f->message : "");
+		}
+	}
+done:
+	docket_doc_free(doc);
+	free(buf);
+	if (error < 0) {
+		fc->error = error;
+		return 1;
+	}
+	return 0;
+}
+
+/* Stage PATH with the built-in F unless it holds that already; *CHANGED counts the writes. */
+static int stage_builtin(docket_txn *txn, const char *path, const docket_data_file *f, int replace,
+                         size_t *changed)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int error = docket_txn_read(&buf, &len, txn, path);
+
+	if (error == DOCKET_ENOTFOUND) {
+		docket_error_clear();
+		error = 0;
+	} else if (error < 0) {
+		return error;
+	} else if (!replace || (len == f->len && memcmp(buf, f->data, len) == 0)) {
+		free(buf);
+		return 0; /* the repository's own copy stays */
+	}
+	free(buf);
+	if ((error = docket_txn_write(txn, path, (const char *)f->data, f->len)) < 0)
+		return error;
+	(*changed)++;
+	return 0;
+}
+
+/*
+ * Move the repository to this docket's document format, in the transaction of the migrate
+ * commit: .docket/schemas/ becomes the built-in set (the history stays judged by the schemas
+ * each commit pinned); a workflow and a template for a kind the repository lacks (document)
+ * are added, its existing ones, which the organisation may have changed, are kept. First every
+ * document at the base is checked: one the pinned schemas accept and the new ones refuse
+ * stops the migration. The format is a superset of every earlier one, so no document has to be
+ * rewritten (docs/format.md, "Format versions and migration"); the check proves it for this
+ * repository.
+ */
+static int migrate_format(docket_txn *txn, const docket_config *cfg, docket_buf *msg)
+{
+	format_check fc;
+	const docket_data_file *f;
+	docket_buf path = DOCKET_BUF_INIT;
+	size_t schemas = 0, added = 0;
+	int error;
+
+	memset(&fc, 0, sizeof(fc));
+	fc.txn = txn;
+	if ((error = docket_findings_new(&fc.seen)) < 0 ||
+	    (error = docket_schema_load(&fc.old, docket_txn_repo(txn), docket_txn_base(txn))) < 0 ||
+	    (error = docket_schema_builtin(&fc.cur)) < 0)
+		goto cleanup;
+	if ((error = docket_repo_walk(docket_txn_repo(txn), docket_txn_base(txn), "documents/", check_document, &fc)) < 0 &&
+	    error != DOCKET_ENOTFOUND)
+		goto cleanup;
+	docket_error_clear();
+	if ((error = fc.error) < 0)
+		goto cleanup;
+	if (fc.refused) {
+		error = docket_error_set(DOCKET_EINVALID, "%zu document%s valid under the repository's schemas would "
+		                         "not be under docket's (%s); nothing was written", fc.refused,
+		                         fc.refused == 1 ? "" : "s", fc.first);
+		goto cleanup;
+	}
+	for (f = docket_data_files; f->path; f++) {
+		size_t *count = &added;
+		int replace = 0;
+		path.len = 0;
+		if (strncmp(f->path, "schemas/", 8) == 0) {
+			error = docket_buf_printf(&path, ".docket/%s", f->path);
+			count = &schemas;
+			replace = 1;
+		} else if (strncmp(f->path, "workflows/", 10) == 0) {
+			error = docket_buf_printf(&path, ".docket/%s", f->path);
+		} else if (strncmp(f->path, "repo-template/templates/", 24) == 0) {
+			error = docket_buf_puts(&path, f->path + 14);
+		} else {
+			continue;
+		}
+		if (error < 0 || (error = stage_builtin(txn, path.ptr, f, replace, count)) < 0)
+			goto cleanup;
+	}
+	if (!msg->len && !schemas && !added) {
+		error = docket_error_set(DOCKET_EEXISTS, "the repository is migrated already: the rules of signed history "
+		                         "are recorded already (rules %d) and its schemas are this docket's", cfg->rules);
+		goto cleanup;
+	}
+	if (schemas || added)
+		error = docket_buf_printf(msg, "%s%s", msg->len ? ", " : "docket: migrate ",
+		                          "to document format 2 (the general document)");
+	if (!error)
+		error = docket_buf_printf(msg, "\n\n%zu schema file%s replaced, %zu workflow or template file%s added"
+		                          "\n\nDocket-Action: migrate\n", schemas, schemas == 1 ? "" : "s", added,
+		                          added == 1 ? "" : "s");
+cleanup:
+	docket_schema_free(fc.old);
+	docket_schema_free(fc.cur);
+	docket_findings_free(fc.seen);
+	docket_buf_free(&path);
+	return error;
+}
+
 static int change_fill(docket_txn *txn, void *payload)
 {
 	const change *c = payload;
@@ -757,6 +910,8 @@ static int change_fill(docket_txn *txn, void *payload)
 			goto cleanup;
 	}
 	if ((error = c->batch ? apply_batch(cfg, c, &msg) : apply_change(cfg, c, &msg)) < 0)
+		goto cleanup;
+	if (c->kind == CH_MIGRATE && (error = migrate_format(txn, cfg, &msg)) < 0)
 		goto cleanup;
 	if (c->actor && (error = docket_buf_printf(&msg, "Docket-Actor: %s\n", c->actor)) < 0)
 		goto cleanup;

@@ -440,3 +440,68 @@ void docket_doc_summary_free(docket_doc_summary *s)
 	free(s->last_transition);
 	memset(s, 0, sizeof(*s));
 }
+
+/* --- the signer block ----------------------------------------------------------------------- */
+
+static const char *authority_static(const char *a)
+{
+	static const char *const known[] = { "TM.", "KT.", "Q.", "TL.", "TUQ.", NULL };
+	size_t i;
+
+	for (i = 0; a && known[i]; i++)
+		if (strcmp(a, known[i]) == 0)
+			return known[i];
+	return "";
+}
+
+const char *docket_signer_authority(xmlNodePtr signer)
+{
+	const char *found = "";
+	xmlNodePtr n;
+	char *a;
+
+	if (!signer)
+		return "";
+	if ((n = docket_xml_child(signer, DOCKET_NS, "line")) == NULL) {
+		a = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "authority"));
+		found = authority_static(a);
+		free(a);
+		return found;
+	}
+	for (; n; n = docket_xml_next(n)) {
+		a = docket_attr(n, "authority");
+		if (a && *a)
+			found = authority_static(a);
+		free(a);
+	}
+	return found;
+}
+
+char *docket_signer_competence(xmlNodePtr signer)
+{
+	docket_buf b = DOCKET_BUF_INIT;
+	xmlNodePtr n;
+	int error = 0;
+
+	if (!signer)
+		return NULL;
+	if ((n = docket_xml_child(signer, DOCKET_NS, "line")) == NULL) {
+		char *a = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "authority"));
+		char *t = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "title"));
+		error = docket_buf_printf(&b, "%s%s%s", a && *a ? a : "", a && *a ? " " : "", t ? t : "");
+		free(a);
+		free(t);
+	}
+	for (; n && !error; n = docket_xml_next(n)) {
+		char *a = docket_attr(n, "authority"), *t = docket_xml_text_trim(n);
+		error = docket_buf_printf(&b, "%s%s%s%s", b.len ? " / " : "", a && *a ? a : "", a && *a ? " " : "",
+		                          t ? t : "");
+		free(a);
+		free(t);
+	}
+	if (error < 0) {
+		docket_buf_free(&b);
+		return NULL;
+	}
+	return docket_buf_detach(&b, NULL);
+}

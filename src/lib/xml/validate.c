@@ -250,13 +250,29 @@ static void rule_unique_ids(ctx *c, xmlNodePtr node, xmlHashTablePtr seen)
 	}
 }
 
+/*
+ * The structured parts of a plan or report may stand in any order among free blocks (the
+ * schema's choice), but each at most once: C code and readers take the first.
+ */
+static void rule_once(ctx *c, xmlNodePtr body, const char *const *names)
+{
+	for (size_t i = 0; names[i]; i++) {
+		xmlNodePtr first = docket_xml_child(body, DOCKET_NS, names[i]), again;
+		if (first && (again = docket_xml_next(first)) != NULL)
+			report(c, again, NULL, "a %s has one <%s> at most; merge this one into the first (line %ld)",
+			       (const char *)body->name, names[i], xmlGetLineNo(first));
+	}
+}
+
 static void rule_plan(ctx *c, xmlNodePtr plan)
 {
+	static const char *const once[] = { "purposes", "objectives", "tasks", "funding", "responsibilities", NULL };
 	xmlNodePtr period = docket_xml_child(plan, DOCKET_NS, "period");
 	char *ps = docket_attr(period, "start"), *pe = docket_attr(period, "end");
 	double start = 0, end = 0;
 	int have_period = parse_number(ps, &start) && parse_number(pe, &end);
 
+	rule_once(c, plan, once);
 	if (have_period && start > end)
 		report(c, period, "end", "the plan period ends (%s) before it starts (%s)", pe, ps);
 	/* every indicator below the plan, however nested */
@@ -495,6 +511,17 @@ static void rule_refs(ctx *c)
 
 static void rule_report(ctx *c, xmlNodePtr report_node)
 {
+	static const char *const once[] = { "results", "narratives", "difficulties", "proposals", NULL };
+	xmlNodePtr plan = docket_xml_child(report_node, DOCKET_NS, "plan");
+
+	rule_once(c, report_node, once);
+	if (plan) {
+		char *ref = docket_attr(plan, "ref"), *code = docket_attr(plan, "code");
+		if (!(ref && *ref) && !(code && *code))
+			report(c, plan, NULL, "the plan reported on is named by neither its id (ref) nor its number (code)");
+		free(ref);
+		free(code);
+	}
 	FOR_EACH(r, D(report_node, "results"), "result") {
 		char *num = docket_attr(r, "numerator"), *den = docket_attr(r, "denominator"), *ind = docket_attr(r, "indicator");
 		char *val = docket_attr(r, "value"), *app = docket_attr(r, "applicable");

@@ -27,6 +27,17 @@ int docket_xml_is(xmlNodePtr node, const char *ns, const char *name);
 char *docket_attr(xmlNodePtr n, const char *name);
 /* The element reached from NODE by STEPS: pairs of namespace and local name, NULL-ended. */
 xmlNodePtr docket_xml_steps(xmlNodePtr node, const char *const *steps);
+/*
+ * A signer block (header/signer) in either form of the format (docs/format.md): one line,
+ * authority + title ("KT." "TRƯỞNG PHÒNG"), or authority lines (line/@authority + text:
+ * "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH"). docket_signer_competence: the lines as printed,
+ * joined by " / " ("TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH"), malloc'd; NULL when SIGNER is NULL
+ * or out of memory. docket_signer_authority: the authority under which the person signs, the
+ * last line's that has one ("KT." for TM. + KT.), one of "TM.", "KT.", "Q.", "TL.", "TUQ." or
+ * "" (static).
+ */
+char *docket_signer_competence(xmlNodePtr signer);
+const char *docket_signer_authority(xmlNodePtr signer);
 
 /* DOC's libxml2 tree (borrowed). */
 xmlDocPtr docket_doc_xml(docket_doc *doc);
