@@ -78,6 +78,13 @@ DOCKET_EXTERN(int) docket_validate_buffer(docket_findings *findings, docket_sche
                                           size_t len, const char *name, docket_repo *repo, const char *rev);
 
 /* The Decree 30 Annex III abbreviation table: 1 when CODE is a known type abbreviation. */
+/*
+ * The rules across documents of REPO at REV (NULL: the tip): a number used twice by one issuer
+ * in one year (its series: secret documents have their own) - by two issued documents, or
+ * drafts carrying numbers typed in - one finding per extra use, added to FINDINGS. 0, or a
+ * negative error when the repository cannot be read.
+ */
+DOCKET_EXTERN(int) docket_validate_numbers(docket_findings *findings, docket_repo *repo, const char *rev);
 DOCKET_EXTERN(int) docket_doctype_known(const char *code);
 
 DOCKET_END_DECL

@@ -156,6 +156,8 @@ static int run_validate(cli_ctx *ctx, void *args)
 		error = docket_repo_walk(repo, rev, "documents/", validate_one, &st);
 		if (st.error || error < 0)
 			code = cli_fail_last(st.error ? st.error : error, "cannot validate the repository");
+		if ((error = docket_validate_numbers(findings, repo, rev)) < 0)
+			code = cli_fail_last(error, "cannot check the numbers of the repository");
 		st.error = 0;
 		error = docket_repo_walk(repo, rev, ".docket/workflows/", validate_workflow_file, &st);
 		if (st.error || error < 0)

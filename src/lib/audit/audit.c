@@ -444,7 +444,7 @@ static void check_binding(audit_ctx *a, const char *commit, const char *id, cons
 
 static void check_signatures(audit_ctx *a, const char *commit, const char *id, docket_doc *old,
                              docket_doc *doc, const docket_transition_def *t, const docket_person *actor,
-                             size_t step_added, int rules)
+                             size_t step_added, int rules, const docket_config *cfg)
 {
 	docket_sig_result *res = NULL;
 	size_t n = 0, i;
@@ -506,6 +506,16 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 				finding(a, "signature-wrong-signer", commit, id, "signature %s was made by '%s', not with the "
 				        "certificate recorded for the actor '%s'", res[i].id ? res[i].id : "?",
 				        res[i].signer ? res[i].signer : "?", actor->id);
+			if (actor && cfg) {
+				/* the role it claims is the signer's own, as the configuration in force had it
+				 * (issue 14): not the school head's position on the department's approval */
+				char *want = docket_signer_role(doc, t, actor, cfg);
+				if (want && (!res[i].role || strcmp(want, res[i].role) != 0))
+					finding(a, "signature-role-mismatch", commit, id, "signature %s claims the role '%s', but "
+					        "'%s' signs '%s' as '%s'", res[i].id ? res[i].id : "?", res[i].role ? res[i].role : "",
+					        actor->id, t->id, want);
+				free(want);
+			}
 		}
 	}
 	if (t && t->signature && !found_required)
@@ -826,7 +836,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 			        "'%s', which is not editable", path, ostate);
 		}
 		check_removed_signatures(a, commit, id, old, doc, 0);
-		check_signatures(a, commit, id, old, doc, NULL, NULL, 0, cfg ? docket_config_rules(cfg) : 1);
+		check_signatures(a, commit, id, old, doc, NULL, NULL, 0, cfg ? docket_config_rules(cfg) : 1, cfg);
 		goto cleanup;
 	}
 	if (nnew > nold + 1) {
@@ -888,7 +898,7 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 					        t->assign_number ? " beyond its number and date" : "");
 				check_removed_signatures(a, commit, id, old, doc, docket_workflow_is_editable(wf, t->to));
 				check_signatures(a, commit, id, old, doc, t, known ? &sp : NULL, nnew,
-				                 cfg ? docket_config_rules(cfg) : 1);
+				                 cfg ? docket_config_rules(cfg) : 1, cfg);
 			}
 		}
 		docket_buf_free(&why);

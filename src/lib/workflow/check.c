@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libxml/hash.h>
 #include "workflow_internal.h"
 
 static const docket_kind_checks *registered;
@@ -157,6 +158,46 @@ static void rule_workflow(ctx *c)
 	docket_workflow_free(wf);
 }
 
+/*
+ * The issuer is the organisation or one of its units, as configured: its abbreviation is the
+ * organisation's, or a unit's code (a unit issues under its id, letters and digits kept:
+ * "TH-QT" as "THQT"). Judged once the organisation has an abbreviation.
+ */
+static void rule_issuer(ctx *c)
+{
+	xmlNodePtr abbr_node = docket_xml_path(c->root, DOCKET_NS, "header/issuer/abbr");
+	char *abbr = docket_xml_text_trim(abbr_node);
+	docket_config *cfg = NULL;
+	docket_org org;
+	int known = 0;
+
+	if (!abbr || !*abbr || docket_config_load(&cfg, c->repo, c->rev) < 0)
+		goto done;
+	docket_config_org(&org, cfg);
+	if (!org.abbr || !*org.abbr)
+		goto done;
+	known = strcmp(abbr, org.abbr) == 0;
+	for (size_t i = 0; !known && i < docket_config_unit_count(cfg); i++) {
+		docket_unit u;
+		char code[128];
+		size_t o = 0;
+		if (docket_config_unit_at(&u, cfg, i) < 0 || !u.id)
+			continue;
+		for (const char *p = u.id; *p && o + 1 < sizeof(code); p++)
+			if (*p != '-' && *p != '_' && *p != '.')
+				code[o++] = *p;
+		code[o] = '\0';
+		known = strcmp(abbr, u.id) == 0 || strcmp(abbr, code) == 0;
+	}
+	if (!known)
+		report(c, abbr_node, NULL, "the issuer '%s' is neither the organisation ('%s') nor one of its units "
+		       "(see 'docket org show' and 'docket unit list')", abbr, org.abbr);
+done:
+	docket_error_clear();
+	docket_config_free(cfg);
+	free(abbr);
+}
+
 /* A cited document exists in the repository at the revision checked. */
 static int resolve_ref(void *payload, const char *ref)
 {
@@ -193,6 +234,8 @@ int docket_validate_flags(docket_findings *findings, docket_schema *schema, dock
 	if (!rules_ran)
 		return c.error;
 	rule_workflow(&c);
+	if (repo && !no_refs)
+		rule_issuer(&c);
 	/* the checks of the layers above (drafting: a plan's targets are not weaker than those
 	 * of the plan it carries out) */
 	if (!c.error && repo && !no_refs && registered && registered->validate &&
@@ -224,4 +267,98 @@ int docket_validate_buffer(docket_findings *findings, docket_schema *schema, con
 	error = docket_validate(findings, schema, doc, repo, rev);
 	docket_doc_free(doc);
 	return error;
+}
+
+/* --- numbers, repository-wide --------------------------------------------------------------- */
+
+typedef struct {
+	docket_repo *repo;
+	const char *rev;
+	docket_findings *out;
+	xmlHashTablePtr seen;   /* "ABBR|SERIES|YEAR|NUMBER" -> "path" (malloc'd) */
+	int error;
+} numbers_ctx;
+
+static void free_seen(void *payload, const xmlChar *name)
+{
+	(void)name;
+	free(payload);
+}
+
+static int number_one(const char *path, void *payload)
+{
+	numbers_ctx *n = payload;
+	char *buf = NULL, *num = NULL, *abbr = NULL, *date = NULL, *nota = NULL;
+	size_t len = 0;
+	docket_doc *doc = NULL;
+	docket_buf key = DOCKET_BUF_INIT;
+	xmlChar *secrecy = NULL;
+	xmlNodePtr header, numnode;
+	const char *prev;
+	char year[5] = "";
+
+	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0)
+		return 0;
+	if (docket_repo_read(&buf, &len, n->repo, n->rev, path) < 0 || docket_doc_parse(&doc, buf, len, path) < 0)
+		goto done; /* reported by the document's own validation */
+	header = docket_xml_child(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS, "header");
+	numnode = docket_xml_path(header, DOCKET_NS, "code/number");
+	num = docket_xml_text_trim(numnode);
+	nota = docket_xml_text_trim(docket_xml_path(header, DOCKET_NS, "code/notation"));
+	abbr = docket_xml_text_trim(docket_xml_path(header, DOCKET_NS, "issuer/abbr"));
+	date = docket_xml_text_trim(docket_xml_child(header, DOCKET_NS, "date"));
+	if (!num || !*num || !abbr)
+		goto done;
+	if (date && strlen(date) >= 4)
+		memcpy(year, date, 4);
+	else if (strncmp(path, "documents/", 10) == 0) {
+		/* a draft carries no date yet: the year of its folder, documents/<kind>/<year>/ */
+		const char *y = strchr(path + 10, '/');
+		if (y && strlen(y) > 5)
+			memcpy(year, y + 1, 4);
+	}
+	if (docket_xml_child(header, DOCKET_NS, "marks"))
+		secrecy = xmlGetNoNsProp(docket_xml_child(header, DOCKET_NS, "marks"), (const xmlChar *)"secrecy");
+	if (docket_buf_printf(&key, "%s|%s|%s|%s", abbr, secrecy && strcmp((const char *)secrecy, "none") ?
+	                      "secret" : "", year, num) < 0) {
+		n->error = DOCKET_ERROR;
+		goto done;
+	}
+	if ((prev = xmlHashLookup(n->seen, (const xmlChar *)key.ptr)) != NULL) {
+		if (docket_findings_add_at(n->out, doc, numnode, NULL, "the number %s/%s of %s in %s is carried by %s too: "
+		                           "a number is given once per issuer and year", num, nota ? nota : "", abbr,
+		                           *year ? year : "?", prev) < 0)
+			n->error = DOCKET_ERROR;
+	} else {
+		char *v = docket_strdup(path);
+		if (!v || xmlHashAddEntry(n->seen, (const xmlChar *)key.ptr, v) < 0) {
+			free(v);
+			n->error = docket_error_set(DOCKET_ERROR, "out of memory");
+		}
+	}
+done:
+	docket_error_clear();
+	xmlFree(secrecy);
+	docket_buf_free(&key);
+	docket_doc_free(doc);
+	free(buf);
+	free(num);
+	free(nota);
+	free(abbr);
+	free(date);
+	return n->error ? 1 : 0;
+}
+
+int docket_validate_numbers(docket_findings *findings, docket_repo *repo, const char *rev)
+{
+	numbers_ctx n = { repo, rev, findings, NULL, 0 };
+	int error;
+
+	if (!findings || !repo)
+		return docket_error_set(DOCKET_EUSAGE, "docket_validate_numbers: findings and a repository are required");
+	if (!(n.seen = xmlHashCreate(0)))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	error = docket_repo_walk(repo, rev, "documents/", number_one, &n);
+	xmlHashFree(n.seen, free_seen);
+	return n.error ? n.error : error < 0 ? error : 0;
 }

@@ -932,9 +932,45 @@ static int run_change(docket_repo *repo, const change *c)
 	return docket_repo_transact(NULL, repo, change_fill, (void *)c);
 }
 
+/*
+ * Whether ABBR can be a group of a notation ("354/KH-PGDĐT"): 1 to 20 letters (Vietnamese
+ * ones too), digits and '&' - no space (a notation has none), no '/' (it ends the number),
+ * no '-' (it separates the groups), no other punctuation. NULL and the reason otherwise.
+ */
+static const char *abbr_unfit(const char *abbr)
+{
+	size_t chars = 0;
+
+	if (!*abbr)
+		return "it is empty";
+	for (const unsigned char *p = (const unsigned char *)abbr; *p; chars++) {
+		if (*p >= 0x80) {
+			/* a letter of Vietnamese (or another script): one character of several bytes */
+			for (p++; (*p & 0xC0) == 0x80; p++)
+				;
+			continue;
+		}
+		if (*p == ' ' || *p == '\t')
+			return "a notation has no spaces";
+		if (*p == '/')
+			return "'/' separates the number from the notation";
+		if (*p == '-')
+			return "'-' separates the groups of a notation";
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '&'))
+			return "a notation holds letters, digits and '&' only";
+		p++;
+	}
+	return chars > 20 ? "a notation's group is at most 20 characters" : NULL;
+}
+
 int docket_config_set_org(docket_repo *repo, const char *actor, const docket_org *org)
 {
 	change c = { CH_ORG, actor, org, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0, NULL, NULL };
+	const char *why;
+
+	if (org && org->abbr && (why = abbr_unfit(org->abbr)) != NULL)
+		return docket_error_set(DOCKET_EINVALID, "the abbreviation '%s' cannot stand in a notation such as "
+		                        "'01/KH-%s': %s", org->abbr, org->abbr, why);
 	return run_change(repo, &c);
 }
 

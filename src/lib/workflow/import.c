@@ -59,13 +59,6 @@ static int import_fill(docket_txn *txn, void *payload)
 		goto cleanup;
 	id = docket_doc_id(doc);
 	root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
-	if (N(root, "workflow") || N(root, "signatures")) {
-		error = docket_error_set(DOCKET_EINVALID, "cannot import '%s': it carries %s; import records a document "
-		                         "issued outside docket, as issued on paper (a document of docket's own is "
-		                         "pulled or added, not imported)", c->name,
-		                         N(root, "workflow") ? "workflow steps" : "signatures");
-		goto cleanup;
-	}
 	if ((error = docket_txn_read(&cfgbuf, &cfglen, txn, DOCKET_CONFIG_PATH)) < 0 ||
 	    (error = docket_config_parse(&cfg, cfgbuf, cfglen, DOCKET_CONFIG_PATH)) < 0)
 		goto cleanup;
@@ -86,6 +79,13 @@ static int import_fill(docket_txn *txn, void *payload)
 		error = docket_error_set(DOCKET_EDENIED, "cannot import '%s': the %s workflow numbers no document, so "
 		                         "no %s is issued with a number; add it with 'docket add'", id,
 		                         docket_doc_kind(doc), docket_doc_kind(doc));
+		goto cleanup;
+	}
+	if (N(root, "workflow") || N(root, "signatures")) {
+		error = docket_error_set(DOCKET_EINVALID, "cannot import '%s': it carries %s; import records a document "
+		                         "issued outside docket, as issued on paper (a document of docket's own is "
+		                         "pulled or added, not imported)", c->name,
+		                         N(root, "workflow") ? "workflow steps" : "signatures");
 		goto cleanup;
 	}
 	unit = docket_doc_unit_text(doc);

@@ -382,7 +382,10 @@ static void rule_code(ctx *c)
 				       nota, t, tcode);
 			else if (!docket_doctype_known(t))
 				report(c, notation, NULL, "'%s' in the notation '%s' is not a type abbreviation of Decree 30/2020 Annex III", t, nota);
-			if (tcode && *tcode && abbr && *abbr && !starts_with(dash + 1, abbr))
+			/* the issuer's group is its abbreviation exactly ("KH-PGDĐTX" is not PGDĐT's);
+			 * further groups may follow ("BC-BCĐ-UBND", "CV-SGDĐT-KHTC") */
+			if (tcode && *tcode && abbr && *abbr &&
+			    !(starts_with(dash + 1, abbr) && (dash[1 + strlen(abbr)] == '\0' || dash[1 + strlen(abbr)] == '-')))
 				report(c, notation, NULL, "the notation '%s' names issuer '%s' but the issuer's abbreviation is '%s'",
 				       nota, dash + 1, abbr);
 			free(t);
@@ -393,6 +396,33 @@ done:
 	free(nota);
 	free(tcode);
 	free(abbr);
+}
+
+/*
+ * The signer's authority (Decree 30 Art. 13): a deputy signing for the head ("KT. TRƯỞNG
+ * PHÒNG") signs in her own position, which must be printed ("PHÓ TRƯỞNG PHÒNG"); a signature
+ * by written authorisation ("TUQ.") names the authorising document.
+ */
+static void rule_signer(ctx *c)
+{
+	xmlNodePtr signer = D(c->root, "header/signer");
+	char *auth, *pos, *title;
+
+	if (!signer)
+		return;
+	auth = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "authority"));
+	pos = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "position"));
+	title = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "title"));
+	if (auth && strcmp(auth, "KT.") == 0 && !(pos && *pos))
+		report(c, signer, NULL, "the signer signs 'KT. %s' but no position is printed: a deputy signs in her or "
+		       "his own position (<position>PHÓ %s</position>)", title ? title : "", title ? title : "");
+	if (auth && strcmp(auth, "TUQ.") == 0 && !docket_xml_child(signer, DOCKET_NS, "authorisation"))
+		report(c, signer, NULL, "the signer signs 'TUQ. %s' but names no authorising document: a signature by "
+		       "written authorisation cites it (<authorisation code=\"NN/GUQ-...\" date=\"...\"/>)",
+		       title ? title : "");
+	free(auth);
+	free(pos);
+	free(title);
 }
 
 static void rule_recipients(ctx *c)
@@ -614,6 +644,7 @@ int docket_doc_check(docket_findings *findings, docket_schema *schema, docket_do
 		return c.error;
 	rule_kind(&c);
 	rule_code(&c);
+	rule_signer(&c);
 	rule_recipients(&c);
 	rule_nfc(&c, c.root);
 	content = docket_xml_child(c.root, DOCKET_NS, "content");

@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# The rules of issue 10, each with its fixture: approving the seed as a second approver whose
+# name is not the printed signer is refused naming both people; a deputy in another position,
+# a plan with no signer, a plan with no recipients (at issue) are refused; KT. with no
+# position, TUQ. with no authorising document, an issuer that is neither the organisation nor
+# one of its units are validation findings; 'org set --abbr' refuses what no notation can
+# carry; a number typed into two drafts is a finding of 'validate --all'. Every refusal
+# leaves the repository as it was.
+. "$(dirname "$0")/lib.sh"
+
+R=$WORK/pgd
+SEED=$EXAMPLES/354-KH-PGDDT.xml
+
+d() { "$DOCKET" -C "$R" "$@"; }
+at() { local t=$1; shift; DOCKET_NOW=$t "$DOCKET" -C "$R" "$@" >/dev/null || fail "at $t: $*"; }
+untouched() {
+	[ "$(snapshot "$R")" = "$before" ] || fail "$1 changed the repository"
+	[ -z "$(git -C "$R" status --porcelain)" ] || fail "$1 left changes in the work tree"
+}
+# to_reviewed ID FILE: FILE added as a draft with id ID, submitted and reviewed
+to_reviewed() {
+	at 2021-05-03T07:30:00+07:00 --as hoa add --draft --id "$1" "$2"
+	at 2021-05-03T08:00:00+07:00 --as hoa submit "$1"
+	at 2021-05-04T08:00:00+07:00 --as minh review "$1"
+}
+# finding FILE LINE MESSAGE: 'validate FILE' in the repository exits 1 with that finding
+finding() {
+	expect_exit 1 d validate "$1"
+	grep -qF -- "$1:$2: error: $3" "$WORK/out" || { cat "$WORK/out" "$WORK/err"; fail "no finding '$1:$2: error: $3'"; }
+}
+
+export DOCKET_NOW=2021-04-01T08:00:00+07:00
+"$DOCKET" init "$R" >/dev/null
+d unit add LD --name "Lãnh đạo phòng" >/dev/null
+d person add admin --name "Đỗ Văn Quản" --position "CHUYÊN VIÊN" --unit LD --role admin >/dev/null
+enrol "$R" admin admin
+d --as admin org set --name "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" --abbr "PGDĐT" --parent "UBND THÀNH PHỐ CẨM PHẢ" \
+	--place "Cẩm Phả" >/dev/null
+d --as admin unit add CTTT --name "Bộ phận Chính trị tư tưởng" --parent LD >/dev/null
+d --as admin unit add VT --name "Văn thư" --parent LD >/dev/null
+d --as admin person add hoa --name "Nguyễn Thị Hoa" --position "CHUYÊN VIÊN" --unit CTTT --role drafter >/dev/null
+d --as admin person add minh --name "Trần Văn Minh" --position "TỔ TRƯỞNG CTTT" --unit CTTT --role reviewer >/dev/null
+d --as admin person add lan --name "Lê Thị Lan" --position "PHÓ TRƯỞNG PHÒNG" --unit LD --role approver >/dev/null
+d --as admin person add tuan --name "Ngô Văn Tuấn" --position "TRƯỞNG PHÒNG" --unit LD --role approver >/dev/null
+d --as admin person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" --unit VT --role clerk >/dev/null
+enrol "$R" admin hoa minh lan tuan thu
+unset DOCKET_NOW
+
+# --- approve: the approver is the printed signer ----------------------------------------------
+to_reviewed kh-2021-354 "$SEED"
+before=$(snapshot "$R")
+DOCKET_NOW=2021-05-05T08:00:00+07:00 expect_exit 1 d --as tuan approve kh-2021-354
+expect_grep "docket: cannot approve 'kh-2021-354': it is printed to be signed by Lê Thị Lan (PHÓ TRƯỞNG PHÒNG), not by Ngô Văn Tuấn (tuan) who approves it" "$WORK/err"
+untouched "an approval by a second approver"
+at 2021-05-05T09:00:00+07:00 --as lan approve kh-2021-354
+at 2021-05-06T08:00:00+07:00 --as thu issue kh-2021-354
+ok "approving the seed as Ngô Văn Tuấn, not its printed signer Lê Thị Lan: refused naming both; Lê Thị Lan approves, it is issued"
+
+# a deputy's signature (KT. TRƯỞNG PHÒNG / PHÓ TRƯỞNG PHÒNG) printed for the head himself
+sed 's|<fullName>Lê Thị Lan</fullName>|<fullName>Ngô Văn Tuấn</fullName>|' "$SEED" >"$WORK/head-as-deputy.xml"
+to_reviewed kh-deputy "$WORK/head-as-deputy.xml"
+before=$(snapshot "$R")
+DOCKET_NOW=2021-05-05T08:00:00+07:00 expect_exit 1 d --as tuan approve kh-deputy
+expect_grep "the signer block prints the position 'PHÓ TRƯỞNG PHÒNG', but Ngô Văn Tuấn (tuan) is 'TRƯỞNG PHÒNG' in the configuration (signed KT., the deputy's own position)" "$WORK/err"
+untouched "an approval in another position"
+ok "a KT. signer block printing the deputy's position, approved by the head: refused"
+
+# no signer at all
+sed '/<signer>/,/<\/signer>/d' "$SEED" >"$WORK/no-signer.xml"
+to_reviewed kh-nosigner "$WORK/no-signer.xml"
+before=$(snapshot "$R")
+DOCKET_NOW=2021-05-05T08:00:00+07:00 expect_exit 1 d --as lan approve kh-nosigner
+expect_grep "docket: cannot approve 'kh-nosigner': it names no signer (header/signer)" "$WORK/err"
+untouched "an approval of a plan with no signer"
+ok "a plan with no signer block: approve refused"
+
+# no recipients: approved, but not issued
+sed '/<recipients>/,/<\/recipients>/d' "$SEED" >"$WORK/no-recipients.xml"
+to_reviewed kh-norecip "$WORK/no-recipients.xml"
+at 2021-05-05T09:00:00+07:00 --as lan approve kh-norecip
+before=$(snapshot "$R")
+DOCKET_NOW=2021-05-06T08:00:00+07:00 expect_exit 1 d --as thu issue kh-norecip
+expect_grep "docket: cannot issue 'kh-norecip': it has no recipients; a document is issued to its recipients ('Nơi nhận'), the last of them 'Lưu: VT, <drafting unit>'" "$WORK/err"
+untouched "an issue with no recipients"
+ok "a plan with no recipients: issue refused"
+
+# --- validation findings -----------------------------------------------------------------------
+sed '/<position>PHÓ TRƯỞNG PHÒNG<\/position>/d' "$SEED" >"$WORK/kt-no-position.xml"
+finding "$WORK/kt-no-position.xml" 35:5 "the signer signs 'KT. TRƯỞNG PHÒNG' but no position is printed"
+sed -e 's|<authority>KT.</authority>|<authority>TUQ.</authority>|' "$SEED" >"$WORK/tuq-no-authorisation.xml"
+finding "$WORK/tuq-no-authorisation.xml" 35:5 "the signer signs 'TUQ. TRƯỞNG PHÒNG' but names no authorising document"
+sed -e 's|</fullName>|</fullName>\n      <authorisation code="12/GUQ-PGDĐT" date="2021-01-04"/>|' "$WORK/tuq-no-authorisation.xml" >"$WORK/tuq.xml"
+expect_exit 0 d validate "$WORK/tuq.xml"
+sed -e 's|<abbr>PGDĐT</abbr>|<abbr>SGDĐT</abbr>|' -e 's|<notation>KH-PGDĐT</notation>|<notation>KH-SGDĐT</notation>|' "$SEED" >"$WORK/other-issuer.xml"
+finding "$WORK/other-issuer.xml" 10:7 "the issuer 'SGDĐT' is neither the organisation ('PGDĐT') nor one of its units"
+before=$(snapshot "$R")
+expect_exit 1 d --as hoa add --draft --id kh-other "$WORK/other-issuer.xml"
+untouched "add of a plan of another issuer"
+sed -e 's|<abbr>PGDĐT</abbr>|<abbr>CTTT</abbr>|' -e 's|<notation>KH-PGDĐT</notation>|<notation>KH-CTTT</notation>|' "$SEED" >"$WORK/unit-issuer.xml"
+expect_exit 0 d validate "$WORK/unit-issuer.xml"
+ok "findings: KT. with no position, TUQ. with no authorising document (valid with one), an issuer neither the organisation nor a unit (a unit is one)"
+
+# --- org set --abbr: what a notation can carry ---------------------------------------------------
+before=$(snapshot "$R")
+for bad in "PGD ĐT" "PGD-ĐT" "PGD/ĐT" "PGD.ĐT" "ABCDEFGHIJKLMNOPQRSTU"; do
+	expect_exit 1 d --as admin org set --abbr "$bad"
+	expect_grep "the abbreviation '$bad' cannot stand in a notation such as '01/KH-$bad'" "$WORK/err"
+done
+untouched "org set --abbr of a bad abbreviation"
+expect_exit 0 d --as admin org show
+expect_grep "abbr:   PGDĐT" "$WORK/out"
+ok "org set --abbr refuses a space, '-', '/', '.', 21 characters (exit 1, nothing written)"
+
+# --- a number/notation used twice by one issuer in one year ----------------------------------------
+for id in kh-typed-a kh-typed-b; do
+	at 2021-06-01T07:30:00+07:00 --as hoa add --draft --id $id "$SEED"
+	f=documents/plan/2021/CTTT/$id.xml
+	sed -i -e 's|<number/>|<number>400</number>|' -e 's|<notation/>|<notation>KH-PGDĐT</notation>|' "$R/$f"
+	at 2021-06-01T08:00:00+07:00 --as hoa commit $id -m "số gõ tay"
+done
+expect_exit 1 d validate --all
+expect_grep "documents/plan/2021/CTTT/kh-typed-b.xml:13:7: error: the number 400/KH-PGDĐT of PGDĐT in 2021 is carried by documents/plan/2021/CTTT/kh-typed-a.xml too" "$WORK/out"
+[ "$(grep -c 'is carried by' "$WORK/out")" = 1 ] || { cat "$WORK/out"; fail "expected one duplicate-number finding"; }
+# and the issued 01 against a draft carrying 01
+at 2021-06-02T07:30:00+07:00 --as hoa add --draft --id kh-typed-c "$SEED"
+sed -i -e 's|<number/>|<number>01</number>|' -e 's|<notation/>|<notation>KH-PGDĐT</notation>|' "$R/documents/plan/2021/CTTT/kh-typed-c.xml"
+at 2021-06-02T08:00:00+07:00 --as hoa commit kh-typed-c -m "số gõ tay"
+expect_exit 1 d validate --all
+expect_grep "the number 01/KH-PGDĐT of PGDĐT in 2021 is carried by" "$WORK/out"
+[ "$(grep -c 'is carried by' "$WORK/out")" = 2 ] || { cat "$WORK/out"; fail "expected two duplicate-number findings"; }
+ok "validate --all: a number typed into two drafts, and a draft carrying the number of an issued plan, are findings"
