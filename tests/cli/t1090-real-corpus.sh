@@ -41,13 +41,26 @@ jf() {
 
 # setup R X: a repository for the issuer of X, configured from X's header with docket's own
 # commands: the organisation (name, abbreviation, parent, place), one unit VP, an
-# administrator and the records clerk 'vt' (more people are added by the caller).
+# administrator and the records clerk 'vt' (more people are added by the caller). An issuer
+# whose abbreviation has several groups ("BCĐPCGD-XMC", a district's steering board) is a
+# unit of its parent body, the organisation ("UBND HUYỆN NGA SƠN", abbreviation "UBND"):
+# no organisation's abbreviation holds a '-'.
 setup() {
-	local r=$1 x=$2 parent
+	local r=$1 x=$2 parent abbr
 	expect_exit 0 "$DOCKET" init "$r"
 	parent=$(xp header/issuer/parent "$x")
-	expect_exit 0 "$DOCKET" -C "$r" org set --name "$(xp header/issuer/name "$x")" \
-		--abbr "$(xp header/issuer/abbr "$x")" ${parent:+--parent "$parent"} --place "$(xp header/place "$x")"
+	abbr=$(xp header/issuer/abbr "$x")
+	case $abbr in
+	*-*)
+		expect_exit 0 "$DOCKET" -C "$r" org set --name "$parent" --abbr "${parent%% *}" \
+			--place "$(xp header/place "$x")"
+		expect_exit 0 "$DOCKET" -C "$r" unit add "$abbr" --name "$(xp header/issuer/name "$x")"
+		;;
+	*)
+		expect_exit 0 "$DOCKET" -C "$r" org set --name "$(xp header/issuer/name "$x")" \
+			--abbr "$abbr" ${parent:+--parent "$parent"} --place "$(xp header/place "$x")"
+		;;
+	esac
 	expect_exit 0 "$DOCKET" -C "$r" unit add VP --name "Văn phòng"
 	expect_exit 0 "$DOCKET" -C "$r" person add ad --name "Quản Trị Viên" --position "CHUYÊN VIÊN" --unit VP --role admin
 	expect_exit 0 "$DOCKET" -C "$r" --as ad person add vt --name "Văn Thư Thử" --position "VĂN THƯ" \
