@@ -11,8 +11,9 @@
 #     commands from its header: a numbered document imported as issued by the records clerk
 #     ('docket import', its own number and date kept, the register told), an unnumbered one
 #     (as published, a draft) walked through the document workflow by named people who sign
-#     with their own keys, and numbered 01 at issue. Then 'validate --all' and 'audit' are
-#     clean.
+#     with their own keys - its approval refused while it names no signer, the drafter then
+#     completing the signer block (and recipients, where the copy has none) - and numbered
+#     01 at issue. Then 'validate --all' and 'audit' are clean.
 # At least eight documents, at least six distinct Decree 30 type codes among them. Finally
 # the comparison is shown able to fail: one changed figure changes the rendering.
 . "$(dirname "$0")/lib.sh"
@@ -119,6 +120,10 @@ for x in "$REAL"/*.xml; do
 	if [ -n "$number" ]; then
 		expect_exit 0 "$DOCKET" -C "$R" --as vt import "$x" -m "$url"
 		[ "$(cat "$WORK/out")" = "$id" ] || fail "$name: import printed '$(cat "$WORK/out")', not the id"
+		git -C "$R" log -1 --format=%B >"$WORK/msg"
+		expect_grep "Docket-Transition: import" "$WORK/msg"
+		expect_grep "Docket-Actor: vt" "$WORK/msg"
+		expect_grep "$url" "$WORK/msg"
 		expect_exit 0 "$DOCKET" -C "$R" status "$id" --json
 		[ "$(jf state <"$WORK/out")" = issued ] || fail "$name: imported, but $(cat "$WORK/out")"
 		[ "$(jf number <"$WORK/out")" = "$number/$notation" ] ||
