@@ -112,8 +112,8 @@ done
 ok "the department, its sections and three affiliated schools; signing keys of the heads, approver, clerk"
 
 expect_exit 0 d new --list
-printf 'annual-report\ndepartment-plan\ntask\nunit-plan\n' | diff -u - "$WORK/out" || fail "new --list"
-ok "docket init gives every repository the four templates"
+printf 'annual-report\ndepartment-plan\ndocument\ntask\nunit-plan\n' | diff -u - "$WORK/out" || fail "new --list"
+ok "docket init gives every repository the five templates (document: the general document)"
 
 # --- the seed plan, walked to issued ---------------------------------------------------------
 expect_exit 0 d --as hoa add --draft "$EXAMPLES/354-KH-PGDDT.xml"
