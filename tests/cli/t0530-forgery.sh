@@ -249,7 +249,10 @@ for step in "2021-05-10T08:00:00+07:00 --as minh review $A2" "2021-05-10T09:00:0
 done
 I=$(head_of "$A")
 grep -q "^02	.*	$A2	" "$A/$REG" || fail "the copy's issue did not take 02: $(cat "$A/$REG")"
-expect_exit 0 "$DOCKET" -C "$A" validate --all
+# each document is valid, but two issued plans now carry 02: validate --all says so (issue 10)
+expect_exit 1 "$DOCKET" -C "$A" validate --all
+expect_grep "error: the number 02/KH-PGDĐT of PGDĐT in 2021 is carried by" "$WORK/out"
+[ "$(grep -c 'error: ' "$WORK/out")" = 1 ] || { cat "$WORK/out"; fail "validate --all: more than the number given twice"; }
 audit_of "$A"
 only register-tampered number-reused
 finds register-tampered "$T" -

@@ -340,50 +340,78 @@ cleanup:
  * end with the archive line "Lưu: ...". A report whose department approves it after its
  * school signed it is not such a workflow: its approval is not its signing.
  */
+/* The position a signer block prints: its position line, else its title (the last line). */
+static char *printed_position(xmlNodePtr signer)
+{
+	char *pos = docket_xml_text_trim(N(signer, "position"));
+	xmlNodePtr n, last = NULL;
+
+	if (pos && *pos)
+		return pos;
+	free(pos);
+	if (N(signer, "title"))
+		return docket_xml_text_trim(N(signer, "title"));
+	for (n = N(signer, "line"); n; n = docket_xml_next(n))
+		last = n;
+	return last ? docket_xml_text_trim(last) : docket_strdup("");
+}
+
+/* Whether SIGNER names P: by person id when it gives one, else by full name. */
+static int signer_is(xmlNodePtr signer, const docket_person *p)
+{
+	char *who = docket_xml_text_trim(N(signer, "person")), *name = docket_xml_text_trim(N(signer, "fullName"));
+	int same = who && *who ? strcmp(who, p->id) == 0 : name && p->name && strcmp(name, p->name) == 0;
+
+	free(who);
+	free(name);
+	return same;
+}
+
 static int check_signing(docket_doc *doc, const docket_transition_def *t, const docket_transition_def *numbering,
                          const docket_person *p, const char *id)
 {
 	xmlNodePtr root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
-	xmlNodePtr header = N(root, "header"), signer = N(header, "signer"), r, last = NULL;
+	xmlNodePtr header = N(root, "header"), first = N(header, "signer"), signer = NULL, r, last = NULL;
 	int approval = t->signature && strcmp(t->signature, "ProofOfApproval") == 0;
-	char *who = NULL, *name = NULL, *pos = NULL, *title = NULL, *auth = NULL, *text = NULL;
-	const char *printed;
+	char *name = NULL, *printed = NULL, *text = NULL;
 	int error = 0;
 
 	if (!numbering || (t != numbering && !approval))
 		return 0;
-	if (!signer) {
+	if (!first) {
 		return docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it names no signer (header/signer): a document "
 		                        "is %s with the name and position of the person who signs it", t->id, id,
 		                        t == numbering ? "issued" : "approved");
 	}
-	who = docket_xml_text_trim(N(signer, "person"));
-	name = docket_xml_text_trim(N(signer, "fullName"));
-	pos = docket_xml_text_trim(N(signer, "position"));
-	title = docket_xml_text_trim(N(signer, "title"));
-	auth = docket_xml_text_trim(N(signer, "authority"));
-	printed = pos && *pos ? pos : title ? title : "";
 	if (approval) {
-		int same = who && *who ? strcmp(who, p->id) == 0 : name && p->name && strcmp(name, p->name) == 0;
-		if (!same) {
-			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it is printed to be signed by %s%s%s "
-			                         "(%s), not by %s (%s) who approves it; the approver signs the document, "
-			                         "so the signer block must name her or him", t->id, id,
-			                         name && *name ? name : who ? who : "nobody", who && *who && name ? ", " : "",
-			                         who && *who && name ? who : "", printed, p->name ? p->name : p->id, p->id);
+		/* a joint document prints several signers: the approver is one of them */
+		for (signer = first; signer && !signer_is(signer, p); signer = docket_xml_next(signer))
+			;
+		if (!signer) {
+			char *who = docket_xml_text_trim(N(first, "person"));
+			name = docket_xml_text_trim(N(first, "fullName"));
+			printed = printed_position(first);
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it is printed to be signed by %s (%s), "
+			                         "not by %s (%s) who approves it; the approver signs the document, so the "
+			                         "signer block must name her or him", t->id, id,
+			                         name && *name ? name : who && *who ? who : "nobody", printed ? printed : "",
+			                         p->name ? p->name : p->id, p->id);
+			free(who);
 			goto done;
 		}
-		if (auth && strcmp(auth, "KT.") == 0 && !(pos && *pos)) {
-			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it is signed 'KT. %s' but prints no position; "
-			                         "a deputy signs in her or his own position (%s)", t->id, id, title ? title : "",
+		printed = printed_position(signer);
+		if (strcmp(docket_signer_authority(signer), "KT.") == 0 && !N(signer, "position")) {
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': it is signed KT. but prints no position; "
+			                         "a deputy signs in her or his own position (%s)", t->id, id,
 			                         p->position ? p->position : "?");
 			goto done;
 		}
-		if (p->position && *p->position && strcmp(printed, p->position) != 0) {
+		if (p->position && *p->position && printed && strcmp(printed, p->position) != 0) {
 			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': the signer block prints the position '%s', but "
 			                         "%s (%s) is '%s' in the configuration%s", t->id, id, printed,
 			                         p->name ? p->name : p->id, p->id, p->position,
-			                         auth && strcmp(auth, "KT.") == 0 ? " (signed KT., the deputy's own position)" : "");
+			                         strcmp(docket_signer_authority(signer), "KT.") == 0 ?
+			                         " (signed KT., the deputy's own position)" : "");
 			goto done;
 		}
 	}
@@ -398,11 +426,8 @@ static int check_signing(docket_doc *doc, const docket_transition_def *t, const 
 			                         "its last recipient is not the archive line 'Lưu: ...'");
 	}
 done:
-	free(who);
 	free(name);
-	free(pos);
-	free(title);
-	free(auth);
+	free(printed);
 	free(text);
 	return error;
 }

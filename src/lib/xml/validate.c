@@ -405,24 +405,22 @@ done:
  */
 static void rule_signer(ctx *c)
 {
-	xmlNodePtr signer = D(c->root, "header/signer");
-	char *auth, *pos, *title;
-
-	if (!signer)
-		return;
-	auth = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "authority"));
-	pos = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "position"));
-	title = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "title"));
-	if (auth && strcmp(auth, "KT.") == 0 && !(pos && *pos))
-		report(c, signer, NULL, "the signer signs 'KT. %s' but no position is printed: a deputy signs in her or "
-		       "his own position (<position>PHÓ %s</position>)", title ? title : "", title ? title : "");
-	if (auth && strcmp(auth, "TUQ.") == 0 && !docket_xml_child(signer, DOCKET_NS, "authorisation"))
-		report(c, signer, NULL, "the signer signs 'TUQ. %s' but names no authorising document: a signature by "
-		       "written authorisation cites it (<authorisation code=\"NN/GUQ-...\" date=\"...\"/>)",
-		       title ? title : "");
-	free(auth);
-	free(pos);
-	free(title);
+	FOR_EACH(signer, D(c->root, "header"), "signer") {
+		/* either form of the block: its authority is the last authority line's ("KT." in
+		 * "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH") */
+		const char *auth = docket_signer_authority(signer);
+		char *pos = docket_xml_text_trim(docket_xml_child(signer, DOCKET_NS, "position"));
+		char *competence = docket_signer_competence(signer);
+		if (strcmp(auth, "KT.") == 0 && !(pos && *pos))
+			report(c, signer, NULL, "the signer signs '%s' but no position is printed: a deputy signs in her or "
+			       "his own position (<position>PHÓ ...</position>)", competence ? competence : "KT.");
+		if (strcmp(auth, "TUQ.") == 0 && !docket_xml_child(signer, DOCKET_NS, "authorisation"))
+			report(c, signer, NULL, "the signer signs '%s' but names no authorising document: a signature by "
+			       "written authorisation cites it (<authorisation code=\"NN/GUQ-...\" date=\"...\"/>)",
+			       competence ? competence : "TUQ.");
+		free(pos);
+		free(competence);
+	}
 }
 
 static void rule_recipients(ctx *c)
