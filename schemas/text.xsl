@@ -653,8 +653,57 @@
   -->
   <xsl:key name="cell" match="d:cell" use="generate-id()"/>
 
+  <!--
+    A table too large to lay out in columns (more than 1000 cells: the layout's recursion
+    goes cell by cell, and libxslt stops one some thousands deep) or too wide for the page
+    (each column needs three columns of rules and three of text): each row a paragraph, its
+    cells joined by " | ".
+  -->
+  <xsl:template name="table-plain">
+    <xsl:if test="d:caption">
+      <xsl:variable name="t"><xsl:apply-templates select="d:caption/node()" mode="inline"/></xsl:variable>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="normalize-space($t)"/>
+        <xsl:with-param name="width" select="$W"/>
+        <xsl:with-param name="align" select="'centre'"/>
+      </xsl:call-template>
+    </xsl:if>
+    <xsl:for-each select="d:row">
+      <xsl:variable name="t">
+        <xsl:for-each select="d:cell">
+          <xsl:if test="position() &gt; 1"> | </xsl:if>
+          <xsl:apply-templates select="node()" mode="inline"/>
+          <xsl:for-each select="d:p | .//d:item">
+            <xsl:text> </xsl:text>
+            <xsl:apply-templates select="node()[not(self::d:item)]" mode="inline"/>
+          </xsl:for-each>
+        </xsl:for-each>
+      </xsl:variable>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="normalize-space(concat('| ', normalize-space($t), ' |'))"/>
+        <xsl:with-param name="width" select="$W"/>
+        <xsl:with-param name="hang" select="2"/>
+      </xsl:call-template>
+    </xsl:for-each>
+    <xsl:value-of select="$nl"/>
+  </xsl:template>
+
   <xsl:template match="d:table" mode="body">
     <xsl:variable name="ncols" select="sum(d:row[1]/d:cell/@colspan) + count(d:row[1]/d:cell[not(@colspan)])"/>
+    <xsl:choose>
+      <xsl:when test="count(d:row/d:cell) &gt; 1000 or $ncols &gt; floor(($W - 1) div 6)">
+        <xsl:call-template name="table-plain"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="table-grid">
+          <xsl:with-param name="ncols" select="$ncols"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="table-grid">
+    <xsl:param name="ncols"/>
     <xsl:variable name="zeros" select="substring('000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000000', 1, 3 * $ncols)"/>
     <xsl:variable name="grid">
       <xsl:call-template name="grid-rows">
@@ -1796,12 +1845,9 @@
     <xsl:param name="first" select="true()"/>
     <xsl:param name="box" select="$width"/>
     <xsl:param name="balanced" select="false()"/>
-    <xsl:variable name="lead">
-      <xsl:choose>
-        <xsl:when test="$first">0</xsl:when>
-        <xsl:otherwise><xsl:value-of select="$hang"/></xsl:otherwise>
-      </xsl:choose>
-    </xsl:variable>
+    <!-- HOLD: the last line is not printed but given back after a tab (wrap-open) -->
+    <xsl:param name="hold" select="false()"/>
+    <xsl:variable name="lead" select="$hang * number(not($first))"/>
     <xsl:variable name="w" select="$width - $lead"/>
     <xsl:variable name="n" select="string-length($text)"/>
     <xsl:choose>
@@ -1816,43 +1862,65 @@
         <xsl:with-param name="balanced" select="true()"/>
       </xsl:call-template>
     </xsl:when>
+    <!--
+      A long paragraph is wrapped half by half (wrap-open), so that the recursion is as deep
+      as the logarithm of its length, not as its number of lines: libxslt stops a recursion
+      some thousands deep, and a document may hold a paragraph of megabytes.
+    -->
+    <xsl:when test="$n &gt; 480 and $align != 'centre'">
+      <xsl:variable name="r">
+        <xsl:call-template name="wrap-open">
+          <xsl:with-param name="text" select="$text"/>
+          <xsl:with-param name="width" select="$width"/>
+          <xsl:with-param name="indent" select="$indent"/>
+          <xsl:with-param name="hang" select="$hang"/>
+          <xsl:with-param name="first" select="$first"/>
+        </xsl:call-template>
+      </xsl:variable>
+      <xsl:value-of select="substring-before($r, $tab)"/>
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="substring-after($r, $tab)"/>
+        <xsl:with-param name="width" select="$width"/>
+        <xsl:with-param name="indent" select="$indent"/>
+        <xsl:with-param name="hang" select="$hang"/>
+        <xsl:with-param name="first" select="false()"/>
+      </xsl:call-template>
+    </xsl:when>
     <xsl:when test="$text != ''">
-      <xsl:variable name="line">
-        <xsl:choose>
-          <xsl:when test="string-length($text) &lt;= $w">
-            <xsl:value-of select="$text"/>
-          </xsl:when>
-          <xsl:otherwise>
-            <xsl:variable name="head">
+      <!-- the line: the whole text when it fits, else up to the last blank that fits, else
+           (a word longer than the line) the first word; computed without result tree
+           fragments where it can be, which cost more than the arithmetic -->
+      <xsl:variable name="head">
+        <xsl:if test="$n &gt; $w">
+          <xsl:choose>
+            <xsl:when test="substring($text, $w + 1, 1) = ' '">
+              <xsl:value-of select="substring($text, 1, $w)"/>
+            </xsl:when>
+            <xsl:otherwise>
               <xsl:call-template name="words-before-last">
                 <xsl:with-param name="s" select="substring($text, 1, $w + 1)"/>
               </xsl:call-template>
-            </xsl:variable>
-            <xsl:choose>
-              <xsl:when test="$head != ''">
-                <xsl:value-of select="$head"/>
-              </xsl:when>
-              <xsl:when test="contains($text, ' ')">
-                <xsl:value-of select="substring-before($text, ' ')"/>
-              </xsl:when>
-              <xsl:otherwise>
-                <xsl:value-of select="$text"/>
-              </xsl:otherwise>
-            </xsl:choose>
-          </xsl:otherwise>
-        </xsl:choose>
+            </xsl:otherwise>
+          </xsl:choose>
+        </xsl:if>
       </xsl:variable>
-      <xsl:variable name="pad">
-        <xsl:choose>
-          <xsl:when test="$align = 'centre' and string-length($line) &lt; $box">
-            <xsl:value-of select="floor(($box - string-length($line)) div 2)"/>
-          </xsl:when>
-          <xsl:otherwise>0</xsl:otherwise>
-        </xsl:choose>
-      </xsl:variable>
-      <xsl:value-of select="concat(substring($spaces, 1, $indent + $lead + $pad), $line, $nl)"/>
+      <xsl:variable name="line"
+                    select="concat(substring($text, 1, $n * ($n &lt;= $w)),
+                                   substring($head, 1, string-length($head) * ($n &gt; $w)),
+                                   substring(substring-before(concat($text, ' '), ' '), 1, $n * ($n &gt; $w and string($head) = '')))"/>
+      <xsl:variable name="pad" select="($align = 'centre' and string-length($line) &lt; $box) * floor(($box - string-length($line)) div 2)"/>
+      <xsl:variable name="rest" select="substring($text, string-length($line) + 2)"/>
+      <xsl:choose>
+        <!-- wrap-open wants the last line unfinished: a tab, then its words -->
+        <xsl:when test="$hold and $rest = ''">
+          <xsl:value-of select="concat($tab, $line)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="concat(substring($spaces, 1, $indent + $lead + $pad), $line, $nl)"/>
+        </xsl:otherwise>
+      </xsl:choose>
       <xsl:call-template name="wrap">
-        <xsl:with-param name="text" select="substring($text, string-length($line) + 2)"/>
+        <xsl:with-param name="text" select="$rest"/>
         <xsl:with-param name="width" select="$width"/>
         <xsl:with-param name="align" select="$align"/>
         <xsl:with-param name="indent" select="$indent"/>
@@ -1860,24 +1928,98 @@
         <xsl:with-param name="first" select="false()"/>
         <xsl:with-param name="box" select="$box"/>
         <xsl:with-param name="balanced" select="$balanced"/>
+        <xsl:with-param name="hold" select="$hold"/>
       </xsl:call-template>
     </xsl:when>
     </xsl:choose>
   </xsl:template>
 
-  <!-- s without its last word (everything before its last blank) -->
+  <!--
+    TEXT wrapped as wrap does, but its last line held back: the finished lines, a tab, then
+    the last line's words, which the caller continues with what follows. Halves are wrapped
+    one after the other, the second starting with the first's held line: the same lines as
+    one pass, at a recursion depth of log2(length / 1000).
+  -->
+  <xsl:template name="wrap-open">
+    <xsl:param name="text"/>
+    <xsl:param name="width"/>
+    <xsl:param name="indent"/>
+    <xsl:param name="hang"/>
+    <xsl:param name="first"/>
+    <xsl:variable name="n" select="string-length($text)"/>
+    <xsl:variable name="mid" select="floor($n div 2)"/>
+    <!-- cut at the first blank from the middle on -->
+    <xsl:variable name="word" select="substring-before(concat(substring($text, $mid), ' '), ' ')"/>
+    <xsl:variable name="head" select="substring($text, 1, $mid + string-length($word) - 1)"/>
+    <xsl:variable name="tail" select="substring($text, $mid + string-length($word) + 1)"/>
+    <xsl:choose>
+      <xsl:when test="$n &lt;= 480 or $tail = '' or $head = ''">
+        <xsl:call-template name="wrap">
+          <xsl:with-param name="text" select="$text"/>
+          <xsl:with-param name="width" select="$width"/>
+          <xsl:with-param name="indent" select="$indent"/>
+          <xsl:with-param name="hang" select="$hang"/>
+          <xsl:with-param name="first" select="$first"/>
+          <xsl:with-param name="hold" select="true()"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:variable name="a">
+          <xsl:call-template name="wrap-open">
+            <xsl:with-param name="text" select="$head"/>
+            <xsl:with-param name="width" select="$width"/>
+            <xsl:with-param name="indent" select="$indent"/>
+            <xsl:with-param name="hang" select="$hang"/>
+            <xsl:with-param name="first" select="$first"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:value-of select="substring-before($a, $tab)"/>
+        <xsl:call-template name="wrap-open">
+          <xsl:with-param name="text" select="concat(substring-after($a, $tab), ' ', $tail)"/>
+          <xsl:with-param name="width" select="$width"/>
+          <xsl:with-param name="indent" select="$indent"/>
+          <xsl:with-param name="hang" select="$hang"/>
+          <xsl:with-param name="first" select="false()"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    S without its last word (everything before its last blank; '' when it has none). The last
+    blank is found by halving the range it may be in: a handful of steps for a line, where
+    going word by word took one step a word.
+  -->
   <xsl:template name="words-before-last">
     <xsl:param name="s"/>
-    <xsl:if test="contains($s, ' ')">
-      <xsl:variable name="rest" select="substring-after($s, ' ')"/>
-      <xsl:value-of select="substring-before($s, ' ')"/>
-      <xsl:if test="contains($rest, ' ')">
-        <xsl:text> </xsl:text>
-        <xsl:call-template name="words-before-last">
-          <xsl:with-param name="s" select="$rest"/>
-        </xsl:call-template>
-      </xsl:if>
-    </xsl:if>
+    <xsl:param name="lo" select="1"/>
+    <xsl:param name="hi" select="string-length($s)"/>
+    <xsl:choose>
+      <xsl:when test="not(contains($s, ' '))"/>
+      <xsl:when test="$lo &gt;= $hi">
+        <xsl:value-of select="substring($s, 1, $lo - 1)"/>
+      </xsl:when>
+      <xsl:otherwise>
+        <!-- the last blank is at LO..HI; is there one after the middle? -->
+        <xsl:variable name="mid" select="floor(($lo + $hi) div 2)"/>
+        <xsl:choose>
+          <xsl:when test="contains(substring($s, $mid + 1, $hi - $mid), ' ')">
+            <xsl:call-template name="words-before-last">
+              <xsl:with-param name="s" select="$s"/>
+              <xsl:with-param name="lo" select="$mid + 1"/>
+              <xsl:with-param name="hi" select="$hi"/>
+            </xsl:call-template>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:call-template name="words-before-last">
+              <xsl:with-param name="s" select="$s"/>
+              <xsl:with-param name="lo" select="$lo"/>
+              <xsl:with-param name="hi" select="$mid"/>
+            </xsl:call-template>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:otherwise>
+    </xsl:choose>
   </xsl:template>
 
 </xsl:stylesheet>

@@ -118,3 +118,46 @@ for e in doc.find(D + 'content').iter():
 EOF
 done <<<"$DOCS"
 ok "$n layouts: at most 80 columns, no trailing blanks, NFC, motto and date in the right column, number and V/v in the left, signer beside Nơi nhận, every word of the content in order"
+
+# ==== large input: a paragraph of a megabyte, many paragraphs, tables past the layout's limits ====
+# (libxslt stops a recursion some thousands deep: the paragraph is wrapped half by half, a
+# table of more than 1000 cells or too many columns is printed a row a paragraph)
+python3 - "$RES/valid/document-cong-van.xml" "$WORK" <<'PYEOF'
+import sys
+src = open(sys.argv[1], encoding='utf-8').read()
+anchor = '<p>Trong quá trình thực hiện'
+def put(name, blocks):
+    open('%s/%s.xml' % (sys.argv[2], name), 'w', encoding='utf-8').write(src.replace(anchor, blocks + anchor))
+words = ['Nội', 'dung', 'văn', 'bản', 'được', 'viết', 'rất', 'dài', 'để', 'thử', 'việc', 'ngắt', 'dòng', 'Đề_án_“Xoá_mù_chữ”']
+put('big-paragraph', '<p>' + ' '.join(words[i % len(words)] for i in range(120000)) + '</p>')
+put('many-cells', '<table>' + ''.join('<row>' + ''.join('<cell>%d.%d</cell>' % (r, c) for c in range(5)) + '</row>' for r in range(1200)) + '</table>')
+put('wide-table', '<table>' + ''.join('<row>' + ''.join('<cell>%d.%d</cell>' % (r, c) for c in range(18)) + '</row>' for r in range(3)) + '</table>')
+PYEOF
+for f in big-paragraph many-cells wide-table; do
+	(cd nowhere && expect_exit 0 "$DOCKET" show "$WORK/$f.xml")
+	cp "$WORK/out" "$WORK/$f.txt"
+done
+python3 - "$WORK" <<'PYEOF' || fail "large input"
+import sys
+w = sys.argv[1]
+for f in ('big-paragraph', 'many-cells', 'wide-table'):
+    lines = open('%s/%s.txt' % (w, f), encoding='utf-8').read().split('\n')
+    if max(len(l) for l in lines) > 80: print(f, 'a line wider than 80'); sys.exit(1)
+# the megabyte paragraph: every word, in order, wrapped greedily (each line as full as it can be)
+lines = open(w + '/big-paragraph.txt', encoding='utf-8').read().split('\n')
+i = next(k for k, l in enumerate(lines) if l.startswith('Nội dung văn bản'))
+para = []
+while lines[i]:
+    para.append(lines[i]); i += 1
+words = ' '.join(para).split()
+if len(words) != 120000: print('words', len(words)); sys.exit(1)
+for a, b in zip(para, para[1:]):
+    if len(a) + 1 + len(b.split()[0]) <= 80: print('not greedy:', a); sys.exit(1)
+# tables past the limits: a row a line, every cell there
+cells = open(w + '/many-cells.txt', encoding='utf-8').read()
+if cells.count('| 1199.0 | 1199.1 | 1199.2 | 1199.3 | 1199.4 |') != 1: print('many-cells'); sys.exit(1)
+wide = ' '.join(open(w + '/wide-table.txt', encoding='utf-8').read().split())
+if '| 2.0 | 2.1 | 2.2 | 2.3 | 2.4 | 2.5 | 2.6 | 2.7 | 2.8 | 2.9 | 2.10 | 2.11 | 2.12 | 2.13 | 2.14 | 2.15 | 2.16 | 2.17 |' not in wide:
+    print('wide-table'); sys.exit(1)
+PYEOF
+ok "large input: a paragraph of 120,000 words wrapped greedily within 80 columns, tables of 6000 cells and 18 columns a row a line"

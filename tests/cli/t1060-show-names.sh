@@ -130,6 +130,18 @@ expect_exit 0 d show "$REPORT"
 cmp -s "$WORK/out" "$WORK/report.txt" || fail "show FILE inside the repository differs from show ID"
 ok "show FILE: outside a repository text.xsl's ids; inside, the repository's names"
 
+# ==== the page (docket render) names them too ====================================================
+expect_exit 0 d render cv-2025-412 -o "$WORK/task.html"
+for s in "Bộ phận Chính trị tư tưởng (Lê Thị Lan)" "Trường Tiểu học Cẩm Phú" "Kế hoạch số 354/KH-PGDĐT ngày 11/05/2021, mục V.2"; do
+	expect_grep "$s" "$WORK/task.html"
+done
+grep -q "kế hoạch kh-2021-354\|CTTT (lan)" "$WORK/task.html" && fail "the task's page prints ids"
+expect_exit 0 d render bc-2025-th-camphu -o "$WORK/report.html"
+expect_grep "<td>Trường Tiểu học Cẩm Phú</td>" "$WORK/report.html"
+expect_grep "Kế hoạch số 354/KH-PGDĐT ngày 11/05/2021" "$WORK/report.html"
+expect_grep "Công tác chăm sóc, bảo vệ và giáo dục trẻ em tại các cơ sở giáo dục" "$WORK/report.html"
+ok "docket render: the task's and the report's pages name units, people, the plan and the task group"
+
 # ==== a name with a tab and a newline cannot forge a line of the parameter ======================
 python3 - "$R/.docket/config.xml" <<'EOF'
 import sys

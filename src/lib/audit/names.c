@@ -34,16 +34,18 @@ int docket_render_put_text(docket_buf *b, const char *s)
 	return 0;
 }
 
-/* An id as the schema allows it (LocalId, DocumentId): nothing a line or field could break on. */
+/*
+ * An id as the schema allows it (LocalId, DocumentId; a UnitId may have Vietnamese letters,
+ * "BCĐ"): nothing a line or a field of the parameter could break on, no blank.
+ */
 static int plain_id(const char *s)
 {
-	const char *p;
+	const unsigned char *p;
 
-	if (!s || !*s || strlen(s) > 64)
+	if (!s || !*s || strlen(s) > 256)
 		return 0;
-	for (p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-		      *p == '-' || *p == '_' || *p == '.'))
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p <= ' ' || *p == 0x7f)
 			return 0;
 	return 1;
 }
@@ -58,10 +60,11 @@ typedef struct {
 
 static int known(names_ctx *c, const char *kind, const char *id)
 {
-	char key[96];
+	char key[288];
+	int n = snprintf(key, sizeof(key), "\n%s\t%s\t", kind, id);
 
-	snprintf(key, sizeof(key), "\n%s\t%s\t", kind, id);
-	return c->b->ptr && strstr(c->b->ptr, key) != NULL;
+	/* ids are at most 256 bytes (plain_id), kinds a word: never cut */
+	return n > 0 && (size_t)n < sizeof(key) && c->b->ptr && strstr(c->b->ptr, key) != NULL;
 }
 
 /* "\nKIND\tID\t" then the fields, each made one line, tab-separated. */
