@@ -48,8 +48,6 @@ expect_exit 0 d org set --name "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" --abbr "PGD�
 expect_exit 0 d unit add LD --name "Lãnh đạo phòng"
 expect_exit 0 d unit add CTTT --name "Bộ phận Chính trị tư tưởng" --parent LD
 expect_exit 0 d unit add VT --name "Văn thư" --parent LD
-# the school that issues the hostile fixture (issuer THCP): an issuer is the organisation or one of its units
-expect_exit 0 d unit add TH-CP --name "Trường Tiểu học Cẩm Phú" --affiliated
 expect_exit 0 d person add admin --name "Đỗ Văn Quản" --position "CHUYÊN VIÊN" --unit LD --role admin
 expect_exit 0 d --as admin person add hoa --name "Nguyễn Thị Hoa" --position "CHUYÊN VIÊN" \
 	--unit CTTT --role drafter --email hoa@pgd.example

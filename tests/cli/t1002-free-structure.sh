@@ -43,6 +43,11 @@ expect_exit 0 d --as an add --draft "$WORK/report.xml"
 REP=bc-2023-bcd389
 F=documents/report/2023/BCD/$REP.xml
 git -C "$R" cat-file -e "HEAD:$F" || fail "the report is not at $F"
+# its figures are not filled from a plan it does not hold: a clear refusal, nothing written
+before=$(git -C "$R" rev-parse HEAD)
+expect_exit 1 d --as an fill $REP 1=330
+expect_grep "cannot fill '$REP': it cites no plan of this repository" "$WORK/err"
+[ "$(git -C "$R" rev-parse HEAD)" = "$before" ] || fail "a refused fill wrote a commit"
 expect_exit 0 d --as binh submit $REP
 expect_exit 0 d --as cuong review $REP
 expect_exit 0 d --as hoa approve $REP

@@ -92,13 +92,21 @@ finding "$WORK/tuq-no-authorisation.xml" 35:5 "the signer signs 'TUQ. TRƯỞNG 
 sed -e 's|</fullName>|</fullName>\n      <authorisation code="12/GUQ-PGDĐT" date="2021-01-04"/>|' "$WORK/tuq-no-authorisation.xml" >"$WORK/tuq.xml"
 expect_exit 0 d validate "$WORK/tuq.xml"
 sed -e 's|<abbr>PGDĐT</abbr>|<abbr>SGDĐT</abbr>|' -e 's|<notation>KH-PGDĐT</notation>|<notation>KH-SGDĐT</notation>|' "$SEED" >"$WORK/other-issuer.xml"
-finding "$WORK/other-issuer.xml" 10:7 "the issuer 'SGDĐT' is neither the organisation ('PGDĐT') nor one of its units"
+finding "$WORK/other-issuer.xml" 10:7 "the issuer 'SGDĐT' of this numbered document is neither the organisation ('PGDĐT') nor one of its units"
 before=$(snapshot "$R")
-expect_exit 1 d --as hoa add --draft --id kh-other "$WORK/other-issuer.xml"
-untouched "add of a plan of another issuer"
+expect_exit 1 d --as thu import "$WORK/other-issuer.xml" --id kh-other
+expect_grep "cannot import 'kh-other': its issuer 'SGDĐT' is neither the organisation ('PGDĐT') nor one of its units" "$WORK/err"
+untouched "import of a plan of another issuer"
+# a draft may name another issuer (drafted for it to sign); docket does not number it
+to_reviewed kh-other "$WORK/other-issuer.xml"
+at 2021-05-05T09:00:00+07:00 --as lan approve kh-other
+before=$(snapshot "$R")
+DOCKET_NOW=2021-05-06T08:00:00+07:00 expect_exit 1 d --as thu issue kh-other
+expect_grep "cannot issue 'kh-other': its issuer 'SGDĐT' is neither the organisation ('PGDĐT') nor one of its units" "$WORK/err"
+untouched "issue of a plan of another issuer"
 sed -e 's|<abbr>PGDĐT</abbr>|<abbr>CTTT</abbr>|' -e 's|<notation>KH-PGDĐT</notation>|<notation>KH-CTTT</notation>|' "$SEED" >"$WORK/unit-issuer.xml"
 expect_exit 0 d validate "$WORK/unit-issuer.xml"
-ok "findings: KT. with no position, TUQ. with no authorising document (valid with one), an issuer neither the organisation nor a unit (a unit is one)"
+ok "findings: KT. with no position, TUQ. with no authorising document (valid with one), a numbered document of an issuer neither the organisation nor a unit (a unit is one); import and issue of it refused"
 
 # --- org set --abbr: what a notation can carry ---------------------------------------------------
 before=$(snapshot "$R")

@@ -365,9 +365,16 @@ static int fill_report(fill_ctx *c, docket_txn *txn, const docket_report_figures
 	}
 	ref = docket_attr(DN(report, "plan"), "ref");
 	year = docket_xml_text_trim(DN(report, "year"));
-	if (!ref || (error = docket_doc_load(&pdoc, repo, ref, base)) < 0 || !(plan = docket_doc_body(pdoc, "plan"))) {
+	if (!ref || !*ref) {
+		/* standing alone, or on a plan issued elsewhere (cited by number): no indicators here */
+		error = docket_error_set(DOCKET_EINVALID, "cannot fill '%s': it cites no plan of this repository "
+		                         "(<plan ref=\"ID\"/>), whose indicators its figures are for; edit its "
+		                         "results in the XML", rf->report);
+		goto cleanup;
+	}
+	if ((error = docket_doc_load(&pdoc, repo, ref, base)) < 0 || !(plan = docket_doc_body(pdoc, "plan"))) {
 		error = docket_error_set(DOCKET_EINVALID, "cannot fill '%s': the plan it reports on, '%s', is not a plan "
-		                         "of this repository", rf->report, ref ? ref : "");
+		                         "of this repository", rf->report, ref);
 		goto cleanup;
 	}
 	if (!(results = ensure_results(report))) {

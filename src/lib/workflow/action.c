@@ -640,6 +640,20 @@ static int act_fill(docket_txn *txn, void *payload)
 	}
 	if ((error = check_signing(doc, t, docket_workflow_numbering(wf), &person, id)) < 0)
 		goto cleanup;
+	if (t->assign_number) {
+		char *abbr = docket_xml_text_trim(docket_xml_path(root, DOCKET_NS, "header/issuer/abbr"));
+		int known = docket_issuer_known(cfg, abbr);
+		if (!known) {
+			docket_org org;
+			docket_config_org(&org, cfg);
+			error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': its issuer '%s' is neither the organisation "
+			                         "('%s') nor one of its units; docket numbers only what they issue", t->id, id,
+			                         abbr ? abbr : "", org.abbr ? org.abbr : "");
+		}
+		free(abbr);
+		if (!known)
+			goto cleanup;
+	}
 
 	/* every action is signed by its actor (after the workflow's own refusals, which say more) */
 	why.len = 0;

@@ -158,26 +158,17 @@ static void rule_workflow(ctx *c)
 	docket_workflow_free(wf);
 }
 
-/*
- * The issuer is the organisation or one of its units, as configured: its abbreviation is the
- * organisation's, or a unit's code (a unit issues under its id, letters and digits kept:
- * "TH-QT" as "THQT"). Judged once the organisation has an abbreviation.
- */
-static void rule_issuer(ctx *c)
+int docket_issuer_known(const docket_config *cfg, const char *abbr)
 {
-	xmlNodePtr abbr_node = docket_xml_path(c->root, DOCKET_NS, "header/issuer/abbr");
-	char *abbr = docket_xml_text_trim(abbr_node);
-	docket_config *cfg = NULL;
 	docket_org org;
-	int known = 0;
+	size_t i;
 
-	if (!abbr || !*abbr || docket_config_load(&cfg, c->repo, c->rev) < 0)
-		goto done;
 	docket_config_org(&org, cfg);
 	if (!org.abbr || !*org.abbr)
-		goto done;
-	known = strcmp(abbr, org.abbr) == 0;
-	for (size_t i = 0; !known && i < docket_config_unit_count(cfg); i++) {
+		return 1; /* an organisation not set up yet: nothing to judge by */
+	if (!abbr || strcmp(abbr, org.abbr) == 0)
+		return 1;
+	for (i = 0; i < docket_config_unit_count(cfg); i++) {
 		docket_unit u;
 		char code[128];
 		size_t o = 0;
@@ -187,15 +178,38 @@ static void rule_issuer(ctx *c)
 			if (*p != '-' && *p != '_' && *p != '.')
 				code[o++] = *p;
 		code[o] = '\0';
-		known = strcmp(abbr, u.id) == 0 || strcmp(abbr, code) == 0;
+		if (strcmp(abbr, u.id) == 0 || strcmp(abbr, code) == 0)
+			return 1;
 	}
-	if (!known)
-		report(c, abbr_node, NULL, "the issuer '%s' is neither the organisation ('%s') nor one of its units "
-		       "(see 'docket org show' and 'docket unit list')", abbr, org.abbr);
+	return 0;
+}
+
+/*
+ * The issuer of a numbered document is the organisation or one of its units, as configured:
+ * its abbreviation is the organisation's, or a unit's code (a unit issues under its id,
+ * letters and digits kept: "TH-QT" as "THQT"). A draft may name any issuer (a decision
+ * drafted for the People's Committee to sign); once it carries a number, the repository's
+ * registers hold it as issued here. Judged once the organisation has an abbreviation.
+ */
+static void rule_issuer(ctx *c)
+{
+	xmlNodePtr header = docket_xml_child(c->root, DOCKET_NS, "header");
+	xmlNodePtr abbr_node = docket_xml_path(header, DOCKET_NS, "issuer/abbr");
+	char *abbr = docket_xml_text_trim(abbr_node), *num = docket_xml_text_trim(docket_xml_path(header, DOCKET_NS, "code/number"));
+	docket_config *cfg = NULL;
+	docket_org org;
+
+	if (!abbr || !*abbr || !num || !*num || docket_config_load(&cfg, c->repo, c->rev) < 0)
+		goto done;
+	docket_config_org(&org, cfg);
+	if (!docket_issuer_known(cfg, abbr))
+		report(c, abbr_node, NULL, "the issuer '%s' of this numbered document is neither the organisation ('%s') "
+		       "nor one of its units (see 'docket org show' and 'docket unit list')", abbr, org.abbr);
 done:
 	docket_error_clear();
 	docket_config_free(cfg);
 	free(abbr);
+	free(num);
 }
 
 /* A cited document exists in the repository at the revision checked. */

@@ -88,6 +88,21 @@ static int import_fill(docket_txn *txn, void *payload)
 		                         N(root, "workflow") ? "workflow steps" : "signatures");
 		goto cleanup;
 	}
+	{
+		char *abbr = docket_xml_text_trim(docket_xml_path(root, DOCKET_NS, "header/issuer/abbr"));
+		int known = docket_issuer_known(cfg, abbr);
+		if (!known) {
+			docket_org org;
+			docket_config_org(&org, cfg);
+			error = docket_error_set(DOCKET_EDENIED, "cannot import '%s': its issuer '%s' is neither the organisation "
+			                         "('%s') nor one of its units; import records the organisation's own issued "
+			                         "documents, numbered in its registers", id, abbr ? abbr : "",
+			                         org.abbr ? org.abbr : "");
+		}
+		free(abbr);
+		if (!known)
+			goto cleanup;
+	}
 	unit = docket_doc_unit_text(doc);
 	docket_error_clear();
 	if (!(role = docket_authorise(t, &person, cfg, doc, unit, &why))) {

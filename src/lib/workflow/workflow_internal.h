@@ -107,6 +107,10 @@ int docket_name_check(const char *s, const char *what);
 int docket_commit_signing_check(docket_repo *repo, const docket_config *cfg, const char *actor,
                                 const char *transition, const char *own_cert, const char *what);
 
+/* Whether ABBR may issue in CFG's name: the organisation's abbreviation or a unit's code
+ * (check.c); 1 too when the organisation has no abbreviation yet. */
+int docket_issuer_known(const docket_config *cfg, const char *abbr);
+
 /* --- units (config.c) ---------------------------------------------------------------------- */
 
 /* Whether UNIT is TARGET or one of TARGET's ancestors in CFG. */
