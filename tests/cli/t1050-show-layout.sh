@@ -161,3 +161,21 @@ if '| 2.0 | 2.1 | 2.2 | 2.3 | 2.4 | 2.5 | 2.6 | 2.7 | 2.8 | 2.9 | 2.10 | 2.11 | 
     print('wide-table'); sys.exit(1)
 PYEOF
 ok "large input: a paragraph of 120,000 words wrapped greedily within 80 columns, tables of 6000 cells and 18 columns a row a line"
+
+# ==== the page (page.xsl) in step: the same new parts as HTML ======================================
+(cd nowhere && expect_exit 0 "$DOCKET" render "$RES/valid/document-decision-ubnd.xml" -o "$WORK/qd.html")
+for s in '<div class="issuer-name">ỦY BAN NHÂN DÂN</div><div class="issuer-name">TỈNH QUẢNG NAM</div>' \
+	'<div class="signer-title">TM. ỦY BAN NHÂN DÂN</div><div class="signer-title">KT. CHỦ TỊCH</div><div class="signer-position">PHÓ CHỦ TỊCH</div>' \
+	'<p class="para basis">Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;</p>' \
+	'<strong>Điều 1.</strong> Ban hành kèm theo Quyết định này' \
+	'<span class="division-label">Chương I</span><span class="division-title">QUY ĐỊNH CHUNG</span>' \
+	'<div class="signer-title">THƯ KÝ</div>' '<div class="signer-name">Lê Văn Nam</div>'; do
+	expect_grep "$s" "$WORK/qd.html"
+done
+(cd nowhere && expect_exit 0 "$DOCKET" render "$RES/valid/document-cong-van.xml" -o "$WORK/cv.html")
+for s in '<th rowspan="2">TT</th>' '<th colspan="2">Dự toán (triệu đồng)</th>' '<caption>Biểu tổng hợp dự toán</caption>' \
+	'<p class="para item">1. Về thời gian' '<p class="para item nested depth2">- chi <em>không</em> thường xuyên.</p>' \
+	'<div class="vv">V/v Hướng dẫn xây dựng kế hoạch và dự toán ngân sách năm 2025</div>'; do
+	expect_grep "$s" "$WORK/cv.html"
+done
+ok "render: issuer lines, legal bases as printed, authority lines, a second signer, articles and chapters, nested labelled items, a table's spans and caption"
