@@ -47,7 +47,9 @@ expect_exit 0 d --as admin person add hoa --name "Nguyễn Thị Hoa" --position
 expect_exit 0 d --as admin person add minh --name "Trần Văn Minh" --position "PHÓ TRƯỞNG BAN" --unit BCĐ --role reviewer
 expect_exit 0 d --as admin person add lan --name "Lê Thị Lan" --position "PHÓ GIÁM ĐỐC" --unit LĐ --role approver
 expect_exit 0 d --as admin person add thu --name "Phạm Thị Thu" --position "VĂN THƯ" --unit VT --role clerk
-enrol "$R" admin admin hoa minh lan thu
+expect_exit 0 d --as admin person add tam --name "Đỗ Minh Tâm" --position "CHUYÊN VIÊN" --unit KHTC --role drafter
+expect_exit 0 d --as admin person add vinh --name "Hồ Văn Vinh" --position "TRƯỞNG PHÒNG KHTC" --unit KHTC --role reviewer
+enrol "$R" admin admin hoa minh lan thu tam vinh
 
 # --- a notice drafted with 'docket new document' ------------------------------------------
 expect_exit 0 d --as hoa new document --set type.code=TB --set "type.name=THÔNG BÁO" \
@@ -84,14 +86,16 @@ sed -i 's|<drafter unit="VP"/>|<drafter unit="KHTC"/>|' "$WORK/in/document-decis
 # a legal basis linked by @ref must name a document of the repository
 expect_exit 1 d --as admin add --draft "$WORK/in/document-cong-van.xml"
 expect_grep "document-cong-van.xml:25:14: error: the legal basis 'kh-2021-354' is not a document in this repository" "$WORK/err"
-sed -i 's|<basis ref="kh-2021-354">|<basis>|' "$WORK/in/document-cong-van.xml"
-expect_exit 0 d --as admin add --draft "$WORK/in/document-cong-van.xml"
+# signed, as printed, by the approver (KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC)
+sed -i -e 's|<basis ref="kh-2021-354">|<basis>|' -e 's|<fullName>Trần Văn Bình</fullName>|<fullName>Lê Thị Lan</fullName><person>lan</person>|' \
+	"$WORK/in/document-cong-van.xml"
+expect_exit 0 d --as tam add --draft "$WORK/in/document-cong-van.xml"
 git -C "$R" cat-file -e HEAD:documents/document/2024/KHTC/cv-2024-1520.xml ||
 	fail "the công văn is not at documents/document/2024/KHTC/"
 expect_exit 0 d show cv-2024-1520
 expect_grep "V/v Hướng dẫn xây dựng kế hoạch" "$WORK/out"   # (wrapped in the left column: t1050)
 expect_grep "Kính gửi:" "$WORK/out"
-expect_exit 0 d --as admin add --draft "$WORK/in/document-decision-ubnd.xml"
+expect_exit 0 d --as tam add --draft "$WORK/in/document-decision-ubnd.xml"
 expect_exit 0 d show qd-2025-ubnd-01
 expect_grep "QUYẾT ĐỊNH" "$WORK/out"
 expect_exit 0 d validate --all
@@ -102,6 +106,21 @@ sed -e 's|kind="plan"|kind="document"|' "$EXAMPLES/354-KH-PGDDT.xml" >"$WORK/in/
 expect_exit 1 "$DOCKET" validate "$WORK/in/wrong-kind.xml"
 expect_grep "the document's kind is 'document' but its content holds no <body>" "$WORK/out"
 ok "kind document with content/plan: refused with a precise finding"
+
+# the công văn walks to issued: numbered in the issuer's register after the notice, its
+# notation the issuer's and the drafting unit's (no type)
+CV=documents/document/2024/KHTC/cv-2024-1520.xml
+expect_exit 0 d --as tam submit cv-2024-1520
+expect_exit 0 d --as vinh review cv-2024-1520
+expect_exit 0 d --as lan approve cv-2024-1520
+expect_exit 0 d --as thu issue cv-2024-1520
+expect_grep '<workflow state="issued">' "$R/$CV"
+expect_grep '<number>02</number>' "$R/$CV"
+expect_grep '<notation>SGDĐT-KHTC</notation>' "$R/$CV"
+expect_exit 0 d show cv-2024-1520
+expect_grep "Số: 02/SGDĐT-KHTC" "$WORK/out"
+expect_exit 0 d validate --all
+ok "the công văn: submitted, reviewed, approved, issued 02/SGDĐT-KHTC (after 01/TB-SGDĐT in the same register)"
 
 expect_exit 0 d audit --trust "$WORK/ca/ca.pem"
 fsck_clean "$R"

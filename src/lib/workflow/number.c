@@ -171,12 +171,21 @@ int docket_number_assign(docket_txn *txn, xmlNodePtr root, const char *id, const
 		type = docket_strdup(t ? (const char *)t : "");
 		xmlFree(t);
 	}
-	if (!type || !*type) {
-		error = docket_error_set(DOCKET_EINVALID,
-			"cannot number '%s': the header needs a type code and an issuer abbreviation", id);
+	if (!type) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
-	if ((error = docket_buf_printf(&notation, "%s-%s", type, abbr)) < 0)
+	if (*type) {
+		error = docket_buf_printf(&notation, "%s-%s", type, abbr);
+	} else {
+		/* an official letter (công văn) has no type: the issuer and its drafting unit,
+		 * "1520/SGDĐT-KHTC" (Decree 30 Annex I); without a drafting unit, the issuer alone */
+		xmlChar *unit = N(header, "drafter") ? xmlGetNoNsProp(N(header, "drafter"), (const xmlChar *)"unit") : NULL;
+		error = unit && *unit ? docket_buf_printf(&notation, "%s-%s", abbr, (const char *)unit) :
+		                        docket_buf_puts(&notation, abbr);
+		xmlFree(unit);
+	}
+	if (error < 0)
 		goto cleanup;
 	if ((error = docket_buf_printf(&line, "%s%02zu\t%s\t%s\t%s\n", reg, count + 1, notation.ptr, id, day)) < 0 ||
 	    (error = docket_txn_write(txn, path.ptr, line.ptr, line.len)) < 0)
