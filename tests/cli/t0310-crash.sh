@@ -128,7 +128,7 @@ run_suite() {
 	echo "# $label: $KILLS kills ($hits inside a running docket), $n commits meanwhile in $((t1 - t0)) ms" \
 		"($((n * 1000 / (t1 - t0 + 1))) actions/s); stale main.lock $stale_ref, stale index.lock $stale_index"
 	# then to the end, undisturbed
-	timeout 300 bash "$WORK/driver.sh" "$repo" 12 "$WORK/$label.log" ||
+	timeout 1200 bash "$WORK/driver.sh" "$repo" 12 "$WORK/$label.log" ||
 		{ sort "$WORK/$label.log" | uniq -c | sort -rn | head -20; fail "$label: the driver could not finish after the kills"; }
 	n=$(git -C "$repo" rev-list --count "$base..main")
 	echo "# $label: $n actions in all; refusals seen by the driver: $(awk '$3 != 0' "$WORK/$label.log.actions" | wc -l)"
