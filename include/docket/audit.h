@@ -122,6 +122,13 @@ typedef struct {
 	const char *known_head;     /* a file outside the repository holding the head audited last
 	                             * (NULL: $XDG_STATE_HOME/docket/heads/<root commit>); checked,
 	                             * then updated after a full audit that found no rewrite */
+	unsigned int jobs;          /* threads that parse versions and verify signatures (0: the
+	                             * number of cores); the findings are the same, in the same
+	                             * order, whatever the number */
+	docket_progress_cb progress_cb; /* called as the history index is brought up to date
+	                                 * ("indexing history") and as commits are judged
+	                                 * ("auditing", with the total); may be NULL */
+	void *payload;              /* passed to PROGRESS_CB */
 } docket_audit_options;
 
 #define DOCKET_AUDIT_OPTIONS_VERSION 1

@@ -89,6 +89,16 @@ typedef void (*docket_notice_fn)(const char *message, void *payload);
 DOCKET_EXTERN(void) docket_notice_set(docket_notice_fn fn, void *payload);
 
 /*
+ * Progress of a long operation (building the history index, the audit, ...): called with WHAT
+ * (a short phrase such as "indexing history" or "auditing", borrowed), the units DONE so far
+ * and the TOTAL when it is known (0: unknown), and the PAYLOAD given with it in the
+ * operation's options. Called on the thread that called the operation, at most a few
+ * times a second's worth of work apart and once more when DONE reaches TOTAL. Return 0 to go
+ * on; any other value stops the operation, which then fails with DOCKET_ERROR ("stopped").
+ */
+typedef int (*docket_progress_cb)(const char *what, size_t done, size_t total, void *payload);
+
+/*
  * Release V, a NULL-terminated array of strings the library allocated (each string, then
  * the array), e.g. from docket_template_list or docket_action_available. NULL is allowed.
  */

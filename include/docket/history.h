@@ -27,6 +27,30 @@ DOCKET_BEGIN_DECL
 DOCKET_EXTERN(int) docket_history_update(int *rewritten, char old_tip[41], docket_repo *repo);
 
 /*
+ * Options of docket_history_update_opts. Initialise with DOCKET_HISTORY_OPTIONS_INIT and set
+ * the fields by name.
+ */
+typedef struct {
+	unsigned int version;           /* DOCKET_HISTORY_OPTIONS_VERSION */
+	unsigned int jobs;              /* threads that read the commits (0: the number of cores);
+	                                 * the index is the same whatever the number */
+	docket_progress_cb progress_cb; /* called as commits are indexed (may be NULL) */
+	void *payload;                  /* passed to PROGRESS_CB */
+} docket_history_options;
+
+#define DOCKET_HISTORY_OPTIONS_VERSION 1
+#define DOCKET_HISTORY_OPTIONS_INIT { DOCKET_INIT_VERSION(DOCKET_HISTORY_OPTIONS_VERSION) }
+
+/*
+ * docket_history_update with OPTS (NULL: the defaults). The new commits are read by
+ * OPTS->jobs threads, each with its own repository handle, in runs of consecutive commits,
+ * and written in history order. Errors: as docket_history_update; DOCKET_EUSAGE (options
+ * of an unknown version); DOCKET_ERROR when PROGRESS_CB stopped it (the index is unchanged).
+ */
+DOCKET_EXTERN(int) docket_history_update_opts(int *rewritten, char old_tip[41], docket_repo *repo,
+                                              const docket_history_options *opts);
+
+/*
  * Call FN for every indexed commit, oldest first, with the paths it changed (borrowed,
  * valid during the call). FN returns 0 to go on, non-zero to stop (returned). Commits before
  * START (a 40-hex id, exclusive; NULL: from the first) are skipped. The index is brought up

@@ -223,4 +223,20 @@ void cli_json_str(const char *s);
 /* Print S padded with spaces to WIDTH columns (UTF-8 aware), then one space. */
 void cli_pad(FILE *f, const char *s, int width);
 
+/*
+ * Progress on stderr ("docket: indexing history 2048/20002"), one line rewritten in place,
+ * as a docket_progress_cb with a cli_progress_state as payload. Shown only when ON (set it
+ * from --progress or stderr being a terminal, never with --json); cli_progress_end ends the
+ * line.
+ */
+typedef struct {
+	int on;
+	int open;          /* a line is being rewritten */
+	char what[64];
+} cli_progress_state;
+int cli_progress(const char *what, size_t done, size_t total, void *payload);
+void cli_progress_end(cli_progress_state *st);
+/* The number of threads of --jobs N (1 to 64); NULL: 0, the library's default (the cores). */
+int cli_jobs(unsigned int *out, const char *arg);
+
 #endif

@@ -450,3 +450,49 @@ cleanup:
 	free(buf);
 	return code;
 }
+
+int cli_progress(const char *what, size_t done, size_t total, void *payload)
+{
+	cli_progress_state *st = payload;
+
+	if (!st || !st->on)
+		return 0;
+	if (st->open && strcmp(st->what, what) != 0)
+		fputc('\n', stderr); /* the next phase on a line of its own */
+	snprintf(st->what, sizeof(st->what), "%s", what);
+	if (total)
+		fprintf(stderr, "\rdocket: %s %zu/%zu", what, done, total);
+	else
+		fprintf(stderr, "\rdocket: %s %zu", what, done);
+	st->open = 1;
+	if (total && done >= total) {
+		fputc('\n', stderr);
+		st->open = 0;
+	}
+	fflush(stderr);
+	return 0;
+}
+
+void cli_progress_end(cli_progress_state *st)
+{
+	if (st && st->open) {
+		fputc('\n', stderr);
+		st->open = 0;
+	}
+}
+
+int cli_jobs(unsigned int *out, const char *arg)
+{
+	char *end;
+	long n;
+
+	*out = 0;
+	if (!arg)
+		return 0;
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (!*arg || *end || errno || n < 1 || n > 64)
+		return -1;
+	*out = (unsigned int)n;
+	return 0;
+}

@@ -28,6 +28,10 @@ int docket_global_init(void)
 	/* libgit2 keeps up to 256 MiB of parsed objects by default; a replay of 500,000 commits
 	 * reads each once, so a small cache keeps the memory flat as the repository grows */
 	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(4 * 1024 * 1024));
+	/* but trees of any size are kept (libgit2 keeps none over 4 KiB by default): walking
+	 * consecutive commits, a commit's trees are its parent's but on the changed path, and a
+	 * folder of a province's schools is tens of KiB, read again for every commit otherwise */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE, (size_t)256 * 1024);
 	/* and pack files mapped through small windows, at most 64 MiB at once, however large
 	 * the packs (mapped pages count in a process's resident memory) */
 	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)8 * 1024 * 1024);

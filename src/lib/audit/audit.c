@@ -8,6 +8,7 @@
  * are cached under the git directory with the tip they cover; a re-run replays only newer
  * commits, and reports history rewritten when the cached tip is no longer reachable.
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,6 +59,17 @@ typedef struct {
 	int seed_registers;
 	char **seeded;
 	size_t nseeded;
+	/* duplicate ids: how many files of the tree being judged sit at documents/K/Y/U/NAME,
+	 * by NAME (what docket_tree_count_id counts), kept up to date from each commit's changed
+	 * paths instead of counted over the whole tree for every new document */
+	xmlHashTablePtr names;
+	int names_ready;
+	/* the replay: the worker threads, the commits read but not judged yet (a ring), and
+	 * the progress counter */
+	docket_pool *pool;
+	void **window;
+	size_t wcap, whead, wlen;
+	size_t judged, total;
 } audit_ctx;
 
 static void certs_reset(audit_ctx *a)
@@ -216,10 +228,73 @@ static char *node_xml(xmlNodePtr n)
 	return s;
 }
 
+static int same_list(xmlNodePtr a, xmlNodePtr b);
+
+static int same_prefix(xmlNsPtr a, xmlNsPtr b)
+{
+	if (!a || !b)
+		return !a && !b;
+	return xmlStrEqual(a->prefix, b->prefix);
+}
+
+/*
+ * Whether X and Y are the same tree, compared in memory: names, namespace prefixes and
+ * declarations, attributes and text, in order - everything xmlNodeDump writes of them, so
+ * the same here means the same bytes serialised. 0 means "not shown the same", not
+ * "different": the caller then compares the serialisations.
+ */
+static int same_tree(xmlNodePtr a, xmlNodePtr b)
+{
+	xmlNsPtr na, nb;
+	xmlAttrPtr pa, pb;
+
+	if (a->type != b->type)
+		return 0;
+	switch (a->type) {
+	case XML_ELEMENT_NODE:
+		if (!xmlStrEqual(a->name, b->name) || !same_prefix(a->ns, b->ns))
+			return 0;
+		for (na = a->nsDef, nb = b->nsDef; na && nb; na = na->next, nb = nb->next)
+			if (!xmlStrEqual(na->prefix, nb->prefix) || !xmlStrEqual(na->href, nb->href))
+				return 0;
+		if (na || nb)
+			return 0;
+		for (pa = a->properties, pb = b->properties; pa && pb; pa = pa->next, pb = pb->next)
+			if (pa->type != pb->type || !xmlStrEqual(pa->name, pb->name) || !same_prefix(pa->ns, pb->ns) ||
+			    !same_list(pa->children, pb->children))
+				return 0;
+		if (pa || pb)
+			return 0;
+		return same_list(a->children, b->children);
+	case XML_TEXT_NODE:
+	case XML_COMMENT_NODE:
+	case XML_CDATA_SECTION_NODE:
+	case XML_PI_NODE:
+		return xmlStrEqual(a->name, b->name) && xmlStrEqual(a->content, b->content);
+	default:
+		return 0;
+	}
+}
+
+static int same_list(xmlNodePtr a, xmlNodePtr b)
+{
+	for (; a && b; a = a->next, b = b->next)
+		if (!same_tree(a, b))
+			return 0;
+	return !a && !b;
+}
+
+/* Byte comparison first: the same tree in memory, else the same serialisation. */
 static int same_node(xmlNodePtr x, xmlNodePtr y)
 {
-	char *a = node_xml(x), *b = node_xml(y);
-	int same = a && b && strcmp(a, b) == 0;
+	char *a, *b;
+	int same;
+
+	if (x && y && same_tree(x, y))
+		return 1;
+	a = node_xml(x);
+	b = node_xml(y);
+	same = a && b && strcmp(a, b) == 0;
 	free(a);
 	free(b);
 	return same;
@@ -355,42 +430,149 @@ static int cert_matches(audit_ctx *a, const char *pem, X509 *cert)
 
 /*
  * A signature carried over unchanged, over content and header that did not change, was
- * verified when it was added: take it out of this version before verifying, so the replay
- * verifies each signature once (the audit runs at the speed of verification itself).
+ * verified when it was added: leave it out of this version's verification, so the replay
+ * verifies each signature once (the audit runs at the speed of verification itself). The
+ * signatures to leave out of DOC are put in *SKIP (malloc'd, *NSKIP of them); DOC is not
+ * changed (a worker thread may be reading it).
  */
-static void skip_verified(docket_doc *old, docket_doc *doc)
+static int verified_before(xmlNodePtr **skip, size_t *nskip, docket_doc *old, docket_doc *doc)
 {
-	xmlNodePtr oroot, nroot, nsigs, s, next;
+	xmlNodePtr oroot, nroot, nsigs, s;
+	size_t cap = 0;
 
+	*skip = NULL;
+	*nskip = 0;
 	if (!old)
-		return;
+		return 0;
 	oroot = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(old));
 	nroot = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
 	if (!same_node(N(oroot, "content"), N(nroot, "content")) || !same_node(N(oroot, "header"), N(nroot, "header")))
-		return;
+		return 0;
 	nsigs = N(nroot, "signatures");
-	for (s = nsigs ? nsigs->children : NULL; s; s = next) {
+	for (s = nsigs ? nsigs->children : NULL; s; s = s->next) {
 		xmlNodePtr o;
-		char *mine;
 		int kept = 0;
-		next = s->next;
 		if (!docket_xml_is(s, DOCKET_DSIG_NS, "Signature"))
 			continue;
-		mine = node_xml(s);
-		for (o = N(oroot, "signatures") ? N(oroot, "signatures")->children : NULL; o && !kept; o = o->next) {
-			char *theirs;
-			if (!docket_xml_is(o, DOCKET_DSIG_NS, "Signature"))
-				continue;
-			theirs = node_xml(o);
-			kept = mine && theirs && strcmp(mine, theirs) == 0;
-			free(theirs);
+		for (o = N(oroot, "signatures") ? N(oroot, "signatures")->children : NULL; o && !kept; o = o->next)
+			kept = docket_xml_is(o, DOCKET_DSIG_NS, "Signature") && same_node(s, o);
+		if (!kept)
+			continue;
+		if (*nskip == cap) {
+			xmlNodePtr *grown = realloc(*skip, (cap = cap ? cap * 2 : 8) * sizeof(*grown));
+			if (!grown) {
+				free(*skip);
+				*skip = NULL;
+				*nskip = 0;
+				return docket_error_set(DOCKET_ERROR, "out of memory");
+			}
+			*skip = grown;
 		}
-		free(mine);
-		if (kept) {
-			xmlUnlinkNode(s);
-			xmlFreeNode(s);
-		}
+		(*skip)[(*nskip)++] = s;
 	}
+	return 0;
+}
+
+/* --- what the worker threads prepare -------------------------------------------------------- */
+
+static docket_doc *as_drafted(docket_doc *doc);
+
+/*
+ * One document changed by one commit, prepared on a worker thread from the bytes the main
+ * thread read: both versions parsed (once each), the Ids of their signatures, and the new
+ * version's signatures verified (those not carried over from the old one). The main thread
+ * judges with these, in history order, exactly as if it had done the work itself.
+ */
+typedef struct {
+	docket_task task;
+	/* in */
+	char *path;
+	char *oldbuf, *newbuf;
+	size_t oldlen, newlen;
+	int has_old, has_new;
+	int transition;      /* the commit names a transition (Docket-Transition) */
+	const char *trust;
+	/* out */
+	docket_doc *old, *doc, *drafted;
+	char *parse_error;   /* why the new version does not parse */
+	sig_ids oldids, newids; /* of the old version (or the drafted one) and of the new */
+	int ids_ok;
+	docket_sig_result *res; /* the new version's signatures, verified (TRUST set) */
+	size_t nres;
+	int error;
+} doc_job;
+
+static void doc_job_run(docket_task *t)
+{
+	doc_job *j = (doc_job *)t;
+	docket_doc *eff;
+	xmlNodePtr *skip = NULL, steps_list[1];
+	size_t nskip = 0;
+
+	if (j->has_old && docket_doc_parse(&j->old, j->oldbuf, j->oldlen, j->path) < 0)
+		j->old = NULL;
+	docket_error_clear();
+	if (j->has_new && docket_doc_parse(&j->doc, j->newbuf, j->newlen, j->path) < 0) {
+		j->doc = NULL;
+		if (!(j->parse_error = docket_strdup(docket_error_last())))
+			j->error = DOCKET_ERROR;
+	}
+	docket_error_clear();
+	free(j->oldbuf);
+	free(j->newbuf);
+	j->oldbuf = j->newbuf = NULL;
+	if (!j->doc)
+		return;
+	/* a task made and sent at once is judged as sent from its drafted self (as_drafted) */
+	if (!j->old && j->transition &&
+	    steps(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(j->doc)), steps_list, 0) == 1)
+		j->drafted = as_drafted(j->doc);
+	eff = j->old ? j->old : j->drafted;
+	if (sig_ids_load(&j->oldids, eff) < 0 || sig_ids_load(&j->newids, j->doc) < 0) {
+		j->error = DOCKET_ERROR;
+		return;
+	}
+	j->ids_ok = 1;
+	if (!j->trust || j->newids.n == 0)
+		return;
+	if (verified_before(&skip, &nskip, eff, j->doc) < 0) {
+		j->error = DOCKET_ERROR;
+		return;
+	}
+	docket_xmldsig_verify_xml_skip(&j->res, &j->nres, (xmlDocPtr)docket_doc_xml(j->doc), j->trust, skip, nskip);
+	docket_error_clear();
+	free(skip);
+}
+
+static void doc_job_free(doc_job *j)
+{
+	if (!j)
+		return;
+	free(j->path);
+	free(j->oldbuf);
+	free(j->newbuf);
+	docket_doc_free(j->old);
+	docket_doc_free(j->doc);
+	docket_doc_free(j->drafted);
+	free(j->parse_error);
+	sig_ids_free(&j->oldids);
+	sig_ids_free(&j->newids);
+	docket_sig_results_free(j->res, j->nres);
+	free(j);
+}
+
+/* A commit's own signature, read on the main thread and verified on a worker. */
+typedef struct {
+	docket_task task;
+	docket_csig_pre pre;
+	int verify;
+} csig_job;
+
+static void csig_job_run(docket_task *t)
+{
+	csig_job *j = (csig_job *)t;
+	if (j->verify)
+		docket_csig_pre_verify(&j->pre);
 }
 
 /* Whether signature ID already failed in OLD (the parent's version): then the commit that broke
@@ -443,24 +625,19 @@ static void check_binding(audit_ctx *a, const char *commit, const char *id, cons
 }
 
 static void check_signatures(audit_ctx *a, const char *commit, const char *id, docket_doc *old,
-                             docket_doc *doc, const docket_transition_def *t, const docket_person *actor,
+                             doc_job *job, const docket_transition_def *t, const docket_person *actor,
                              size_t step_added, int rules, const docket_config *cfg)
 {
-	docket_sig_result *res = NULL;
-	size_t n = 0, i;
-	sig_ids oldids, newids;
+	docket_sig_result *res = job->res;
+	size_t n = job->nres, i;
+	const sig_ids oldids = job->oldids, newids = job->newids;
 	int found_required = 0;
 
-	if (sig_ids_load(&oldids, old) < 0 || sig_ids_load(&newids, doc) < 0) {
-		sig_ids_free(&oldids);
-		a->error = DOCKET_ERROR;
-		return;
-	}
 	if (newids.n == 0) {
 		if (t && t->signature)
 			finding(a, "signature-missing", commit, id, "'%s' took '%s', which requires a signature (%s), "
 			        "but the document carries none", actor ? actor->id : "?", t->id, t->signature);
-		goto cleanup;
+		return;
 	}
 	if (!a->opts->trust) {
 		/* without a trust anchor only the presence of the required signature can be judged */
@@ -469,11 +646,8 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 				finding(a, "signature-missing", commit, id, "'%s' took '%s', which requires a signature (%s), "
 				        "but no new signature was added", actor ? actor->id : "?", t->id, t->signature);
 		}
-		goto cleanup;
+		return;
 	}
-	skip_verified(old, doc);
-	docket_xmldsig_verify_xml(&res, &n, (xmlDocPtr)docket_doc_xml(doc), a->opts->trust);
-	docket_error_clear();
 	a->out->signatures += n;
 	for (i = 0; i < n; i++) {
 		int is_new = !sig_ids_has(&oldids, res[i].id);
@@ -509,7 +683,7 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 			if (actor && cfg) {
 				/* the role it claims is the signer's own, as the configuration in force had it
 				 * (issue 14): not the school head's position on the department's approval */
-				char *want = docket_signer_role(doc, t, actor, cfg);
+				char *want = docket_signer_role(job->doc, t, actor, cfg);
 				if (want && (!res[i].role || strcmp(want, res[i].role) != 0))
 					finding(a, "signature-role-mismatch", commit, id, "signature %s claims the role '%s', but "
 					        "'%s' signs '%s' as '%s'", res[i].id ? res[i].id : "?", res[i].role ? res[i].role : "",
@@ -521,10 +695,6 @@ static void check_signatures(audit_ctx *a, const char *commit, const char *id, d
 	if (t && t->signature && !found_required)
 		finding(a, "signature-missing", commit, id, "'%s' took '%s', which requires a signature (%s), "
 		        "but no valid new signature for it was found", actor ? actor->id : "?", t->id, t->signature);
-	docket_sig_results_free(res, n);
-cleanup:
-	sig_ids_free(&oldids);
-	sig_ids_free(&newids);
 }
 
 /* A file of a tree already in hand (the commit's or its parent's): no revision to resolve. */
@@ -550,22 +720,15 @@ static int read_tree_blob(char **out, size_t *len, audit_ctx *a, git_tree *tree,
  * Signatures are never removed, except all of them when a transition sends the document
  * back to an editable state (a return): it is then no longer the text they signed.
  */
-static void check_removed_signatures(audit_ctx *a, const char *commit, const char *id, docket_doc *old,
-                                     docket_doc *doc, int back_to_editable)
+static void check_removed_signatures(audit_ctx *a, const char *commit, const char *id, doc_job *job,
+                                     int back_to_editable)
 {
-	sig_ids oldids, newids;
+	const sig_ids *oldids = &job->oldids, *newids = &job->newids;
 
-	if (sig_ids_load(&oldids, old) < 0 || sig_ids_load(&newids, doc) < 0) {
-		sig_ids_free(&oldids);
-		a->error = DOCKET_ERROR;
-		return;
-	}
-	for (size_t i = 0; !(back_to_editable && newids.n == 0) && i < oldids.n; i++)
-		if (!sig_ids_has(&newids, oldids.ids[i]))
+	for (size_t i = 0; !(back_to_editable && newids->n == 0) && i < oldids->n; i++)
+		if (!sig_ids_has(newids, oldids->ids[i]))
 			finding(a, "signature-removed", commit, id, "signature %s was removed from the document",
-			        oldids.ids[i]);
-	sig_ids_free(&oldids);
-	sig_ids_free(&newids);
+			        oldids->ids[i]);
 }
 
 /*
@@ -732,11 +895,10 @@ done:
 }
 
 static void audit_document(audit_ctx *a, const char *commit, const char *parent, git_tree *ptree,
-                           git_tree *tree, const char *msg, const char *path)
+                           git_tree *tree, const char *msg, const char *path, doc_job *job)
 {
 	const char *base = strrchr(path, '/');
-	char id[256], *oldbuf = NULL, *newbuf = NULL, *tr_doc, *tr_transition, *tr_action, *tr_actor;
-	size_t oldlen = 0, newlen = 0;
+	char id[256], *tr_doc, *tr_transition, *tr_action, *tr_actor;
 	docket_doc *old = NULL, *doc = NULL;
 	docket_config *cfg = parent ? config_at(a, ptree, parent) : NULL;
 	docket_workflow *wf;
@@ -758,18 +920,22 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 		        "(an edit made outside docket)", path);
 		goto cleanup;
 	}
-	if (parent && read_tree_blob(&oldbuf, &oldlen, a, ptree, path) == 0)
-		docket_doc_parse(&old, oldbuf, oldlen, path);
-	docket_error_clear();
-	if (read_tree_blob(&newbuf, &newlen, a, tree, path) < 0) {
-		docket_error_clear();
+	if (job->error) {
+		a->error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto cleanup;
+	}
+	old = job->old; /* judged here and freed with the job */
+	if (!job->has_new) {
 		finding(a, "document-deleted", commit, id, "%s was deleted; documents are never deleted, only "
 		        "replaced or recalled", path);
 		goto cleanup;
 	}
-	if (docket_doc_parse(&doc, newbuf, newlen, path) < 0) {
-		finding(a, "document-invalid", commit, id, "%s", docket_error_last());
-		docket_error_clear();
+	if (!(doc = job->doc)) {
+		finding(a, "document-invalid", commit, id, "%s", job->parse_error ? job->parse_error : "");
+		goto cleanup;
+	}
+	if (!job->ids_ok) {
+		a->error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto cleanup;
 	}
 	/* validity is judged where content enters or changes: a transition changes neither
@@ -800,8 +966,8 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 	}
 	if (old)
 		check_number_kept(a, commit, id, old, doc);
-	if (!old && tr_transition && steps(nroot, nsteps_list, 0) == 1)
-		old = as_drafted(doc);
+	if (!old)
+		old = job->drafted; /* a task made and sent at once (doc_job_run) */
 	if (!old) {
 		/* a new document enters in the initial state, without history */
 		if (strcmp(nstate, docket_workflow_initial(wf)) != 0 || steps(nroot, nsteps_list, 0) > 0)
@@ -835,8 +1001,8 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 			finding(a, "content-changed-in-non-editable-state", commit, id, "%s was edited in the state "
 			        "'%s', which is not editable", path, ostate);
 		}
-		check_removed_signatures(a, commit, id, old, doc, 0);
-		check_signatures(a, commit, id, old, doc, NULL, NULL, 0, cfg ? docket_config_rules(cfg) : 1, cfg);
+		check_removed_signatures(a, commit, id, job, 0);
+		check_signatures(a, commit, id, old, job, NULL, NULL, 0, cfg ? docket_config_rules(cfg) : 1, cfg);
 		goto cleanup;
 	}
 	if (nnew > nold + 1) {
@@ -903,8 +1069,8 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 					finding(a, "content-changed-in-non-editable-state", commit, id,
 					        "the header of %s changed during '%s'%s", path, str,
 					        t->assign_number ? " beyond its number and date" : "");
-				check_removed_signatures(a, commit, id, old, doc, docket_workflow_is_editable(wf, t->to));
-				check_signatures(a, commit, id, old, doc, t, known ? &sp : NULL, nnew,
+				check_removed_signatures(a, commit, id, job, docket_workflow_is_editable(wf, t->to));
+				check_signatures(a, commit, id, old, job, t, known ? &sp : NULL, nnew,
 				                 cfg ? docket_config_rules(cfg) : 1, cfg);
 			}
 		}
@@ -922,10 +1088,6 @@ cleanup:
 	free(tr_transition);
 	free(tr_action);
 	free(tr_actor);
-	free(oldbuf);
-	free(newbuf);
-	docket_doc_free(old);
-	docket_doc_free(doc);
 }
 
 static int admin_with_cert(const docket_config *cfg)
@@ -990,7 +1152,8 @@ static void sum_notes(audit_ctx *a)
  * finding keeps its own name.
  */
 static void audit_commit_signature(audit_ctx *a, const char *commit, const char *parent, git_tree *ptree,
-                                   git_tree *tree, git_commit *c, const char *msg, int is_config)
+                                   git_tree *tree, git_commit *c, const char *msg, int is_config,
+                                   docket_csig_pre *pre)
 {
 	docket_config *cfg = parent ? config_at(a, ptree, parent) : NULL, *newcfg = NULL;
 	char *actor = docket_trailer(msg, "Docket-Actor"), *transition = docket_trailer(msg, "Docket-Transition"),
@@ -1007,7 +1170,7 @@ static void audit_commit_signature(audit_ctx *a, const char *commit, const char 
 	docket_error_clear();
 	(void)tree;
 	v = docket_commit_sig_judge(&why, a->csig, docket_repo_git(a->repo), c, cfg, newcfg, actor, transition,
-	                            a->opts->trust);
+	                            a->opts->trust, pre);
 	switch (v) {
 	case DOCKET_CSIG_OK:
 		break;
@@ -1107,6 +1270,133 @@ static void audit_trailers(audit_ctx *a, const char *commit, const char *msg)
 	docket_buf_free(&why);
 }
 
+/* --- the names at documents/K/Y/U/ ------------------------------------------------------- */
+
+static int names_add(audit_ctx *a, const char *name, long delta)
+{
+	long n = (long)(intptr_t)xmlHashLookup(a->names, (const xmlChar *)name) + delta;
+
+	if (n <= 0)
+		return xmlHashRemoveEntry(a->names, (const xmlChar *)name, NULL) < 0 && delta > 0 ? -1 : 0;
+	return xmlHashUpdateEntry(a->names, (const xmlChar *)name, (void *)(intptr_t)n, NULL);
+}
+
+/* Every entry at documents/K/Y/U/ of TREE (NULL: none), counted once at the start of a run. */
+static int names_load(audit_ctx *a, git_tree *tree)
+{
+	git_repository *git = docket_repo_git(a->repo);
+	git_tree_entry *docs = NULL;
+	git_tree *dt = NULL, *kt = NULL, *yt = NULL, *ut = NULL;
+	int error = 0;
+
+	if (!(a->names = xmlHashCreate(1024)))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	a->names_ready = 1;
+	if (!tree || git_tree_entry_bypath(&docs, tree, "documents") < 0 || git_tree_entry_type(docs) != GIT_OBJECT_TREE) {
+		git_tree_entry_free(docs);
+		docket_error_clear();
+		return 0;
+	}
+	if (git_tree_lookup(&dt, git, git_tree_entry_id(docs)) < 0)
+		goto fail;
+	for (size_t k = 0; k < git_tree_entrycount(dt); k++) {
+		const git_tree_entry *ke = git_tree_entry_byindex(dt, k);
+		if (git_tree_entry_type(ke) != GIT_OBJECT_TREE)
+			continue;
+		git_tree_free(kt);
+		kt = NULL;
+		if (git_tree_lookup(&kt, git, git_tree_entry_id(ke)) < 0)
+			goto fail;
+		for (size_t y = 0; y < git_tree_entrycount(kt); y++) {
+			const git_tree_entry *ye = git_tree_entry_byindex(kt, y);
+			if (git_tree_entry_type(ye) != GIT_OBJECT_TREE)
+				continue;
+			git_tree_free(yt);
+			yt = NULL;
+			if (git_tree_lookup(&yt, git, git_tree_entry_id(ye)) < 0)
+				goto fail;
+			for (size_t u = 0; u < git_tree_entrycount(yt); u++) {
+				const git_tree_entry *ue = git_tree_entry_byindex(yt, u);
+				if (git_tree_entry_type(ue) != GIT_OBJECT_TREE)
+					continue;
+				git_tree_free(ut);
+				ut = NULL;
+				if (git_tree_lookup(&ut, git, git_tree_entry_id(ue)) < 0)
+					goto fail;
+				for (size_t i = 0; i < git_tree_entrycount(ut); i++)
+					if (names_add(a, git_tree_entry_name(git_tree_entry_byindex(ut, i)), 1) < 0) {
+						error = docket_error_set(DOCKET_ERROR, "out of memory");
+						goto cleanup;
+					}
+			}
+		}
+	}
+	goto cleanup;
+fail:
+	error = docket_error_git(DOCKET_ERROR, "cannot read the documents/ tree");
+cleanup:
+	git_tree_free(ut);
+	git_tree_free(yt);
+	git_tree_free(kt);
+	git_tree_free(dt);
+	git_tree_entry_free(docs);
+	return error;
+}
+
+/*
+ * Bring the counts from PTREE to TREE with the paths the commit changed: an entry at depth
+ * four appears or goes only with a changed path at or under it (the history index lists
+ * every file under a folder added or removed).
+ */
+static int names_update(audit_ctx *a, git_tree *ptree, git_tree *tree, const char *const *paths, size_t npaths)
+{
+	xmlHashTablePtr seen = NULL;
+	int error = 0;
+
+	if (!a->names_ready && (error = names_load(a, ptree)) < 0)
+		return error;
+	for (size_t i = 0; i < npaths && !error; i++) {
+		const char *p = paths[i], *end;
+		char four[1024];
+		git_tree_entry *e = NULL;
+		int before, after, k;
+
+		if (strncmp(p, "documents/", 10) != 0)
+			continue;
+		for (end = p + 10, k = 0; k < 4 && end; k++) {
+			const char *slash = strchr(end, '/');
+			if (k == 3)
+				end = slash ? slash : end + strlen(end);
+			else
+				end = slash ? slash + 1 : NULL;
+		}
+		if (!end || (size_t)(end - p) >= sizeof(four) || end[-1] == '/')
+			continue; /* shallower than documents/K/Y/U/NAME */
+		memcpy(four, p, (size_t)(end - p));
+		four[end - p] = '\0';
+		if (!seen && !(seen = xmlHashCreate(16))) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			break;
+		}
+		if (xmlHashLookup(seen, (const xmlChar *)four))
+			continue;
+		if (xmlHashAddEntry(seen, (const xmlChar *)four, (void *)1) < 0) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			break;
+		}
+		before = ptree && git_tree_entry_bypath(&e, ptree, four) == 0;
+		git_tree_entry_free(e);
+		e = NULL;
+		after = tree && git_tree_entry_bypath(&e, tree, four) == 0;
+		git_tree_entry_free(e);
+		if (before != after && names_add(a, strrchr(four, '/') + 1, after - before) < 0)
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	docket_error_clear();
+	xmlHashFree(seen, NULL);
+	return error;
+}
+
 /*
  * The names in the tree (docs/format.md, "Names and the layout"): a path outside the layout
  * ('..', '.git', a newline, a space, an unknown folder), and a new file whose id another file
@@ -1116,7 +1406,7 @@ static void check_path(audit_ctx *a, const char *commit, git_tree *ptree, git_tr
 {
 	const char *why = docket_layout_check(path, 1), *base = strrchr(path, '/');
 	git_tree_entry *e = NULL;
-	char q[512], id[DOCKET_ID_MAX + 1];
+	char q[512], id[DOCKET_ID_MAX + 1], name[DOCKET_ID_MAX + 8];
 	size_t n = 0;
 
 	docket_name_quote(q, sizeof(q), path);
@@ -1140,31 +1430,164 @@ static void check_path(audit_ctx *a, const char *commit, git_tree *ptree, git_tr
 	}
 	docket_error_clear();
 	snprintf(id, sizeof(id), "%.*s", (int)(strlen(base + 1) - 4), base + 1);
-	if (docket_tree_count_id(&n, a->repo, tree, id) < 0) {
-		a->error = DOCKET_ERROR;
-		return;
-	}
+	if (snprintf(name, sizeof(name), "%s.xml", id) < (int)sizeof(name))
+		n = (size_t)(intptr_t)xmlHashLookup(a->names, (const xmlChar *)name);
 	if (n > 1)
 		finding(a, "duplicate-id", commit, id, "'%s' has the id '%s', which %zu other file%s under "
 		        "documents/ already ha%s: an id must name one document", q, id, n - 1,
 		        n > 2 ? "s" : "", n > 2 ? "ve" : "s");
 }
 
-static int audit_commit(const char *commit, const char *const *paths, size_t npaths, void *payload)
+/* --- the replay: commits read in order, prepared on the workers, judged in order ---------- */
+
+/* A commit read and handed to the workers, waiting its turn to be judged. */
+typedef struct {
+	char commit[41];
+	char **paths;
+	size_t npaths;
+	doc_job **docs;  /* by path: the document changes to judge (NULL for other paths) */
+	csig_job *csig;  /* the commit's signature (NULL: no path changed) */
+} pending;
+
+static void pending_free(pending *p)
 {
-	audit_ctx *a = payload;
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->npaths; i++) {
+		free(p->paths[i]);
+		if (p->docs)
+			doc_job_free(p->docs[i]);
+	}
+	free(p->paths);
+	free(p->docs);
+	if (p->csig)
+		docket_csig_pre_clear(&p->csig->pre);
+	free(p->csig);
+	free(p);
+}
+
+static int is_document_path(const char *path)
+{
+	size_t n = strlen(path);
+	return strncmp(path, "documents/", 10) == 0 && n > 4 && strcmp(path + n - 4, ".xml") == 0;
+}
+
+/* The job for document PATH of the commit C (trees TREE, PTREE), or NULL when not wanted. */
+static int doc_job_new(doc_job **out, audit_ctx *a, git_tree *ptree, git_tree *tree, const char *msg,
+                       const char *path)
+{
+	const char *base = strrchr(path, '/');
+	char id[256], *tr;
+	doc_job *j;
+
+	*out = NULL;
+	snprintf(id, sizeof(id), "%.*s", (int)(strlen(base ? base + 1 : path) - 4), base ? base + 1 : path);
+	if (!wanted(a, id))
+		return 0;
+	if (!(j = calloc(1, sizeof(*j))) || !(j->path = docket_strdup(path))) {
+		free(j);
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	j->task.run = doc_job_run;
+	j->trust = a->opts->trust;
+	tr = docket_trailer(msg, "Docket-Transition");
+	j->transition = tr != NULL;
+	free(tr);
+	j->has_old = ptree && read_tree_blob(&j->oldbuf, &j->oldlen, a, ptree, path) == 0;
+	j->has_new = read_tree_blob(&j->newbuf, &j->newlen, a, tree, path) == 0;
+	docket_error_clear();
+	*out = j;
+	return 0;
+}
+
+/* Read commit COMMIT's changes and hand them to the workers (history_fn). */
+static int pending_new(pending **out, audit_ctx *a, const char *commit, const char *const *paths, size_t npaths)
+{
+	git_repository *git = docket_repo_git(a->repo);
+	git_commit *c = NULL, *p = NULL;
+	git_tree *tree = NULL, *ptree = NULL;
+	git_oid oid;
+	pending *pc;
+	int error = 0;
+
+	*out = NULL;
+	if (!(pc = calloc(1, sizeof(*pc))))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	memcpy(pc->commit, commit, 41);
+	if (npaths && (!(pc->paths = calloc(npaths, sizeof(*pc->paths))) || !(pc->docs = calloc(npaths, sizeof(*pc->docs))))) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+		goto done;
+	}
+	for (size_t i = 0; i < npaths; i++, pc->npaths++)
+		if (!(pc->paths[i] = docket_strdup(paths[i]))) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto done;
+		}
+	if (!npaths)
+		goto done;
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 ||
+	    git_commit_tree(&tree, c) < 0) {
+		error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
+		goto done;
+	}
+	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0)
+		git_commit_tree(&ptree, p);
+	git_error_clear();
+	for (size_t i = 0; i < npaths && !error; i++) {
+		if (!is_document_path(paths[i]))
+			continue;
+		if ((error = doc_job_new(&pc->docs[i], a, ptree, tree, git_commit_message(c), paths[i])) == 0 && pc->docs[i])
+			docket_pool_submit(a->pool, &pc->docs[i]->task);
+	}
+	if (!error) {
+		if (!(pc->csig = calloc(1, sizeof(*pc->csig)))) {
+			error = docket_error_set(DOCKET_ERROR, "out of memory");
+			goto done;
+		}
+		pc->csig->task.run = csig_job_run;
+		if ((error = docket_csig_pre_extract(&pc->csig->pre, git, &oid)) < 0)
+			goto done;
+		pc->csig->verify = a->opts->trust != NULL;
+		docket_pool_submit(a->pool, &pc->csig->task);
+	}
+done:
+	git_tree_free(tree);
+	git_tree_free(ptree);
+	git_commit_free(c);
+	git_commit_free(p);
+	if (error < 0) {
+		/* what was handed to the workers must be finished before it is freed */
+		for (size_t i = 0; pc->docs && i < pc->npaths; i++)
+			if (pc->docs[i])
+				docket_pool_wait(a->pool, &pc->docs[i]->task);
+		pending_free(pc);
+		return error;
+	}
+	*out = pc;
+	return 0;
+}
+
+/* Judge PC, whose work the workers have done or are doing, by the rules at its parent. */
+static void judge(audit_ctx *a, pending *pc)
+{
 	git_repository *git = docket_repo_git(a->repo);
 	git_commit *c = NULL, *p = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	git_oid oid;
 	char parent[41] = "";
-	const char *msg;
-	size_t i;
+	const char *msg, *commit = pc->commit;
+	const char *const *paths = (const char *const *)pc->paths;
+	size_t i, npaths = pc->npaths;
 	int config_done = 0;
 
 	a->out->commits++;
-	if (!npaths)
-		return 0;
+	for (i = 0; i < npaths; i++)
+		if (pc->docs[i])
+			docket_pool_wait(a->pool, &pc->docs[i]->task);
+	if (pc->csig)
+		docket_pool_wait(a->pool, &pc->csig->task);
+	if (!npaths || a->error)
+		return;
 	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 ||
 	    git_commit_tree(&tree, c) < 0) {
 		a->error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
@@ -1173,6 +1596,8 @@ static int audit_commit(const char *commit, const char *const *paths, size_t npa
 	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0 && git_commit_tree(&ptree, p) == 0)
 		git_oid_tostr(parent, sizeof(parent), git_commit_id(p));
 	msg = git_commit_message(c);
+	if ((a->error = names_update(a, ptree, tree, paths, npaths)) < 0)
+		goto done;
 	audit_trailers(a, commit, msg);
 	for (i = 0; i < npaths && !a->error; i++) {
 		check_path(a, commit, ptree, tree, paths[i]);
@@ -1182,23 +1607,112 @@ static int audit_commit(const char *commit, const char *const *paths, size_t npa
 		} else if (strncmp(paths[i], ".docket/", 8) == 0) {
 			if (!config_done++)
 				audit_config(a, commit, parent[0] ? parent : NULL, ptree, c, msg);
-		} else if (strncmp(paths[i], "documents/", 10) == 0 && strlen(paths[i]) > 4 &&
-		           strcmp(paths[i] + strlen(paths[i]) - 4, ".xml") == 0) {
-			audit_document(a, commit, parent[0] ? parent : NULL, ptree, tree, msg, paths[i]);
+		} else if (pc->docs[i]) {
+			audit_document(a, commit, parent[0] ? parent : NULL, ptree, tree, msg, paths[i], pc->docs[i]);
 		}
 	}
 	if (!a->error) {
 		int is_config = 0;
 		for (i = 0; i < npaths; i++)
 			is_config |= strncmp(paths[i], ".docket/", 8) == 0 && strncmp(paths[i], ".docket/register/", 17) != 0;
-		audit_commit_signature(a, commit, parent[0] ? parent : NULL, ptree, tree, c, msg, is_config);
+		audit_commit_signature(a, commit, parent[0] ? parent : NULL, ptree, tree, c, msg, is_config,
+		                       &pc->csig->pre);
 	}
 done:
 	git_tree_free(tree);
 	git_tree_free(ptree);
 	git_commit_free(c);
 	git_commit_free(p);
+}
+
+/* Judge the oldest commit waiting, and report progress. */
+static void judge_oldest(audit_ctx *a)
+{
+	pending *pc = a->window[a->whead];
+
+	a->window[a->whead] = NULL;
+	a->whead = (a->whead + 1) % a->wcap;
+	a->wlen--;
+	judge(a, pc);
+	pending_free(pc);
+	a->judged++;
+	if (a->opts->progress_cb && !a->error && (a->judged % 500 == 0 || a->judged == a->total) &&
+	    a->opts->progress_cb("auditing", a->judged, a->total, a->opts->payload))
+		a->error = docket_error_set(DOCKET_ERROR, "stopped");
+}
+
+/*
+ * history_fn: read COMMIT and hand its work to the workers; once the window is full, judge
+ * the oldest waiting. The verdicts come in history order whatever the number of threads.
+ */
+static int audit_commit(const char *commit, const char *const *paths, size_t npaths, void *payload)
+{
+	audit_ctx *a = payload;
+	pending *pc = NULL;
+	int error;
+
+	if (a->error)
+		return 1;
+	if ((error = pending_new(&pc, a, commit, paths, npaths)) < 0) {
+		a->error = error;
+		return 1;
+	}
+	a->window[(a->whead + a->wlen) % a->wcap] = pc;
+	a->wlen++;
+	while (a->wlen == a->wcap && !a->error)
+		judge_oldest(a);
 	return a->error ? 1 : 0;
+}
+
+/* Judge what is still waiting (ERROR: only free it). */
+static void audit_drain(audit_ctx *a)
+{
+	while (a->wlen) {
+		if (a->error) {
+			pending *pc = a->window[a->whead];
+			for (size_t i = 0; i < pc->npaths; i++)
+				if (pc->docs[i])
+					docket_pool_wait(a->pool, &pc->docs[i]->task);
+			if (pc->csig)
+				docket_pool_wait(a->pool, &pc->csig->task);
+			pending_free(pc);
+			a->window[a->whead] = NULL;
+			a->whead = (a->whead + 1) % a->wcap;
+			a->wlen--;
+		} else {
+			judge_oldest(a);
+		}
+	}
+}
+
+/* The workers and the window: JOBS threads, a window of commits a few per thread deep. */
+static int audit_start(audit_ctx *a)
+{
+	unsigned int jobs = docket_jobs(a->opts->jobs);
+	int error;
+
+	a->wcap = jobs == 1 ? 1 : 16 * (size_t)jobs;
+	if (!(a->window = calloc(a->wcap, sizeof(*a->window))))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	/* libxml2 initialised before any thread parses */
+	xmlInitParser();
+	if ((error = docket_pool_new(&a->pool, jobs)) < 0)
+		return error;
+	return 0;
+}
+
+static void audit_stop(audit_ctx *a)
+{
+	if (a->window) {
+		int error = a->error;
+		a->error = a->error ? a->error : DOCKET_ERROR; /* only free */
+		audit_drain(a);
+		a->error = error;
+	}
+	docket_pool_free(a->pool);
+	a->pool = NULL;
+	free(a->window);
+	a->window = NULL;
 }
 
 /* --- the cache ------------------------------------------------------------------------------ */
@@ -1286,6 +1800,7 @@ static void cache_save(audit_ctx *a, const char *path, const char *tip, const ch
 typedef struct {
 	audit_ctx *a;
 	const char *stop;
+	size_t skipped; /* commits up to STOP */
 } replay_state;
 
 static int replay_numbers(const char *commit, const char *const *paths, size_t npaths, void *payload)
@@ -1296,6 +1811,7 @@ static int replay_numbers(const char *commit, const char *const *paths, size_t n
 	git_tree *tree = NULL, *ptree = NULL;
 	git_oid oid;
 
+	r->skipped++;
 	for (size_t i = 0; i < npaths && !r->a->error; i++) {
 		if (strncmp(paths[i], ".docket/register/", 17) != 0)
 			continue;
@@ -1324,7 +1840,7 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 	docket_buf cache = DOCKET_BUF_INIT;
 	char tip[41], cached_tip[41] = "", old_index_tip[41], since[41] = "", tkey[65];
 	int rewritten = 0, error, use_cache;
-	size_t i;
+	size_t i, indexed = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&a, 0, sizeof(a));
@@ -1338,7 +1854,15 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 	use_cache = !a.opts->no_cache && !a.opts->since && !(a.opts->docs && a.opts->ndocs);
 	if ((error = docket_csig_cache_new(&a.csig)) < 0 || (error = docket_numbering_new(&a.numbers)) < 0)
 		goto cleanup;
-	if ((error = docket_history_update(&rewritten, old_index_tip, repo)) < 0)
+	{
+		docket_history_options ho = DOCKET_HISTORY_OPTIONS_INIT;
+		ho.jobs = a.opts->jobs;
+		ho.progress_cb = a.opts->progress_cb;
+		ho.payload = a.opts->payload;
+		if ((error = docket_history_update_opts(&rewritten, old_index_tip, repo, &ho)) < 0)
+			goto cleanup;
+	}
+	if ((error = docket_history_count(&indexed, repo)) < 0)
 		goto cleanup;
 	if ((error = docket_repo_resolve(tip, repo, NULL)) < 0)
 		goto cleanup;
@@ -1391,12 +1915,15 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 		goto save;
 	{
 		const char *start = since[0] ? since : (use_cache && cached_tip[0] ? cached_tip : NULL);
-		if (start) {
-			replay_state r = { &a, start };
-			if ((error = docket_history_scan(repo, NULL, replay_numbers, &r)) < 0 || a.error)
-				goto scanned;
-		}
+		replay_state r = { &a, start, 0 };
+		if (start && ((error = docket_history_scan(repo, NULL, replay_numbers, &r)) < 0 || a.error))
+			goto scanned;
+		a.total = indexed >= r.skipped ? indexed - r.skipped : 0;
+		if ((error = audit_start(&a)) < 0)
+			goto scanned;
 		error = docket_history_scan(repo, start, audit_commit, &a);
+		if (error >= 0 && !a.error)
+			audit_drain(&a);
 	}
 scanned:
 	if (a.error)
@@ -1424,10 +1951,12 @@ save:
 		docket_error_clear(); /* nowhere to keep it: the checkpoints still say */
 	error = a.error;
 cleanup:
+	audit_stop(&a);
 	free(known);
 	docket_csig_cache_free(a.csig);
 	a.csig = NULL;
 	docket_numbering_free(a.numbers);
+	xmlHashFree(a.names, NULL);
 	for (i = 0; i < 4; i++)
 		docket_workflow_free(a.wf[i]);
 	certs_reset(&a);
@@ -1494,12 +2023,17 @@ int docket_audit_commits(docket_audit_result *out, docket_repo *repo, const dock
 	out->trust_used = a.opts->trust != NULL;
 	if ((error = docket_csig_cache_new(&a.csig)) < 0 || (error = docket_numbering_new(&a.numbers)) < 0)
 		goto cleanup;
+	if ((error = audit_start(&a)) < 0)
+		goto cleanup;
 	error = feed(audit_commit, &a, payload);
+	if (error >= 0 && !a.error)
+		audit_drain(&a);
 	if (a.error)
 		error = a.error;
 	if (error >= 0)
 		sum_notes(&a);
 cleanup:
+	audit_stop(&a);
 	for (size_t i = 0; i < 3; i++)
 		docket_workflow_free(a.wf[i]);
 	certs_reset(&a);
@@ -1508,6 +2042,7 @@ cleanup:
 	for (size_t i = 0; i < a.nseeded; i++)
 		free(a.seeded[i]);
 	free(a.seeded);
+	xmlHashFree(a.names, NULL);
 	docket_config_free(a.cfg);
 	docket_schema_free(a.schema);
 	return error < 0 ? error : 0;

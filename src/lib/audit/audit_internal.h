@@ -86,11 +86,48 @@ void docket_csig_cache_free(docket_csig_cache *c);
  * TRANSITION (may be NULL) under CFG, the configuration at its parent (NULL: none), whose
  * certificate pointers CACHE may keep; NEWCFG (may be NULL) is the commit's own configuration,
  * which names the certificate of an administrator recording their own. TRUST NULL: only the
- * presence of a signature is judged.
+ * presence of a signature is judged. PRE (may be NULL): the signature read (and perhaps
+ * verified) ahead; its verdict is the same.
  */
+/*
+ * A commit's signature read ahead on the main thread (the repository handle is not shared)
+ * and verified on a worker (the bytes only): what docket_commit_sig_judge would otherwise
+ * read and verify itself.
+ */
+typedef struct {
+	int extracted;  /* SIGNED_, SIG, DATA are filled */
+	int signed_;    /* the commit carries a signature: SIG over DATA (LEN bytes) */
+	char *sig, *data;
+	size_t len;
+	int verified;   /* docket_sshsig_verify ran: RC, and PUB or WHY */
+	int rc;
+	char *pub, *why;
+} docket_csig_pre;
+int docket_csig_pre_extract(docket_csig_pre *pre, git_repository *git, const git_oid *commit);
+/* Verify PRE's signature (thread-safe: bytes only); nothing when unsigned or done. */
+void docket_csig_pre_verify(docket_csig_pre *pre);
+void docket_csig_pre_clear(docket_csig_pre *pre);
+
 docket_csig_verdict docket_commit_sig_judge(docket_buf *why, docket_csig_cache *cache, git_repository *git,
                                             git_commit *c, const docket_config *cfg, const docket_config *newcfg,
-                                            const char *actor, const char *transition, const char *trust);
+                                            const char *actor, const char *transition, const char *trust,
+                                            docket_csig_pre *pre);
+
+/* --- worker threads (pool.c) ------------------------------------------------------------- */
+
+typedef struct docket_task {
+	void (*run)(struct docket_task *t); /* on any thread: touches only the task */
+	int state;                          /* 0 queued, 1 running, 2 done (the pool's) */
+	struct docket_task *next;
+} docket_task;
+typedef struct docket_pool docket_pool;
+/* A pool of JOBS threads in all: JOBS - 1 started here, the caller of docket_pool_wait the last. */
+int docket_pool_new(docket_pool **out, unsigned int jobs);
+void docket_pool_submit(docket_pool *p, docket_task *t);
+/* Return when T has run, running queued tasks on this thread meanwhile. */
+void docket_pool_wait(docket_pool *p, docket_task *t);
+/* Stop and join the threads (tasks still queued are left to their owners). */
+void docket_pool_free(docket_pool *p);
 
 /* --- rewritten history (rewrite.c) -------------------------------------------------------- */
 

@@ -113,9 +113,49 @@ static int chains(cert_entry *e, const char *trust, time_t at, docket_buf *why)
 	return e->chain > 0;
 }
 
+int docket_csig_pre_extract(docket_csig_pre *pre, git_repository *git, const git_oid *commit)
+{
+	git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
+
+	memset(pre, 0, sizeof(*pre));
+	pre->extracted = 1;
+	pre->signed_ = git_commit_extract_signature(&sig, &data, git, (git_oid *)commit, NULL) == 0;
+	git_error_clear();
+	if (pre->signed_) {
+		pre->sig = docket_strndup(sig.ptr, sig.size);
+		pre->data = docket_strndup(data.ptr, data.size);
+		pre->len = data.size;
+	}
+	git_buf_dispose(&sig);
+	git_buf_dispose(&data);
+	if (pre->signed_ && (!pre->sig || !pre->data))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	return 0;
+}
+
+void docket_csig_pre_verify(docket_csig_pre *pre)
+{
+	if (!pre->extracted || !pre->signed_ || pre->verified)
+		return;
+	pre->verified = 1;
+	if ((pre->rc = docket_sshsig_verify(&pre->pub, pre->sig, pre->data, pre->len)) < 0)
+		pre->why = docket_strdup(docket_error_last());
+	docket_error_clear();
+}
+
+void docket_csig_pre_clear(docket_csig_pre *pre)
+{
+	free(pre->sig);
+	free(pre->data);
+	free(pre->pub);
+	free(pre->why);
+	memset(pre, 0, sizeof(*pre));
+}
+
 docket_csig_verdict docket_commit_sig_judge(docket_buf *why, docket_csig_cache *cache, git_repository *git,
                                             git_commit *c, const docket_config *cfg, const docket_config *newcfg,
-                                            const char *actor, const char *transition, const char *trust)
+                                            const char *actor, const char *transition, const char *trust,
+                                            docket_csig_pre *pre)
 {
 	git_buf sig = GIT_BUF_INIT, data = GIT_BUF_INIT;
 	docket_person p;
@@ -136,8 +176,12 @@ docket_csig_verdict docket_commit_sig_judge(docket_buf *why, docket_csig_cache *
 	docket_error_clear();
 	if ((!cfg || !docket_config_has_certs(cfg)) && cacheable)
 		return DOCKET_CSIG_BOOTSTRAP;
-	signed_ = git_commit_extract_signature(&sig, &data, git, (git_oid *)git_commit_id(c), NULL) == 0;
-	git_error_clear();
+	if (pre && pre->extracted) {
+		signed_ = pre->signed_;
+	} else {
+		signed_ = git_commit_extract_signature(&sig, &data, git, (git_oid *)git_commit_id(c), NULL) == 0;
+		git_error_clear();
+	}
 	if (!signed_) {
 		if (transition && cfg && docket_config_unsigned_allowed(cfg, transition))
 			v = DOCKET_CSIG_ALLOWED_UNSIGNED;
@@ -153,7 +197,16 @@ docket_csig_verdict docket_commit_sig_judge(docket_buf *why, docket_csig_cache *
 		goto done;
 	}
 	v = DOCKET_CSIG_BAD;
-	if (docket_sshsig_verify(&pub, sig.ptr, data.ptr, data.size) < 0) {
+	if (pre && pre->extracted) {
+		/* verified on a worker thread, or here now */
+		docket_csig_pre_verify(pre);
+		if (pre->rc < 0) {
+			docket_buf_printf(why, "its signature does not verify: %s", pre->why ? pre->why : "");
+			goto done;
+		}
+		pub = pre->pub;
+		pre->pub = NULL;
+	} else if (docket_sshsig_verify(&pub, sig.ptr, data.ptr, data.size) < 0) {
 		docket_buf_printf(why, "its signature does not verify: %s", docket_error_last());
 		docket_error_clear();
 		goto done;

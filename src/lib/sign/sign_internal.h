@@ -34,6 +34,13 @@ int docket_xmldsig_sign_xml(char **out_id, xmlDocPtr doc, docket_key *key, X509 
                             const docket_sig_props *props);
 int docket_xmldsig_verify_xml(docket_sig_result **out, size_t *n, xmlDocPtr doc,
                               const char *trust_pem_file);
+/*
+ * The same, leaving out the signatures of DOC in SKIP (NSKIP nodes, children of its
+ * signatures element): they are neither verified nor reported, and DOC is not changed, so
+ * other threads may read it meanwhile (the audit skips signatures it verified before).
+ */
+int docket_xmldsig_verify_xml_skip(docket_sig_result **out, size_t *n, xmlDocPtr doc,
+                                   const char *trust_pem_file, xmlNodePtr const *skip, size_t nskip);
 
 /* Set the last error to CODE with the message and OpenSSL's error queue appended (and cleared). */
 int docket_error_ssl(int code, const char *fmt, ...) DOCKET_PRINTF(2, 3);

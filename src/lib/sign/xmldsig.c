@@ -1464,6 +1464,20 @@ static int cert_check_cached(X509 *cert, STACK_OF(X509) *chain, X509_STORE *stor
 int docket_xmldsig_verify_xml(docket_sig_result **out, size_t *n, xmlDocPtr doc,
                               const char *trust_pem_file)
 {
+	return docket_xmldsig_verify_xml_skip(out, n, doc, trust_pem_file, NULL, 0);
+}
+
+static int skipped(xmlNodePtr c, xmlNodePtr const *skip, size_t nskip)
+{
+	for (size_t i = 0; i < nskip; i++)
+		if (skip[i] == c)
+			return 1;
+	return 0;
+}
+
+int docket_xmldsig_verify_xml_skip(docket_sig_result **out, size_t *n, xmlDocPtr doc,
+                                   const char *trust_pem_file, xmlNodePtr const *skip, size_t nskip)
+{
 	docket_sig_result *res = NULL;
 	xmlNodePtr sigs = NULL, c;
 	vctx v;
@@ -1494,7 +1508,7 @@ int docket_xmldsig_verify_xml(docket_sig_result **out, size_t *n, xmlDocPtr doc,
 	if ((error = trust_store_cached(&v.store, trust_pem_file)) < 0)
 		goto cleanup;
 	for (c = sigs ? sigs->children : NULL; c; c = c->next)
-		if (docket_xml_is(c, DS, "Signature"))
+		if (docket_xml_is(c, DS, "Signature") && !skipped(c, skip, nskip))
 			count++;
 	if (count > MAX_SIGNATURES) {
 		error = docket_error_set(DOCKET_EINVALID, "the document has more than %d signatures", MAX_SIGNATURES);
@@ -1505,7 +1519,7 @@ int docket_xmldsig_verify_xml(docket_sig_result **out, size_t *n, xmlDocPtr doc,
 		goto cleanup;
 	}
 	for (c = sigs ? sigs->children : NULL; c; c = c->next) {
-		if (!docket_xml_is(c, DS, "Signature"))
+		if (!docket_xml_is(c, DS, "Signature") || skipped(c, skip, nskip))
 			continue;
 		res[i].status = DOCKET_SIG_FAILED;
 		if ((error = verify_one(&res[i], &v, c)) < 0)

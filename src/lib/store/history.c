@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <pthread.h>
 #include <unistd.h>
 #include "store_internal.h"
 
@@ -105,10 +106,9 @@ static int changed_paths(docket_buf *out, git_repository *git, git_tree *a, git_
  * the other top-level entries it added, changed or removed (not what is inside them: docket
  * keeps nothing there, but the audit must see a top-level ".." or ".git").
  */
-static int describe(docket_buf *out, docket_repo *repo, const git_oid *id)
+static int describe(docket_buf *out, git_repository *git, const git_oid *id)
 {
 	static const char *const roots[] = { "documents", ".docket" };
-	git_repository *git = docket_repo_git(repo);
 	git_commit *c = NULL, *parent = NULL;
 	git_tree *tree = NULL, *ptree = NULL;
 	char hex[41];
@@ -171,7 +171,124 @@ cleanup:
 	return error;
 }
 
+/*
+ * Describing the new commits. Each commit's record depends only on the commit and its first
+ * parent, so runs of consecutive commits are described by several threads at once, each
+ * with its own repository handle (a git_repository must not be shared between threads; the
+ * object database underneath is safe), into its own buffer; the buffers are written in
+ * history order, so the file is the same byte for byte whatever the number of threads.
+ * Consecutive commits share most of their trees, which each thread's handle keeps in its
+ * object cache: a run costs about one read of each tree version, not two.
+ */
+#define RUN 2048 /* commits described between two writes and two progress reports */
+
+typedef struct {
+	git_repository *git;
+	const git_oid *chain; /* newest first */
+	size_t from, to;      /* describe chain[to - 1] down to chain[from], oldest first */
+	docket_buf out;
+	int error;
+	char message[512];
+} describer;
+
+static void *describe_run(void *arg)
+{
+	describer *d = arg;
+
+	d->out.len = 0;
+	for (size_t k = d->to; k-- > d->from && !d->error;) {
+		if (describe(&d->out, d->git, &d->chain[k]) < 0) {
+			d->error = DOCKET_ERROR;
+			snprintf(d->message, sizeof(d->message), "%s", docket_error_last());
+		}
+	}
+	return NULL;
+}
+
+static int describe_all(FILE *out, docket_repo *repo, const git_oid *chain, size_t added,
+                        const docket_history_options *opts)
+{
+	describer d[64];
+	pthread_t tid[64];
+	unsigned int jobs = docket_jobs(opts ? opts->jobs : 0), t, started = 0;
+	size_t done = 0;
+	int error = 0;
+
+	/* below a run's worth of commits, threads cost more than they save */
+	if (added < 256)
+		jobs = 1;
+	memset(d, 0, sizeof(d));
+	for (t = 0; t < jobs; t++) {
+		d[t].chain = chain;
+		if (t == 0)
+			d[t].git = docket_repo_git(repo);
+		else if (git_repository_open_bare(&d[t].git, docket_repo_gitdir(repo)) < 0) {
+			error = docket_error_git(DOCKET_ERROR, "cannot open the repository for indexing");
+			goto cleanup;
+		}
+	}
+	if (opts && opts->progress_cb && opts->progress_cb("indexing history", 0, added, opts->payload)) {
+		error = docket_error_set(DOCKET_ERROR, "stopped");
+		goto cleanup;
+	}
+	/* chain is newest first: the oldest run is at its end */
+	for (size_t hi = added; hi > 0;) {
+		size_t lo = hi > RUN ? hi - RUN : 0, n = hi - lo, per = (n + jobs - 1) / jobs;
+		started = 0;
+		for (t = 0; t < jobs; t++) {
+			/* thread t takes the t-th oldest slice of [lo, hi) */
+			d[t].to = (size_t)t * per < n ? hi - (size_t)t * per : lo;
+			d[t].from = d[t].to > lo + per ? d[t].to - per : lo;
+			d[t].error = 0;
+		}
+		for (t = 1; t < jobs; t++) {
+			if (d[t].from == d[t].to)
+				continue;
+			if (pthread_create(&tid[t], NULL, describe_run, &d[t]) != 0) {
+				d[t].error = DOCKET_ERROR;
+				snprintf(d[t].message, sizeof(d[t].message), "cannot start a thread");
+				break;
+			}
+			started = t;
+		}
+		describe_run(&d[0]);
+		for (t = 1; t <= started; t++)
+			if (d[t].from != d[t].to)
+				pthread_join(tid[t], NULL);
+		for (t = 0; t < jobs; t++) {
+			if (d[t].error) {
+				error = docket_error_set(DOCKET_ERROR, "%s", d[t].message);
+				goto cleanup;
+			}
+		}
+		for (t = 0; t < jobs; t++)
+			if (d[t].out.len && fwrite(d[t].out.ptr, 1, d[t].out.len, out) != d[t].out.len) {
+				error = docket_error_set(DOCKET_ERROR, "cannot write the history index: %s", strerror(errno));
+				goto cleanup;
+			}
+		done += n;
+		hi = lo;
+		if (opts && opts->progress_cb && opts->progress_cb("indexing history", done, added, opts->payload)) {
+			error = docket_error_set(DOCKET_ERROR, "stopped");
+			goto cleanup;
+		}
+	}
+cleanup:
+	for (t = 0; t < jobs; t++) {
+		if (t > 0)
+			git_repository_free(d[t].git);
+		docket_buf_free(&d[t].out);
+	}
+	return error;
+}
+
 int docket_history_update(int *rewritten, char old_tip[41], docket_repo *repo)
+{
+	return docket_history_update_opts(rewritten, old_tip, repo, NULL);
+}
+
+int docket_history_update_opts(int *rewritten, char old_tip[41], docket_repo *repo,
+                               const docket_history_options *opts)
 {
 	git_repository *git = docket_repo_git(repo);
 	git_oid tip, cached, *chain = NULL;
@@ -185,6 +302,9 @@ int docket_history_update(int *rewritten, char old_tip[41], docket_repo *repo)
 		*rewritten = 0;
 	if (old_tip)
 		old_tip[0] = '\0';
+	if (opts && (error = docket_options_check(opts->version, DOCKET_HISTORY_OPTIONS_VERSION,
+	                                          "docket_history_options", "DOCKET_HISTORY_OPTIONS_INIT")) < 0)
+		return error;
 	if ((error = docket_repo_resolve(tiphex, repo, NULL)) < 0)
 		goto cleanup;
 	error = DOCKET_ERROR;
@@ -264,12 +384,9 @@ int docket_history_update(int *rewritten, char old_tip[41], docket_repo *repo)
 		while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
 			fwrite(buf, 1, n, out);
 	}
-	for (size_t k = added; k-- > 0;) {
-		lines.len = 0;
-		if (describe(&lines, repo, &chain[k]) < 0)
-			goto cleanup;
-		fwrite(lines.ptr, 1, lines.len, out);
-	}
+	if ((error = describe_all(out, repo, chain, added, opts)) < 0)
+		goto cleanup;
+	error = DOCKET_ERROR;
 	if (fflush(out) != 0 || ferror(out) || fsync(fileno(out)) < 0) {
 		docket_error_set(DOCKET_ERROR, "cannot write '%s': %s", tmp.ptr, strerror(errno));
 		goto cleanup;
@@ -294,6 +411,19 @@ cleanup:
 	docket_buf_free(&lines);
 	docket_buf_free(&dir);
 	return error;
+}
+
+int docket_history_count(size_t *out, docket_repo *repo)
+{
+	docket_buf path = DOCKET_BUF_INIT;
+	char tip[41];
+
+	*out = 0;
+	if (index_path(&path, repo, "history") < 0)
+		return DOCKET_ERROR;
+	read_header(path.ptr, tip, out);
+	docket_buf_free(&path);
+	return 0;
 }
 
 int docket_history_scan(docket_repo *repo, const char *start, docket_history_fn fn, void *payload)

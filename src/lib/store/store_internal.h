@@ -50,4 +50,7 @@ int docket_store_add_new(char out_commit[41], docket_repo *repo, docket_doc *doc
  */
 int docket_tree_count_id(size_t *out, docket_repo *repo, git_tree *tree, const char *id);
 
+/* The number of commits the history index holds (0 when there is none). */
+int docket_history_count(size_t *out, docket_repo *repo);
+
 #endif

@@ -3,6 +3,7 @@
  * explains, in plain English, what failed and keeps the underlying library's own words.
  */
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 #include "util_internal.h"
 
@@ -54,6 +55,17 @@ int docket_options_check(unsigned int version, unsigned int known, const char *t
 		return docket_error_set(DOCKET_EUSAGE, "%s has no version: initialise it with %s", type, init);
 	return docket_error_set(DOCKET_EUSAGE, "%s version %u is not supported (this library knows version %u): "
 	                        "initialise it with %s", type, version, known, init);
+}
+
+unsigned int docket_jobs(unsigned int jobs)
+{
+	long cores;
+
+	if (!jobs) {
+		cores = sysconf(_SC_NPROCESSORS_ONLN);
+		jobs = cores > 0 ? (unsigned int)(cores < 64 ? cores : 64) : 1;
+	}
+	return jobs > 64 ? 64 : jobs;
 }
 
 static docket_notice_fn notice_fn;

@@ -23,6 +23,9 @@ int docket_error_set(int code, const char *fmt, ...) DOCKET_PRINTF(2, 3);
  */
 int docket_options_check(unsigned int version, unsigned int known, const char *type, const char *init);
 
+/* The threads worth running for JOBS (0: the number of cores online), at least 1, at most 64. */
+unsigned int docket_jobs(unsigned int jobs);
+
 /* A growable byte buffer, always NUL-terminated. */
 typedef struct {
 	char *ptr;
