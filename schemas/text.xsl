@@ -1847,6 +1847,8 @@
     <xsl:param name="balanced" select="false()"/>
     <!-- HOLD: the last line is not printed but given back after a tab (wrap-open) -->
     <xsl:param name="hold" select="false()"/>
+    <!-- CUT: the length of this line when the caller found it (else -1) -->
+    <xsl:param name="cut" select="-1"/>
     <xsl:variable name="lead" select="$hang * number(not($first))"/>
     <xsl:variable name="w" select="$width - $lead"/>
     <xsl:variable name="n" select="string-length($text)"/>
@@ -1867,7 +1869,7 @@
       as the logarithm of its length, not as its number of lines: libxslt stops a recursion
       some thousands deep, and a document may hold a paragraph of megabytes.
     -->
-    <xsl:when test="$n &gt; 480 and $align != 'centre'">
+    <xsl:when test="$n &gt; 480 and $align != 'centre' and not($hold) and $cut &lt; 0">
       <xsl:variable name="r">
         <xsl:call-template name="wrap-open">
           <xsl:with-param name="text" select="$text"/>
@@ -1878,37 +1880,61 @@
         </xsl:call-template>
       </xsl:variable>
       <xsl:value-of select="substring-before($r, $tab)"/>
+      <!-- the held line is one line (a word longer than the page included): printed as it is -->
       <xsl:call-template name="wrap">
         <xsl:with-param name="text" select="substring-after($r, $tab)"/>
         <xsl:with-param name="width" select="$width"/>
         <xsl:with-param name="indent" select="$indent"/>
         <xsl:with-param name="hang" select="$hang"/>
         <xsl:with-param name="first" select="false()"/>
+        <xsl:with-param name="cut" select="string-length(substring-after($r, $tab))"/>
       </xsl:call-template>
     </xsl:when>
+    <!-- the last line (or the only one): as it is, no further call -->
+    <xsl:when test="$text != '' and $n &lt;= $w">
+      <xsl:choose>
+        <xsl:when test="$hold">
+          <xsl:value-of select="concat($tab, $text)"/>
+        </xsl:when>
+        <xsl:otherwise>
+          <xsl:value-of select="concat(substring($spaces, 1, $indent + $lead + ($align = 'centre' and $n &lt; $box) * floor(($box - $n) div 2)), $text, $nl)"/>
+        </xsl:otherwise>
+      </xsl:choose>
+    </xsl:when>
     <xsl:when test="$text != ''">
-      <!-- the line: the whole text when it fits, else up to the last blank that fits, else
-           (a word longer than the line) the first word; computed without result tree
-           fragments where it can be, which cost more than the arithmetic -->
-      <xsl:variable name="head">
-        <xsl:if test="$n &gt; $w">
-          <xsl:choose>
-            <xsl:when test="substring($text, $w + 1, 1) = ' '">
-              <xsl:value-of select="substring($text, 1, $w)"/>
-            </xsl:when>
-            <xsl:otherwise>
-              <xsl:call-template name="words-before-last">
-                <xsl:with-param name="s" select="substring($text, 1, $w + 1)"/>
-              </xsl:call-template>
-            </xsl:otherwise>
-          </xsl:choose>
-        </xsl:if>
-      </xsl:variable>
-      <xsl:variable name="line"
-                    select="concat(substring($text, 1, $n * ($n &lt;= $w)),
-                                   substring($head, 1, string-length($head) * ($n &gt; $w)),
-                                   substring(substring-before(concat($text, ' '), ' '), 1, $n * ($n &gt; $w and string($head) = '')))"/>
-      <xsl:variable name="pad" select="($align = 'centre' and string-length($line) &lt; $box) * floor(($box - string-length($line)) div 2)"/>
+      <!--
+        The line: up to the last blank that fits (a word longer than the line: the first word).
+        The blank is found without a call or a result tree fragment, which cost more than all
+        the arithmetic, when it is the next character or among the line's last 13 columns (the
+        sum of K for the one K that holds a blank with none after it); else CUT is searched
+        (words-before-last) and the call made again with it.
+      -->
+      <xsl:variable name="next" select="substring($text, $w + 1, 1) = ' '"/>
+      <xsl:variable name="near" select="$w * (substring($text, $w, 1) = ' ') + (substring($text, ($w - 1), 1) = ' ' and not(contains(substring($text, ($w - 1) + 1, 1), ' '))) * ($w - 1) + (substring($text, ($w - 2), 1) = ' ' and not(contains(substring($text, ($w - 2) + 1, 2), ' '))) * ($w - 2) + (substring($text, ($w - 3), 1) = ' ' and not(contains(substring($text, ($w - 3) + 1, 3), ' '))) * ($w - 3) + (substring($text, ($w - 4), 1) = ' ' and not(contains(substring($text, ($w - 4) + 1, 4), ' '))) * ($w - 4) + (substring($text, ($w - 5), 1) = ' ' and not(contains(substring($text, ($w - 5) + 1, 5), ' '))) * ($w - 5) + (substring($text, ($w - 6), 1) = ' ' and not(contains(substring($text, ($w - 6) + 1, 6), ' '))) * ($w - 6) + (substring($text, ($w - 7), 1) = ' ' and not(contains(substring($text, ($w - 7) + 1, 7), ' '))) * ($w - 7) + (substring($text, ($w - 8), 1) = ' ' and not(contains(substring($text, ($w - 8) + 1, 8), ' '))) * ($w - 8) + (substring($text, ($w - 9), 1) = ' ' and not(contains(substring($text, ($w - 9) + 1, 9), ' '))) * ($w - 9) + (substring($text, ($w - 10), 1) = ' ' and not(contains(substring($text, ($w - 10) + 1, 10), ' '))) * ($w - 10) + (substring($text, ($w - 11), 1) = ' ' and not(contains(substring($text, ($w - 11) + 1, 11), ' '))) * ($w - 11) + (substring($text, ($w - 12), 1) = ' ' and not(contains(substring($text, ($w - 12) + 1, 12), ' '))) * ($w - 12)"/>
+      <xsl:variable name="len" select="($cut &gt;= 0) * $cut + ($cut &lt; 0) * ($next * $w + (not($next)) * (($near &gt; 1) * ($near - 1) - ($near &lt;= 1)))"/>
+      <xsl:choose>
+      <xsl:when test="$len &lt; 0">
+        <xsl:variable name="head">
+          <xsl:call-template name="words-before-last">
+            <xsl:with-param name="s" select="substring($text, 1, $w + 1)"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:call-template name="wrap">
+          <xsl:with-param name="text" select="$text"/>
+          <xsl:with-param name="width" select="$width"/>
+          <xsl:with-param name="align" select="$align"/>
+          <xsl:with-param name="indent" select="$indent"/>
+          <xsl:with-param name="hang" select="$hang"/>
+          <xsl:with-param name="first" select="$first"/>
+          <xsl:with-param name="box" select="$box"/>
+          <xsl:with-param name="balanced" select="$balanced"/>
+          <xsl:with-param name="hold" select="$hold"/>
+          <xsl:with-param name="cut" select="string-length($head) + (string($head) = '') * string-length(substring-before(concat($text, ' '), ' '))"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:otherwise>
+      <xsl:variable name="line" select="substring($text, 1, $len)"/>
+      <xsl:variable name="pad" select="($align = 'centre' and $len &lt; $box) * floor(($box - $len) div 2)"/>
       <xsl:variable name="rest" select="substring($text, string-length($line) + 2)"/>
       <xsl:choose>
         <!-- wrap-open wants the last line unfinished: a tab, then its words -->
@@ -1930,6 +1956,8 @@
         <xsl:with-param name="balanced" select="$balanced"/>
         <xsl:with-param name="hold" select="$hold"/>
       </xsl:call-template>
+      </xsl:otherwise>
+      </xsl:choose>
     </xsl:when>
     </xsl:choose>
   </xsl:template>

@@ -131,9 +131,14 @@ def put(name, blocks):
 words = ['Nội', 'dung', 'văn', 'bản', 'được', 'viết', 'rất', 'dài', 'để', 'thử', 'việc', 'ngắt', 'dòng', 'Đề_án_“Xoá_mù_chữ”']
 put('big-paragraph', '<p>' + ' '.join(words[i % len(words)] for i in range(120000)) + '</p>')
 put('many-cells', '<table>' + ''.join('<row>' + ''.join('<cell>%d.%d</cell>' % (r, c) for c in range(5)) + '</row>' for r in range(1200)) + '</table>')
+# words longer than a line, and paragraphs that are one word longer than the halving threshold
+import random
+random.seed(10)
+long = ['x' * random.choice([1, 2, 3, 5, 8, 13, 20, 30, 85, 200]) for i in range(3000)] + ['Y' * 700]
+put('long-words', '<p>' + ' '.join(long) + '</p><p>' + 'Z' * 600 + '</p><p>a ' + 'Q' * 600 + '</p>')
 put('wide-table', '<table>' + ''.join('<row>' + ''.join('<cell>%d.%d</cell>' % (r, c) for c in range(18)) + '</row>' for r in range(3)) + '</table>')
 PYEOF
-for f in big-paragraph many-cells wide-table; do
+for f in big-paragraph long-words many-cells wide-table; do
 	(cd nowhere && expect_exit 0 "$DOCKET" show "$WORK/$f.xml")
 	cp "$WORK/out" "$WORK/$f.txt"
 done
@@ -142,7 +147,7 @@ import sys
 w = sys.argv[1]
 for f in ('big-paragraph', 'many-cells', 'wide-table'):
     lines = open('%s/%s.txt' % (w, f), encoding='utf-8').read().split('\n')
-    if max(len(l) for l in lines) > 80: print(f, 'a line wider than 80'); sys.exit(1)
+    if max(len(l) for l in lines if ' ' in l) > 80: print(f, 'a line of words wider than 80'); sys.exit(1)
 # the megabyte paragraph: every word, in order, wrapped greedily (each line as full as it can be)
 lines = open(w + '/big-paragraph.txt', encoding='utf-8').read().split('\n')
 i = next(k for k, l in enumerate(lines) if l.startswith('Nội dung văn bản'))
@@ -153,6 +158,19 @@ words = ' '.join(para).split()
 if len(words) != 120000: print('words', len(words)); sys.exit(1)
 for a, b in zip(para, para[1:]):
     if len(a) + 1 + len(b.split()[0]) <= 80: print('not greedy:', a); sys.exit(1)
+# words longer than the line stand alone on their lines; the rest greedy as before
+lines = open(w + '/long-words.txt', encoding='utf-8').read().split('\n')
+i = next(k for k, l in enumerate(lines) if l.startswith('x'))
+para = []
+while lines[i]:
+    para.append(lines[i]); i += 1
+words = ' '.join(para).split()
+if len(words) != 3001 or words[-1] != 'Y' * 700: print('long words lost'); sys.exit(1)
+for l in para:
+    if len(l) > 80 and ' ' in l: print('a long line holds more than its word'); sys.exit(1)
+for a, b in zip(para, para[1:]):
+    if len(a) + 1 + len(b.split()[0]) <= 80: print('not greedy:', a[:40]); sys.exit(1)
+if 'Z' * 600 not in lines or 'a' not in lines or 'Q' * 600 not in lines: print('one-word paragraphs'); sys.exit(1)
 # tables past the limits: a row a line, every cell there
 cells = open(w + '/many-cells.txt', encoding='utf-8').read()
 if cells.count('| 1199.0 | 1199.1 | 1199.2 | 1199.3 | 1199.4 |') != 1: print('many-cells'); sys.exit(1)
@@ -160,7 +178,7 @@ wide = ' '.join(open(w + '/wide-table.txt', encoding='utf-8').read().split())
 if '| 2.0 | 2.1 | 2.2 | 2.3 | 2.4 | 2.5 | 2.6 | 2.7 | 2.8 | 2.9 | 2.10 | 2.11 | 2.12 | 2.13 | 2.14 | 2.15 | 2.16 | 2.17 |' not in wide:
     print('wide-table'); sys.exit(1)
 PYEOF
-ok "large input: a paragraph of 120,000 words wrapped greedily within 80 columns, tables of 6000 cells and 18 columns a row a line"
+ok "large input: a paragraph of 120,000 words wrapped greedily within 80 columns, words of 85 to 700 letters alone on their lines, tables of 6000 cells and 18 columns a row a line"
 
 # ==== the page (page.xsl) in step: the same new parts as HTML ======================================
 (cd nowhere && expect_exit 0 "$DOCKET" render "$RES/valid/document-decision-ubnd.xml" -o "$WORK/qd.html")
