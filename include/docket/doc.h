@@ -101,12 +101,20 @@ DOCKET_EXTERN(int) docket_doc_set_id(docket_doc *doc, const char *id);
 
 /*
  * The place of a document in a repository: documents/<kind>/<year>/<unit>/<id>.xml, where
- * year is the document's year (else FALLBACK_YEAR) and unit its drafting unit (else
- * FALLBACK_UNIT, else "_"), into *OUT; free it with docket_free. DOCKET_EINVALID when the id
- * or kind cannot name a file.
+ * year is the document's year (else FALLBACK_YEAR) and unit the folder of its drafting unit
+ * (else of FALLBACK_UNIT, else "_"; see docket_unit_folder_name), into *OUT; free it with
+ * docket_free. DOCKET_EINVALID when the id or kind cannot name a file.
  */
 DOCKET_EXTERN(int) docket_doc_path(char **out, const docket_doc *doc, const char *fallback_year,
                                    const char *fallback_unit);
+
+/*
+ * The folder, under documents/<kind>/<year>/, of the documents unit UNIT drafts, into OUT (65
+ * bytes): the unit id itself when it is ASCII, else written in ASCII ("BCĐ" gives "BCD", the
+ * marks dropped; docs/format.md, "Names and the layout"). DOCKET_EINVALID when UNIT is not a
+ * unit id (OUT is then "").
+ */
+DOCKET_EXTERN(int) docket_unit_folder_name(char out[65], const char *unit);
 
 /* Serialise as UTF-8 XML with a declaration into *OUT (*OUT_LEN bytes, NUL-terminated); free it
  * with docket_free. DOCKET_ERROR when out of memory. */

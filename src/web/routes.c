@@ -324,10 +324,13 @@ done:
 static const char *filter(wreq *r, const char *name, int *bad)
 {
 	const char *v = web_query(r, name);
+	char folder[65];
 	if (!v || !*v)
 		return NULL;
-	if (strcmp(name, "q") != 0 && !web_safe_id(v))
+	/* a unit id may be in Vietnamese letters (BCĐ); everything else is ASCII */
+	if (strcmp(name, "unit") == 0 ? docket_unit_folder_name(folder, v) < 0 : strcmp(name, "q") != 0 && !web_safe_id(v))
 		*bad = 1;
+	docket_error_clear();
 	return v;
 }
 
@@ -374,8 +377,11 @@ static void list_page(wreq *r)
 	}
 	docket_error_clear();
 	/* the path says kind, year and drafting unit: walk only the trees that can match */
-	if (c.kind && c.year && c.unit && !bad)
-		snprintf(prefix, sizeof(prefix), "documents/%s/%s/%s/", c.kind, c.year, c.unit);
+	if (c.kind && c.year && c.unit && !bad) {
+		char folder[65] = "";
+		docket_unit_folder_name(folder, c.unit); /* the unit's ASCII folder: BCĐ files under BCD */
+		snprintf(prefix, sizeof(prefix), "documents/%s/%s/%s/", c.kind, c.year, folder);
+	}
 	else if (c.kind && c.year && !bad)
 		snprintf(prefix, sizeof(prefix), "documents/%s/%s/", c.kind, c.year);
 	else if (c.kind && !bad)

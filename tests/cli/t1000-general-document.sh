@@ -19,7 +19,7 @@ expect_exit 0 d unit add LĐ --name "Lãnh đạo Sở"
 expect_exit 0 d person add admin --name "Đỗ Văn Quản" --position "CHUYÊN VIÊN" --unit LĐ --role admin
 
 # --- unit ids in Vietnamese letters, their folders, collisions ---------------------------
-for u in "BCĐ:Ban Chỉ đạo" "KHTC:Phòng Kế hoạch - Tài chính" "VT:Văn thư"; do
+for u in "BCĐ:Ban Chỉ đạo" "KHTC:Phòng Kế hoạch - Tài chính" "VT:Văn thư" "KT&KĐCL:Phòng Khảo thí và Kiểm định chất lượng"; do
 	expect_exit 0 d --as admin unit add "${u%%:*}" --name "${u#*:}" --parent LĐ
 done
 before=$(git -C "$R" rev-parse HEAD)
@@ -29,6 +29,9 @@ expect_exit 1 d --as admin unit add bcđ --name "Ban khác"
 expect_grep "the unit 'bcđ' would share the folder 'BCD' with the unit 'BCĐ'" "$WORK/err"
 expect_exit 1 d --as admin unit add ld --name "Lãnh đạo khác"
 expect_grep "would share the folder 'LD' with the unit 'LĐ'" "$WORK/err"
+# '&' as printed in notations ("SGDĐT-KT&KĐCL") becomes '-' in the folder name
+expect_exit 1 d --as admin unit add KT-KĐCL --name "Khảo thí"
+expect_grep "the unit 'KT-KĐCL' would share the folder 'KT-KDCL' with the unit 'KT&KĐCL'" "$WORK/err"
 # Ð (U+00D0, Icelandic eth) looks like Đ (U+0110) but is no Vietnamese letter
 expect_exit 2 d --as admin unit add "BCÐ" --name "Giả mạo"
 expect_grep "'BCÐ' is not a valid unit id" "$WORK/err"
@@ -41,7 +44,7 @@ done
 [ "$(git -C "$R" rev-parse HEAD)" = "$before" ] || fail "a refused unit wrote a commit"
 expect_exit 0 d unit list --json
 expect_grep '"id": "BCĐ"' "$WORK/out"
-ok "unit ids BCĐ, LĐ accepted; BCD, bcđ, ld (same folder), Ð look-alike, NFD, '/', space, newline refused; nothing written"
+ok "unit ids BCĐ, LĐ, KT&KĐCL accepted; BCD, bcđ, ld, KT-KĐCL (same folder), Ð look-alike, NFD, '/', space, newline refused; nothing written"
 
 expect_exit 0 d --as admin person add hoa --name "Nguyễn Thị Hoa" --position "CHUYÊN VIÊN" --unit BCĐ --role drafter
 expect_exit 0 d --as admin person add minh --name "Trần Văn Minh" --position "PHÓ TRƯỞNG BAN" --unit BCĐ --role reviewer
@@ -121,6 +124,26 @@ expect_exit 0 d show cv-2024-1520
 expect_grep "Số: 02/SGDĐT-KHTC" "$WORK/out"
 expect_exit 0 d validate --all
 ok "the công văn: submitted, reviewed, approved, issued 02/SGDĐT-KHTC (after 01/TB-SGDĐT in the same register)"
+
+# the web workspace lists a unit's documents by its id in Vietnamese letters
+if command -v curl >/dev/null; then
+	"$DOCKET" -C "$R" serve --listen 127.0.0.1:0 --read-only 2>"$WORK/serve.log" &
+	SPID=$!
+	URL=""
+	for i in $(seq 100); do
+		URL=$(sed -n 's|^docket: serving .* on \(http://[^/]*\)/.*|\1|p' "$WORK/serve.log")
+		[ -n "$URL" ] && break
+		sleep 0.1
+	done
+	[ -n "$URL" ] || { kill "$SPID"; cat "$WORK/serve.log"; fail "docket serve did not start"; }
+	code=$(curl -s -o "$WORK/page" -w '%{http_code}' "$URL/?kind=document&year=2024&unit=BC%C4%90")
+	kill -TERM "$SPID"
+	wait "$SPID" 2>/dev/null || true
+	[ "$code" = 200 ] || { cat "$WORK/page"; fail "the list by unit BCĐ: HTTP $code"; }
+	expect_grep "vb-2024-bcd-1" "$WORK/page"
+	grep -q "cv-2024-1520" "$WORK/page" && fail "the list by unit BCĐ shows KHTC's công văn"
+	ok "docket serve: the documents of unit BCĐ (folder BCD) listed by its id"
+fi
 
 expect_exit 0 d audit --trust "$WORK/ca/ca.pem"
 fsck_clean "$R"

@@ -45,6 +45,7 @@ static void test_unit_folders(void **state)
 	folder_is("PGDĐT", "PGDDT");
 	folder_is("LĐ", "LD");
 	folder_is("Trường-THCS", "Truong-THCS");
+	folder_is("KT&KĐCL", "KT-KDCL");
 	/* every one of the 134 letters of Vietnamese, checked against Python's NFD */
 	folder_is("ÀÁÂÃÈÉÊÌÍÒÓÔÕÙÚÝàáâãèéêìíòóôõùúýĂăĐđĨĩŨũƠơƯưẠạẢảẤấẦầẨẩẪẫẬậẮắ", "AAAAEEEIIOOOOUUYaaaaeeeiioooouuyAaDdIiUuOoUuAaAaAaAaAaAaAaAa");
 	folder_is("ẰằẲẳẴẵẶặẸẹẺẻẼẽẾếỀềỂểỄễỆệỈỉỊịỌọỎỏỐốỒồỔ", "AaAaAaAaEeEeEeEeEeEeEeEeIiIiOoOoOoOoO");
@@ -55,7 +56,7 @@ static void test_unit_ids_refused(void **state)
 {
 	char out[65], small[3];
 	static const char *const bad[] = {
-		"", ".A", "-A", "_A", "A B", "A/B", "A\\B", "A\nB", "A\tB",
+		"", ".A", "-A", "_A", "&A", "A;B", "A B", "A/B", "A\\B", "A\nB", "A\tB",
 		"BC\xc3\x90",          /* Ð U+00D0, Icelandic eth: a look-alike of Đ */
 		"\xd0\x90" "BC",       /* Cyrillic А */
 		"TRU\xcc\x9bO",        /* U + combining horn (NFD) */
@@ -94,6 +95,12 @@ static void test_unit_ids_refused(void **state)
 		strcat(viet, "\xc4\x90");
 		assert_int_equal(docket_unit_folder(out, sizeof(out), viet), -1);
 	}
+	/* the public form */
+	assert_int_equal(docket_unit_folder_name(out, "PGDĐT"), 0);
+	assert_string_equal(out, "PGDDT");
+	assert_int_equal(docket_unit_folder_name(out, "BC\xc3\x90"), DOCKET_EINVALID);
+	assert_string_equal(out, "");
+	assert_int_equal(docket_unit_folder_name(out, NULL), DOCKET_EINVALID);
 	assert_int_equal(docket_unit_folder(small, sizeof(small), "BCĐ"), -1);
 	assert_int_equal(docket_unit_folder(small, sizeof(small), "BC"), 0);
 }

@@ -548,7 +548,7 @@ static int apply_change(docket_config *cfg, const change *c, docket_buf *msg)
 		char folder[65], other[65];
 		if (docket_unit_folder(folder, sizeof(folder), c->unit->id ? c->unit->id : "") < 0)
 			return docket_error_set(DOCKET_EUSAGE, "'%s' is not a valid unit id (1 to 64 ASCII or Vietnamese "
-			                        "letters and digits, then also '-', '_', '.')",
+			                        "letters and digits, then also '-', '_', '.', '&')",
 			                        c->unit->id ? c->unit->id : "");
 		for (i = 0; i < cfg->nunits; i++) {
 			if (strcmp(cfg->units[i].id, c->unit->id) == 0)

@@ -505,3 +505,14 @@ char *docket_signer_competence(xmlNodePtr signer)
 	}
 	return docket_buf_detach(&b, NULL);
 }
+
+int docket_unit_folder_name(char out[65], const char *unit)
+{
+	if (!out)
+		return docket_error_set(DOCKET_EUSAGE, "docket_unit_folder_name: OUT is required");
+	if (docket_unit_folder(out, 65, unit ? unit : "") < 0) {
+		out[0] = '\0';
+		return docket_error_set(DOCKET_EINVALID, "'%s' is not a unit id", unit ? unit : "");
+	}
+	return 0;
+}

@@ -108,8 +108,12 @@ int docket_unit_folder(char *out, size_t size, const char *unit)
 		if (*s < 0x80) {
 			c = (char)*s;
 			len = 1;
-			if (!alnum(c) && !(chars > 0 && (c == '.' || c == '_' || c == '-')))
+			if (!alnum(c) && !(chars > 0 && (c == '.' || c == '_' || c == '-' || c == '&')))
 				return -1;
+			/* "KT&KĐCL" (Khảo thí & Kiểm định chất lượng) is printed so in notations; a
+			 * file name keeps to [A-Za-z0-9._-] */
+			if (c == '&')
+				c = '-';
 		} else {
 			unsigned cp = next_cp(s, &len);
 			if (!cp || !(c = vietnamese_base(cp)))

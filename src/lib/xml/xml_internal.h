@@ -62,7 +62,8 @@ int docket_unit_name_valid(const char *unit);
  * suffice): UNIT itself when it is ASCII; its Vietnamese letters written on their ASCII base
  * letter otherwise (Đ to D, đ to d, the marks dropped: "BCĐ" to "BCD", "PGDĐT" to "PGDDT"),
  * case kept. -1 when UNIT is not a unit id (the schema's UnitId: 1 to 64 of ASCII letters and
- * digits and Vietnamese letters in NFC, then also '.', '_', '-'). Deterministic, so every
+ * digits and Vietnamese letters in NFC, then also '.', '_', '-', '&' (which becomes '-':
+ * "KT&KĐCL" to "KT-KDCL")). Deterministic, so every
  * reader finds a document where its writer put it; the configuration refuses a unit whose
  * folder another unit's already is (in any case: case-insensitive file systems).
  */
