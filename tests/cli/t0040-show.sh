@@ -56,7 +56,11 @@ ok "show text equals tests/cli/expected/seed.txt (by id, by path, --format text)
 # the same text as the stylesheet through an independent XSLT processor
 xsltproc "$DOCKET_SRC/schemas/text.xsl" "$SEED" | cmp -s - "$EXPECTED" || fail "xsltproc text.xsl disagrees with show"
 for f in "$RES"/valid/*.xml; do
-	expect_exit 0 "$DOCKET" -C repo add "$f"
+	# a numbered document of a kind docket numbers was issued: add refuses it, import records it
+	if ! "$DOCKET" -C repo add "$f" >"$WORK/out" 2>"$WORK/err"; then
+		expect_grep "carries the number" "$WORK/err"
+		expect_exit 0 "$DOCKET" -C repo --as thu import "$f"
+	fi
 	id=$(cat "$WORK/out")
 	expect_exit 0 "$DOCKET" -C repo show "$id"
 	xsltproc "$DOCKET_SRC/schemas/text.xsl" "$f" | diff -u - "$WORK/out" || fail "show $id differs from xsltproc text.xsl"
