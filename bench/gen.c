@@ -10,6 +10,12 @@
  * docket itself writes, so `docket audit` judges the result clean and every signature is
  * verified for real. The signer keys and the CA live in WORKDIR.
  *
+ * Keys: docket encrypts key files with scrypt (a quarter of a second each, three times per
+ * signer: its key written, the CA's read to issue, its own read), which made 1,500 schools'
+ * keys cost longer than the history. The bench's keys are benchmark material, not secrets:
+ * the signers' keys are written unencrypted (docket_key_load takes them), their requests made
+ * here with OpenSSL, and the CA's key decrypted once and kept unencrypted in WORKDIR/ca.
+ *
  * usage: docket-bench-gen WORKDIR NDOCS NUNITS [FIRST]
  *   FIRST: number the documents from FIRST (to extend an existing history: the
  *   configuration commit is not written, the keys in WORKDIR are reused, and the new
@@ -22,6 +28,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <libxml/tree.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include "docket/docket.h"
 
 #define PASS "bench-passphrase"
@@ -89,6 +98,44 @@ typedef struct {
 	char *pem;
 } signer;
 
+/* An unencrypted P-256 key at KEY and a request for CN at CSR. */
+static void fast_key(const char *key, const char *csr, const char *cn)
+{
+	EVP_PKEY *pk = EVP_EC_gen("P-256");
+	X509_REQ *req = X509_REQ_new();
+	X509_NAME *name = X509_NAME_new();
+	FILE *f;
+
+	if (!pk || !req || !name ||
+	    !X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_UTF8, (const unsigned char *)cn, -1, -1, 0) ||
+	    !X509_REQ_set_subject_name(req, name) || !X509_REQ_set_pubkey(req, pk) ||
+	    !X509_REQ_sign(req, pk, EVP_sha256()))
+		die("key: OpenSSL");
+	if (!(f = fopen(key, "w")) || !PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL) || fclose(f) != 0)
+		die(key);
+	if (!(f = fopen(csr, "w")) || !PEM_write_X509_REQ(f, req) || fclose(f) != 0)
+		die(csr);
+	X509_NAME_free(name);
+	X509_REQ_free(req);
+	EVP_PKEY_free(pk);
+}
+
+/* The CA's key, decrypted once: every issue after reads it without scrypt. */
+static void ca_key_plain(const char *ca)
+{
+	char path[4200];
+	EVP_PKEY *pk;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/ca.key", ca);
+	if (!(f = fopen(path, "r")) || !(pk = PEM_read_PrivateKey(f, NULL, NULL, (void *)PASS)))
+		die("read the CA key");
+	fclose(f);
+	if (!(f = fopen(path, "w")) || !PEM_write_PrivateKey(f, pk, NULL, NULL, 0, NULL, NULL) || fclose(f) != 0)
+		die("write the CA key");
+	EVP_PKEY_free(pk);
+}
+
 static void make_signer(signer *s, const char *work, const char *id, const char *cn, int fresh)
 {
 	char key[4096], csr[4200], crt[4200], ca[4096];
@@ -97,12 +144,11 @@ static void make_signer(signer *s, const char *work, const char *id, const char 
 	snprintf(crt, sizeof(crt), "%s/keys/%s.crt", work, id);
 	snprintf(ca, sizeof(ca), "%s/ca", work);
 	if (fresh) {
-		if (docket_key_generate(key, 0, PASS, cn, NULL) < 0)
-			die("key generate");
-		if (docket_ca_issue(ca, PASS, csr, crt, 3650) < 0)
+		fast_key(key, csr, cn);
+		if (docket_ca_issue(ca, NULL, csr, crt, 3650) < 0)
 			die("ca issue");
 	}
-	if (docket_key_load(&s->key, key, PASS) < 0 || docket_cert_load(&s->cert, crt) < 0)
+	if (docket_key_load(&s->key, key, NULL) < 0 || docket_cert_load(&s->cert, crt) < 0)
 		die("load signer");
 	s->pem = slurp(crt);
 }
@@ -159,7 +205,7 @@ int main(int argc, char **argv)
 	long ndocs, nunits, first = 0;
 	char path[4096], **docs, **regs;
 	int *regn;
-	signer *reviewers, approver, clerk;
+	signer *reviewers, approver, clerk, drafter0;
 	int fresh;
 	static const char *const tr[5] = { "add", "submit", "review", "approve", "issue" };
 	static const char *const st[5] = { "draft", "submitted", "reviewed", "approved", "issued" };
@@ -187,6 +233,8 @@ int main(int argc, char **argv)
 	snprintf(path, sizeof(path), "%s/ca", work);
 	if (fresh && docket_ca_init(path, "Bench CA", PASS) < 0)
 		die("ca init");
+	if (fresh)
+		ca_key_plain(path);
 	reviewers = calloc((size_t)nunits, sizeof(*reviewers));
 	for (long u = 0; u < nunits; u++) {
 		char id[32], cn[64];
@@ -195,6 +243,8 @@ int main(int argc, char **argv)
 		make_signer(&reviewers[u], work, id, cn, fresh);
 	}
 	make_signer(&approver, work, "lan", "Lê Thị Lan", fresh);
+	/* the drafter of the first school acts in the benchmarks (every action signed by its actor) */
+	make_signer(&drafter0, work, "d0000", "Giáo viên 0000", fresh);
 	make_signer(&clerk, work, "thu", "Phạm Thị Thu", fresh);
 	unsetenv("DOCKET_NOW");
 
@@ -222,7 +272,11 @@ int main(int argc, char **argv)
 		fputs("</certificate>\n    </person>\n", f);
 		for (long u = 0; u < nunits; u++) {
 			fprintf(f, "    <person id=\"d%04ld\" name=\"Giáo viên %04ld\" position=\"GIÁO VIÊN\" unit=\"S%04ld\" "
-			        "roles=\"drafter\"/>\n", u, u, u);
+			        "roles=\"drafter\"%s", u, u, u, u ? "/>\n" : ">\n      <certificate>");
+			if (u == 0) {
+				xml_escape(f, drafter0.pem);
+				fputs("</certificate>\n    </person>\n", f);
+			}
 			fprintf(f, "    <person id=\"r%04ld\" name=\"Hiệu trưởng %04ld\" position=\"HIỆU TRƯỞNG\" unit=\"S%04ld\" "
 			        "roles=\"reviewer\">\n      <certificate>", u, u, u);
 			xml_escape(f, reviewers[u].pem);

@@ -1,7 +1,14 @@
 /* docket validate: XSD plus docket's rules, findings as FILE:LINE:COL: error: MESSAGE. */
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
+
+#define BATCH 256   /* documents read from the tree before the workers take them */
+#define MAX_JOBS 64
 
 /* A workflow definition is recognised by its namespace and checked as one. */
 static int is_workflow(const char *buf)
@@ -29,6 +36,22 @@ static int validate_workflow(docket_findings *findings, docket_repo *repo, const
 	return error == DOCKET_EINVALID ? 0 : error;
 }
 
+/*
+ * validate --all on every core: the walk of documents/ hands out batches of BATCH paths; JOBS
+ * workers (this thread and JOBS-1 more) take them one at a time, each with its own repository
+ * handle (a libgit2 repository must not be shared between threads) and the one compiled
+ * schema, shared read-only (libxml2 compiles built-in types lazily, so the schema is compiled
+ * here, before any worker starts; each validation has its own context). Each document's
+ * findings are kept apart and appended in the walk's order when the batch is done, so the
+ * output does not depend on the number of workers. Memory: one batch of findings at a time.
+ */
+typedef struct {
+	char *path;
+	docket_findings *findings;
+	int error;
+	char message[512];
+} item;
+
 typedef struct {
 	docket_repo *repo;
 	const char *rev;
@@ -36,28 +59,109 @@ typedef struct {
 	docket_findings *findings;
 	int error;
 	size_t count;
+	/* the batch */
+	item items[BATCH];
+	size_t n;
+	atomic_size_t next;
+	docket_repo *handles[MAX_JOBS];
+	int jobs, progress;
+	char message[1024]; /* a worker's error, with the document's path */
 } all_state;
 
-static int validate_one(const char *path, void *payload)
+static void validate_item(all_state *st, docket_repo *repo, item *it)
 {
-	all_state *st = payload;
 	char *buf = NULL;
 	size_t len = 0;
 	int error;
 
-	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0)
-		return 0;
-	st->count++;
-	if ((error = docket_repo_read(&buf, &len, st->repo, st->rev, path)) < 0) {
-		st->error = error;
-		return 1;
+	if ((error = docket_findings_new(&it->findings)) < 0 ||
+	    (error = docket_repo_read(&buf, &len, repo, st->rev, it->path)) < 0) {
+		it->error = error;
+		snprintf(it->message, sizeof(it->message), "%s", docket_error_last());
+		return;
 	}
-	error = docket_validate_buffer(st->findings, st->schema, buf, len, path, st->repo, st->rev);
+	error = docket_validate_buffer(it->findings, st->schema, buf, len, it->path, repo, st->rev);
 	docket_free(buf);
 	if (error < 0 && error != DOCKET_EINVALID) {
-		st->error = error;
+		it->error = error;
+		snprintf(it->message, sizeof(it->message), "%s", docket_error_last());
+	}
+}
+
+typedef struct {
+	all_state *st;
+	docket_repo *repo;
+} worker;
+
+static void *work(void *p)
+{
+	worker *w = p;
+	size_t i;
+
+	while ((i = atomic_fetch_add(&w->st->next, 1)) < w->st->n)
+		validate_item(w->st, w->repo, &w->st->items[i]);
+	return NULL;
+}
+
+/* Validate the batch on every worker, then append its findings in order. */
+static int run_batch(all_state *st)
+{
+	pthread_t threads[MAX_JOBS];
+	worker workers[MAX_JOBS];
+	int started = 0, error = 0;
+	size_t i;
+
+	atomic_store(&st->next, 0);
+	for (int j = 1; j < st->jobs && (size_t)j < st->n; j++) {
+		workers[j].st = st;
+		workers[j].repo = st->handles[j];
+		if (pthread_create(&threads[j], NULL, work, &workers[j]) != 0)
+			break; /* fewer workers: the rest is done here */
+		started = j;
+	}
+	workers[0].st = st;
+	workers[0].repo = st->repo;
+	work(&workers[0]);
+	for (int j = 1; j <= started; j++)
+		pthread_join(threads[j], NULL);
+	for (i = 0; i < st->n; i++) {
+		item *it = &st->items[i];
+		for (size_t f = 0; it->findings && f < docket_findings_count(it->findings); f++) {
+			const docket_finding *x = docket_findings_get(it->findings, f);
+			if (!error && docket_findings_add(st->findings, x->file, x->line, x->col, "%s", x->message) < 0)
+				error = DOCKET_ERROR;
+		}
+		if (it->error && !error) {
+			error = it->error;
+			snprintf(st->message, sizeof(st->message), "%s: %s", it->path, it->message);
+		}
+		docket_findings_free(it->findings);
+		free(it->path);
+	}
+	st->count += st->n;
+	st->n = 0;
+	if (st->progress) {
+		fprintf(stderr, "\rdocket: validated %zu documents", st->count);
+		fflush(stderr);
+	}
+	return error;
+}
+
+static int validate_one(const char *path, void *payload)
+{
+	all_state *st = payload;
+	item *it;
+
+	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0)
+		return 0;
+	it = &st->items[st->n];
+	memset(it, 0, sizeof(*it));
+	if (!(it->path = strdup(path))) {
+		st->error = DOCKET_ERROR;
 		return 1;
 	}
+	if (++st->n == BATCH && (st->error = run_batch(st)) < 0)
+		return 1;
 	return 0;
 }
 
@@ -82,9 +186,23 @@ static int validate_workflow_file(const char *path, void *payload)
 
 typedef struct {
 	cli_list files;
-	int all, json;
-	const char *rev;
+	int all, json, progress;
+	const char *rev, *jobs;
 } validate_args;
+
+/* --jobs: 1..MAX_JOBS; default the processors online */
+static int jobs_of(const char *arg)
+{
+	long n;
+	char *end;
+
+	if (!arg) {
+		n = sysconf(_SC_NPROCESSORS_ONLN);
+		return n < 1 ? 1 : n > MAX_JOBS ? MAX_JOBS : (int)n;
+	}
+	n = strtol(arg, &end, 10);
+	return *arg && !*end && n >= 1 && n <= MAX_JOBS ? (int)n : -1;
+}
 
 static int run_validate(cli_ctx *ctx, void *args)
 {
@@ -98,6 +216,8 @@ static int run_validate(cli_ctx *ctx, void *args)
 
 	if ((!all && npos == 0) || (rev && !all))
 		return cli_usage_error(ctx, "give FILE arguments or --all (--rev needs --all)");
+	if (jobs_of(a->jobs) < 0)
+		return cli_usage_error(ctx, "--jobs takes a number of workers from 1 to %d, not '%s'", MAX_JOBS, a->jobs);
 	if (docket_findings_new(&findings) < 0) {
 		code = cli_fail_last(DOCKET_ERROR, NULL);
 		goto cleanup;
@@ -132,16 +252,43 @@ static int run_validate(cli_ctx *ctx, void *args)
 			code = cli_fail_last(error, pos[i]);
 	}
 	if (all) {
-		all_state st = { repo, rev, schema, findings, 0, 0 };
-		error = docket_repo_walk(repo, rev, "documents/", validate_one, &st);
-		if (st.error || error < 0)
-			code = cli_fail_last(st.error ? st.error : error, "cannot validate the repository");
+		all_state *st = calloc(1, sizeof(*st));
+		if (!st) {
+			code = cli_fail(DOCKET_ERROR, "out of memory");
+			goto cleanup;
+		}
+		st->repo = repo;
+		st->rev = rev;
+		st->schema = schema;
+		st->findings = findings;
+		st->jobs = jobs_of(a->jobs);
+		st->progress = !json && (a->progress || isatty(2));
+		for (int j = 1; j < st->jobs; j++)
+			if (docket_repo_open(&st->handles[j], docket_repo_gitdir(repo)) < 0) {
+				st->jobs = j; /* fewer workers */
+				break;
+			}
+		error = docket_repo_walk(repo, rev, "documents/", validate_one, st);
+		if (!st->error && error >= 0 && st->n)
+			st->error = run_batch(st);
+		for (size_t k = 0; k < st->n; k++)
+			free(st->items[k].path); /* a batch left by an error */
+		if (st->progress)
+			fputc('\n', stderr);
+		if (st->error && st->message[0])
+			code = cli_fail(st->error, "cannot validate the repository: %s", st->message);
+		else if (st->error || error < 0)
+			code = cli_fail_last(st->error ? st->error : error, "cannot validate the repository");
+		/* the rules across documents: a number given twice by one issuer in one year */
 		if ((error = docket_validate_numbers(findings, repo, rev)) < 0)
 			code = cli_fail_last(error, "cannot check the numbers of the repository");
-		st.error = 0;
-		error = docket_repo_walk(repo, rev, ".docket/workflows/", validate_workflow_file, &st);
-		if (st.error || error < 0)
-			code = cli_fail_last(st.error ? st.error : error, "cannot validate the workflows");
+		st->error = 0;
+		error = docket_repo_walk(repo, rev, ".docket/workflows/", validate_workflow_file, st);
+		if (st->error || error < 0)
+			code = cli_fail_last(st->error ? st->error : error, "cannot validate the workflows");
+		for (int j = 1; j < st->jobs; j++)
+			docket_repo_free(st->handles[j]);
+		free(st);
 	}
 	if (json) {
 		fputs("[", stdout);
@@ -173,6 +320,12 @@ static const cli_option validate_opts[] = {
 	             "validate every document and workflow of the repository at the tip (or at\n"
 	             "REV), read from the git object store: no work tree needed"),
 	CLI_OPT_STRING(validate_args, rev, "rev", 0, "REV", "with --all: the revision to validate"),
+	CLI_OPT_STRING(validate_args, jobs, "jobs", 'j', "N",
+	               "with --all: validate on N threads (default: one per processor online);\n"
+	               "the findings come in the same order whatever N"),
+	CLI_OPT_FLAG(validate_args, progress, "progress", 0,
+	             "with --all: count the documents validated on stderr (the default when\n"
+	             "stderr is a terminal; never with --json)"),
 	CLI_OPT_FLAG(validate_args, json, "json", 0,
 	             "print the findings as a JSON array of {file, line, col, message}"),
 	CLI_OPT_END
@@ -196,6 +349,7 @@ const cli_command cli_cmd_validate = {
 	"Each finding is printed as FILE:LINE:COL: error: MESSAGE.\n",
 	"docket validate plan.xml\n"
 	"docket validate --all\n"
+	"docket validate --all --jobs 2 --progress\n"
 	"docket -C /srv/pgd.git validate --all --rev main~3 --json",
 	"0 all valid; 1 any finding; 2 usage; 3 other errors.", NULL
 };

@@ -92,18 +92,13 @@ static void idset_free(idset *s)
 	memset(s, 0, sizeof(*s));
 }
 
-/* Collect the ids (file names) of every document that could collide with our scheme. */
-static int collect_ids(const char *path, void *payload)
+/* Collect an id (from the id index) that could collide with our scheme. */
+static int collect_id(const char *id, size_t idlen, const char *path, void *payload)
 {
 	idset *s = payload;
-	const char *base = strrchr(path, '/');
-	size_t len;
 
-	base = base ? base + 1 : path;
-	len = strlen(base);
-	if (len < 8 || strcmp(base + len - 4, ".xml") || base[2] != '-')
-		return 0;
-	if (idset_add(s, base, len - 4) < 0) {
+	(void)path;
+	if (idset_add(s, id, idlen) < 0) {
 		s->error = DOCKET_ERROR;
 		return 1;
 	}
@@ -252,6 +247,9 @@ static int write_job(docket_txn *txn, docket_job *j, docket_schema *schema, idse
 		if ((error = docket_buf_puts(&stem, j->replace)) < 0)
 			goto cleanup;
 	} else if ((error = id_stem(&stem, j)) < 0 ||
+	           /* the ids STEM<n> already given: a range of the id index, not a walk */
+	           (error = docket_ids_each(repo, base[0] ? base : NULL, stem.ptr, 1, collect_id, ids)) < 0 ||
+	           (error = ids->error) < 0 ||
 	           (error = docket_buf_printf(&stem, "%lu", next_number(ids, stem.ptr))) < 0 ||
 	           (error = idset_add(ids, stem.ptr, stem.len)) < 0) {
 		goto cleanup;
@@ -362,11 +360,6 @@ static int batch_fill(docket_txn *txn, void *payload)
 		if ((error = docket_now(&b->now)) < 0)
 			goto cleanup;
 	}
-	error = docket_repo_walk(repo, base[0] ? base : NULL, "documents/", collect_ids, &ids);
-	if (ids.error)
-		error = ids.error;
-	if (error < 0)
-		goto cleanup;
 	for (i = 0; i < b->n; i++)
 		if ((error = write_job(txn, &b->jobs[i], schema, &ids, b->findings, year, b)) < 0)
 			goto cleanup;

@@ -69,30 +69,6 @@ typedef struct {
 	char **paths;              /* per report, found at the first attempt */
 } fill_ctx;
 
-typedef struct {
-	const char **ids;
-	char **paths;
-	size_t n;
-} path_map;
-
-/* One walk of documents/ finds the path of every report named (ids are file names). */
-static int map_cb(const char *path, void *payload)
-{
-	path_map *m = payload;
-	const char *base = strrchr(path, '/');
-	size_t len, i;
-
-	base = base ? base + 1 : path;
-	len = strlen(base);
-	if (len < 5 || strcmp(base + len - 4, ".xml"))
-		return 0;
-	for (i = 0; i < m->n; i++)
-		if (!m->paths[i] && strlen(m->ids[i]) == len - 4 && strncmp(m->ids[i], base, len - 4) == 0 &&
-		    !(m->paths[i] = docket_strdup(path)))
-			return docket_error_set(DOCKET_ERROR, "out of memory");
-	return 0;
-}
-
 static void fig_finding(fill_ctx *c, const char *report, const docket_figure *f, const char *fmt, ...)
 	DOCKET_PRINTF(4, 5);
 static void fig_finding(fill_ctx *c, const char *report, const docket_figure *f, const char *fmt, ...)
@@ -437,26 +413,19 @@ static int fill_txn(docket_txn *txn, void *payload)
 	if ((error = docket_findings_new(&c->findings)) < 0)
 		goto cleanup;
 	if (!c->paths) {
-		path_map m;
-		if (!(c->paths = calloc(c->n + 1, sizeof(char *))) ||
-		    !(m.ids = calloc(c->n + 1, sizeof(char *)))) {
+		/* each report through the id index: its cost is the reports', not the repository's */
+		if (!(c->paths = calloc(c->n + 1, sizeof(char *)))) {
 			error = docket_error_set(DOCKET_ERROR, "out of memory");
 			goto cleanup;
 		}
-		m.paths = c->paths;
-		m.n = c->n;
-		for (i = 0; i < c->n; i++)
-			m.ids[i] = c->reports[i].report ? c->reports[i].report : "";
-		error = docket_repo_walk(repo, base, "documents/", map_cb, &m);
-		free(m.ids);
-		if (error < 0)
-			goto cleanup;
-		for (i = 0; i < c->n; i++)
-			if (!c->paths[i]) {
-				error = docket_error_set(DOCKET_ENOTFOUND, "no document with the id '%s'",
-				                         c->reports[i].report ? c->reports[i].report : "");
+		for (i = 0; i < c->n; i++) {
+			const char *id = c->reports[i].report ? c->reports[i].report : "";
+			if ((error = docket_doc_find(&c->paths[i], repo, id, base[0] ? base : NULL)) < 0) {
+				if (error == DOCKET_ENOTFOUND)
+					error = docket_error_set(DOCKET_ENOTFOUND, "no document with the id '%s'", id);
 				goto cleanup;
 			}
+		}
 	}
 	if ((error = docket_txn_read(&cfgbuf, &cfglen, txn, DOCKET_CONFIG_PATH)) < 0 ||
 	    (error = docket_config_parse(&cfg, cfgbuf, cfglen, DOCKET_CONFIG_PATH)) < 0)

@@ -197,6 +197,70 @@ done:
 	return s->error ? 1 : 0;
 }
 
+/* The documents under a folder that name a plan (the reference index: a superset). */
+typedef struct {
+	const char *prefix;
+	char **paths;
+	size_t n, cap;
+	int error;
+} cand;
+
+static int cand_cb(const char *target, size_t len, const char *path, void *payload)
+{
+	cand *c = payload;
+
+	(void)target;
+	(void)len;
+	if (strncmp(path, c->prefix, strlen(c->prefix)) != 0)
+		return 0;
+	if (c->n == c->cap) {
+		size_t cap = c->cap ? c->cap * 2 : 16;
+		char **p = realloc(c->paths, cap * sizeof(*p));
+		if (!p) {
+			c->error = docket_error_set(DOCKET_ERROR, "out of memory");
+			return 1;
+		}
+		c->paths = p;
+		c->cap = cap;
+	}
+	if (!(c->paths[c->n] = docket_strdup(path))) {
+		c->error = DOCKET_ERROR;
+		return 1;
+	}
+	c->n++;
+	return 0;
+}
+
+static int cmp_path(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/*
+ * Run FN over the documents under PREFIX naming one of S's plans, once each, in the order a
+ * walk of the tree would give (the full paths' order is git's tree order): a cost of the
+ * plan's documents, not of the repository's.
+ */
+static int scan_refs(scan *s, docket_repo *repo, const char *prefix, docket_repo_walk_fn fn)
+{
+	cand c = { prefix, NULL, 0, 0, 0 };
+	size_t i, nplans = s->nplans;
+	int error = 0;
+
+	for (i = 0; i < nplans && !error; i++)
+		if ((error = docket_refs_each(repo, NULL, s->plans[i], cand_cb, &c)) > 0 || c.error)
+			error = c.error ? c.error : DOCKET_ERROR;
+	if (!error && c.n)
+		qsort(c.paths, c.n, sizeof(char *), cmp_path);
+	for (i = 0; i < c.n; i++) {
+		if (!error && (i == 0 || strcmp(c.paths[i], c.paths[i - 1]) != 0) && fn(c.paths[i], s) != 0)
+			error = s->error ? s->error : DOCKET_ERROR;
+		free(c.paths[i]);
+	}
+	free(c.paths);
+	return error;
+}
+
 static int run_scan(scan *s, docket_repo *repo, const char *plan, int year)
 {
 	int error;
@@ -206,9 +270,10 @@ static int run_scan(scan *s, docket_repo *repo, const char *plan, int year)
 	if (!(s->plans = calloc(1, sizeof(char *))) || !(s->plans[0] = docket_strdup(plan)))
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	s->nplans = 1;
-	if ((error = docket_repo_walk(repo, NULL, "documents/plan/", scan_plan, s)) >= 0 && !s->error &&
-	    (error = docket_repo_walk(repo, NULL, "documents/report/", scan_report, s)) >= 0 && !s->error)
-		error = docket_repo_walk(repo, NULL, "documents/task/", scan_task, s);
+	/* the plans citing PLAN, then the reports and tasks on any of them */
+	if ((error = scan_refs(s, repo, "documents/plan/", scan_plan)) >= 0 && !s->error &&
+	    (error = scan_refs(s, repo, "documents/report/", scan_report)) >= 0 && !s->error)
+		error = scan_refs(s, repo, "documents/task/", scan_task);
 	if (s->error)
 		return s->error;
 	return error < 0 ? error : 0;

@@ -11,39 +11,32 @@
 /* --- finding a document by id ------------------------------------------------------------ */
 
 typedef struct {
-	const char *id;
-	size_t idlen;
 	char *found;
 	docket_buf others; /* the other paths with the id, ", "-separated */
 	int dup;
 } find_state;
 
-static int find_cb(const char *path, void *payload)
+static int find_cb(const char *id, size_t idlen, const char *path, void *payload)
 {
 	find_state *st = payload;
-	const char *base = strrchr(path, '/');
-	size_t n;
+	char q[512];
 
-	base = base ? base + 1 : path;
-	n = strlen(base);
-	if (n == st->idlen + 4 && strncmp(base, st->id, st->idlen) == 0 &&
-	    strcmp(base + st->idlen, ".xml") == 0) {
-		char q[512];
-		if (!st->found) {
-			st->found = docket_strdup(path);
-			return st->found ? 0 : 1;
-		}
-		st->dup++;
-		docket_name_quote(q, sizeof(q), path);
-		if (st->dup <= 8 && docket_buf_printf(&st->others, ", '%s'", q) < 0)
-			return 1;
+	(void)id;
+	(void)idlen;
+	if (!st->found) {
+		st->found = docket_strdup(path);
+		return st->found ? 0 : 1;
 	}
+	st->dup++;
+	docket_name_quote(q, sizeof(q), path);
+	if (st->dup <= 8 && docket_buf_printf(&st->others, ", '%s'", q) < 0)
+		return 1;
 	return 0;
 }
 
 int docket_doc_find(char **out, docket_repo *repo, const char *id, const char *rev)
 {
-	find_state st = { id, strlen(id), NULL, DOCKET_BUF_INIT, 0 };
+	find_state st = { NULL, DOCKET_BUF_INIT, 0 };
 	const char *why;
 	char q[512];
 	int error;
@@ -59,7 +52,8 @@ int docket_doc_find(char **out, docket_repo *repo, const char *id, const char *r
 		*out = docket_strdup(id);
 		return *out ? 0 : docket_error_set(DOCKET_ERROR, "out of memory");
 	}
-	error = docket_repo_walk(repo, rev, "documents/", find_cb, &st);
+	/* the id index: every file named ID.xml under documents/, wherever it is */
+	error = docket_ids_each(repo, rev, id, 0, find_cb, &st);
 	if (error > 0)
 		error = docket_error_set(DOCKET_ERROR, "out of memory");
 	if (error < 0 && !st.found) {

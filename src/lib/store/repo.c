@@ -39,6 +39,7 @@ struct docket_repo {
 	char *workdir;
 	docket_commit_signer signer;
 	void *signer_payload;
+	void *ids;          /* the id index's cache (ids.c) */
 };
 
 typedef struct {
@@ -133,6 +134,7 @@ void docket_repo_free(docket_repo *repo)
 {
 	if (!repo)
 		return;
+	docket_ids_cache_free(repo->ids);
 	git_repository_free(repo->git);
 	free(repo->branch);
 	free(repo->name);
@@ -140,6 +142,11 @@ void docket_repo_free(docket_repo *repo)
 	free(repo->gitdir);
 	free(repo->workdir);
 	free(repo);
+}
+
+void **docket_repo_ids_slot(docket_repo *repo)
+{
+	return &repo->ids;
 }
 
 const char *docket_repo_gitdir(const docket_repo *repo)

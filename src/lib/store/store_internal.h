@@ -53,4 +53,24 @@ int docket_tree_count_id(size_t *out, docket_repo *repo, git_tree *tree, const c
 /* The number of commits the history index holds (0 when there is none). */
 int docket_history_count(size_t *out, docket_repo *repo);
 
+/*
+ * The id index (ids.c, docs/lookup.md): calls FN(ID, IDLEN, PATH, PAYLOAD) for each document
+ * file of REV (NULL: the branch's tip) whose id (file name without ".xml") is KEY, or starts
+ * with KEY when PREFIX, in the order of (id, path); stops at FN's first non-zero return and
+ * returns it. The cost does not grow with the number of documents: a cache in
+ * GITDIR/docket/ids keyed by the documents/ tree, brought to REV's tree by a tree diff.
+ */
+typedef int (*docket_ids_fn)(const char *id, size_t idlen, const char *path, void *payload);
+int docket_ids_each(docket_repo *repo, const char *rev, const char *key, int prefix, docket_ids_fn fn,
+                    void *payload);
+/*
+ * The reference index (ids.c): calls FN(TARGET, LEN, PATH, PAYLOAD) for each document file of
+ * REV naming TARGET in an attribute ref or plan - a superset (values written with entities
+ * come under "*", returned to every query; a path may come twice): read the documents to know.
+ */
+int docket_refs_each(docket_repo *repo, const char *rev, const char *target, docket_ids_fn fn, void *payload);
+/* The handle's slot for the id index's in-memory cache, and how it is freed. */
+void **docket_repo_ids_slot(docket_repo *repo);
+void docket_ids_cache_free(void *cache);
+
 #endif
