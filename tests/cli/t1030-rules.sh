@@ -168,3 +168,26 @@ rc=0
 XDG_STATE_HOME=$WORK/state/clean "$DOCKET" -C "$R" audit --trust "$TRUST" >"$WORK/out" 2>"$WORK/err" || rc=$?
 [ "$rc" = 0 ] && [ ! -s "$WORK/out" ] || { cat "$WORK/out" "$WORK/err"; fail "audit of the department exited $rc"; }
 ok "an approval by Ngô Văn Tuấn of a plan printed for Lê Thị Lan, forged with plain git: audit finds signer-mismatch; the rest audits clean"
+
+# --- issue with no signer: a repository's own workflow whose approval signs nothing ----------------
+# (with plain git, by the administrator, as docket has no command for workflows yet)
+W=$WORK/own-workflow
+cp -a "$R" "$W"
+sed -i '/<transition id="approve"/,/<\/transition>/{/<signature/d}' "$W/.docket/workflows/plan.xml"
+grep -q 'meaning="ProofOfApproval"' "$W/.docket/workflows/plan.xml" && fail "the approval still signs"
+# shellcheck disable=SC2046
+GIT_AUTHOR_NAME="Đỗ Văn Quản" GIT_COMMITTER_NAME="Đỗ Văn Quản" git $(git_signing admin) -C "$W" commit -q -am "docket: the approval signs nothing
+
+Docket-Action: config
+Docket-Actor: admin"
+for step in "2021-07-01T07:30:00+07:00 --as hoa add --draft --id kh-unsigned $WORK/no-signer.xml" \
+	"2021-07-01T08:00:00+07:00 --as hoa submit kh-unsigned" "2021-07-02T08:00:00+07:00 --as minh review kh-unsigned" \
+	"2021-07-03T08:00:00+07:00 --as lan approve kh-unsigned"; do
+	# shellcheck disable=SC2086
+	DOCKET_NOW=${step%% *} "$DOCKET" -C "$W" ${step#* } >/dev/null || fail "docket ${step#* } in the own-workflow copy"
+done
+before=$(snapshot "$W")
+DOCKET_NOW=2021-07-04T08:00:00+07:00 expect_exit 1 "$DOCKET" -C "$W" --as thu issue kh-unsigned
+expect_grep "docket: cannot issue 'kh-unsigned': it names no signer (header/signer)" "$WORK/err"
+[ "$(snapshot "$W")" = "$before" ] || fail "a refused issue changed the repository"
+ok "a workflow whose approval signs nothing: a plan with no signer is approved, but its issue is refused"
