@@ -51,8 +51,11 @@ const cli_command cli_cmd_add = {
 	"works in bare repositories too). Prints the document id alone on stdout.\n"
 	"\n"
 	"A document without workflow metadata starts in its workflow's initial state. A document\n"
-	"that names no drafting unit is filed under the unit of the acting person.\n",
+	"that names no drafting unit is filed under the unit of the acting person. A document of\n"
+	"a kind docket numbers (a plan) that carries a number was issued: it is refused; record\n"
+	"it with 'docket import', or add it with --draft to issue it here again.\n",
 	"docket --as hoa add --draft ../examples/354-KH-PGDDT.xml\n"
 	"docket add plan.xml --id kh-2021-400",
-	"0 added; 1 invalid document or the id exists already; 2 usage; 3 other errors.", NULL
+	"0 added; 1 invalid document, a numbered plan, or the id exists already; 2 usage; 3 other\n"
+	"errors.", NULL
 };

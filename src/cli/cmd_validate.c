@@ -299,6 +299,7 @@ static int run_validate(cli_ctx *ctx, void *args)
 			code = cli_fail(st->error, "cannot validate the repository: %s", st->message);
 		else if (st->error || error < 0)
 			code = cli_fail_last(st->error ? st->error : error, "cannot validate the repository");
+		/* the rules across documents: a number given twice by one issuer in one year */
 		if ((error = docket_validate_numbers(findings, repo, rev)) < 0)
 			code = cli_fail_last(error, "cannot check the numbers of the repository");
 		st->error = 0;

@@ -137,3 +137,57 @@ expect_exit 1 d validate --all
 expect_grep "the number 01/KH-PGDĐT of PGDĐT in 2021 is carried by" "$WORK/out"
 [ "$(grep -c 'is carried by' "$WORK/out")" = 2 ] || { cat "$WORK/out"; fail "expected two duplicate-number findings"; }
 ok "validate --all: a number typed into two drafts, and a draft carrying the number of an issued plan, are findings"
+
+# --- the audit: an approval by someone other than the printed signer, forged with plain git ---------
+# In a scratch copy whose workflow numbers nothing (so docket there does not ask for the printed
+# signer), Ngô Văn Tuấn approves a plan printed for Lê Thị Lan with his own key; the document is
+# committed here with plain git, with docket's message, signed by him. The audit reports it.
+TRUST=$WORK/ca/ca.pem
+to_reviewed kh-forged "$SEED"
+A=$WORK/forged
+cp -a "$R" "$A"
+S=$WORK/scratch
+cp -a "$R" "$S"
+sed -i '/assign-number/d' "$S/.docket/workflows/plan.xml"
+git -C "$S" commit -qam "loosen the rules"
+DOCKET_NOW=2021-05-05T08:00:00+07:00 "$DOCKET" -C "$S" --as tuan approve kh-forged >/dev/null || fail "approve in the scratch copy"
+f=$(git -C "$S" diff-tree --no-commit-id --name-only -r HEAD -- documents/)
+cp "$S/$f" "$A/$f"
+git -C "$S" log -1 --format=%B >"$WORK/forge.msg"
+# shellcheck disable=SC2046
+GIT_AUTHOR_NAME="Ngô Văn Tuấn" GIT_COMMITTER_NAME="Ngô Văn Tuấn" git $(git_signing tuan) -C "$A" commit -q -F "$WORK/forge.msg" -- "$f"
+c=$(git -C "$A" rev-parse HEAD)
+rc=0
+XDG_STATE_HOME=$WORK/state/forged "$DOCKET" -C "$A" audit --trust "$TRUST" >"$WORK/out" 2>"$WORK/err" || rc=$?
+[ "$rc" = 1 ] || { cat "$WORK/out" "$WORK/err"; fail "audit of the forged approval exited $rc"; }
+grep -q "^signer-mismatch: ${c:0:12} kh-forged: it is printed to be signed by Lê Thị Lan (PHÓ TRƯỞNG PHÒNG), not by Ngô Văn Tuấn (tuan) who approves it" "$WORK/out" ||
+	{ cat "$WORK/out"; fail "no signer-mismatch finding"; }
+[ "$(cut -d: -f1 "$WORK/out" | sort -u)" = signer-mismatch ] || { cat "$WORK/out"; fail "other findings than signer-mismatch"; }
+# the same history without the forgery audits clean
+rc=0
+XDG_STATE_HOME=$WORK/state/clean "$DOCKET" -C "$R" audit --trust "$TRUST" >"$WORK/out" 2>"$WORK/err" || rc=$?
+[ "$rc" = 0 ] && [ ! -s "$WORK/out" ] || { cat "$WORK/out" "$WORK/err"; fail "audit of the department exited $rc"; }
+ok "an approval by Ngô Văn Tuấn of a plan printed for Lê Thị Lan, forged with plain git: audit finds signer-mismatch; the rest audits clean"
+
+# --- issue with no signer: a repository's own workflow whose approval signs nothing ----------------
+# (with plain git, by the administrator, as docket has no command for workflows yet)
+W=$WORK/own-workflow
+cp -a "$R" "$W"
+sed -i '/<transition id="approve"/,/<\/transition>/{/<signature/d}' "$W/.docket/workflows/plan.xml"
+grep -q 'meaning="ProofOfApproval"' "$W/.docket/workflows/plan.xml" && fail "the approval still signs"
+# shellcheck disable=SC2046
+GIT_AUTHOR_NAME="Đỗ Văn Quản" GIT_COMMITTER_NAME="Đỗ Văn Quản" git $(git_signing admin) -C "$W" commit -q -am "docket: the approval signs nothing
+
+Docket-Action: config
+Docket-Actor: admin"
+for step in "2021-07-01T07:30:00+07:00 --as hoa add --draft --id kh-unsigned $WORK/no-signer.xml" \
+	"2021-07-01T08:00:00+07:00 --as hoa submit kh-unsigned" "2021-07-02T08:00:00+07:00 --as minh review kh-unsigned" \
+	"2021-07-03T08:00:00+07:00 --as lan approve kh-unsigned"; do
+	# shellcheck disable=SC2086
+	DOCKET_NOW=${step%% *} "$DOCKET" -C "$W" ${step#* } >/dev/null || fail "docket ${step#* } in the own-workflow copy"
+done
+before=$(snapshot "$W")
+DOCKET_NOW=2021-07-04T08:00:00+07:00 expect_exit 1 "$DOCKET" -C "$W" --as thu issue kh-unsigned
+expect_grep "docket: cannot issue 'kh-unsigned': it names no signer (header/signer)" "$WORK/err"
+[ "$(snapshot "$W")" = "$before" ] || fail "a refused issue changed the repository"
+ok "a workflow whose approval signs nothing: a plan with no signer is approved, but its issue is refused"

@@ -164,6 +164,22 @@ static void test_options_versions(void **state)
 	docket_action_result_free(&acres);
 	assert_int_equal(docket_action_options_init(&act, DOCKET_ACTION_OPTIONS_VERSION), 0);
 	assert_null(act.doc);
+	/* import: the same versioned options; no actor is a usage error, nothing written */
+	{
+		docket_import_options io = DOCKET_IMPORT_OPTIONS_INIT;
+		assert_int_equal(io.version, DOCKET_IMPORT_OPTIONS_VERSION);
+		io.version = 0;
+		assert_int_equal(docket_import_file(&acres, repo, seed, &io), DOCKET_EUSAGE);
+		assert_non_null(strstr(docket_error_last(), "DOCKET_IMPORT_OPTIONS_INIT"));
+		docket_action_result_free(&acres);
+		assert_int_equal(docket_import_options_init(&io, 9), DOCKET_EUSAGE);
+		assert_int_equal(docket_import_options_init(&io, DOCKET_IMPORT_OPTIONS_VERSION), 0);
+		assert_int_equal(docket_import_file(&acres, repo, seed, &io), DOCKET_EUSAGE);
+		assert_non_null(strstr(docket_error_last(), "--as CLERK"));
+		docket_action_result_free(&acres);
+		assert_int_equal(docket_import_file(&acres, repo, seed, NULL), DOCKET_EUSAGE);
+		docket_action_result_free(&acres);
+	}
 
 	/* nothing was written; the history index, out-parameters first */
 	assert_int_equal(docket_repo_resolve(after, repo, NULL), 0);

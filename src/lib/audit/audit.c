@@ -1177,6 +1177,13 @@ static void audit_document(audit_ctx *a, const char *commit, const char *parent,
 					finding(a, "unauthorised-actor", commit, id, "%s", why.ptr ? why.ptr : "not allowed");
 				else if (!docket_separated(t, oroot, sactor, &why))
 					finding(a, "separation-of-duties", commit, id, "%s", why.ptr);
+				else if (docket_signing_check(old, t, docket_workflow_numbering(wf), &sp, id) < 0) {
+					/* the approver is the printed signer, the issued document has a signer and
+					 * recipients: what docket refuses at the transition (action.c) */
+					const char *why_not = docket_error_last(), *colon = strstr(why_not, "': ");
+					finding(a, "signer-mismatch", commit, id, "%s", colon ? colon + 3 : why_not);
+					docket_error_clear();
+				}
 				if (t->reason_required && (!stext || !*stext))
 					finding(a, "reason-missing", commit, id, "'%s' requires a reason and none was given", str);
 				if (t->assign_handler) {

@@ -398,7 +398,7 @@ static int signer_is(xmlNodePtr signer, const docket_person *p)
 	return same;
 }
 
-static int check_signing(docket_doc *doc, const docket_transition_def *t, const docket_transition_def *numbering,
+int docket_signing_check(docket_doc *doc, const docket_transition_def *t, const docket_transition_def *numbering,
                          const docket_person *p, const char *id)
 {
 	xmlNodePtr root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
@@ -791,7 +791,7 @@ static int act_fill(docket_txn *txn, void *payload)
 		error = docket_error_set(DOCKET_EDENIED, "cannot %s '%s': a reason is required (-m REASON)", t->id, id);
 		goto cleanup;
 	}
-	if ((error = check_signing(doc, t, docket_workflow_numbering(wf), &person, id)) < 0)
+	if ((error = docket_signing_check(doc, t, docket_workflow_numbering(wf), &person, id)) < 0)
 		goto cleanup;
 	if (t->assign_number) {
 		char *abbr = docket_xml_text_trim(docket_xml_path(root, DOCKET_NS, "header/issuer/abbr"));

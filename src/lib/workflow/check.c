@@ -158,6 +158,29 @@ static void rule_workflow(ctx *c)
 	docket_workflow_free(wf);
 }
 
+/*
+ * Whether documents of KIND are numbered by this repository: its workflow at REV has a
+ * numbering transition. An incoming document (another organisation's, registered on
+ * arrival) carries its sender's number, which is not this repository's to judge.
+ */
+static int kind_numbered(docket_repo *repo, const char *rev, const char *kind)
+{
+	char path[64], *buf = NULL;
+	size_t len = 0;
+	docket_workflow *wf = NULL;
+	int numbered = 0;
+
+	if (!kind || snprintf(path, sizeof(path), ".docket/workflows/%s.xml", kind) >= (int)sizeof(path))
+		return 0;
+	if (docket_repo_read(&buf, &len, repo, rev, path) == 0 &&
+	    docket_workflow_parse(&wf, NULL, NULL, buf, len, path) == 0)
+		numbered = docket_workflow_numbering(wf) != NULL;
+	docket_error_clear();
+	docket_workflow_free(wf);
+	free(buf);
+	return numbered;
+}
+
 int docket_issuer_known(const docket_config *cfg, const char *abbr)
 {
 	docket_org org;
@@ -199,7 +222,8 @@ static void rule_issuer(ctx *c)
 	docket_config *cfg = NULL;
 	docket_org org;
 
-	if (!abbr || !*abbr || !num || !*num || docket_config_load(&cfg, c->repo, c->rev) < 0)
+	if (!abbr || !*abbr || !num || !*num || !kind_numbered(c->repo, c->rev, docket_doc_kind(c->doc)) ||
+	    docket_config_load(&cfg, c->repo, c->rev) < 0)
 		goto done;
 	docket_config_org(&org, cfg);
 	if (!docket_issuer_known(cfg, abbr))
@@ -385,8 +409,25 @@ typedef struct {
 	const char *rev;
 	docket_findings *out;
 	xmlHashTablePtr seen;   /* "ABBR|SERIES|YEAR|NUMBER" -> "path" (malloc'd) */
+	char kinds[8][32];      /* the kinds whose workflow was read, and whether it numbers */
+	int numbered[8];
+	size_t nkinds;
 	int error;
 } numbers_ctx;
+
+static int numbers_kind(numbers_ctx *n, const char *kind)
+{
+	size_t i;
+
+	if (!kind || strlen(kind) >= sizeof(n->kinds[0]))
+		return kind_numbered(n->repo, n->rev, kind);
+	for (i = 0; i < n->nkinds; i++)
+		if (strcmp(n->kinds[i], kind) == 0)
+			return n->numbered[i];
+	i = n->nkinds < 8 ? n->nkinds++ : 7;
+	snprintf(n->kinds[i], sizeof(n->kinds[i]), "%s", kind);
+	return n->numbered[i] = kind_numbered(n->repo, n->rev, kind);
+}
 
 static void free_seen(void *payload, const xmlChar *name)
 {
@@ -416,7 +457,7 @@ static int number_one(const char *path, void *payload)
 	nota = docket_xml_text_trim(docket_xml_path(header, DOCKET_NS, "code/notation"));
 	abbr = docket_xml_text_trim(docket_xml_path(header, DOCKET_NS, "issuer/abbr"));
 	date = docket_xml_text_trim(docket_xml_child(header, DOCKET_NS, "date"));
-	if (!num || !*num || !abbr)
+	if (!num || !*num || !abbr || !numbers_kind(n, docket_doc_kind(doc)))
 		goto done;
 	if (date && strlen(date) >= 4)
 		memcpy(year, date, 4);
@@ -460,11 +501,15 @@ done:
 
 int docket_validate_numbers(docket_findings *findings, docket_repo *repo, const char *rev)
 {
-	numbers_ctx n = { repo, rev, findings, NULL, 0 };
+	numbers_ctx n;
 	int error;
 
 	if (!findings || !repo)
 		return docket_error_set(DOCKET_EUSAGE, "docket_validate_numbers: findings and a repository are required");
+	memset(&n, 0, sizeof(n));
+	n.repo = repo;
+	n.rev = rev;
+	n.out = findings;
 	if (!(n.seen = xmlHashCreate(0)))
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	error = docket_repo_walk(repo, rev, "documents/", number_one, &n);

@@ -68,6 +68,15 @@ int docket_attach_run(docket_action_result *out, docket_repo *repo, const char *
 /* The transition of WF that numbers documents (effect assign-number), or NULL. */
 const docket_transition_def *docket_workflow_numbering(const docket_workflow *wf);
 
+/*
+ * What DOC must print when P takes T, in a workflow whose numbering transition is NUMBERING
+ * (NULL: none, nothing to check): at an approval, a signer block naming P in P's position;
+ * at the numbering transition, a signer and recipients ending "Lưu: ...". 0, or
+ * DOCKET_EDENIED with the reason ("cannot T 'ID': ..."). Shared with the audit.
+ */
+int docket_signing_check(docket_doc *doc, const docket_transition_def *t, const docket_transition_def *numbering,
+                         const docket_person *p, const char *id);
+
 /* --- numbering (number.c) ----------------------------------------------------------------- */
 
 /*
