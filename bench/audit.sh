@@ -27,13 +27,18 @@ work=${WORK:-/tmp/docket-bench-audit}
 docket=$build/docket
 cores=$(nproc)
 
-# "WALL CPU PEAK_KIB" of a command (stdout and stderr dropped; exit 0 or 1 accepted)
+# "WALL CPU PEAK_KIB" of a command (stdout into $MEASURE_OUT or dropped, stderr dropped; exit 0
+# or 1 accepted)
 measure_cpu() {
 	python3 - "$@" <<'PY'
-import resource, subprocess, sys, time
+import resource, subprocess, sys, tempfile, time
 r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 t = time.perf_counter()
-p = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+import os
+out = open(os.environ["MEASURE_OUT"], "wb") if os.environ.get("MEASURE_OUT") else subprocess.DEVNULL
+# stderr into a file, not a pipe: an audit's notes fill a pipe that is read only at the end
+err = tempfile.TemporaryFile()
+p = subprocess.Popen(sys.argv[1:], stdout=out, stderr=err)
 peak = 0
 while p.poll() is None:
     try:
@@ -43,8 +48,9 @@ while p.poll() is None:
     except OSError:
         pass
     time.sleep(0.05)
-err = p.stderr.read()
 dt = time.perf_counter() - t
+err.seek(0)
+err = err.read()
 r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
 cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 if p.returncode not in (0, 1):
@@ -77,19 +83,20 @@ audit_bench_history() {
 # ROW 1: the audit against OpenSSL's own verification speed on every core
 audit_bench_audit() {
 	local repo=$1 trust=$2 json nsig commits vps ossl a1 aN
+	# the history index first (row 2 measures building it): the audit alone is measured
+	"$docket" -C "$repo" audit --since main >/dev/null 2>&1 || true
 	json=$(mktemp)
-	"$docket" -C "$repo" audit --trust "$trust" --no-cache --json >"$json" 2>/dev/null || true
+	read -r aN_w aN_c aN_m < <(MEASURE_OUT=$json measure_cpu "$docket" -C "$repo" audit --trust "$trust" --no-cache --json)
 	read -r nsig commits < <(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d["signatures"], d["commits"])' "$json")
 	rm -f "$json"
 	# verifications a second on CORES processes, the figure openssl prints for all of them
 	vps=$(openssl speed -seconds 3 -multi "$cores" -mr ecdsap256 2>/dev/null | awk -F: '/^\+F4:/ && !/from/ {v=$5} END {print v}')
 	ossl=$(python3 -c "print(f'{$nsig / $vps:.3f}')")
-	read -r aN_w aN_c aN_m < <(measure_cpu "$docket" -C "$repo" audit --trust "$trust" --no-cache)
-	read -r a1_w a1_c a1_m < <(measure_cpu "$docket" -C "$repo" audit --trust "$trust" --no-cache --jobs 1)
 	echo "audit: $commits commits, $nsig signatures verified"
 	printf '%-44s %9s s wall %9s s CPU %6s MiB\n' "docket audit --no-cache (--jobs $cores)" "$aN_w" "$aN_c" "$((aN_m / 1024))"
-	printf '%-44s %9s s wall %9s s CPU %6s MiB\n' "docket audit --no-cache --jobs 1" "$a1_w" "$a1_c" "$((a1_m / 1024))"
 	printf '%-44s %9s s (%s verifications/s)\n' "openssl speed -multi $cores ecdsap256, $nsig" "$ossl" "$vps"
+	read -r a1_w a1_c a1_m < <(measure_cpu "$docket" -C "$repo" audit --trust "$trust" --no-cache --jobs 1)
+	printf '%-44s %9s s wall %9s s CPU %6s MiB\n' "docket audit --no-cache --jobs 1" "$a1_w" "$a1_c" "$((a1_m / 1024))"
 	echo "ratio audit / openssl on $cores cores:        $(ratio "$aN_w" "$ossl")   (goal <= 1.25x)"
 	echo "ratio audit --jobs 1 / --jobs $cores:          $(ratio "$a1_w" "$aN_w")"
 }

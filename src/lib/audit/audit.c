@@ -30,7 +30,7 @@
 #define N(parent, name) docket_xml_child((parent), DOCKET_NS, (name))
 
 /* The version of the rules: a cache made under other rules is not trusted. */
-#define AUDIT_RULES "3"
+#define AUDIT_RULES "4"
 
 typedef struct {
 	docket_repo *repo;
@@ -1742,7 +1742,15 @@ static void clean(char *s)
 			*s = ' ';
 }
 
-static int cache_load(audit_ctx *a, const char *path, char tip[41], const char *tkey)
+/*
+ * The cache: "docket-audit RULES TIP TRUSTKEY COMMITS\n", then a line per finding or note,
+ * "KIND\tCOMMIT\tDOC\tMESSAGE" ("-" for none), then a line per number the registers gave up
+ * to TIP, "#number\tKEY\tGIVEN" (register.c), so a re-run need not replay every register
+ * change before the commits it judges; "#numbers-incomplete" when one could not be written.
+ * NUMBERS (may be NULL: not wanted) receives them; *NUMBERS_OK says they were all there.
+ */
+static int cache_load(audit_ctx *a, const char *path, char tip[41], const char *tkey, docket_numbering *numbers,
+                      int *numbers_ok, size_t *commits)
 {
 	FILE *f = fopen(path, "r");
 	char *line = NULL, ctip[64], ckey[80];
@@ -1750,19 +1758,40 @@ static int cache_load(audit_ctx *a, const char *path, char tip[41], const char *
 	ssize_t n;
 
 	tip[0] = '\0';
+	*numbers_ok = 0;
+	*commits = 0;
 	if (!f)
 		return 0;
-	if (getline(&line, &cap, f) <= 0 || sscanf(line, "docket-audit " AUDIT_RULES " %63s %79s", ctip, ckey) != 2 ||
+	if (getline(&line, &cap, f) <= 0 ||
+	    sscanf(line, "docket-audit " AUDIT_RULES " %63s %79s %zu", ctip, ckey, commits) != 3 ||
 	    strlen(ctip) != 40 || strspn(ctip, "0123456789abcdef") != 40 || strcmp(ckey, tkey) != 0) {
 		free(line);
 		fclose(f);
+		*commits = 0;
 		return 0;
 	}
 	memcpy(tip, ctip, 41);
+	*numbers_ok = 1;
 	while ((n = getline(&line, &cap, f)) > 0) {
 		char *kind, *commit, *doc, *msg;
 		if (line[n - 1] == '\n')
 			line[n - 1] = '\0';
+		if (line[0] == '#') {
+			char *key, *given;
+			if (strcmp(line, "#numbers-incomplete") == 0)
+				*numbers_ok = 0;
+			if (strncmp(line, "#number\t", 8) != 0 || !numbers)
+				continue;
+			key = line + 8;
+			if (!(given = strchr(key, '\t'))) {
+				*numbers_ok = 0;
+				continue;
+			}
+			*given++ = '\0';
+			if (docket_numbering_remember(numbers, key, given) < 0)
+				a->error = DOCKET_ERROR;
+			continue;
+		}
 		kind = strtok(line, "\t");
 		commit = strtok(NULL, "\t");
 		doc = strtok(NULL, "\t");
@@ -1776,18 +1805,29 @@ static int cache_load(audit_ctx *a, const char *path, char tip[41], const char *
 	return 0;
 }
 
-static void cache_save(audit_ctx *a, const char *path, const char *tip, const char *tkey)
+static int number_line(const char *key, const char *given, void *payload)
+{
+	docket_buf *b = payload;
+	/* a name with a tab or a line break cannot be kept on a line: the next run replays */
+	if (strpbrk(key, "\t\r\n") || strpbrk(given, "\t\r\n"))
+		return 1;
+	return docket_buf_printf(b, "#number\t%s\t%s\n", key, given) < 0;
+}
+
+static void cache_save(audit_ctx *a, const char *path, const char *tip, const char *tkey, size_t commits)
 {
 	docket_buf b = DOCKET_BUF_INIT;
 	size_t i;
 
-	docket_buf_printf(&b, "docket-audit " AUDIT_RULES " %s %s\n", tip, tkey);
+	docket_buf_printf(&b, "docket-audit " AUDIT_RULES " %s %s %zu\n", tip, tkey, commits);
 	for (i = 0; i < a->out->n + a->out->nnotes; i++) {
 		docket_audit_finding *f = i < a->out->n ? &a->out->findings[i] : &a->out->notes[i - a->out->n];
 		clean(f->message);
 		docket_buf_printf(&b, "%s\t%s\t%s\t%s\n", f->kind, f->commit[0] ? f->commit : "-",
 		                  f->document ? f->document : "-", f->message);
 	}
+	if (docket_numbering_each(a->numbers, number_line, &b))
+		docket_buf_puts(&b, "#numbers-incomplete\n");
 	if (docket_file_write_atomic(path, b.ptr, b.len, 0644) < 0)
 		docket_error_clear(); /* a read-only repository: no cache, same verdicts */
 	docket_buf_free(&b);
@@ -1839,8 +1879,8 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 	audit_ctx a;
 	docket_buf cache = DOCKET_BUF_INIT;
 	char tip[41], cached_tip[41] = "", old_index_tip[41], since[41] = "", tkey[65];
-	int rewritten = 0, error, use_cache;
-	size_t i, indexed = 0;
+	int rewritten = 0, error, use_cache, numbers_ok = 0;
+	size_t i, indexed = 0, cached_commits = 0;
 
 	memset(out, 0, sizeof(*out));
 	memset(&a, 0, sizeof(a));
@@ -1876,7 +1916,8 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 		docket_audit_result tmp;
 		memset(&tmp, 0, sizeof(tmp));
 		probe.out = &tmp;
-		cache_load(&probe, cache.ptr, cached_tip, tkey);
+		cache_load(&probe, cache.ptr, cached_tip, tkey, use_cache ? a.numbers : NULL, &numbers_ok, &cached_commits);
+		a.error = probe.error;
 		if (use_cache) {
 			docket_audit_result_free(out);
 			*out = tmp;
@@ -1899,6 +1940,12 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 				docket_audit_result_free(out);
 				memset(out, 0, sizeof(*out));
 				out->trust_used = a.opts->trust != NULL;
+				/* and the numbers the cache kept were given in the history that is gone */
+				docket_numbering_free(a.numbers);
+				a.numbers = NULL;
+				numbers_ok = 0;
+				if ((error = docket_numbering_new(&a.numbers)) < 0)
+					goto cleanup;
 			}
 			finding(&a, "history-rewritten", NULL, NULL, "the previously audited commit %.12s is no longer "
 			        "in the history of the main branch: history was rewritten", cached_tip);
@@ -1916,8 +1963,13 @@ int docket_audit(docket_audit_result *out, docket_repo *repo, const docket_audit
 	{
 		const char *start = since[0] ? since : (use_cache && cached_tip[0] ? cached_tip : NULL);
 		replay_state r = { &a, start, 0 };
-		if (start && ((error = docket_history_scan(repo, NULL, replay_numbers, &r)) < 0 || a.error))
+		if (start && !since[0] && numbers_ok) {
+			/* the numbers given up to the cached tip came with the cache: the re-run costs
+			 * the new commits only */
+			r.skipped = cached_commits;
+		} else if (start && ((error = docket_history_scan(repo, NULL, replay_numbers, &r)) < 0 || a.error)) {
 			goto scanned;
+		}
 		a.total = indexed >= r.skipped ? indexed - r.skipped : 0;
 		if ((error = audit_start(&a)) < 0)
 			goto scanned;
@@ -1933,7 +1985,7 @@ scanned:
 	sum_notes(&a);
 save:
 	if (!a.opts->no_cache && !a.opts->since && !(a.opts->docs && a.opts->ndocs))
-		cache_save(&a, cache.ptr, tip, tkey);
+		cache_save(&a, cache.ptr, tip, tkey, indexed);
 	/* the records of the history kept where a rewriter cannot reach them, judged every time
 	 * and never cached: the signed checkpoints and the head audited last */
 	if ((error = docket_checkpoints_check(repo, tip, a.opts->trust, report_cb, &a, &elsewhere)) < 0)

@@ -50,6 +50,15 @@ int docket_register_judge(docket_numbering *nums, docket_report_fn fn, void *ctx
                           const char *path, const char *old, size_t oldlen, const char *now, size_t nowlen,
                           const char *msg);
 
+/*
+ * The numbers NUMS remembers, for the audit's cache (a re-run starts from them instead of
+ * replaying every register change before the commits it judges): FN(KEY, GIVEN, PAYLOAD) for
+ * each, until it returns non-zero (then 1 is returned); and one remembered again.
+ */
+typedef int (*docket_numbering_fn)(const char *key, const char *given, void *payload);
+int docket_numbering_each(docket_numbering *nums, docket_numbering_fn fn, void *payload);
+int docket_numbering_remember(docket_numbering *nums, const char *key, const char *given);
+
 /* --- commit signatures (commitsig.c) ------------------------------------------------------ */
 
 typedef enum {

@@ -167,3 +167,39 @@ cleanup:
 	free(transition);
 	return error;
 }
+
+/* --- the numbers kept with the audit's cache ------------------------------------------------ */
+
+typedef struct {
+	docket_numbering_fn fn;
+	void *payload;
+	int stop;
+} each_state;
+
+/* xmlHashScanner: the entry's value first, then the scan's data */
+static void each_cb(void *value, void *data, const xmlChar *name)
+{
+	each_state *st = data;
+	if (!st->stop && st->fn((const char *)name, value, st->payload) != 0)
+		st->stop = 1;
+}
+
+int docket_numbering_each(docket_numbering *n, docket_numbering_fn fn, void *payload)
+{
+	each_state st = { fn, payload, 0 };
+	xmlHashScan(n->given, each_cb, &st);
+	return st.stop;
+}
+
+int docket_numbering_remember(docket_numbering *n, const char *key, const char *given)
+{
+	char *val;
+
+	if (xmlHashLookup(n->given, (const xmlChar *)key))
+		return 0;
+	if (!(val = docket_strdup(given)) || xmlHashAddEntry(n->given, (const xmlChar *)key, val) < 0) {
+		free(val);
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	return 0;
+}
