@@ -28,6 +28,9 @@
               (met), 0 (not met) or empty (not judged), the string beginning and ending
               with a newline. Given, the results table gets the indicator's name, its
               target and a met / not met column; empty: the report's own figures only.
+    names     what the document cites by id, as text.xsl's parameter of that name: units,
+              people, documents (type, number, date), a report's plan's task groups.
+              Empty: the ids are printed.
 -->
 <xsl:stylesheet version="1.0"
                 xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
@@ -42,6 +45,11 @@
   <xsl:param name="verified" select="''"/>
   <xsl:param name="state" select="''"/>
   <xsl:param name="targets" select="''"/>
+  <xsl:param name="names" select="''"/>
+  <xsl:variable name="nl" select="'&#10;'"/>
+  <xsl:variable name="tab" select="'&#9;'"/>
+  <xsl:variable name="lower" select="'abcdefghijklmnopqrstuvwxyzàáảãạăằắẳẵặâầấẩẫậèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵđ'"/>
+  <xsl:variable name="upper" select="'ABCDEFGHIJKLMNOPQRSTUVWXYZÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴĐ'"/>
 
   <xsl:variable name="motto1" select="'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM'"/>
   <xsl:variable name="motto2" select="'Độc lập - Tự do - Hạnh phúc'"/>
@@ -108,18 +116,23 @@
           <xsl:apply-templates select="$h/d:addressees"/>
 
           <div class="body">
-            <xsl:choose>
-              <xsl:when test="d:content/d:preamble">
-                <xsl:for-each select="d:content/d:preamble">
-                  <p class="para preamble"><xsl:apply-templates select="node()" mode="inline"/></p>
-                </xsl:for-each>
-              </xsl:when>
-              <!-- without a preamble, the legal bases are printed as "Căn cứ …" lines -->
-              <xsl:otherwise>
-                <xsl:apply-templates select="$h/d:bases"/>
-              </xsl:otherwise>
-            </xsl:choose>
-            <xsl:apply-templates select="d:content/d:plan | d:content/d:report | d:content/d:task"/>
+            <!-- as text.xsl: the issuing authority's line (a first preamble paragraph in
+                 capitals) centred, the legal bases (a basis without its printed text only
+                 when there is no preamble), the other preamble paragraphs -->
+            <xsl:variable name="p1" select="d:content/d:preamble[1]"/>
+            <xsl:variable name="authorityLine"
+                          select="$p1 and not($p1/*) and translate(normalize-space($p1), $lower, '') = normalize-space($p1)
+                                  and translate(normalize-space($p1), $upper, '') != normalize-space($p1)"/>
+            <xsl:if test="$authorityLine">
+              <p class="authority-line"><xsl:value-of select="normalize-space($p1)"/></p>
+            </xsl:if>
+            <xsl:apply-templates select="$h/d:bases">
+              <xsl:with-param name="composed" select="not(d:content/d:preamble)"/>
+            </xsl:apply-templates>
+            <xsl:for-each select="d:content/d:preamble[not($authorityLine and position() = 1)]">
+              <p class="para preamble"><xsl:apply-templates select="node()" mode="inline"/></p>
+            </xsl:for-each>
+            <xsl:apply-templates select="d:content/d:plan | d:content/d:report | d:content/d:task | d:content/d:body"/>
             <xsl:for-each select="d:content/d:closing">
               <p class="para closing"><xsl:apply-templates select="node()" mode="inline"/></p>
             </xsl:for-each>
@@ -145,10 +158,28 @@
       <table class="head" role="presentation">
         <tr>
           <td class="issuer">
-            <xsl:if test="normalize-space($h/d:issuer/d:parent) != ''">
-              <div class="issuer-parent"><xsl:value-of select="normalize-space($h/d:issuer/d:parent)"/></div>
-            </xsl:if>
-            <div class="issuer-name"><xsl:value-of select="normalize-space($h/d:issuer/d:name)"/></div>
+            <xsl:choose>
+              <!-- the issuing body as printed, one line each -->
+              <xsl:when test="$h/d:issuer/d:lines">
+                <xsl:for-each select="$h/d:issuer/d:lines/d:line">
+                  <div>
+                    <xsl:attribute name="class">
+                      <xsl:choose>
+                        <xsl:when test="@parent = 'true' or @parent = '1'">issuer-parent</xsl:when>
+                        <xsl:otherwise>issuer-name</xsl:otherwise>
+                      </xsl:choose>
+                    </xsl:attribute>
+                    <xsl:value-of select="normalize-space(.)"/>
+                  </div>
+                </xsl:for-each>
+              </xsl:when>
+              <xsl:otherwise>
+                <xsl:if test="normalize-space($h/d:issuer/d:parent) != ''">
+                  <div class="issuer-parent"><xsl:value-of select="normalize-space($h/d:issuer/d:parent)"/></div>
+                </xsl:if>
+                <div class="issuer-name"><xsl:value-of select="normalize-space($h/d:issuer/d:name)"/></div>
+              </xsl:otherwise>
+            </xsl:choose>
             <div class="rule issuer-rule"></div>
           </td>
           <td class="motto">
@@ -270,13 +301,25 @@
 
   <!-- "Căn cứ văn bản số 902/KH-SGDĐT ngày 01/04/2021 của Sở Giáo dục và Đào tạo về …;" -->
   <xsl:template match="d:bases">
-    <xsl:for-each select="d:basis">
+    <xsl:param name="composed" select="true()"/>
+    <xsl:for-each select="d:basis[normalize-space(d:text) != '']">
+      <p class="para basis"><xsl:value-of select="normalize-space(d:text)"/></p>
+    </xsl:for-each>
+    <xsl:for-each select="d:basis[normalize-space(d:text) = '' and $composed]">
       <p class="para basis">
-        <xsl:value-of select="concat('Căn cứ văn bản số ', normalize-space(d:code), ' ngày ')"/>
-        <xsl:call-template name="short-date">
-          <xsl:with-param name="date" select="normalize-space(d:date)"/>
-        </xsl:call-template>
-        <xsl:value-of select="concat(' của ', normalize-space(d:issuer))"/>
+        <xsl:text>Căn cứ văn bản</xsl:text>
+        <xsl:if test="normalize-space(d:code) != ''">
+          <xsl:value-of select="concat(' số ', normalize-space(d:code))"/>
+        </xsl:if>
+        <xsl:if test="normalize-space(d:date) != ''">
+          <xsl:text> ngày </xsl:text>
+          <xsl:call-template name="short-date">
+            <xsl:with-param name="date" select="normalize-space(d:date)"/>
+          </xsl:call-template>
+        </xsl:if>
+        <xsl:if test="normalize-space(d:issuer) != ''">
+          <xsl:value-of select="concat(' của ', normalize-space(d:issuer))"/>
+        </xsl:if>
         <xsl:if test="d:summary">
           <xsl:value-of select="concat(' về ', normalize-space(d:summary))"/>
         </xsl:if>
@@ -321,9 +364,64 @@
     <xsl:apply-templates select="*" mode="body"/>
   </xsl:template>
 
-  <!-- any numbered, titled section: "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "1.1. Bộ phận CTTT" -->
-  <xsl:template match="*[@num and @title]" mode="body">
-    <xsl:variable name="level" select="count(ancestor::*[@num and @title]) + 1"/>
+  <!-- the general document's body: blocks -->
+  <xsl:template match="d:body">
+    <xsl:apply-templates select="*" mode="body"/>
+  </xsl:template>
+
+  <!-- a part or a chapter of a body: centred, its title under its label ("Chương I" / "QUY ĐỊNH CHUNG") -->
+  <xsl:template match="d:part[not(parent::d:purposes)] | d:chapter" mode="body" priority="2">
+    <div class="division">
+      <xsl:variable name="mark">
+        <xsl:choose>
+          <xsl:when test="normalize-space(@label) != ''"><xsl:value-of select="normalize-space(@label)"/></xsl:when>
+          <xsl:when test="normalize-space(@num) != '' and self::d:part"><xsl:value-of select="concat('PHẦN ', normalize-space(@num))"/></xsl:when>
+          <xsl:when test="normalize-space(@num) != ''"><xsl:value-of select="concat('Chương ', normalize-space(@num))"/></xsl:when>
+        </xsl:choose>
+      </xsl:variable>
+      <h2 class="division-head">
+        <xsl:if test="$mark != ''"><span class="division-label"><xsl:value-of select="$mark"/></span></xsl:if>
+        <xsl:if test="normalize-space(@title) != ''"><span class="division-title"><xsl:value-of select="normalize-space(@title)"/></span></xsl:if>
+      </h2>
+      <xsl:apply-templates select="*" mode="body"/>
+    </div>
+  </xsl:template>
+
+  <!-- a section or an article without a title whose first block is a paragraph: "Điều 1. Ban hành …" -->
+  <xsl:template match="*[(@num or @label) and not(@title)][*[1][self::d:p]][not(self::d:item or self::d:objective)]" mode="body" priority="1">
+    <div class="sec run-in">
+      <p class="para">
+        <strong>
+          <xsl:choose>
+            <xsl:when test="normalize-space(@label) != ''"><xsl:value-of select="normalize-space(@label)"/></xsl:when>
+            <xsl:when test="self::d:article"><xsl:value-of select="concat('Điều ', normalize-space(@num), '.')"/></xsl:when>
+            <xsl:otherwise><xsl:value-of select="concat(normalize-space(@num), '.')"/></xsl:otherwise>
+          </xsl:choose>
+        </strong>
+        <xsl:text> </xsl:text>
+        <xsl:apply-templates select="*[1]/node()" mode="inline"/>
+      </p>
+      <xsl:apply-templates select="*[position() &gt; 1]" mode="body"/>
+    </div>
+  </xsl:template>
+
+  <!--
+    Any other numbered or titled section: "I. MỤC ĐÍCH, YÊU CẦU", "1. Mục đích", "1.1. Bộ
+    phận CTTT", "Điều 3. Phạm vi" (the label as printed, else the number and a full stop)
+  -->
+  <xsl:template match="*[@num or @label or @title][not(self::d:item)]" mode="body">
+    <xsl:variable name="level" select="count(ancestor::*[@num or @label or @title][not(self::d:item or self::d:part or self::d:chapter or self::d:objective)]) + 1"/>
+    <xsl:variable name="head">
+      <xsl:choose>
+        <xsl:when test="normalize-space(@label) != ''"><xsl:value-of select="normalize-space(@label)"/></xsl:when>
+        <xsl:when test="normalize-space(@num) != '' and self::d:article"><xsl:value-of select="concat('Điều ', normalize-space(@num), '.')"/></xsl:when>
+        <xsl:when test="normalize-space(@num) != ''"><xsl:value-of select="concat(normalize-space(@num), '.')"/></xsl:when>
+      </xsl:choose>
+      <xsl:if test="normalize-space(@title) != ''">
+        <xsl:if test="normalize-space(@label) != '' or normalize-space(@num) != ''"><xsl:text> </xsl:text></xsl:if>
+        <xsl:value-of select="normalize-space(@title)"/>
+      </xsl:if>
+    </xsl:variable>
     <div>
       <xsl:attribute name="class">
         <xsl:value-of select="concat('sec level', $level)"/>
@@ -333,13 +431,13 @@
       </xsl:if>
       <xsl:choose>
         <xsl:when test="$level = 1">
-          <h2><xsl:value-of select="concat(normalize-space(@num), '. ', normalize-space(@title))"/></h2>
+          <h2><xsl:value-of select="$head"/></h2>
         </xsl:when>
         <xsl:when test="$level = 2">
-          <h3><xsl:value-of select="concat(normalize-space(@num), '. ', normalize-space(@title))"/></h3>
+          <h3><xsl:value-of select="$head"/></h3>
         </xsl:when>
         <xsl:otherwise>
-          <h4><xsl:value-of select="concat(normalize-space(@num), '. ', normalize-space(@title))"/></h4>
+          <h4><xsl:value-of select="$head"/></h4>
         </xsl:otherwise>
       </xsl:choose>
       <xsl:apply-templates select="*" mode="body"/>
@@ -350,18 +448,69 @@
   </xsl:template>
 
   <!-- "(4). Tỷ lệ trẻ em hoàn thành …" -->
-  <xsl:template match="d:objective" mode="body">
+  <xsl:template match="d:objective" mode="body" priority="3">
     <p class="para objective">
       <xsl:value-of select="concat('(', normalize-space(@num), '). ')"/>
       <xsl:apply-templates select="d:text/node()" mode="inline"/>
     </p>
   </xsl:template>
 
+  <!-- "- TEXT" or "LABEL TEXT" ("a) …"); nested items one level further in -->
   <xsl:template match="d:item" mode="body">
-    <p class="para item">
-      <xsl:text>- </xsl:text>
-      <xsl:apply-templates select="node()" mode="inline"/>
+    <p>
+      <xsl:attribute name="class">
+        <xsl:text>para item</xsl:text>
+        <xsl:if test="ancestor::d:item">
+          <xsl:value-of select="concat(' nested depth', count(ancestor::d:item))"/>
+        </xsl:if>
+      </xsl:attribute>
+      <xsl:choose>
+        <xsl:when test="normalize-space(@label) != ''"><xsl:value-of select="concat(normalize-space(@label), ' ')"/></xsl:when>
+        <xsl:otherwise>- </xsl:otherwise>
+      </xsl:choose>
+      <xsl:apply-templates select="node()[not(self::d:item)]" mode="inline"/>
     </p>
+    <xsl:apply-templates select="d:item" mode="body"/>
+  </xsl:template>
+
+  <!-- a table of the body as printed: header rows as th, spans kept -->
+  <xsl:template match="d:table" mode="body">
+    <table class="grid body-table">
+      <xsl:if test="d:caption">
+        <caption><xsl:apply-templates select="d:caption/node()" mode="inline"/></caption>
+      </xsl:if>
+      <xsl:if test="d:row[@header = 'true' or @header = '1']">
+        <thead>
+          <xsl:for-each select="d:row[@header = 'true' or @header = '1']">
+            <tr><xsl:apply-templates select="d:cell" mode="cell"><xsl:with-param name="tag" select="'th'"/></xsl:apply-templates></tr>
+          </xsl:for-each>
+        </thead>
+      </xsl:if>
+      <tbody>
+        <xsl:for-each select="d:row[not(@header = 'true' or @header = '1')]">
+          <tr><xsl:apply-templates select="d:cell" mode="cell"><xsl:with-param name="tag" select="'td'"/></xsl:apply-templates></tr>
+        </xsl:for-each>
+      </tbody>
+    </table>
+  </xsl:template>
+
+  <xsl:template match="d:cell" mode="cell">
+    <xsl:param name="tag"/>
+    <xsl:element name="{$tag}">
+      <xsl:if test="@colspan and @colspan != '1'">
+        <xsl:attribute name="colspan"><xsl:value-of select="number(@colspan)"/></xsl:attribute>
+      </xsl:if>
+      <xsl:if test="@rowspan and @rowspan != '1'">
+        <xsl:attribute name="rowspan"><xsl:value-of select="number(@rowspan)"/></xsl:attribute>
+      </xsl:if>
+      <xsl:apply-templates select="node()" mode="inline"/>
+      <xsl:for-each select="d:p">
+        <div class="cell-p"><xsl:apply-templates select="node()" mode="inline"/></div>
+      </xsl:for-each>
+      <xsl:for-each select=".//d:item">
+        <div class="cell-item"><xsl:value-of select="'- '"/><xsl:apply-templates select="node()[not(self::d:item)]" mode="inline"/></div>
+      </xsl:for-each>
+    </xsl:element>
   </xsl:template>
 
   <xsl:template match="d:p" mode="body">
@@ -472,20 +621,34 @@
       <tr>
         <td class="label">Kế hoạch:</td>
         <td>
-          <xsl:choose>
-            <xsl:when test="d:plan/@code">
-              <xsl:value-of select="concat('số ', normalize-space(d:plan/@code), ' (', normalize-space(d:plan/@ref), ')')"/>
-            </xsl:when>
-            <xsl:otherwise>
-              <xsl:value-of select="normalize-space(d:plan/@ref)"/>
-            </xsl:otherwise>
-          </xsl:choose>
+          <xsl:call-template name="doc-ref">
+            <xsl:with-param name="id" select="normalize-space(d:plan/@ref)"/>
+            <xsl:with-param name="code" select="normalize-space(d:plan/@code)"/>
+            <xsl:with-param name="date" select="normalize-space(d:plan/@date)"/>
+            <xsl:with-param name="type" select="'KH'"/>
+          </xsl:call-template>
         </td>
       </tr>
-      <tr><td class="label">Năm báo cáo:</td><td><xsl:value-of select="normalize-space(d:year)"/></td></tr>
-      <tr><td class="label">Đơn vị báo cáo:</td><td><xsl:value-of select="normalize-space(d:unit)"/></td></tr>
+      <xsl:if test="d:year">
+        <tr><td class="label">Năm báo cáo:</td><td><xsl:value-of select="normalize-space(d:year)"/></td></tr>
+      </xsl:if>
+      <xsl:if test="d:unit">
+        <tr>
+          <td class="label">Đơn vị báo cáo:</td>
+          <td>
+            <xsl:call-template name="unit-name">
+              <xsl:with-param name="id" select="normalize-space(d:unit)"/>
+            </xsl:call-template>
+          </td>
+        </tr>
+      </xsl:if>
     </table>
-    <xsl:apply-templates select="d:results | d:narratives | d:difficulties | d:proposals" mode="report"/>
+    <xsl:apply-templates select="*[not(self::d:plan or self::d:year or self::d:unit)]" mode="report"/>
+  </xsl:template>
+
+  <!-- a report's free parts: blocks of the general body -->
+  <xsl:template match="*" mode="report">
+    <xsl:apply-templates select="." mode="body"/>
   </xsl:template>
 
   <xsl:template match="d:results" mode="report">
@@ -593,7 +756,18 @@
             <xsl:value-of select="concat(position(), '. ')"/>
             <xsl:choose>
               <xsl:when test="@title"><xsl:value-of select="normalize-space(@title)"/></xsl:when>
-              <xsl:when test="@group"><xsl:value-of select="concat('Nhóm nhiệm vụ ', normalize-space(@group))"/></xsl:when>
+              <xsl:when test="@group">
+                <xsl:variable name="g">
+                  <xsl:call-template name="lookup">
+                    <xsl:with-param name="kind" select="'group'"/>
+                    <xsl:with-param name="id" select="normalize-space(@group)"/>
+                  </xsl:call-template>
+                </xsl:variable>
+                <xsl:choose>
+                  <xsl:when test="$g != ''"><xsl:value-of select="$g"/></xsl:when>
+                  <xsl:otherwise><xsl:value-of select="concat('Nhóm nhiệm vụ ', normalize-space(@group))"/></xsl:otherwise>
+                </xsl:choose>
+              </xsl:when>
               <xsl:otherwise>Nhiệm vụ khác</xsl:otherwise>
             </xsl:choose>
           </h3>
@@ -631,6 +805,181 @@
   </xsl:template>
 
   <!-- ================================================================== -->
+  <!-- Names: what the `names` parameter says about an id (as text.xsl)   -->
+  <!-- ================================================================== -->
+
+  <!-- field FIELD (1 = the first after the id) of the line "KIND<TAB>ID<TAB>…"; '' when absent -->
+  <xsl:template name="lookup">
+    <xsl:param name="kind"/>
+    <xsl:param name="id"/>
+    <xsl:param name="field" select="1"/>
+    <xsl:variable name="key" select="concat($nl, $kind, $tab, $id, $tab)"/>
+    <xsl:if test="$id != '' and contains($names, $key)">
+      <xsl:call-template name="field">
+        <xsl:with-param name="s" select="concat(substring-before(substring-after($names, $key), $nl), $tab)"/>
+        <xsl:with-param name="n" select="$field"/>
+      </xsl:call-template>
+    </xsl:if>
+  </xsl:template>
+
+  <xsl:template name="field">
+    <xsl:param name="s"/>
+    <xsl:param name="n"/>
+    <xsl:choose>
+      <xsl:when test="$n &lt;= 1"><xsl:value-of select="substring-before($s, $tab)"/></xsl:when>
+      <xsl:otherwise>
+        <xsl:call-template name="field">
+          <xsl:with-param name="s" select="substring-after($s, $tab)"/>
+          <xsl:with-param name="n" select="$n - 1"/>
+        </xsl:call-template>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="unit-name">
+    <xsl:param name="id"/>
+    <xsl:variable name="n">
+      <xsl:call-template name="lookup">
+        <xsl:with-param name="kind" select="'unit'"/>
+        <xsl:with-param name="id" select="$id"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$n != ''"><xsl:value-of select="$n"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$id"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <xsl:template name="person-name">
+    <xsl:param name="id"/>
+    <xsl:variable name="n">
+      <xsl:call-template name="lookup">
+        <xsl:with-param name="kind" select="'person'"/>
+        <xsl:with-param name="id" select="$id"/>
+      </xsl:call-template>
+    </xsl:variable>
+    <xsl:choose>
+      <xsl:when test="$n != ''"><xsl:value-of select="$n"/></xsl:when>
+      <xsl:otherwise><xsl:value-of select="$id"/></xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!--
+    Another document as people cite it: "Kế hoạch số 354/KH-PGDĐT ngày 11/05/2021". From
+    `names` when docket passed it; else from this document's own legal basis with the same
+    ref, else CODE (as the reference carries it); else the id. An unnumbered document is
+    cited by its summary: "Kế hoạch “…” (chưa ban hành)".
+  -->
+  <xsl:template name="doc-ref">
+    <xsl:param name="id"/>
+    <xsl:param name="code" select="''"/>
+    <xsl:param name="date" select="''"/>
+    <xsl:param name="type" select="''"/>
+    <xsl:variable name="key" select="concat($nl, 'doc', $tab, $id, $tab)"/>
+    <xsl:variable name="basis" select="/d:document/d:header/d:bases/d:basis[@ref = $id][1]"/>
+    <xsl:choose>
+      <xsl:when test="$id != '' and contains($names, $key)">
+        <xsl:variable name="line" select="concat(substring-before(substring-after($names, $key), $nl), $tab)"/>
+        <xsl:variable name="tcode" select="substring-before($line, $tab)"/>
+        <xsl:variable name="r1" select="substring-after($line, $tab)"/>
+        <xsl:variable name="number" select="substring-before($r1, $tab)"/>
+        <xsl:variable name="r2" select="substring-after($r1, $tab)"/>
+        <xsl:variable name="notation" select="substring-before($r2, $tab)"/>
+        <xsl:variable name="r3" select="substring-after($r2, $tab)"/>
+        <xsl:variable name="ddate" select="substring-before($r3, $tab)"/>
+        <xsl:variable name="subject" select="substring-before(substring-after($r3, $tab), $tab)"/>
+        <xsl:variable name="tname">
+          <xsl:call-template name="type-name">
+            <xsl:with-param name="code" select="$tcode"/>
+          </xsl:call-template>
+        </xsl:variable>
+        <xsl:choose>
+          <xsl:when test="$tname != ''"><xsl:value-of select="$tname"/></xsl:when>
+          <xsl:otherwise>Văn bản</xsl:otherwise>
+        </xsl:choose>
+        <xsl:choose>
+          <xsl:when test="$number != ''">
+            <xsl:value-of select="concat(' số ', $number, '/', $notation)"/>
+            <xsl:if test="$ddate != ''">
+              <xsl:text> ngày </xsl:text>
+              <xsl:call-template name="short-date">
+                <xsl:with-param name="date" select="$ddate"/>
+              </xsl:call-template>
+            </xsl:if>
+          </xsl:when>
+          <xsl:otherwise>
+            <xsl:value-of select="concat(' “', $subject, '” (chưa ban hành)')"/>
+          </xsl:otherwise>
+        </xsl:choose>
+      </xsl:when>
+      <xsl:when test="$basis">
+        <xsl:call-template name="type-name">
+          <xsl:with-param name="code" select="$type"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' số ', normalize-space($basis/d:code), ' ngày ')"/>
+        <xsl:call-template name="short-date">
+          <xsl:with-param name="date" select="normalize-space($basis/d:date)"/>
+        </xsl:call-template>
+      </xsl:when>
+      <xsl:when test="$code != ''">
+        <xsl:call-template name="type-name">
+          <xsl:with-param name="code" select="$type"/>
+        </xsl:call-template>
+        <xsl:value-of select="concat(' số ', $code)"/>
+        <xsl:if test="$date != ''">
+          <xsl:text> ngày </xsl:text>
+          <xsl:call-template name="short-date">
+            <xsl:with-param name="date" select="$date"/>
+          </xsl:call-template>
+        </xsl:if>
+      </xsl:when>
+      <xsl:otherwise>
+        <xsl:value-of select="$id"/>
+      </xsl:otherwise>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- Decree 30 Annex III type names, and the legal documents legal bases cite most -->
+  <xsl:template name="type-name">
+    <xsl:param name="code"/>
+    <xsl:choose>
+      <xsl:when test="$code = 'NQ'">Nghị quyết</xsl:when>
+      <xsl:when test="$code = 'QĐ'">Quyết định</xsl:when>
+      <xsl:when test="$code = 'CT'">Chỉ thị</xsl:when>
+      <xsl:when test="$code = 'QC'">Quy chế</xsl:when>
+      <xsl:when test="$code = 'QyĐ'">Quy định</xsl:when>
+      <xsl:when test="$code = 'TC'">Thông cáo</xsl:when>
+      <xsl:when test="$code = 'TB'">Thông báo</xsl:when>
+      <xsl:when test="$code = 'HD'">Hướng dẫn</xsl:when>
+      <xsl:when test="$code = 'CTr'">Chương trình</xsl:when>
+      <xsl:when test="$code = 'KH'">Kế hoạch</xsl:when>
+      <xsl:when test="$code = 'PA'">Phương án</xsl:when>
+      <xsl:when test="$code = 'ĐA'">Đề án</xsl:when>
+      <xsl:when test="$code = 'DA'">Dự án</xsl:when>
+      <xsl:when test="$code = 'BC'">Báo cáo</xsl:when>
+      <xsl:when test="$code = 'BB'">Biên bản</xsl:when>
+      <xsl:when test="$code = 'TTr'">Tờ trình</xsl:when>
+      <xsl:when test="$code = 'HĐ'">Hợp đồng</xsl:when>
+      <xsl:when test="$code = 'CĐ'">Công điện</xsl:when>
+      <xsl:when test="$code = 'BGN'">Bản ghi nhớ</xsl:when>
+      <xsl:when test="$code = 'BTT'">Bản thỏa thuận</xsl:when>
+      <xsl:when test="$code = 'GUQ'">Giấy ủy quyền</xsl:when>
+      <xsl:when test="$code = 'GM'">Giấy mời</xsl:when>
+      <xsl:when test="$code = 'GGT'">Giấy giới thiệu</xsl:when>
+      <xsl:when test="$code = 'GNP'">Giấy nghỉ phép</xsl:when>
+      <xsl:when test="$code = 'PG'">Phiếu gửi</xsl:when>
+      <xsl:when test="$code = 'PC'">Phiếu chuyển</xsl:when>
+      <xsl:when test="$code = 'PB'">Phiếu báo</xsl:when>
+      <xsl:when test="$code = 'SY'">Bản sao y</xsl:when>
+      <xsl:when test="$code = 'TrS'">Bản trích sao</xsl:when>
+      <xsl:when test="$code = 'SL'">Bản sao lục</xsl:when>
+      <xsl:when test="$code = 'NĐ'">Nghị định</xsl:when>
+      <xsl:when test="$code = 'TT'">Thông tư</xsl:when>
+      <xsl:when test="$code = 'CV'">Công văn</xsl:when>
+    </xsl:choose>
+  </xsl:template>
+
+  <!-- ================================================================== -->
   <!-- Task                                                               -->
   <!-- ================================================================== -->
 
@@ -639,18 +988,30 @@
       <tr>
         <td class="label">Đơn vị giao:</td>
         <td>
-          <xsl:value-of select="normalize-space(d:assigner/@unit)"/>
+          <xsl:call-template name="unit-name">
+            <xsl:with-param name="id" select="normalize-space(d:assigner/@unit)"/>
+          </xsl:call-template>
           <xsl:if test="d:assigner/@person">
-            <xsl:value-of select="concat(' (', normalize-space(d:assigner/@person), ')')"/>
+            <xsl:text> (</xsl:text>
+            <xsl:call-template name="person-name">
+              <xsl:with-param name="id" select="normalize-space(d:assigner/@person)"/>
+            </xsl:call-template>
+            <xsl:text>)</xsl:text>
           </xsl:if>
         </td>
       </tr>
       <tr>
         <td class="label">Đơn vị thực hiện:</td>
         <td>
-          <xsl:value-of select="normalize-space(d:assignee/@unit)"/>
+          <xsl:call-template name="unit-name">
+            <xsl:with-param name="id" select="normalize-space(d:assignee/@unit)"/>
+          </xsl:call-template>
           <xsl:if test="d:assignee/@person">
-            <xsl:value-of select="concat(' (', normalize-space(d:assignee/@person), ')')"/>
+            <xsl:text> (</xsl:text>
+            <xsl:call-template name="person-name">
+              <xsl:with-param name="id" select="normalize-space(d:assignee/@person)"/>
+            </xsl:call-template>
+            <xsl:text>)</xsl:text>
           </xsl:if>
         </td>
       </tr>
@@ -658,7 +1019,10 @@
         <tr>
           <td class="label">Căn cứ:</td>
           <td>
-            <xsl:value-of select="concat('kế hoạch ', normalize-space(d:source/@plan))"/>
+            <xsl:call-template name="doc-ref">
+              <xsl:with-param name="id" select="normalize-space(d:source/@plan)"/>
+              <xsl:with-param name="type" select="'KH'"/>
+            </xsl:call-template>
             <xsl:if test="d:source/@section">
               <xsl:value-of select="concat(', mục ', normalize-space(d:source/@section))"/>
             </xsl:if>
@@ -678,7 +1042,7 @@
         <td><xsl:value-of select="normalize-space(d:deliverable)"/></td>
       </tr>
     </table>
-    <xsl:apply-templates select="d:description/*" mode="body"/>
+    <xsl:apply-templates select="d:description/* | d:p | d:item | d:table | d:part | d:chapter | d:section | d:article" mode="body"/>
   </xsl:template>
 
   <!-- ================================================================== -->
@@ -708,16 +1072,8 @@
           </xsl:if>
         </td>
         <td class="signer">
-          <xsl:for-each select="$h/d:signer">
-            <div class="signer-title">
-              <xsl:if test="normalize-space(d:authority) != ''">
-                <xsl:value-of select="concat(normalize-space(d:authority), ' ')"/>
-              </xsl:if>
-              <xsl:value-of select="normalize-space(d:title)"/>
-            </div>
-            <xsl:if test="normalize-space(d:position) != ''">
-              <div class="signer-position"><xsl:value-of select="normalize-space(d:position)"/></div>
-            </xsl:if>
+          <xsl:for-each select="$h/d:signer[1]">
+            <xsl:call-template name="signer-lines"/>
           </xsl:for-each>
           <!-- Annex I: the signer's digital signature between the title and the name, the
                organisation's beside it; with neither, room for a handwritten signature -->
@@ -732,7 +1088,46 @@
           </xsl:if>
         </td>
       </tr>
+      <!-- other signers (a minutes: its secretary beside its chair), two to a row -->
+      <xsl:for-each select="$h/d:signer[position() &gt; 1][(position() mod 2) = 1]">
+        <tr class="more-signers">
+          <td class="signer">
+            <xsl:for-each select="following-sibling::d:signer[1]">
+              <xsl:call-template name="signer-lines"/>
+              <div class="sign-space"></div>
+              <div class="signer-name"><xsl:value-of select="normalize-space(d:fullName)"/></div>
+            </xsl:for-each>
+          </td>
+          <td class="signer">
+            <xsl:call-template name="signer-lines"/>
+            <div class="sign-space"></div>
+            <div class="signer-name"><xsl:value-of select="normalize-space(d:fullName)"/></div>
+          </td>
+        </tr>
+      </xsl:for-each>
     </table>
+  </xsl:template>
+
+  <!-- "KT. TRƯỞNG PHÒNG", or the authority lines stacked ("TM. ỦY BAN NHÂN DÂN" / "KT. CHỦ TỊCH"); the position -->
+  <xsl:template name="signer-lines">
+    <xsl:choose>
+      <xsl:when test="d:line">
+        <xsl:for-each select="d:line">
+          <div class="signer-title"><xsl:value-of select="normalize-space(concat(@authority, ' ', .))"/></div>
+        </xsl:for-each>
+      </xsl:when>
+      <xsl:otherwise>
+        <div class="signer-title">
+          <xsl:if test="normalize-space(d:authority) != ''">
+            <xsl:value-of select="concat(normalize-space(d:authority), ' ')"/>
+          </xsl:if>
+          <xsl:value-of select="normalize-space(d:title)"/>
+        </div>
+      </xsl:otherwise>
+    </xsl:choose>
+    <xsl:if test="normalize-space(d:position) != ''">
+      <div class="signer-position"><xsl:value-of select="normalize-space(d:position)"/></div>
+    </xsl:if>
   </xsl:template>
 
   <!-- review and any other signatures, after the sign-off block -->
@@ -1067,6 +1462,14 @@ td.signer { width: 55%; text-align: center; }
 .signer-title, .signer-position { font-weight: bold; text-transform: uppercase; }
 .sign-space { min-height: 25mm; padding: 4pt 0; }
 .signer-name { font-weight: bold; }
+.division { margin-top: 8pt; }
+h2.division-head { text-align: center; }
+.division-label, .division-title { display: block; }
+p.authority-line { text-align: center; font-weight: bold; margin: 0 0 6pt; }
+p.item.nested { margin-left: 8mm; }
+p.item.depth2 { margin-left: 16mm; }
+p.item.depth3 { margin-left: 24mm; }
+table.body-table td .cell-p, table.body-table td .cell-item { margin: 0; }
 
 /* digital signatures */
 .sig {

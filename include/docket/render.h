@@ -14,7 +14,10 @@ DOCKET_BEGIN_DECL
  * Render DOC as UTF-8 text into *OUT (*OUT_LEN bytes, NUL-terminated; free it with docket_free).
  * The stylesheet comes from REPO at REV
  * (.docket/schemas/text.xsl) when REPO is not NULL, else from the built-in copy. The
- * stylesheet may not read or write files or the network. Errors: DOCKET_ENOTFOUND (REV),
+ * stylesheet may not read or write files or the network. With REPO, what DOC cites by id is
+ * printed by name, read from REPO at REV: units and people from the configuration, other
+ * documents by type, number and date, a report's indicators and task groups from its plan
+ * (the `names` parameter, docs/rendering.md); an id REPO does not know is printed as is. Errors: DOCKET_ENOTFOUND (REV),
  * DOCKET_EINVALID (a stylesheet that does not compile or that fails), DOCKET_ERROR.
  */
 DOCKET_EXTERN(int) docket_render_text(char **out, size_t *out_len, docket_doc *doc, docket_repo *repo,

@@ -53,11 +53,15 @@ const cli_command cli_cmd_show = {
 	"show", run_show, CMD_WANTS_REPO, "print a document as text or XML", sizeof(show_args),
 	show_opts, show_pos,
 	"Print the document DOC (its id, or its path in the repository) as Decree-30-style plain\n"
-	"text: national motto, issuing body, number, place and date, type and summary, body,\n"
-	"signer block and recipients. With --format xml, print the stored XML exactly.\n"
+	"text, 80 columns wide, laid out as on paper: issuing body beside the national motto,\n"
+	"number beside place and date, type and summary, the body, then the recipients beside\n"
+	"the signer block, and the footnotes. Units, people, plans and indicators the document\n"
+	"cites by id are printed by name, number and date, as the repository knows them. With\n"
+	"--format xml, print the stored XML exactly.\n"
 	"\n"
-	"When the argument names a file on disk, that file is shown instead, inside a repository\n"
-	"or outside any (then with the built-in stylesheet).\n",
+	"When the argument names a file on disk, that file is shown instead: inside a repository\n"
+	"with the repository's stylesheet and names at its tip, outside any with the built-in\n"
+	"stylesheet and the ids as the file has them.\n",
 	"docket show kh-2021-354\n"
 	"docket show kh-2021-354 --format xml --rev main~3\n"
 	"docket show ~/Downloads/354-KH-PGDDT.xml      # a file, outside any repository",

@@ -1,9 +1,11 @@
 /* docket validate: XSD plus docket's rules, findings as FILE:LINE:COL: error: MESSAGE. */
+#include <errno.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "cli.h"
 
@@ -215,7 +217,7 @@ static int run_validate(cli_ctx *ctx, void *args)
 	size_t i, npos = a->files.n;
 
 	if ((!all && npos == 0) || (rev && !all))
-		return cli_usage_error(ctx, "give FILE arguments or --all (--rev needs --all)");
+		return cli_usage_error(ctx, "give FILE or DOC arguments or --all (--rev needs --all)");
 	if (jobs_of(a->jobs) < 0)
 		return cli_usage_error(ctx, "--jobs takes a number of workers from 1 to %d, not '%s'", MAX_JOBS, a->jobs);
 	if (docket_findings_new(&findings) < 0) {
@@ -233,9 +235,27 @@ static int run_validate(cli_ctx *ctx, void *args)
 		goto cleanup;
 	}
 	for (i = 0; i < (size_t)npos; i++) {
-		char *buf = NULL;
+		char *buf = NULL, *path = NULL;
+		const char *name = pos[i];
 		size_t len = 0;
-		error = docket_doc_read_file(&buf, &len, pos[i]);
+		struct stat st;
+		if (repo && stat(pos[i], &st) != 0 && errno == ENOENT) {
+			/* not a file: a document of the repository, by id or path, at the tip */
+			if ((error = docket_doc_find(&path, repo, pos[i], NULL)) < 0 ||
+			    (error = docket_repo_read(&buf, &len, repo, NULL, path)) < 0) {
+				code = cli_fail(error, "cannot validate '%s': no such file, and %s", pos[i],
+				                docket_error_last());
+				free(path);
+				continue;
+			}
+			error = docket_validate_buffer(findings, schema, buf, len, path, repo, NULL);
+			docket_free(buf);
+			if (error < 0 && error != DOCKET_EINVALID)
+				code = cli_fail_last(error, path);
+			free(path);
+			continue;
+		}
+		error = docket_doc_read_file(&buf, &len, name);
 		if (error == DOCKET_EINVALID) {
 			docket_findings_add(findings, pos[i], 1, 1, "%s", docket_error_last());
 			continue;
@@ -332,7 +352,7 @@ static const cli_option validate_opts[] = {
 };
 
 static const cli_positional validate_pos[] = {
-	CLI_POS(validate_args, files, "FILE", CLI_POS_MANY), CLI_POS_END
+	CLI_POS(validate_args, files, "FILE|DOC", CLI_POS_MANY), CLI_POS_END
 };
 
 const cli_command cli_cmd_validate = {
@@ -346,10 +366,16 @@ const cli_command cli_cmd_validate = {
 	"urn:docket:workflow:1) is checked against workflow.xsd and for consistency: every state\n"
 	"declared, one initial state, every state reachable, nothing leaving a final state.\n"
 	"\n"
+	"Each argument is a file on disk; inside a repository, an argument that is not a file\n"
+	"names a document of the repository (its id, or its path in the repository), checked as\n"
+	"committed at the tip.\n"
+	"\n"
 	"Each finding is printed as FILE:LINE:COL: error: MESSAGE.\n",
 	"docket validate plan.xml\n"
+	"docket validate kh-2021-354                    # a document of the repository, by id\n"
 	"docket validate --all\n"
 	"docket validate --all --jobs 2 --progress\n"
 	"docket -C /srv/pgd.git validate --all --rev main~3 --json",
-	"0 all valid; 1 any finding; 2 usage; 3 other errors.", NULL
+	"0 all valid; 1 any finding; 2 usage; 3 other errors (no such file or document,\n"
+	"repository).", NULL
 };

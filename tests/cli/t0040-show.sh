@@ -38,7 +38,9 @@ for s in "I. MỤC ĐÍCH, YÊU CẦU" "II. MỤC TIÊU" "III. NHIỆM VỤ, GI�
 	grep -qx "$s" "$WORK/seed.txt" || fail "no section line '$s'"
 done
 # the footnote, whole again after the page break, after the signer block
-grep -q '^¹ \*Văn bản của Trung ương\*: .*giai đoạn 2021-2025; Kế hoạch số 39/KH-UBND' "$WORK/seed.txt" ||
+# (word-wrapped at 80 columns: its lines joined again)
+sed -n '/^¹ /,$p' "$WORK/seed.txt" | tr '\n' ' ' | tr -s ' ' |
+	grep -q '^¹ \*Văn bản của Trung ương\*: .*giai đoạn 2021-2025; Kế hoạch số 39/KH-UBND' ||
 	fail "footnote 1 is not whole"
 [ "$(grep -n 'Lê Thị Lan' "$WORK/seed.txt" | cut -d: -f1)" -lt "$(grep -n '^¹ ' "$WORK/seed.txt" | cut -d: -f1)" ] ||
 	fail "the footnote does not follow the signer block"
@@ -55,17 +57,18 @@ ok "show text equals tests/cli/expected/seed.txt (by id, by path, --format text)
 
 # the same text as the stylesheet through an independent XSLT processor
 xsltproc "$DOCKET_SRC/schemas/text.xsl" "$SEED" | cmp -s - "$EXPECTED" || fail "xsltproc text.xsl disagrees with show"
+# (in a repository a report or task is shown with the names of what it cites, read from the
+# repository: t0720, t1060; a FILE outside any repository is the stylesheet's text alone)
+mkdir -p nowhere
+# (added as drafts: a numbered fixture of a kind docket numbers is refused by plain 'add')
 for f in "$RES"/valid/*.xml; do
-	# a numbered document of a kind docket numbers was issued: add refuses it, import records it
-	if ! "$DOCKET" -C repo add "$f" >"$WORK/out" 2>"$WORK/err"; then
-		expect_grep "carries the number" "$WORK/err"
-		expect_exit 0 "$DOCKET" -C repo --as thu import "$f"
-	fi
+	expect_exit 0 "$DOCKET" -C repo add --draft "$f"
 	id=$(cat "$WORK/out")
 	expect_exit 0 "$DOCKET" -C repo show "$id"
-	xsltproc "$DOCKET_SRC/schemas/text.xsl" "$f" | diff -u - "$WORK/out" || fail "show $id differs from xsltproc text.xsl"
+	(cd nowhere && expect_exit 0 "$DOCKET" show "$f")
+	xsltproc "$DOCKET_SRC/schemas/text.xsl" "$f" | diff -u - "$WORK/out" || fail "show $f differs from xsltproc text.xsl"
 done
-ok "show text equals xsltproc schemas/text.xsl for the seed and every valid fixture"
+ok "show text equals xsltproc schemas/text.xsl for the seed and every valid fixture (as files)"
 
 # xml: the stored bytes exactly
 expect_exit 0 "$DOCKET" -C repo show kh-2021-354 --format xml

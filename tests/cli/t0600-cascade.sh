@@ -112,8 +112,8 @@ done
 ok "the department, its sections and three affiliated schools; signing keys of the heads, approver, clerk"
 
 expect_exit 0 d new --list
-printf 'annual-report\ndepartment-plan\ntask\nunit-plan\n' | diff -u - "$WORK/out" || fail "new --list"
-ok "docket init gives every repository the four templates"
+printf 'annual-report\ndepartment-plan\ndocument\ntask\nunit-plan\n' | diff -u - "$WORK/out" || fail "new --list"
+ok "docket init gives every repository the five templates (document: the general document)"
 
 # --- the seed plan, walked to issued ---------------------------------------------------------
 expect_exit 0 d --as hoa add --draft "$EXAMPLES/354-KH-PGDDT.xml"
@@ -359,7 +359,11 @@ grep -q "Đơn vị chưa báo cáo (1): Các bộ phận chuyên môn." "$FA" |
 grep -q "Trường TH và THCS Quang Trung: Tổ chức tư vấn tâm lý cho 1.200 học sinh." "$FA" ||
 	fail "the schools' narratives are not carried into the aggregate"
 expect_exit 0 d show "$AG"
-expect_grep "- Chỉ tiêu 4.1: 99,63 (797/800). Đạt mục tiêu năm 2025 (≥ 99,5%). Tổng hợp từ 3 đơn vị." "$WORK/out"
+# the text is wrapped at 80 columns, a result's lines hanging by two: join them; the
+# indicator by its name from the plan (issue 14), its id beside it
+sed -e ':a' -e 'N' -e '$!ba' -e 's/\n  \([^ ]\)/ \1/g' "$WORK/out" >"$WORK/joined"
+expect_grep "- Tỷ lệ trẻ em hoàn thành cấp tiểu học (chỉ tiêu 4.1): 99,63% (797/800). Đạt mục tiêu năm 2025 (≥ 99,5%). Tổng hợp từ 3 đơn vị." "$WORK/joined"
+grep -q "Chỉ tiêu 4.1:" "$WORK/joined" && fail "the aggregate's text names indicator 4.1 by its id"
 ok "aggregate of three approved reports: every rate recomputed from the sums, as computed by hand; verdicts"
 
 expect_exit 0 d --as hoa aggregate --plan $PLAN --year 2025 --json

@@ -456,6 +456,78 @@ static const docket_indicator_total *total(const docket_rollup *r, const char *i
 	return NULL;
 }
 
+/* An approved report on PLAN by UNIT for 2025 whose RESULTS are given as XML. */
+static void add_report_xml(const char *id, const char *plan, const char *unit, const char *results)
+{
+	char buf[4096];
+	docket_add_result res;
+
+	snprintf(buf, sizeof(buf),
+	         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	         "<document xmlns=\"urn:docket:document:1\" id=\"%s\" kind=\"report\">\n"
+	         "<header><issuer><name>%s</name><abbr>X</abbr></issuer><place>Cẩm Phả</place><date>2025-12-01</date>"
+	         "<type code=\"BC\">BÁO CÁO</type><subject>Kết quả năm 2025</subject><drafter unit=\"%s\"/></header>\n"
+	         "<content Id=\"content\"><report><plan ref=\"%s\"/><year>2025</year><unit>%s</unit>"
+	         "<results>%s</results></report></content>\n"
+	         "<workflow state=\"approved\">"
+	         "<step date=\"2025-12-02T09:00:00+07:00\" actor=\"x\" role=\"r\" transition=\"submit\" from=\"draft\" to=\"submitted\"/>"
+	         "<step date=\"2025-12-03T09:00:00+07:00\" actor=\"x\" role=\"r\" transition=\"review\" from=\"submitted\" to=\"reviewed\"/>"
+	         "<step date=\"2025-12-04T09:00:00+07:00\" actor=\"x\" role=\"r\" transition=\"approve\" from=\"reviewed\" to=\"approved\"/>"
+	         "</workflow></document>\n", id, unit, unit, plan, unit, results);
+	if (docket_add_buffer(&res, repo, buf, strlen(buf), id, NULL) != 0) {
+		for (size_t i = 0; res.findings && i < docket_findings_count(res.findings); i++)
+			fprintf(stderr, "%s\n", docket_findings_get(res.findings, i)->message);
+		fail_msg("add %s: %s", id, docket_error_last());
+	}
+	docket_add_result_free(&res);
+}
+
+/*
+ * Indicators measured as a value are summed like counts; a unit for which one is marked not
+ * applicable is neither counted nor missing. A copy of the seed plan (kh-2021-900) whose
+ * indicator 6 is a value in millions of dong.
+ */
+static void test_aggregate_values(void **state)
+{
+	docket_add_result res;
+	docket_rollup r;
+	char path[4096], *buf = NULL, *plan;
+	size_t len = 0;
+	const char *src = getenv("DOCKET_SRC");
+	const char *edits[][2] = {
+		{ "id=\"kh-2021-354\"", "id=\"kh-2021-900\"" },
+		{ "<number>354</number>", "<number>355</number>" },
+		{ "<indicator id=\"6\" measure=\"rate\" unit=\"%\"", "<indicator id=\"6\" measure=\"value\" unit=\"triệu đồng\"" },
+	};
+
+	snprintf(path, sizeof(path), "%s/examples/354-KH-PGDDT.xml", src ? src : ".");
+	assert_int_equal(docket_doc_read_file(&buf, &len, path), 0);
+	assert_non_null(plan = malloc(len + 256));
+	strcpy(plan, buf);
+	for (size_t k = 0; k < sizeof(edits) / sizeof(edits[0]); k++) {
+		char *hit = strstr(plan, edits[k][0]);
+		size_t fl = strlen(edits[k][0]), tl = strlen(edits[k][1]);
+		assert_non_null(hit);
+		memmove(hit + tl, hit + fl, strlen(hit + fl) + 1);
+		memcpy(hit, edits[k][1], tl);
+	}
+	assert_int_equal(docket_add_buffer(&res, repo, plan, strlen(plan), "kh-2021-900.xml", NULL), 0);
+	docket_add_result_free(&res);
+	docket_free(buf);
+	free(plan);
+
+	add_report_xml("bc-v-a", "kh-2021-900", "TH-A", "<result indicator=\"6\" value=\"120.5\"/>");
+	add_report_xml("bc-v-b", "kh-2021-900", "TH-B", "<result indicator=\"6\" value=\"79.25\"/>");
+	add_report_xml("bc-v-c", "kh-2021-900", "TH-C", "<result indicator=\"6\" applicable=\"false\"/>");
+	assert_int_equal(docket_draft_totals(&r, repo, "kh-2021-900", 2025, "2025-12-31"), 0);
+	assert_string_equal(total(&r, "6")->measure, "value");
+	assert_string_equal(total(&r, "6")->value, "199.75");
+	assert_int_equal(total(&r, "6")->units, 2);
+	assert_int_equal(total(&r, "6")->na_units, 1);
+	assert_int_equal(total(&r, "6")->met, 1); /* 199.75 >= 100 */
+	docket_rollup_free(&r);
+}
+
 static void test_aggregate(void **state)
 {
 	docket_draft_options o = DOCKET_DRAFT_OPTIONS_INIT;
@@ -803,6 +875,7 @@ int main(void)
 	const struct CMUnitTest with_repo[] = {
 		cmocka_unit_test(test_repo_fixture),
 		cmocka_unit_test(test_aggregate),
+		cmocka_unit_test(test_aggregate_values),
 		cmocka_unit_test(test_submit_check),
 		cmocka_unit_test(test_floor_rule),
 		cmocka_unit_test(test_refusals),

@@ -1,5 +1,7 @@
 /* Unit tests of docket_render_html (audit/page.c over xml/render.c): options checked, the
- * verdicts reach page.xsl as given or as verified, never as the document claims. */
+ * verdicts reach page.xsl as given or as verified, never as the document claims. And of
+ * docket_render_text (audit/names.c): arguments checked, ids printed by name from the
+ * repository's configuration, as ids without a repository. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -11,6 +13,7 @@
 #include "docket/docket.h"
 
 #define SEED DOCKET_TEST_SRC "/examples/354-KH-PGDDT.xml"
+#define TASK DOCKET_TEST_SRC "/tests/resources/valid/task-assignment.xml"
 #define SIGNED DOCKET_TEST_SRC "/tests/page/fixtures/kh-2021-354-issued.xml"
 #define CA DOCKET_TEST_SRC "/tests/page/fixtures/ca.pem"
 #define VALID "Chữ ký hợp lệ (đã kiểm tra)"
@@ -126,6 +129,71 @@ static void test_trust(void **state)
 	render(SIGNED, &o, DOCKET_ENOTFOUND);
 }
 
+static void test_text_arguments(void **state)
+{
+	docket_doc *doc = NULL;
+	char *out = (char *)"x";
+	size_t len = 7;
+
+	(void)state;
+	assert_int_equal(docket_doc_load_file(&doc, TASK), 0);
+	assert_int_equal(docket_render_text(NULL, &len, doc, NULL, NULL), DOCKET_EUSAGE);
+	assert_int_equal(docket_render_text(&out, &len, NULL, NULL, NULL), DOCKET_EUSAGE);
+	assert_null(out);
+	assert_int_equal(len, 0);
+	docket_doc_free(doc);
+}
+
+static void test_text_names(void **state)
+{
+	char dir[] = "/tmp/docket-unit-render-XXXXXX", path[96], cmd[128];
+	docket_unit cttt = { "CTTT", "Bộ phận Chính trị tư tưởng", NULL, 0 };
+	docket_unit school = { "TH-CAMPHU", "Trường Tiểu học Cẩm Phú", NULL, 1 };
+	docket_person lan = { "lan", "Lê Thị Lan", "PHÓ TRƯỞNG PHÒNG", "CTTT", "admin", NULL, NULL };
+	docket_repo *repo = NULL;
+	docket_doc *doc = NULL;
+	char *out = NULL;
+	size_t len = 0;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	assert_true(snprintf(path, sizeof(path), "%s/repo", dir) < (int)sizeof(path));
+	assert_int_equal(docket_repo_init(&repo, path, 0), 0);
+	assert_int_equal(docket_doc_load_file(&doc, TASK), 0);
+
+	/* without a repository: the ids as the task has them */
+	assert_int_equal(docket_render_text(&out, &len, doc, NULL, NULL), 0);
+	assert_int_equal(strlen(out), len);
+	assert_non_null(strstr(out, "\nĐơn vị giao: CTTT (lan)\nĐơn vị thực hiện: TH-CAMPHU\n"));
+	docket_free(out);
+
+	/* a repository that knows none of them yet: the same */
+	assert_int_equal(docket_render_text(&out, &len, doc, repo, NULL), 0);
+	assert_non_null(strstr(out, "\nĐơn vị giao: CTTT (lan)\nĐơn vị thực hiện: TH-CAMPHU\n"));
+	docket_free(out);
+
+	/* once configured: their names, read at the tip */
+	assert_int_equal(docket_config_add_unit(repo, NULL, &cttt), 0);
+	assert_int_equal(docket_config_add_unit(repo, NULL, &school), 0);
+	assert_int_equal(docket_config_add_person(repo, NULL, &lan), 0);
+	assert_int_equal(docket_render_text(&out, &len, doc, repo, NULL), 0);
+	assert_non_null(strstr(out, "\nĐơn vị giao: Bộ phận Chính trị tư tưởng (Lê Thị Lan)\n"
+	                            "Đơn vị thực hiện: Trường Tiểu học Cẩm Phú\n"));
+	/* the plan is not in the repository: cited by its id */
+	assert_non_null(strstr(out, "\nCăn cứ: kh-2021-354, mục V.2\n"));
+	docket_free(out);
+
+	/* at a revision before the configuration: the ids again */
+	assert_int_equal(docket_render_text(&out, &len, doc, repo, "HEAD~3"), 0);
+	assert_non_null(strstr(out, "\nĐơn vị giao: CTTT (lan)\n"));
+	docket_free(out);
+
+	docket_doc_free(doc);
+	docket_repo_free(repo);
+	assert_true(snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir) < (int)sizeof(cmd));
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -134,6 +202,8 @@ int main(void)
 		cmocka_unit_test(test_state),
 		cmocka_unit_test(test_caller_verdicts),
 		cmocka_unit_test(test_trust),
+		cmocka_unit_test(test_text_arguments),
+		cmocka_unit_test(test_text_names),
 	};
 	int r;
 	docket_global_init();

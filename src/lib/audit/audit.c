@@ -2086,7 +2086,7 @@ int docket_audit_commits(docket_audit_result *out, docket_repo *repo, const dock
 		sum_notes(&a);
 cleanup:
 	audit_stop(&a);
-	for (size_t i = 0; i < 3; i++)
+	for (size_t i = 0; i < 4; i++)
 		docket_workflow_free(a.wf[i]);
 	certs_reset(&a);
 	docket_csig_cache_free(a.csig);

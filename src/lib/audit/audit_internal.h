@@ -35,6 +35,20 @@ void docket_sig_claims(xmlNodePtr sig, char **signer, char **role, char **commit
 typedef void (*docket_report_fn)(void *ctx, const char *kind, const char *commit, const char *doc,
                                  const char *message);
 
+/* --- rendering (names.c, page.c) ------------------------------------------------------------ */
+
+/*
+ * S appended to B as one field of a stylesheet parameter: every run of white space (tabs and
+ * newlines, the parameters' separators, among them) one space, none at either end.
+ */
+int docket_render_put_text(docket_buf *b, const char *s);
+/*
+ * The `names` parameter of text.xsl and page.xsl for DOC, rendered from REPO at REV: the
+ * names of the units and people it cites, the number, date and summary of the documents it
+ * cites, a report's plan's indicators (docs/rendering.md). Nothing when REPO is NULL.
+ */
+int docket_render_names(docket_buf *b, docket_doc *doc, docket_repo *repo, const char *rev);
+
 /* --- numbering (register.c) ---------------------------------------------------------------- */
 
 typedef struct docket_numbering docket_numbering;

@@ -91,27 +91,6 @@ static int verdicts(docket_buf *b, docket_doc *doc, const docket_render_options 
 
 /* --- a report's targets -------------------------------------------------------------------- */
 
-/*
- * A free-text field of the `targets` parameter: every run of white space (tabs and newlines,
- * the parameter's separators, among them) one space, none at either end.
- */
-static int put_text(docket_buf *b, const char *s)
-{
-	int space = 0, any = 0;
-
-	for (; s && *s; s++) {
-		if (*s == ' ' || *s == '\t' || *s == '\n' || *s == '\r') {
-			space = any;
-			continue;
-		}
-		if ((space && docket_buf_puts(b, " ") < 0) || docket_buf_put(b, s, 1) < 0)
-			return docket_error_set(DOCKET_ERROR, "out of memory");
-		space = 0;
-		any = 1;
-	}
-	return 0;
-}
-
 static int known_comparison(const char *c)
 {
 	return c && (!strcmp(c, "ge") || !strcmp(c, "gt") || !strcmp(c, "le") || !strcmp(c, "lt") ||
@@ -205,10 +184,10 @@ static int report_targets(docket_buf *b, docket_doc *doc, docket_repo *repo, con
 			if (docket_buf_printf(b, "\n%s\t%s\t%s\t%d\t%s\t", id, cmp, target, ty,
 			                      r ? judge(r, measure, cmp, target) : "") < 0)
 				error = docket_error_set(DOCKET_ERROR, "out of memory");
-			if (!error && (error = put_text(b, unit)) == 0 && docket_buf_puts(b, "\t") < 0)
+			if (!error && (error = docket_render_put_text(b, unit)) == 0 && docket_buf_puts(b, "\t") < 0)
 				error = docket_error_set(DOCKET_ERROR, "out of memory");
 			if (!error)
-				error = put_text(b, name);
+				error = docket_render_put_text(b, name);
 		}
 		free(id);
 		free(cmp);
@@ -232,6 +211,7 @@ int docket_render_html(char **out, size_t *out_len, docket_doc *doc, docket_repo
 	docket_render_options defaults = DOCKET_RENDER_OPTIONS_INIT;
 	docket_buf verified = DOCKET_BUF_INIT;
 	docket_buf targets = DOCKET_BUF_INIT;
+	docket_buf names = DOCKET_BUF_INIT;
 	char *xsl = NULL;
 	size_t len = 0;
 	int error;
@@ -252,7 +232,8 @@ int docket_render_html(char **out, size_t *out_len, docket_doc *doc, docket_repo
 		return docket_error_set(DOCKET_EUSAGE, "bad state '%s' in the render options", opts->state);
 	if ((error = verdicts(&verified, doc, opts)) < 0)
 		goto cleanup;
-	if ((error = report_targets(&targets, doc, repo, rev)) < 0)
+	if ((error = report_targets(&targets, doc, repo, rev)) < 0 ||
+	    (error = docket_render_names(&names, doc, repo, rev)) < 0)
 		goto cleanup;
 	/* the repository's own stylesheet when it pins one, else the built-in */
 	if (repo) {
@@ -263,10 +244,11 @@ int docket_render_html(char **out, size_t *out_len, docket_doc *doc, docket_repo
 			goto cleanup;
 	}
 	error = docket_render_page_xsl(out, out_len, doc, xsl, len, ".docket/schemas/page.xsl",
-	                               verified.ptr, opts->state, targets.ptr);
+	                               verified.ptr, opts->state, targets.ptr, names.ptr);
 cleanup:
 	free(xsl);
 	docket_buf_free(&verified);
 	docket_buf_free(&targets);
+	docket_buf_free(&names);
 	return error;
 }

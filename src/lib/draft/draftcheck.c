@@ -265,13 +265,18 @@ int docket_draft_check_submit(docket_findings *findings, docket_doc *doc, docket
 		return 0;
 	pref = DN(report, "plan");
 	ref = docket_attr(pref, "ref");
-	if (!ref || (error = docket_doc_load(&pdoc, repo, ref, rev)) < 0) {
-		if (ref && error != DOCKET_ENOTFOUND && error != DOCKET_EINVALID) {
+	/* a report standing alone, or on a plan issued elsewhere and cited by number and date
+	 * (docs/format.md): nothing of a plan here to check its figures against */
+	if (!ref || !*ref)
+		goto cleanup;
+	if ((error = docket_doc_load(&pdoc, repo, ref, rev)) < 0) {
+		if (error != DOCKET_ENOTFOUND && error != DOCKET_EINVALID) {
 			c.error = error;
 			goto cleanup;
 		}
 		finding(&c, pref, "ref", "the plan reported on, '%s', is not a document of this repository: "
-		        "a report is submitted on a plan it holds", ref ? ref : "");
+		        "a report is submitted on a plan it holds, or cites one issued elsewhere by its number "
+		        "and date alone (<plan code=\"…\" date=\"…\"/>)", ref);
 		docket_error_clear();
 		goto cleanup;
 	}

@@ -546,7 +546,8 @@ static int total_one(docket_indicator_total *t, xmlNodePtr ind, docket_rollup *o
 				t->numerator += (uint64_t)n.mant;
 				t->denominator += (uint64_t)d.mant;
 			}
-		} else if (r && strcmp(t->measure, "count") == 0) {
+		} else if (r && (strcmp(t->measure, "count") == 0 || strcmp(t->measure, "value") == 0)) {
+			/* counts and values (the schema makes every value a decimal number) are summed */
 			ok = docket_dec_parse(&v, val) == 0 && docket_dec_add(&sum, &sum, &v) == 0;
 		}
 		free(num);
@@ -554,8 +555,7 @@ static int total_one(docket_indicator_total *t, xmlNodePtr ind, docket_rollup *o
 		free(val);
 		if (ok)
 			t->units++;
-		else if (strcmp(t->measure, "value") && (error = docket_buf_printf(missing, "%s%s", missing->len ? ", " : "",
-		                                                                  row_name(&out->units[i]))) < 0)
+		else if ((error = docket_buf_printf(missing, "%s%s", missing->len ? ", " : "", row_name(&out->units[i]))) < 0)
 			return error;
 	}
 	docket_error_clear();
@@ -729,9 +729,8 @@ static int rollup_totals(docket_rollup *out, rep **chosen, xmlNodePtr pplan, int
 			error = docket_buf_printf(unaggregated, "%s%s (không áp dụng đối với các đơn vị đã báo cáo)",
 			                          unaggregated->len ? "; " : "", t->indicator);
 		else if (!t->value)
-			error = docket_buf_printf(unaggregated, "%s%s (%s)", unaggregated->len ? "; " : "", t->indicator,
-			                          strcmp(t->measure, "value") == 0 ? "giá trị không cộng dồn được, cần nhập" :
-			                          "không có số liệu");
+			error = docket_buf_printf(unaggregated, "%s%s (không có số liệu)", unaggregated->len ? "; " : "",
+			                          t->indicator);
 		else if (missing.len)
 			error = docket_buf_printf(unaggregated, "%s%s (thiếu số liệu của %s)", unaggregated->len ? "; " : "",
 			                          t->indicator, missing.ptr);

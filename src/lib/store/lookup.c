@@ -235,26 +235,3 @@ int docket_schema_load_entry(docket_schema **out, docket_repo *repo, const char 
 	}
 	return error;
 }
-
-/* --- rendering ---------------------------------------------------------------------------- */
-
-int docket_render_text(char **out, size_t *out_len, docket_doc *doc, docket_repo *repo,
-                       const char *rev)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	int error = 0;
-
-	*out = NULL;
-	/* the repository's own stylesheet when it pins one, else the built-in */
-	if (repo) {
-		error = docket_repo_read(&buf, &len, repo, rev, ".docket/schemas/text.xsl");
-		if (error == DOCKET_ENOTFOUND)
-			error = 0;
-		else if (error < 0)
-			return error;
-	}
-	error = docket_render_text_xsl(out, out_len, doc, buf, len, ".docket/schemas/text.xsl");
-	free(buf);
-	return error;
-}

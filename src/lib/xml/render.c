@@ -105,16 +105,22 @@ cleanup:
 }
 
 int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
-                           size_t len, const char *name)
+                           size_t len, const char *name, const char *names)
 {
-	return transform(out, out_len, doc, xsl, len, name, "text.xsl", NULL, "as text");
+	const char *params[3] = { NULL, NULL, NULL };
+
+	if (names && *names) {
+		params[0] = "names";
+		params[1] = names;
+	}
+	return transform(out, out_len, doc, xsl, len, name, "text.xsl", params, "as text");
 }
 
 int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
                            size_t len, const char *name, const char *verified, const char *state,
-                           const char *targets)
+                           const char *targets, const char *names)
 {
-	const char *params[7];
+	const char *params[9];
 	size_t n = 0;
 
 	*out = NULL;
@@ -130,6 +136,10 @@ int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const c
 	if (targets && *targets) {
 		params[n++] = "targets";
 		params[n++] = targets;
+	}
+	if (names && *names) {
+		params[n++] = "names";
+		params[n++] = names;
 	}
 	params[n] = NULL;
 	return transform(out, out_len, doc, xsl, len, name, "page.xsl", params, "as a page");

@@ -139,19 +139,21 @@ int docket_doc_check(docket_findings *findings, docket_schema *schema, docket_do
 
 /*
  * DOC as text through the XSLT stylesheet XSL (LEN bytes, untrusted, named NAME in
- * messages), or the built-in text.xsl when XSL is NULL. *out malloc'd.
+ * messages), or the built-in text.xsl when XSL is NULL. NAMES is the stylesheet's `names`
+ * parameter (what the document cites by id, see docs/rendering.md); NULL or "" leaves it
+ * empty. *out malloc'd.
  */
 int docket_render_text_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
-                           size_t len, const char *name);
+                           size_t len, const char *name, const char *names);
 /*
  * DOC as an A4 HTML page through page.xsl (XSL as above; NULL: the built-in). VERIFIED is the
  * stylesheet's `verified` parameter ("sig-1=valid sig-2=invalid"), STATE its `state`, TARGETS
- * its `targets` (a report's plan targets, see docs/rendering.md); NULL or "" leaves the
- * stylesheet's default. All are passed as literal strings.
+ * its `targets` (a report's plan targets, see docs/rendering.md), NAMES its `names` (as
+ * for text); NULL or "" leaves the stylesheet's default. All are passed as literal strings.
  */
 int docket_render_page_xsl(char **out, size_t *out_len, docket_doc *doc, const char *xsl,
                            size_t len, const char *name, const char *verified, const char *state,
-                           const char *targets);
+                           const char *targets, const char *names);
 
 /* --- figures (figures.c): exact decimals, indicators and their targets ------------------------ */
 
