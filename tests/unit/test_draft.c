@@ -511,8 +511,16 @@ static void test_aggregate_values(void **state)
 		memmove(hit + tl, hit + fl, strlen(hit + fl) + 1);
 		memcpy(hit, edits[k][1], tl);
 	}
-	assert_int_equal(docket_add_buffer(&res, repo, plan, strlen(plan), "kh-2021-900.xml", NULL), 0);
-	docket_add_result_free(&res);
+	/* a numbered plan was issued: recorded with import (add refuses it) */
+	{
+		docket_import_options io = DOCKET_IMPORT_OPTIONS_INIT;
+		docket_action_result imp;
+		io.actor = "thu";
+		assert_int_equal(docket_add_buffer(&res, repo, plan, strlen(plan), "kh-2021-900.xml", NULL), DOCKET_EDENIED);
+		docket_add_result_free(&res);
+		assert_int_equal(docket_import_buffer(&imp, repo, plan, strlen(plan), "kh-2021-900.xml", &io), 0);
+		docket_action_result_free(&imp);
+	}
 	docket_free(buf);
 	free(plan);
 
