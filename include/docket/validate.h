@@ -81,8 +81,9 @@ DOCKET_EXTERN(int) docket_validate_buffer(docket_findings *findings, docket_sche
 /*
  * The rules across documents of REPO at REV (NULL: the tip): a number used twice by one issuer
  * in one year (its series: secret documents have their own) - by two issued documents, or
- * drafts carrying numbers typed in - one finding per extra use, added to FINDINGS. 0, or a
- * negative error when the repository cannot be read.
+ * drafts carrying numbers typed in - one finding per extra use, added to FINDINGS. Documents
+ * FINDINGS already names (invalid ones, as validated before) are left out. 0, or a negative
+ * error when the repository cannot be read.
  */
 DOCKET_EXTERN(int) docket_validate_numbers(docket_findings *findings, docket_repo *repo, const char *rev);
 DOCKET_EXTERN(int) docket_doctype_known(const char *code);

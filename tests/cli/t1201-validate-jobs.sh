@@ -7,8 +7,7 @@
 R=$WORK/repo
 d() { "$DOCKET" -C "$R" "$@"; }
 expect_exit 0 "$DOCKET" init "$R"
-# a valid document (a numbered plan is added as a draft: add refuses one as issued, docs/rules.md)
-expect_exit 0 d add --draft "$EXAMPLES/354-KH-PGDDT.xml"
+expect_exit 0 d add --draft "$EXAMPLES/354-KH-PGDDT.xml"  # a numbered plan is refused: it was issued
 # behind docket's back: every invalid fixture 12 times over, in 12 unit folders, and a file
 # that is not XML at all
 n=1

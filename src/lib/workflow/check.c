@@ -409,6 +409,7 @@ typedef struct {
 	const char *rev;
 	docket_findings *out;
 	xmlHashTablePtr seen;   /* "ABBR|SERIES|YEAR|NUMBER" -> "path" (malloc'd) */
+	xmlHashTablePtr faulty; /* the files FINDINGS held already: judged on their own */
 	char kinds[8][32];      /* the kinds whose workflow was read, and whether it numbers */
 	int numbered[8];
 	size_t nkinds;
@@ -449,6 +450,8 @@ static int number_one(const char *path, void *payload)
 
 	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0)
 		return 0;
+	if (xmlHashLookup(n->faulty, (const xmlChar *)path))
+		return 0; /* an invalid document: its own findings say what is wrong with it */
 	if (docket_repo_read(&buf, &len, n->repo, n->rev, path) < 0 || docket_doc_parse(&doc, buf, len, path) < 0)
 		goto done; /* reported by the document's own validation */
 	header = docket_xml_child(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS, "header");
@@ -510,9 +513,17 @@ int docket_validate_numbers(docket_findings *findings, docket_repo *repo, const 
 	n.repo = repo;
 	n.rev = rev;
 	n.out = findings;
-	if (!(n.seen = xmlHashCreate(0)))
+	if (!(n.seen = xmlHashCreate(0)) || !(n.faulty = xmlHashCreate(0))) {
+		xmlHashFree(n.seen, NULL);
 		return docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	for (size_t i = 0; i < docket_findings_count(findings); i++) {
+		const docket_finding *f = docket_findings_get(findings, i);
+		if (f->file && !xmlHashLookup(n.faulty, (const xmlChar *)f->file))
+			xmlHashAddEntry(n.faulty, (const xmlChar *)f->file, (void *)1);
+	}
 	error = docket_repo_walk(repo, rev, "documents/", number_one, &n);
 	xmlHashFree(n.seen, free_seen);
+	xmlHashFree(n.faulty, NULL);
 	return n.error ? n.error : error < 0 ? error : 0;
 }
