@@ -448,7 +448,8 @@ static int number_one(const char *path, void *payload)
 	const char *prev;
 	char year[5] = "";
 
-	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0)
+	/* a document's annexes (ID.annexes/NAME) are files, never documents, whatever their name */
+	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0 || strstr(path, ".annexes/"))
 		return 0;
 	if (xmlHashLookup(n->faulty, (const xmlChar *)path))
 		return 0; /* an invalid document: its own findings say what is wrong with it */
