@@ -30,6 +30,9 @@ d --as admin org set --name "PHÒNG GIÁO DỤC VÀ ĐÀO TẠO" --abbr "PGDĐT"
 	--parent "UBND THÀNH PHỐ CẨM PHẢ" --place "Cẩm Phả" >/dev/null
 d --as admin unit add CTTT --name "Bộ phận Chính trị tư tưởng" --parent LD >/dev/null
 d --as admin unit add VT --name "Văn thư" --parent LD >/dev/null
+# an issuer other than the organisation that docket may still number for (docket numbers only
+# what the organisation or one of its units issues, docs/rules.md): the "foreign" letter below
+d --as admin unit add SGDĐT --name "Tổ công tác liên ngành" --parent LD >/dev/null
 d --as admin person add hoa --name "Nguyễn Thị Hoa" --position "CHUYÊN VIÊN" --unit CTTT --role drafter >/dev/null
 d --as admin person add minh --name "Trần Văn Minh" --position "TỔ TRƯỞNG CTTT" --unit CTTT --role reviewer >/dev/null
 d --as admin person add lan --name "Lê Thị Lan" --position "PHÓ TRƯỞNG PHÒNG" --unit LD --role approver >/dev/null
