@@ -121,8 +121,12 @@
                  when there is no preamble), the other preamble paragraphs -->
             <xsl:variable name="p1" select="d:content/d:preamble[1]"/>
             <xsl:variable name="authorityLine"
-                          select="$p1 and not($p1/*) and translate(normalize-space($p1), $lower, '') = normalize-space($p1)
+                          select="not($h/d:issuingAuthority) and $p1 and not($p1/*)
+                                  and translate(normalize-space($p1), $lower, '') = normalize-space($p1)
                                   and translate(normalize-space($p1), $upper, '') != normalize-space($p1)"/>
+            <xsl:for-each select="$h/d:issuingAuthority">
+              <p class="authority-line"><xsl:value-of select="normalize-space(.)"/></p>
+            </xsl:for-each>
             <xsl:if test="$authorityLine">
               <p class="authority-line"><xsl:value-of select="normalize-space($p1)"/></p>
             </xsl:if>

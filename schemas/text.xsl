@@ -149,8 +149,17 @@
     -->
     <xsl:variable name="p1" select="d:content/d:preamble[1]"/>
     <xsl:variable name="authorityLine"
-                  select="$p1 and not($p1/*) and translate(normalize-space($p1), $lower, '') = normalize-space($p1)
+                  select="not($h/d:issuingAuthority) and $p1 and not($p1/*)
+                          and translate(normalize-space($p1), $lower, '') = normalize-space($p1)
                           and translate(normalize-space($p1), $upper, '') != normalize-space($p1)"/>
+    <xsl:for-each select="$h/d:issuingAuthority">
+      <xsl:call-template name="wrap">
+        <xsl:with-param name="text" select="normalize-space(.)"/>
+        <xsl:with-param name="width" select="$W"/>
+        <xsl:with-param name="align" select="'centre'"/>
+      </xsl:call-template>
+      <xsl:value-of select="$nl"/>
+    </xsl:for-each>
     <xsl:if test="$authorityLine">
       <xsl:call-template name="wrap">
         <xsl:with-param name="text" select="normalize-space($p1)"/>
