@@ -252,11 +252,12 @@ static int scan_refs(scan *s, docket_repo *repo, const char *prefix, docket_repo
 			error = c.error ? c.error : DOCKET_ERROR;
 	if (!error && c.n)
 		qsort(c.paths, c.n, sizeof(char *), cmp_path);
-	for (i = 0; i < c.n; i++) {
-		if (!error && (i == 0 || strcmp(c.paths[i], c.paths[i - 1]) != 0) && fn(c.paths[i], s) != 0)
+	/* (each path compared with the one before it: all freed after the loop) */
+	for (i = 0; i < c.n && !error; i++)
+		if ((i == 0 || strcmp(c.paths[i], c.paths[i - 1]) != 0) && fn(c.paths[i], s) != 0)
 			error = s->error ? s->error : DOCKET_ERROR;
+	for (i = 0; i < c.n; i++)
 		free(c.paths[i]);
-	}
 	free(c.paths);
 	return error;
 }
