@@ -122,8 +122,10 @@ static void check_agrees(docket_repo *repo, const char *rev)
 
 	assert_int_equal(docket_repo_walk(repo, rev, "documents/", walk_cb, &walk), 0);
 	assert_int_equal(docket_ids_each(repo, rev, "", 1, each_cb, &idx), 0);
-	qsort(walk.paths, walk.n, sizeof(char *), cmp_str);
-	qsort(idx.paths, idx.n, sizeof(char *), cmp_str);
+	if (walk.n) /* (qsort of a NULL array is undefined even for 0 elements) */
+		qsort(walk.paths, walk.n, sizeof(char *), cmp_str);
+	if (idx.n)
+		qsort(idx.paths, idx.n, sizeof(char *), cmp_str);
 	assert_int_equal(walk.n, idx.n);
 	for (i = 0; i < walk.n; i++)
 		assert_string_equal(walk.paths[i], idx.paths[i]);
@@ -304,7 +306,8 @@ static void refs_of(char *out, size_t size, docket_repo *repo, const char *targe
 	size_t i, o = 0;
 
 	assert_int_equal(docket_refs_each(repo, NULL, target, each_ref_cb, &l), 0);
-	qsort(l.paths, l.n, sizeof(char *), cmp_str);
+	if (l.n)
+		qsort(l.paths, l.n, sizeof(char *), cmp_str);
 	out[0] = '\0';
 	for (i = 0; i < l.n; i++)
 		if (i == 0 || strcmp(l.paths[i], l.paths[i - 1]))
