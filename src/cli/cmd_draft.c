@@ -328,7 +328,7 @@ static const cli_positional assign_pos[] = {
 };
 
 const cli_command cli_cmd_assign = {
-	"assign", run_assign, CMD_NEEDS_REPO | CMD_SIGNS, "draft the task assignments of a plan",
+	"assign", run_assign, CMD_NEEDS_REPO | CMD_SIGNS, "make and send the task assignments of a plan",
 	sizeof(draft_args), assign_opts, assign_pos,
 	"Make the task assignments of PLAN's responsibilities section and send them: one task per\n"
 	"unit named there, and for \"*affiliated\" one per affiliated unit of the configuration,\n"
