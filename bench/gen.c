@@ -325,7 +325,7 @@ int main(int argc, char **argv)
 				        "    <type code=\"KH\">KẾ HOẠCH</type>\n"
 				        "    <subject>Kế hoạch thực hiện Chương trình hành động vì trẻ em năm %ld</subject>\n"
 				        "    <drafter unit=\"%s\"/>\n"
-				        "    <signer>\n      <title>HIỆU TRƯỞNG</title>\n      <fullName>Hiệu trưởng %04ld</fullName>\n"
+				        "    <signer>\n      <title>PHÓ GIÁM ĐỐC</title>\n      <fullName>Lê Thị Lan</fullName>\n"
 				        "    </signer>\n    <recipients>\n      <recipient purpose=\"b/c\">Sở GDĐT</recipient>\n"
 				        "      <recipient>Lưu: VT, %s</recipient>\n    </recipients>\n  </header>\n"
 				        "  <content Id=\"content\">\n    <plan>\n      <period start=\"2021\" end=\"2025\"/>\n"
@@ -340,7 +340,7 @@ int main(int argc, char **argv)
 				        "        <group id=\"g1\" num=\"1\" title=\"Công tác truyền thông\">\n"
 				        "          <item>Tuyên truyền quyền trẻ em đến cha mẹ học sinh.</item>\n        </group>\n"
 				        "      </tasks>\n    </plan>\n  </content>\n</document>\n",
-				        id, unit, unit, year, year, unit, u, unit);
+				        id, unit, unit, year, year, unit, unit);
 				fclose(f);
 				docs[k] = d;
 				snprintf(who, sizeof(who), "d%04ld", u);
@@ -405,7 +405,11 @@ int main(int argc, char **argv)
 				docket_sig_props props = DOCKET_SIG_PROPS_INIT;
 				docket_doc *dd = NULL;
 				char *sid = NULL, *signed_text = NULL;
-				props.role = role;
+				/* the role docket claims: the reviewer's position, the printed signer's
+				 * title (the approver signs what the header shows), the organisation
+				 * (the issue's seal) */
+				props.role = round == 2 ? "HIỆU TRƯỞNG" : round == 3 ? "PHÓ GIÁM ĐỐC" : "SỞ GIÁO DỤC VÀ ĐÀO TẠO";
+				props.bind_step = 1;
 				props.commitment = round == 2 ? DOCKET_COMMITMENT_REVIEW :
 				                   round == 3 ? DOCKET_COMMITMENT_APPROVAL : DOCKET_COMMITMENT_ORIGIN;
 				props.transition = tr[round];
