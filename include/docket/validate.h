@@ -77,6 +77,51 @@ DOCKET_EXTERN(int) docket_validate_flags(docket_findings *findings, docket_schem
 DOCKET_EXTERN(int) docket_validate_buffer(docket_findings *findings, docket_schema *schema, const char *buf,
                                           size_t len, const char *name, docket_repo *repo, const char *rev);
 
+/*
+ * A validator of many documents of one repository: REV (NULL: the tip) is resolved to its
+ * commit once, and the files the rules read besides the document (the configuration, the
+ * workflow definitions) are read and parsed once, when first needed. SCHEMA and REPO are
+ * borrowed and must outlive it; it uses REPO, so, like REPO, it belongs to one thread at a
+ * time (give each thread its own repository handle and validator). Freed with
+ * docket_validator_free. DOCKET_EUSAGE without a repository, DOCKET_ENOTFOUND (no such
+ * revision), DOCKET_ERROR.
+ */
+typedef struct docket_validator docket_validator;
+DOCKET_EXTERN(int) docket_validator_new(docket_validator **out, docket_schema *schema, docket_repo *repo,
+                                        const char *rev);
+/* The commit V judges at (40 hex digits, borrowed). */
+DOCKET_EXTERN(const char *) docket_validator_commit(const docket_validator *v);
+/* docket_validate_buffer(FINDINGS, schema, BUF, LEN, NAME, repo, commit) with V's reads. */
+DOCKET_EXTERN(int) docket_validator_check(docket_validator *v, docket_findings *findings, const char *buf,
+                                          size_t len, const char *name);
+/* Free V (NULL allowed). */
+DOCKET_EXTERN(void) docket_validator_free(docket_validator *v);
+/*
+ * The rule across documents of docket_validate_numbers, fed one document at a time: a
+ * document's number comes out of its validation (docket_validator_check_number), and
+ * docket_numbers_add takes them in the order of the walk of documents/.
+ */
+typedef struct docket_number_use docket_number_use;
+typedef struct docket_numbers docket_numbers;
+/*
+ * docket_validator_check, and into *NUMBER the number the document carries as the rule
+ * sees it (NULL when it carries none this repository gives, or did not parse); freed with
+ * docket_number_use_free.
+ */
+DOCKET_EXTERN(int) docket_validator_check_number(docket_validator *v, docket_findings *findings,
+                                                 const char *buf, size_t len, const char *name,
+                                                 docket_number_use **number);
+/* Free U (NULL allowed). */
+DOCKET_EXTERN(void) docket_number_use_free(docket_number_use *u);
+/* An empty table of numbers into *OUT; the files FAULTY names (may be NULL) are left out, as
+ * docket_validate_numbers leaves them out. DOCKET_ERROR when out of memory. */
+DOCKET_EXTERN(int) docket_numbers_new(docket_numbers **out, const docket_findings *faulty);
+/* Note the number U (NULL: none; not taken over); a number noted before adds its finding to
+ * FINDINGS. Leave out the documents with findings of their own. 0 or DOCKET_ERROR. */
+DOCKET_EXTERN(int) docket_numbers_add(docket_numbers *ns, docket_findings *findings,
+                                      const docket_number_use *u);
+/* Free NS (NULL allowed). */
+DOCKET_EXTERN(void) docket_numbers_free(docket_numbers *ns);
 /* The Decree 30 Annex III abbreviation table: 1 when CODE is a known type abbreviation. */
 /*
  * The rules across documents of REPO at REV (NULL: the tip): a number used twice by one issuer

@@ -50,6 +50,7 @@ static int validate_workflow(docket_findings *findings, docket_repo *repo, const
 typedef struct {
 	char *path;
 	docket_findings *findings;
+	docket_number_use *number; /* its number, for the rule across documents */
 	int error;
 	char message[512];
 } item;
@@ -59,6 +60,8 @@ typedef struct {
 	const char *rev;
 	docket_schema *schema;
 	docket_findings *findings;
+	docket_numbers *numbers;   /* the numbers of the valid documents, in the walk's order */
+	docket_findings *reused;   /* the numbers carried twice: after every document's findings */
 	int error;
 	size_t count;
 	/* the batch */
@@ -66,23 +69,24 @@ typedef struct {
 	size_t n;
 	atomic_size_t next;
 	docket_repo *handles[MAX_JOBS];
+	docket_validator *validators[MAX_JOBS]; /* one per handle, [0] on REPO */
 	int jobs, progress;
 	char message[1024]; /* a worker's error, with the document's path */
 } all_state;
 
-static void validate_item(all_state *st, docket_repo *repo, item *it)
+static void validate_item(all_state *st, docket_repo *repo, docket_validator *v, item *it)
 {
 	char *buf = NULL;
 	size_t len = 0;
 	int error;
 
 	if ((error = docket_findings_new(&it->findings)) < 0 ||
-	    (error = docket_repo_read(&buf, &len, repo, st->rev, it->path)) < 0) {
+	    (error = docket_repo_read(&buf, &len, repo, docket_validator_commit(v), it->path)) < 0) {
 		it->error = error;
 		snprintf(it->message, sizeof(it->message), "%s", docket_error_last());
 		return;
 	}
-	error = docket_validate_buffer(it->findings, st->schema, buf, len, it->path, repo, st->rev);
+	error = docket_validator_check_number(v, it->findings, buf, len, it->path, &it->number);
 	docket_free(buf);
 	if (error < 0 && error != DOCKET_EINVALID) {
 		it->error = error;
@@ -93,6 +97,7 @@ static void validate_item(all_state *st, docket_repo *repo, item *it)
 typedef struct {
 	all_state *st;
 	docket_repo *repo;
+	docket_validator *v;
 } worker;
 
 static void *work(void *p)
@@ -101,7 +106,7 @@ static void *work(void *p)
 	size_t i;
 
 	while ((i = atomic_fetch_add(&w->st->next, 1)) < w->st->n)
-		validate_item(w->st, w->repo, &w->st->items[i]);
+		validate_item(w->st, w->repo, w->v, &w->st->items[i]);
 	return NULL;
 }
 
@@ -117,12 +122,14 @@ static int run_batch(all_state *st)
 	for (int j = 1; j < st->jobs && (size_t)j < st->n; j++) {
 		workers[j].st = st;
 		workers[j].repo = st->handles[j];
+		workers[j].v = st->validators[j];
 		if (pthread_create(&threads[j], NULL, work, &workers[j]) != 0)
 			break; /* fewer workers: the rest is done here */
 		started = j;
 	}
 	workers[0].st = st;
 	workers[0].repo = st->repo;
+	workers[0].v = st->validators[0];
 	work(&workers[0]);
 	for (int j = 1; j <= started; j++)
 		pthread_join(threads[j], NULL);
@@ -137,6 +144,10 @@ static int run_batch(all_state *st)
 			error = it->error;
 			snprintf(st->message, sizeof(st->message), "%s: %s", it->path, it->message);
 		}
+		if (!error && !it->error && docket_findings_count(it->findings) == 0 &&
+		    docket_numbers_add(st->numbers, st->reused, it->number) < 0)
+			error = DOCKET_ERROR;
+		docket_number_use_free(it->number);
 		docket_findings_free(it->findings);
 		free(it->path);
 	}
@@ -283,8 +294,27 @@ static int run_validate(cli_ctx *ctx, void *args)
 		st->findings = findings;
 		st->jobs = jobs_of(a->jobs);
 		st->progress = !json && (a->progress || isatty(2));
+		/* the numbers: the documents the arguments found invalid are left out, as are those
+		 * the walk finds invalid */
+		if (docket_numbers_new(&st->numbers, findings) < 0 || docket_findings_new(&st->reused) < 0) {
+			code = cli_fail_last(DOCKET_ERROR, NULL);
+			docket_numbers_free(st->numbers);
+			free(st);
+			goto cleanup;
+		}
+		/* every worker judges at one commit: the one REV names now */
+		if ((error = docket_validator_new(&st->validators[0], schema, repo, rev)) < 0) {
+			code = cli_fail_last(error, "cannot validate the repository");
+			docket_numbers_free(st->numbers);
+			docket_findings_free(st->reused);
+			free(st);
+			goto cleanup;
+		}
+		st->rev = rev = docket_validator_commit(st->validators[0]);
 		for (int j = 1; j < st->jobs; j++)
-			if (docket_repo_open(&st->handles[j], docket_repo_gitdir(repo)) < 0) {
+			if (docket_repo_open(&st->handles[j], docket_repo_gitdir(repo)) < 0 ||
+			    docket_validator_new(&st->validators[j], schema, st->handles[j], rev) < 0) {
+				docket_repo_free(st->handles[j]);
 				st->jobs = j; /* fewer workers */
 				break;
 			}
@@ -293,21 +323,29 @@ static int run_validate(cli_ctx *ctx, void *args)
 			st->error = run_batch(st);
 		for (size_t k = 0; k < st->n; k++)
 			free(st->items[k].path); /* a batch left by an error */
+		/* the rule across documents: a number given twice by one issuer in one year */
+		for (size_t k = 0; k < docket_findings_count(st->reused); k++) {
+			const docket_finding *x = docket_findings_get(st->reused, k);
+			if (docket_findings_add(findings, x->file, x->line, x->col, "%s", x->message) < 0)
+				code = cli_fail_last(DOCKET_ERROR, NULL);
+		}
 		if (st->progress)
 			fputc('\n', stderr);
 		if (st->error && st->message[0])
 			code = cli_fail(st->error, "cannot validate the repository: %s", st->message);
 		else if (st->error || error < 0)
 			code = cli_fail_last(st->error ? st->error : error, "cannot validate the repository");
-		/* the rules across documents: a number given twice by one issuer in one year */
-		if ((error = docket_validate_numbers(findings, repo, rev)) < 0)
-			code = cli_fail_last(error, "cannot check the numbers of the repository");
 		st->error = 0;
 		error = docket_repo_walk(repo, rev, ".docket/workflows/", validate_workflow_file, st);
 		if (st->error || error < 0)
 			code = cli_fail_last(st->error ? st->error : error, "cannot validate the workflows");
-		for (int j = 1; j < st->jobs; j++)
-			docket_repo_free(st->handles[j]);
+		for (int j = 0; j < st->jobs; j++) {
+			docket_validator_free(st->validators[j]);
+			if (j)
+				docket_repo_free(st->handles[j]);
+		}
+		docket_numbers_free(st->numbers);
+		docket_findings_free(st->reused);
 		free(st);
 	}
 	if (json) {

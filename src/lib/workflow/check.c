@@ -75,14 +75,112 @@ int docket_steps_lead_to_state(xmlNodePtr root, const char *initial, const char 
 
 /* --- the rules beyond the document ---------------------------------------------------------- */
 
+/*
+ * What the rules beyond the document read from the repository, read once for many documents:
+ * the revision resolved to its commit (every document judged at one commit, even when the
+ * branch moves meanwhile), the configuration, and the workflow definition of each kind. One
+ * validator per repository handle: it is used by one thread at a time.
+ */
+#define VALIDATOR_KINDS 16
+
+struct docket_validator {
+	docket_schema *schema; /* borrowed */
+	docket_repo *repo;     /* borrowed */
+	const char *rev;       /* the caller's, or COMMIT */
+	char commit[41];
+	int cfg_read;          /* 0 not yet, 1 read (CFG NULL when it could not be) */
+	docket_config *cfg;
+	struct {
+		char kind[48];       /* long enough for any kind whose path fits in 64 bytes */
+		docket_workflow *wf; /* NULL: no definition, or a broken one */
+	} wfs[VALIDATOR_KINDS];
+	size_t nwfs;
+};
+
 typedef struct {
 	docket_findings *out;
 	docket_doc *doc;
 	xmlNodePtr root;
 	docket_repo *repo;
 	const char *rev;
+	docket_validator *v;
 	int error;
 } ctx;
+
+/* The definition of KIND in force at V's revision (borrowed from V, or into *OWNED when V's
+ * table is full), NULL when there is none or it does not parse. */
+static docket_workflow *validator_workflow(docket_validator *v, const char *kind, docket_workflow **owned)
+{
+	char path[64], *buf = NULL;
+	size_t len = 0, i;
+	docket_workflow *wf = NULL;
+
+	*owned = NULL;
+	if (!kind || snprintf(path, sizeof(path), ".docket/workflows/%s.xml", kind) >= (int)sizeof(path))
+		return NULL;
+	for (i = 0; i < v->nwfs; i++)
+		if (strcmp(v->wfs[i].kind, kind) == 0)
+			return v->wfs[i].wf;
+	if (docket_repo_read(&buf, &len, v->repo, v->rev, path) == 0 &&
+	    docket_workflow_parse(&wf, NULL, NULL, buf, len, path) < 0)
+		wf = NULL;
+	docket_error_clear();
+	free(buf);
+	if (v->nwfs == VALIDATOR_KINDS) {
+		*owned = wf;
+		return wf;
+	}
+	snprintf(v->wfs[v->nwfs].kind, sizeof(v->wfs[0].kind), "%s", kind);
+	v->wfs[v->nwfs++].wf = wf;
+	return wf;
+}
+
+static const docket_config *validator_config(docket_validator *v)
+{
+	if (!v->cfg_read) {
+		v->cfg_read = 1;
+		if (docket_config_load(&v->cfg, v->repo, v->rev) < 0)
+			v->cfg = NULL;
+		docket_error_clear();
+	}
+	return v->cfg;
+}
+
+int docket_validator_new(docket_validator **out, docket_schema *schema, docket_repo *repo, const char *rev)
+{
+	docket_validator *v;
+	int error;
+
+	*out = NULL;
+	if (!repo)
+		return docket_error_set(DOCKET_EUSAGE, "docket_validator_new: a repository is required");
+	if (!(v = calloc(1, sizeof(*v))))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	if ((error = docket_repo_resolve(v->commit, repo, rev)) < 0) {
+		free(v);
+		return error;
+	}
+	v->schema = schema;
+	v->repo = repo;
+	v->rev = v->commit;
+	*out = v;
+	return 0;
+}
+
+const char *docket_validator_commit(const docket_validator *v)
+{
+	return v->commit;
+}
+
+void docket_validator_free(docket_validator *v)
+{
+	if (!v)
+		return;
+	for (size_t i = 0; i < v->nwfs; i++)
+		docket_workflow_free(v->wfs[i].wf);
+	docket_config_free(v->cfg);
+	free(v);
+}
 
 #define report(c, node, attrname, ...) \
 	do { \
@@ -95,12 +193,14 @@ typedef struct {
  * was never submitted would otherwise skip the whole workflow. Each step must also be a
  * transition of the workflow in force (the repository's, else the built-in one).
  */
+static void rule_workflow_with(ctx *c, xmlNodePtr wfn, const char *kind, const char *state,
+                               const docket_workflow *wf);
+
 static void rule_workflow(ctx *c)
 {
 	xmlNodePtr wfn = docket_xml_child(c->root, DOCKET_NS, "workflow");
 	const char *kind = docket_doc_kind(c->doc), *state = docket_doc_state(c->doc);
 	docket_workflow *wf = NULL;
-	docket_buf why = DOCKET_BUF_INIT;
 	int error;
 
 	if (!wfn || !kind || !state)
@@ -108,13 +208,13 @@ static void rule_workflow(ctx *c)
 	if (c->repo) {
 		/* the definition in force, without compiling workflow.xsd again for every document:
 		 * the definition itself is checked when it is validated or used by the engine */
-		char path[64], *buf = NULL;
-		size_t len = 0;
-		snprintf(path, sizeof(path), ".docket/workflows/%s.xml", kind);
-		error = docket_repo_read(&buf, &len, c->repo, c->rev, path);
-		if (error == 0)
-			error = docket_workflow_parse(&wf, NULL, NULL, buf, len, path);
-		free(buf);
+		docket_workflow *owned = NULL;
+		wf = validator_workflow(c->v, kind, &owned);
+		if (!wf)
+			return;
+		rule_workflow_with(c, wfn, kind, state, wf);
+		docket_workflow_free(owned);
+		return;
 	} else {
 		char path[64];
 		const docket_data_file *f;
@@ -125,6 +225,15 @@ static void rule_workflow(ctx *c)
 	docket_error_clear();
 	if (error < 0 || !wf)
 		return; /* an unknown kind or a broken workflow is reported on its own */
+	rule_workflow_with(c, wfn, kind, state, wf);
+	docket_workflow_free(wf);
+}
+
+static void rule_workflow_with(ctx *c, xmlNodePtr wfn, const char *kind, const char *state,
+                               const docket_workflow *wf)
+{
+	docket_buf why = DOCKET_BUF_INIT;
+
 	if (!docket_workflow_has_state(wf, state)) {
 		report(c, wfn, "state", "the state '%s' is not a state of the %s workflow", state, kind);
 	} else if (!docket_steps_lead_to_state(c->root, docket_workflow_initial(wf), state, &why)) {
@@ -155,30 +264,6 @@ static void rule_workflow(ctx *c)
 		}
 	}
 	docket_buf_free(&why);
-	docket_workflow_free(wf);
-}
-
-/*
- * Whether documents of KIND are numbered by this repository: its workflow at REV has a
- * numbering transition. An incoming document (another organisation's, registered on
- * arrival) carries its sender's number, which is not this repository's to judge.
- */
-static int kind_numbered(docket_repo *repo, const char *rev, const char *kind)
-{
-	char path[64], *buf = NULL;
-	size_t len = 0;
-	docket_workflow *wf = NULL;
-	int numbered = 0;
-
-	if (!kind || snprintf(path, sizeof(path), ".docket/workflows/%s.xml", kind) >= (int)sizeof(path))
-		return 0;
-	if (docket_repo_read(&buf, &len, repo, rev, path) == 0 &&
-	    docket_workflow_parse(&wf, NULL, NULL, buf, len, path) == 0)
-		numbered = docket_workflow_numbering(wf) != NULL;
-	docket_error_clear();
-	docket_workflow_free(wf);
-	free(buf);
-	return numbered;
 }
 
 int docket_issuer_known(const docket_config *cfg, const char *abbr)
@@ -219,11 +304,14 @@ static void rule_issuer(ctx *c)
 	xmlNodePtr header = docket_xml_child(c->root, DOCKET_NS, "header");
 	xmlNodePtr abbr_node = docket_xml_path(header, DOCKET_NS, "issuer/abbr");
 	char *abbr = docket_xml_text_trim(abbr_node), *num = docket_xml_text_trim(docket_xml_path(header, DOCKET_NS, "code/number"));
-	docket_config *cfg = NULL;
+	const docket_config *cfg = NULL;
+	docket_workflow *owned = NULL, *wf;
 	docket_org org;
 
-	if (!abbr || !*abbr || !num || !*num || !kind_numbered(c->repo, c->rev, docket_doc_kind(c->doc)) ||
-	    docket_config_load(&cfg, c->repo, c->rev) < 0)
+	if (!abbr || !*abbr || !num || !*num)
+		goto done;
+	wf = validator_workflow(c->v, docket_doc_kind(c->doc), &owned);
+	if (!wf || !docket_workflow_numbering(wf) || !(cfg = validator_config(c->v)))
 		goto done;
 	docket_config_org(&org, cfg);
 	if (!docket_issuer_known(cfg, abbr))
@@ -231,7 +319,7 @@ static void rule_issuer(ctx *c)
 		       "nor one of its units (see 'docket org show' and 'docket unit list')", abbr, org.abbr);
 done:
 	docket_error_clear();
-	docket_config_free(cfg);
+	docket_workflow_free(owned);
 	free(abbr);
 	free(num);
 }
@@ -255,11 +343,14 @@ int docket_validate(docket_findings *findings, docket_schema *schema, docket_doc
 	return docket_validate_flags(findings, schema, doc, repo, rev, 0);
 }
 
-int docket_validate_flags(docket_findings *findings, docket_schema *schema, docket_doc *doc,
-                          docket_repo *repo, const char *rev, unsigned flags)
+/* docket_validate_flags with the repository's files read through V (NULL: without a repository) */
+static int validate_with(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                         docket_validator *v, unsigned flags)
 {
 	ctx c;
 	int no_refs = (flags & DOCKET_VALIDATE_NO_REFS) != 0, rules_ran = 0;
+	docket_repo *repo = v ? v->repo : NULL;
+	const char *rev = v ? v->rev : NULL;
 
 	memset(&c, 0, sizeof(c));
 	c.out = findings;
@@ -267,6 +358,7 @@ int docket_validate_flags(docket_findings *findings, docket_schema *schema, dock
 	c.root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
 	c.repo = repo;
 	c.rev = rev;
+	c.v = v;
 	c.error = docket_doc_check(findings, schema, doc, repo && !no_refs ? resolve_ref : NULL, &c,
 	                           &rules_ran);
 	if (!rules_ran)
@@ -282,13 +374,50 @@ int docket_validate_flags(docket_findings *findings, docket_schema *schema, dock
 	return c.error;
 }
 
-int docket_validate_buffer(docket_findings *findings, docket_schema *schema, const char *buf,
-                           size_t len, const char *name, docket_repo *repo, const char *rev)
+int docket_validate_flags(docket_findings *findings, docket_schema *schema, docket_doc *doc,
+                          docket_repo *repo, const char *rev, unsigned flags)
+{
+	/* one document: the caller's revision as it is, read for this document only */
+	docket_validator v;
+	int error;
+
+	if (!repo)
+		return validate_with(findings, schema, doc, NULL, flags);
+	memset(&v, 0, sizeof(v));
+	v.schema = schema;
+	v.repo = repo;
+	v.rev = rev;
+	error = validate_with(findings, schema, doc, &v, flags);
+	for (size_t i = 0; i < v.nwfs; i++)
+		docket_workflow_free(v.wfs[i].wf);
+	docket_config_free(v.cfg);
+	return error;
+}
+
+static int parse_finding(docket_doc **out, docket_findings *findings, const char *buf, size_t len,
+                         const char *name);
+
+int docket_validator_check(docket_validator *v, docket_findings *findings, const char *buf, size_t len,
+                           const char *name)
 {
 	docket_doc *doc = NULL;
 	int error;
 
-	if ((error = docket_doc_parse(&doc, buf, len, name)) < 0) {
+	if ((error = parse_finding(&doc, findings, buf, len, name)) != 0 || !doc)
+		return error;
+	error = validate_with(findings, v->schema, doc, v, 0);
+	docket_doc_free(doc);
+	return error;
+}
+
+/* Parse BUF into *OUT; a parse failure becomes a finding (and *OUT NULL). */
+static int parse_finding(docket_doc **out, docket_findings *findings, const char *buf, size_t len,
+                         const char *name)
+{
+	int error;
+
+	*out = NULL;
+	if ((error = docket_doc_parse(out, buf, len, name)) < 0) {
 		const char *msg = docket_error_last();
 		int line = 1, col = 1;
 		const char *rest = msg;
@@ -302,6 +431,17 @@ int docket_validate_buffer(docket_findings *findings, docket_schema *schema, con
 			return error;
 		return docket_findings_add(findings, name, line, col, "%s", rest);
 	}
+	return 0;
+}
+
+int docket_validate_buffer(docket_findings *findings, docket_schema *schema, const char *buf,
+                           size_t len, const char *name, docket_repo *repo, const char *rev)
+{
+	docket_doc *doc = NULL;
+	int error;
+
+	if ((error = parse_finding(&doc, findings, buf, len, name)) != 0 || !doc)
+		return error;
 	error = docket_validate(findings, schema, doc, repo, rev);
 	docket_doc_free(doc);
 	return error;
@@ -404,64 +544,46 @@ done:
 
 /* --- numbers, repository-wide --------------------------------------------------------------- */
 
-typedef struct {
-	docket_repo *repo;
-	const char *rev;
-	docket_findings *out;
-	xmlHashTablePtr seen;   /* "ABBR|SERIES|YEAR|NUMBER" -> "path" (malloc'd) */
-	xmlHashTablePtr faulty; /* the files FINDINGS held already: judged on their own */
-	char kinds[8][32];      /* the kinds whose workflow was read, and whether it numbers */
-	int numbered[8];
-	size_t nkinds;
-	int error;
-} numbers_ctx;
+/* A document's number as the rule across documents sees it. */
+struct docket_number_use {
+	char *file;
+	int line, col; /* of its <number> */
+	char *key;     /* "ABBR|SERIES|YEAR|NUMBER" */
+	char *what;    /* "the number N/NOTATION of ABBR in YEAR" */
+};
 
-static int numbers_kind(numbers_ctx *n, const char *kind)
+void docket_number_use_free(docket_number_use *u)
 {
-	size_t i;
-
-	if (!kind || strlen(kind) >= sizeof(n->kinds[0]))
-		return kind_numbered(n->repo, n->rev, kind);
-	for (i = 0; i < n->nkinds; i++)
-		if (strcmp(n->kinds[i], kind) == 0)
-			return n->numbered[i];
-	i = n->nkinds < 8 ? n->nkinds++ : 7;
-	snprintf(n->kinds[i], sizeof(n->kinds[i]), "%s", kind);
-	return n->numbered[i] = kind_numbered(n->repo, n->rev, kind);
+	if (!u)
+		return;
+	free(u->file);
+	free(u->key);
+	free(u->what);
+	free(u);
 }
 
-static void free_seen(void *payload, const xmlChar *name)
+/*
+ * The number DOC (at PATH) carries, into *OUT; *OUT NULL when it carries none this
+ * repository gives (NUMBERED: its kind's workflow numbers documents). 0 or DOCKET_ERROR.
+ */
+static int number_use_of(docket_number_use **out, docket_doc *doc, const char *path, int numbered)
 {
-	(void)name;
-	free(payload);
-}
-
-static int number_one(const char *path, void *payload)
-{
-	numbers_ctx *n = payload;
-	char *buf = NULL, *num = NULL, *abbr = NULL, *date = NULL, *nota = NULL;
-	size_t len = 0;
-	docket_doc *doc = NULL;
-	docket_buf key = DOCKET_BUF_INIT;
+	char *num = NULL, *abbr = NULL, *date = NULL, *nota = NULL;
+	docket_buf key = DOCKET_BUF_INIT, what = DOCKET_BUF_INIT;
+	docket_number_use *u = NULL;
 	xmlChar *secrecy = NULL;
 	xmlNodePtr header, numnode;
-	const char *prev;
 	char year[5] = "";
+	int error = 0;
 
-	/* a document's annexes (ID.annexes/NAME) are files, never documents, whatever their name */
-	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0 || strstr(path, ".annexes/"))
-		return 0;
-	if (xmlHashLookup(n->faulty, (const xmlChar *)path))
-		return 0; /* an invalid document: its own findings say what is wrong with it */
-	if (docket_repo_read(&buf, &len, n->repo, n->rev, path) < 0 || docket_doc_parse(&doc, buf, len, path) < 0)
-		goto done; /* reported by the document's own validation */
+	*out = NULL;
 	header = docket_xml_child(xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc)), DOCKET_NS, "header");
 	numnode = docket_xml_path(header, DOCKET_NS, "code/number");
 	num = docket_xml_text_trim(numnode);
 	nota = docket_xml_text_trim(docket_xml_path(header, DOCKET_NS, "code/notation"));
 	abbr = docket_xml_text_trim(docket_xml_path(header, DOCKET_NS, "issuer/abbr"));
 	date = docket_xml_text_trim(docket_xml_child(header, DOCKET_NS, "date"));
-	if (!num || !*num || !abbr || !numbers_kind(n, docket_doc_kind(doc)))
+	if (!num || !*num || !abbr || !numbered)
 		goto done;
 	if (date && strlen(date) >= 4)
 		memcpy(year, date, 4);
@@ -473,33 +595,144 @@ static int number_one(const char *path, void *payload)
 	}
 	if (docket_xml_child(header, DOCKET_NS, "marks"))
 		secrecy = xmlGetNoNsProp(docket_xml_child(header, DOCKET_NS, "marks"), (const xmlChar *)"secrecy");
-	if (docket_buf_printf(&key, "%s|%s|%s|%s", abbr, secrecy && strcmp((const char *)secrecy, "none") ?
-	                      "secret" : "", year, num) < 0) {
-		n->error = DOCKET_ERROR;
+	if (!(u = calloc(1, sizeof(*u))) || !(u->file = docket_strdup(docket_doc_name(doc))) ||
+	    docket_buf_printf(&key, "%s|%s|%s|%s", abbr, secrecy && strcmp((const char *)secrecy, "none") ?
+	                      "secret" : "", year, num) < 0 ||
+	    docket_buf_printf(&what, "the number %s/%s of %s in %s", num, nota ? nota : "", abbr,
+	                      *year ? year : "?") < 0) {
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
 		goto done;
 	}
-	if ((prev = xmlHashLookup(n->seen, (const xmlChar *)key.ptr)) != NULL) {
-		if (docket_findings_add_at(n->out, doc, numnode, NULL, "the number %s/%s of %s in %s is carried by %s too: "
-		                           "a number is given once per issuer and year", num, nota ? nota : "", abbr,
-		                           *year ? year : "?", prev) < 0)
-			n->error = DOCKET_ERROR;
-	} else {
-		char *v = docket_strdup(path);
-		if (!v || xmlHashAddEntry(n->seen, (const xmlChar *)key.ptr, v) < 0) {
-			free(v);
-			n->error = docket_error_set(DOCKET_ERROR, "out of memory");
-		}
-	}
+	docket_doc_position(doc, numnode, NULL, &u->line, &u->col);
+	u->key = key.ptr;
+	u->what = what.ptr;
+	key = (docket_buf)DOCKET_BUF_INIT;
+	what = (docket_buf)DOCKET_BUF_INIT;
+	*out = u;
+	u = NULL;
 done:
-	docket_error_clear();
+	docket_number_use_free(u);
 	xmlFree(secrecy);
 	docket_buf_free(&key);
-	docket_doc_free(doc);
-	free(buf);
+	docket_buf_free(&what);
 	free(num);
 	free(nota);
 	free(abbr);
 	free(date);
+	return error;
+}
+
+int docket_validator_check_number(docket_validator *v, docket_findings *findings, const char *buf,
+                                  size_t len, const char *name, docket_number_use **number)
+{
+	docket_doc *doc = NULL;
+	docket_workflow *owned = NULL, *wf;
+	int error;
+
+	*number = NULL;
+	if ((error = parse_finding(&doc, findings, buf, len, name)) != 0 || !doc)
+		return error;
+	if ((error = validate_with(findings, v->schema, doc, v, 0)) >= 0) {
+		int e;
+		wf = validator_workflow(v, docket_doc_kind(doc), &owned);
+		if ((e = number_use_of(number, doc, name, wf && docket_workflow_numbering(wf))) < 0)
+			error = e;
+		docket_workflow_free(owned);
+	}
+	docket_doc_free(doc);
+	return error;
+}
+
+struct docket_numbers {
+	xmlHashTablePtr seen;   /* key -> the path that carried it first (malloc'd) */
+	xmlHashTablePtr faulty; /* the files judged invalid: left out */
+};
+
+static void free_seen(void *payload, const xmlChar *name)
+{
+	(void)name;
+	free(payload);
+}
+
+void docket_numbers_free(docket_numbers *ns)
+{
+	if (!ns)
+		return;
+	xmlHashFree(ns->seen, free_seen);
+	xmlHashFree(ns->faulty, NULL);
+	free(ns);
+}
+
+int docket_numbers_new(docket_numbers **out, const docket_findings *faulty)
+{
+	docket_numbers *ns;
+
+	*out = NULL;
+	if (!(ns = calloc(1, sizeof(*ns))) || !(ns->seen = xmlHashCreate(0)) || !(ns->faulty = xmlHashCreate(0))) {
+		docket_numbers_free(ns);
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	for (size_t i = 0; faulty && i < docket_findings_count(faulty); i++) {
+		const docket_finding *f = docket_findings_get(faulty, i);
+		if (f->file && !xmlHashLookup(ns->faulty, (const xmlChar *)f->file) &&
+		    xmlHashAddEntry(ns->faulty, (const xmlChar *)f->file, (void *)1) < 0) {
+			docket_numbers_free(ns);
+			return docket_error_set(DOCKET_ERROR, "out of memory");
+		}
+	}
+	*out = ns;
+	return 0;
+}
+
+int docket_numbers_add(docket_numbers *ns, docket_findings *findings, const docket_number_use *u)
+{
+	const char *prev;
+	char *v;
+
+	/* a document's annexes (ID.annexes/NAME) are files, never documents, whatever their name;
+	 * an invalid document: its own findings say what is wrong with it */
+	if (!u || strstr(u->file, ".annexes/") || xmlHashLookup(ns->faulty, (const xmlChar *)u->file))
+		return 0;
+	if ((prev = xmlHashLookup(ns->seen, (const xmlChar *)u->key)) != NULL)
+		return docket_findings_add(findings, u->file, u->line, u->col, "%s is carried by %s too: a number "
+		                           "is given once per issuer and year", u->what, prev);
+	if (!(v = docket_strdup(u->file)) || xmlHashAddEntry(ns->seen, (const xmlChar *)u->key, v) < 0) {
+		free(v);
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	return 0;
+}
+
+typedef struct {
+	docket_validator *v;
+	docket_numbers *ns;
+	docket_findings *out;
+	int error;
+} numbers_ctx;
+
+static int number_one(const char *path, void *payload)
+{
+	numbers_ctx *n = payload;
+	char *buf = NULL;
+	size_t len = 0;
+	docket_doc *doc = NULL;
+	docket_number_use *u = NULL;
+	docket_workflow *owned = NULL, *wf;
+
+	if (strlen(path) < 4 || strcmp(path + strlen(path) - 4, ".xml") != 0 || strstr(path, ".annexes/"))
+		return 0;
+	if (docket_repo_read(&buf, &len, n->v->repo, n->v->rev, path) < 0 || docket_doc_parse(&doc, buf, len, path) < 0)
+		goto done; /* reported by the document's own validation */
+	wf = validator_workflow(n->v, docket_doc_kind(doc), &owned);
+	if ((n->error = number_use_of(&u, doc, path, wf && docket_workflow_numbering(wf))) == 0 &&
+	    docket_numbers_add(n->ns, n->out, u) < 0)
+		n->error = DOCKET_ERROR;
+done:
+	docket_error_clear();
+	docket_number_use_free(u);
+	docket_workflow_free(owned);
+	docket_doc_free(doc);
+	free(buf);
 	return n->error ? 1 : 0;
 }
 
@@ -511,20 +744,15 @@ int docket_validate_numbers(docket_findings *findings, docket_repo *repo, const 
 	if (!findings || !repo)
 		return docket_error_set(DOCKET_EUSAGE, "docket_validate_numbers: findings and a repository are required");
 	memset(&n, 0, sizeof(n));
-	n.repo = repo;
-	n.rev = rev;
 	n.out = findings;
-	if (!(n.seen = xmlHashCreate(0)) || !(n.faulty = xmlHashCreate(0))) {
-		xmlHashFree(n.seen, NULL);
-		return docket_error_set(DOCKET_ERROR, "out of memory");
+	if ((error = docket_validator_new(&n.v, NULL, repo, rev)) < 0)
+		return error;
+	if ((error = docket_numbers_new(&n.ns, findings)) < 0) {
+		docket_validator_free(n.v);
+		return error;
 	}
-	for (size_t i = 0; i < docket_findings_count(findings); i++) {
-		const docket_finding *f = docket_findings_get(findings, i);
-		if (f->file && !xmlHashLookup(n.faulty, (const xmlChar *)f->file))
-			xmlHashAddEntry(n.faulty, (const xmlChar *)f->file, (void *)1);
-	}
-	error = docket_repo_walk(repo, rev, "documents/", number_one, &n);
-	xmlHashFree(n.seen, free_seen);
-	xmlHashFree(n.faulty, NULL);
+	error = docket_repo_walk(repo, n.v->rev, "documents/", number_one, &n);
+	docket_numbers_free(n.ns);
+	docket_validator_free(n.v);
 	return n.error ? n.error : error < 0 ? error : 0;
 }
