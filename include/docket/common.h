@@ -119,6 +119,14 @@ DOCKET_EXTERN(int) docket_now(char **out);
 DOCKET_EXTERN(int) docket_global_init(void);
 /* Undo one docket_global_init; the last releases the libraries. */
 DOCKET_EXTERN(void) docket_global_shutdown(void);
+/*
+ * Whether each object read from a repository is hashed again and checked against its id
+ * (on by default). A read-only pass over many objects may turn it off for the process, as
+ * git's own readers (cat-file, show, archive) never check: the hashing costs as much as the
+ * decompression, and 'git fsck' and 'docket audit' remain the checks of the object store.
+ * Process-wide: call before other threads use a repository.
+ */
+DOCKET_EXTERN(void) docket_global_verify_objects(int on);
 
 DOCKET_END_DECL
 

@@ -44,6 +44,11 @@ int docket_global_init(void)
 	return 0;
 }
 
+void docket_global_verify_objects(int on)
+{
+	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, on ? 1 : 0);
+}
+
 void docket_global_shutdown(void)
 {
 	if (!initialised || --initialised)

@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 #include <libxml/parser.h>
@@ -81,7 +82,13 @@ static int utf8_error_at(const unsigned char *s, size_t len, size_t *bad)
 		unsigned int cp;
 
 		if (c < 0x80) {
-			i++;
+			/* markup is ASCII: skip it eight bytes at a time, while none has its high bit */
+			for (i++; i + 8 <= len; i += 8) {
+				uint64_t w;
+				memcpy(&w, s + i, 8);
+				if (w & UINT64_C(0x8080808080808080))
+					break;
+			}
 			continue;
 		} else if (c >= 0xC2 && c <= 0xDF) {
 			n = 1; cp = c & 0x1F;
