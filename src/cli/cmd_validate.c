@@ -291,6 +291,7 @@ static int run_validate(cli_ctx *ctx, void *args)
 		/* the documents' contents are judged, not the object store's integrity (audit and
 		 * git fsck judge that): no second hash of every object read */
 		docket_global_verify_objects(0);
+		docket_global_read_once();
 		st->repo = repo;
 		st->rev = rev;
 		st->schema = schema;

@@ -49,6 +49,16 @@ void docket_global_verify_objects(int on)
 	git_libgit2_opts(GIT_OPT_ENABLE_STRICT_HASH_VERIFICATION, on ? 1 : 0);
 }
 
+void docket_global_read_once(void)
+{
+	/* pack files through 1 MiB windows, 8 MiB mapped at most: mapped pages count in the
+	 * resident memory, and a pass reading each object once gains nothing from keeping them */
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_SIZE, (size_t)1024 * 1024);
+	git_libgit2_opts(GIT_OPT_SET_MWINDOW_MAPPED_LIMIT, (size_t)8 * 1024 * 1024);
+	/* room for the trees read again (those on the path to each document), not more */
+	git_libgit2_opts(GIT_OPT_SET_CACHE_MAX_SIZE, (ssize_t)(512 * 1024));
+}
+
 void docket_global_shutdown(void)
 {
 	if (!initialised || --initialised)
