@@ -65,3 +65,33 @@ for bad in 0 65 x 2x ""; do
 	expect_grep "--jobs takes a number of workers" "$WORK/err"
 done
 ok "--jobs 0, 65, x, 2x and '' are usage errors"
+
+# the numbers across documents, in parallel: each document's number comes out of its own
+# validation, the repeats are judged in the walk's order after every document's findings, and a
+# document with findings of its own is left out. 300 valid drafts with typed numbers, each
+# number twice, over more than one batch, and a broken one repeating a number.
+seed=$(git -C "$R" ls-tree -r --name-only main documents/ | grep '\.xml$' | grep -v '/U[0-9]*/' | head -1)
+id=$(basename "$seed" .xml)
+grep -q '<number/>' "$R/$seed" || fail "the seed has a number: $seed"
+mkdir -p "$R/documents/plan/2021/NUM"
+for k in $(seq 1 300); do
+	sed -e "s/$id/num-$k/g" -e "s|<number/>|<number>$((1000 + k % 150))</number>|" \
+		-e 's|<notation/>|<notation>KH-PGDĐT</notation>|' "$R/$seed" >"$R/documents/plan/2021/NUM/num-$k.xml"
+done
+sed -e 's/num-1\b/num-301/g' -e 's|</header>|</header><broken>|' "$R/documents/plan/2021/NUM/num-1.xml" \
+	>"$R/documents/plan/2021/NUM/num-301.xml"
+git -C "$R" add -A documents
+git -C "$R" commit -qm "typed numbers, each twice, behind docket's back"
+expect_exit 1 d validate --all --jobs 1
+cp "$WORK/out" "$WORK/one"
+[ "$(grep -c 'is carried by' "$WORK/one")" = 150 ] || { grep 'NUM/' "$WORK/one" | head; fail "expected 150 repeated numbers"; }
+[ "$(tail -n 150 "$WORK/one" | grep -c 'is carried by')" = 150 ] || fail "the repeated numbers are not after every document's findings"
+grep -q "^documents/plan/2021/NUM/num-151.xml:[0-9]*:[0-9]*: error: the number 1001/KH-PGDĐT of .* is carried by documents/plan/2021/NUM/num-1.xml too" "$WORK/one" ||
+	{ grep 'num-151' "$WORK/one"; fail "num-151 does not repeat the number of num-1"; }
+expect_grep "documents/plan/2021/NUM/num-301.xml:" "$WORK/one"
+! grep 'carried by' "$WORK/one" | grep -q 'num-301' || fail "the broken document was judged for its number"
+[ "$(grep -c 'NUM/num-[0-9]*.xml' "$WORK/one")" = "$(grep -c 'NUM/num-301.xml:' "$WORK/one" | awk '{print $1 + 150}')" ] ||
+	{ grep 'NUM/' "$WORK/one" | grep -v 'carried by' | grep -v num-301 | head; fail "findings in the valid drafts"; }
+expect_exit 1 d validate --all --jobs 2
+cmp -s "$WORK/one" "$WORK/out" || { diff -u "$WORK/one" "$WORK/out" | head; fail "--jobs 2 differs from --jobs 1"; }
+ok "150 repeated numbers among 300 drafts, after every document's findings, the broken one left out; identical with 1 and 2 workers"
