@@ -63,6 +63,7 @@ void docket_global_shutdown(void)
 {
 	if (!initialised || --initialised)
 		return;
+	docket_config_memo_clear();
 	git_libgit2_shutdown();
 	xsltCleanupGlobals();
 	xmlCleanupParser();

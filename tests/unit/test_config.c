@@ -257,12 +257,60 @@ static void test_add_unit_out_of_memory(void **state)
 	check_change("unit", add_unit, 1);
 }
 
+/*
+ * docket_config_load keeps the last configuration parsed, by its blob's id: a load after a
+ * change sees the change, a load at the revision before it sees that revision's, and each
+ * load is a configuration of its own (freed apart).
+ */
+static void test_load_after_change(void **state)
+{
+	char path[256], before[41];
+	docket_repo *repo;
+	docket_config *a = NULL, *b = NULL, *c = NULL, *d = NULL;
+	docket_person p;
+	docket_org org;
+
+	(void)state;
+	repo = fresh(path, sizeof(path), "memo");
+	tip(before, path);
+	assert_int_equal(docket_config_load(&a, repo, NULL), 0);
+	assert_int_equal(docket_config_load(&b, repo, NULL), 0);
+	assert_ptr_not_equal(a, b);
+	assert_int_equal(docket_config_person(&p, a, "hoa"), DOCKET_ENOTFOUND);
+	assert_int_equal(docket_config_unit_count(b), 2);
+	docket_config_free(a);
+	assert_int_equal(docket_config_unit_count(b), 2);
+	assert_int_equal(add_person(repo), 0);
+	assert_int_equal(set_org(repo), 0);
+	assert_int_equal(docket_config_load(&c, repo, NULL), 0);
+	assert_int_equal(docket_config_person(&p, c, "hoa"), 0);
+	assert_string_equal(p.email, "hoa@pgd.example");
+	docket_config_org(&org, c);
+	assert_string_equal(org.abbr, "PGDĐT");
+	assert_int_equal(docket_config_load(&d, repo, before), 0);
+	assert_int_equal(docket_config_person(&p, d, "hoa"), DOCKET_ENOTFOUND);
+	docket_config_org(&org, d);
+	assert_null(org.abbr);
+	assert_int_equal(docket_config_unit_count(d), 2);
+	docket_config_free(d);
+	d = NULL;
+	assert_int_equal(docket_config_load(&d, repo, NULL), 0);
+	assert_int_equal(docket_config_person(&p, d, "hoa"), 0);
+	assert_int_equal(docket_config_load(&a, repo, "no-such-revision"), DOCKET_ENOTFOUND);
+	assert_null(a);
+	docket_config_free(b);
+	docket_config_free(c);
+	docket_config_free(d);
+	docket_repo_free(repo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_add_person_out_of_memory),
 		cmocka_unit_test(test_set_org_out_of_memory),
 		cmocka_unit_test(test_add_unit_out_of_memory),
+		cmocka_unit_test(test_load_after_change),
 	};
 	int r;
 	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);

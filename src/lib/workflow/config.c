@@ -4,6 +4,7 @@
  * nothing else). Every change is one commit; once the organisation has an administrator,
  * only an administrator may change it (the audit flags any other change to .docket/).
  */
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -266,13 +267,124 @@ cleanup:
 	return error;
 }
 
+/* A copy of FROM into *OUT (0), or DOCKET_ERROR when out of memory. */
+static int config_dup(docket_config **out, const docket_config *from)
+{
+	docket_config *c;
+	size_t i;
+	int oom = 0;
+
+#define DUP(field) do { if (from->field && !(c->field = docket_strdup(from->field))) oom = 1; } while (0)
+	*out = NULL;
+	if (!(c = calloc(1, sizeof(*c))))
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	c->rules = from->rules;
+	c->annex_max = from->annex_max;
+	DUP(org_name);
+	DUP(org_abbr);
+	DUP(org_parent);
+	DUP(org_place);
+	DUP(org_organ_id);
+	if ((from->nexternals && !(c->externals = calloc(from->nexternals, sizeof(*c->externals)))) ||
+	    (from->nunits && !(c->units = calloc(from->nunits, sizeof(*c->units)))) ||
+	    (from->npeople && !(c->people = calloc(from->npeople, sizeof(*c->people)))) ||
+	    (from->nunsigned && !(c->unsigned_ok = calloc(from->nunsigned, sizeof(*c->unsigned_ok))))) {
+		docket_config_free(c);
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	for (i = 0; i < from->nexternals; i++, c->nexternals++) {
+		DUP(externals[i].id);
+		DUP(externals[i].name);
+		DUP(externals[i].organ_id);
+		DUP(externals[i].ca);
+	}
+	for (i = 0; i < from->nunits; i++, c->nunits++) {
+		c->units[i].affiliated = from->units[i].affiliated;
+		DUP(units[i].id);
+		DUP(units[i].name);
+		DUP(units[i].parent);
+	}
+	for (i = 0; i < from->npeople; i++, c->npeople++) {
+		DUP(people[i].id);
+		DUP(people[i].name);
+		DUP(people[i].position);
+		DUP(people[i].unit);
+		DUP(people[i].roles);
+		DUP(people[i].email);
+		DUP(people[i].cert);
+	}
+	for (i = 0; i < from->nunsigned; i++, c->nunsigned++)
+		DUP(unsigned_ok[i]);
+#undef DUP
+	if (oom) {
+		docket_config_free(c);
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	}
+	*out = c;
+	return 0;
+}
+
+/*
+ * The last configuration parsed, by the id of its blob. One action reads it several times (the
+ * CLI for the committer's name, the engine for the actor's roles, the signing check), and at
+ * a province's 1,500 schools it is a megabyte of XML; a copy costs a fraction of a parse.
+ * Keyed by content: the same blob is the same configuration, whatever repository or revision
+ * it was read from, so it is never stale.
+ */
+static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
+static git_oid memo_id;
+static docket_config *memo;
+
+void docket_config_memo_clear(void)
+{
+	pthread_mutex_lock(&memo_lock);
+	docket_config_free(memo);
+	memo = NULL;
+	pthread_mutex_unlock(&memo_lock);
+}
+
 int docket_config_load(docket_config **out, docket_repo *repo, const char *rev)
 {
+	docket_buf spec = DOCKET_BUF_INIT;
+	git_object *blob = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	int error;
 
 	*out = NULL;
+	/* the blob's id first (a miss, or anything unusual, reads it the ordinary way below,
+	 * with the ordinary errors) */
+	if (docket_buf_printf(&spec, "%s:%s", rev ? rev : docket_repo_branch(repo), DOCKET_CONFIG_PATH) == 0 &&
+	    git_revparse_single(&blob, docket_repo_git(repo), spec.ptr) == 0 &&
+	    git_object_type(blob) == GIT_OBJECT_BLOB) {
+		int hit = 0;
+		pthread_mutex_lock(&memo_lock);
+		if (memo && git_oid_equal(&memo_id, git_object_id(blob))) {
+			hit = 1;
+			error = config_dup(out, memo);
+		}
+		pthread_mutex_unlock(&memo_lock);
+		if (!hit) {
+			const git_blob *b = (const git_blob *)blob;
+			docket_config *copy = NULL;
+			error = docket_config_parse(out, (const char *)git_blob_rawcontent(b), (size_t)git_blob_rawsize(b),
+			                            DOCKET_CONFIG_PATH);
+			if (error == 0 && config_dup(&copy, *out) == 0) {
+				pthread_mutex_lock(&memo_lock);
+				docket_config_free(memo);
+				memo = copy;
+				git_oid_cpy(&memo_id, git_object_id(blob));
+				pthread_mutex_unlock(&memo_lock);
+			} else if (error == 0)
+				docket_error_clear(); /* no copy kept: the next load parses again */
+		}
+		git_object_free(blob);
+		docket_buf_free(&spec);
+		return error;
+	}
+	git_object_free(blob);
+	docket_buf_free(&spec);
+	docket_error_clear();
 	if ((error = docket_repo_read(&buf, &len, repo, rev, DOCKET_CONFIG_PATH)) < 0)
 		return error;
 	error = docket_config_parse(out, buf, len, DOCKET_CONFIG_PATH);

@@ -9,6 +9,9 @@
 #include "docket/config.h"
 #include "docket/workflow.h"
 
+/* Forget the configuration docket_config_load keeps (by its blob id) for the next load. */
+void docket_config_memo_clear(void);
+
 /* --- the engine's rules (action.c) --------------------------------------------------------- */
 
 /* The role under which PERSON may take T on DOC, or NULL with the reason in WHY. */
