@@ -12,6 +12,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,9 +69,8 @@ typedef struct {
 	git_odb_object *obj;
 	tentry *v;
 	size_t n;
-	int sorted;         /* strictly in git's order, so entries can be matched by a merge */
-	unsigned long used; /* when it was last read (the cache's clock) */
-	unsigned int refs;  /* the cache's and each reader's */
+	int sorted;        /* strictly in git's order, so entries can be matched by a merge */
+	unsigned int refs; /* the cache's and each reader's */
 } tnode;
 
 #define CACHED 64 /* trees kept: a commit's paths are a few trees deep on each side */
@@ -78,6 +78,8 @@ typedef struct {
 typedef struct {
 	git_odb *odb;
 	tnode *slot[CACHED];
+	uint64_t key[CACHED];       /* the first 8 bytes of each slot's id: a scan in one line or two */
+	unsigned long used[CACHED]; /* when each slot was last read (the clock) */
 	size_t n;
 	unsigned long clock;
 } tcache;
@@ -167,18 +169,20 @@ static int tree_load(tnode **out, tcache *c, const unsigned char *raw)
 {
 	git_oid id;
 	tnode *t = NULL;
+	uint64_t key;
 	size_t i, victim = 0;
 
 	*out = NULL;
+	memcpy(&key, raw, sizeof(key));
 	c->clock++;
 	for (i = 0; i < c->n; i++) {
-		if (memcmp(c->slot[i]->id.id, raw, GIT_OID_RAWSZ) == 0) {
-			c->slot[i]->used = c->clock;
+		if (c->key[i] == key && memcmp(c->slot[i]->id.id, raw, GIT_OID_RAWSZ) == 0) {
+			c->used[i] = c->clock;
 			c->slot[i]->refs++;
 			*out = c->slot[i];
 			return 0;
 		}
-		if (c->slot[i]->used < c->slot[victim]->used)
+		if (c->used[i] < c->used[victim])
 			victim = i;
 	}
 	if (!(t = calloc(1, sizeof(*t))))
@@ -198,12 +202,13 @@ static int tree_load(tnode **out, tcache *c, const unsigned char *raw)
 		git_oid_tostr(hex, sizeof(hex), &id);
 		return docket_error_set(DOCKET_ERROR, "cannot read the tree %s: not a well-formed tree", hex);
 	}
-	t->used = c->clock;
 	if (c->n < CACHED)
 		victim = c->n++;
 	else
 		tnode_release(c->slot[victim]);
 	c->slot[victim] = t;
+	c->key[victim] = key;
+	c->used[victim] = c->clock;
 	t->refs++;
 	*out = t;
 	return 0;
@@ -285,9 +290,18 @@ static int changed_paths(differ *d, tnode *a, tnode *b)
 		if (pass && merge && exact == n)
 			break;
 		for (size_t i = 0; i < n && !error; i++) {
-			const tentry *e = &from->v[i], *o = find(other, e, &at, merge, &exact);
+			const tentry *e = &from->v[i], *o;
 			tnode *se = NULL, *so = NULL;
 
+			/* most entries are the same on both sides, at the cursor: the same mode, name
+			 * and id, which the object holds one after the other */
+			if (!pass && other && merge && at < other->n && other->v[at].len == e->len && other->v[at].mode == e->mode &&
+			    memcmp(other->v[at].name, e->name, e->len + 1 + GIT_OID_RAWSZ) == 0) {
+				at++;
+				exact++;
+				continue;
+			}
+			o = find(other, e, &at, merge, &exact);
 			if ((pass && o) || (o && same(e, o)))
 				continue;
 			if (!is_tree(e) && !(o && is_tree(o))) {
