@@ -9,6 +9,12 @@
  * the paths separated by spaces, could not: an index in that format is rebuilt). An update
  * diffs only the commits after the indexed tip and rewrites the file through a temporary file
  * and a rename, so a crash leaves the old index.
+ *
+ * The first build of a province's index diffs 500,000 commits, and its cost is reading trees:
+ * each tree on a changed path is read once for the whole walk (a commit's parent's trees are
+ * the previous commit's, kept in a small cache), parsed in place and compared with its
+ * counterpart by a merge of their sorted entries, descending only where the ids differ. The
+ * object database still checks the hash of every object read.
  */
 #include <errno.h>
 #include <fcntl.h>
