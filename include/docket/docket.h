@@ -11,6 +11,7 @@
 #include "config.h"
 #include "workflow.h"
 #include "history.h"
+#include "lookup.h"
 #include "audit.h"
 #include "sign.h"
 #include "draft.h"

@@ -238,6 +238,12 @@ typedef struct {
 } cli_progress_state;
 int cli_progress(const char *what, size_t done, size_t total, void *payload);
 void cli_progress_end(cli_progress_state *st);
+/*
+ * Build REPO's id and reference indexes ahead of a command that reads them, counting the
+ * documents read on stderr when ON (--progress or stderr a terminal, never with --json): the
+ * first lookup of a fresh clone reads every document. 0 or a docket error code.
+ */
+int cli_lookup_progress(docket_repo *repo, int on);
 /* The number of threads of --jobs N (1 to 64); NULL: 0, the library's default (the cores). */
 int cli_jobs(unsigned int *out, const char *arg);
 

@@ -1,6 +1,7 @@
 /* docket new / assign / aggregate: drafting documents, and the plan cascade. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 /* The options every drafting command shares. */
@@ -8,7 +9,7 @@ typedef struct {
 	const char *kind, *plan, *year, *from, *to, *due;
 	const char *unit, *title, *tpl, *reply_to;
 	cli_list set;
-	int list, json, draft, all, csv;
+	int list, json, draft, all, csv, progress;
 } draft_args;
 
 static void draft_options(docket_draft_options *o, cli_ctx *ctx, const draft_args *a)
@@ -161,6 +162,8 @@ static int run_aggregate(cli_ctx *ctx, void *args)
 		return cli_usage_error(ctx, "give --plan PLAN and --year YYYY");
 	if (json && a->csv)
 		return cli_usage_error(ctx, "--json or --csv, not both");
+	if ((error = cli_lookup_progress(repo, !json && (a->progress || isatty(2)))) < 0)
+		return cli_fail(error, "cannot aggregate the reports of %d on '%s': %s", y, plan, docket_error_last());
 	draft_options(&o, ctx, a);
 	error = docket_draft_aggregate(&res, repo, plan, y, &o);
 	if (error == DOCKET_EINVALID)
@@ -349,6 +352,9 @@ static const cli_option aggregate_opts[] = {
 	CLI_OPT_REQUIRED(draft_args, year, "year", 0, "YEAR", "the year of the reports"),
 	CLI_OPT_FLAG(draft_args, json, "json", 0, "print the id, the units and the totals as JSON"),
 	CLI_OPT_FLAG(draft_args, csv, "csv", 0, "print the totals as CSV, a row per indicator (the id on stderr)"),
+	CLI_OPT_FLAG(draft_args, progress, "progress", 0,
+	             "count the documents read while the reference index is built, on\n"
+	             "stderr (the default when stderr is a terminal; never with --json)"),
 	DRAFT_OPTIONS,
 	CLI_OPT_END
 };

@@ -1,11 +1,12 @@
 /* docket status: the state of a document, of every document, or of the reports on a plan. */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 
 typedef struct {
 	const char *doc, *plan, *year;
-	int json, csv, overdue;
+	int json, csv, overdue, progress;
 } status_args;
 
 static int status_one(docket_repo *repo, cli_ctx *g, const char *id, int json)
@@ -316,6 +317,8 @@ static int run_status(cli_ctx *ctx, void *args)
 			return cli_usage_error(ctx, "DOC and --plan do not go together");
 		if (!a->plan || cli_parse_year(a->year, &y) < 0)
 			return cli_usage_error(ctx, "give --plan PLAN and --year YYYY together");
+		if ((error = cli_lookup_progress(repo, !a->json && (a->progress || isatty(2)))) < 0)
+			return cli_fail(error, "cannot read the reports of %d on '%s': %s", y, a->plan, docket_error_last());
 		return cli_finish(status_plan(repo, a->plan, y, a->json, a->csv));
 	}
 	if (a->csv)
@@ -355,6 +358,9 @@ static const cli_option status_opts[] = {
 	CLI_OPT_STRING(status_args, plan, "plan", 0, "PLAN", "with --year: the units' reports on PLAN"),
 	CLI_OPT_STRING(status_args, year, "year", 0, "YEAR", "with --plan: the year of the reports"),
 	CLI_OPT_FLAG(status_args, csv, "csv", 0, "with --plan or --overdue: CSV with a header row"),
+	CLI_OPT_FLAG(status_args, progress, "progress", 0,
+	             "with --plan: count the documents read while the reference index\n"
+	             "is built, on stderr (the default when stderr is a terminal; never with --json)"),
 	CLI_OPT_FLAG(status_args, overdue, "overdue", 0,
 	             "what is late (tasks past their due date, their reports not approved), with the\n"
 	             "unit and who should act"),

@@ -473,6 +473,21 @@ int cli_progress(const char *what, size_t done, size_t total, void *payload)
 	return 0;
 }
 
+int cli_lookup_progress(docket_repo *repo, int on)
+{
+	cli_progress_state ps = { on, 0, "" };
+	docket_lookup_options o = DOCKET_LOOKUP_OPTIONS_INIT;
+	int error;
+
+	if (!on)
+		return 0;
+	o.progress_cb = cli_progress;
+	o.payload = &ps;
+	error = docket_lookup_update(repo, &o);
+	cli_progress_end(&ps);
+	return error;
+}
+
 void cli_progress_end(cli_progress_state *st)
 {
 	if (st && st->open) {

@@ -4,8 +4,8 @@
  * with its own repository handle), and every record equals what libgit2's own tree diff
  * (git_diff_tree_to_tree against the first parent, no rename detection) says the commit
  * changed - on a history of a few hundred commits with adds, edits, moves, deletes, a file
- * replaced by a folder and back, mode changes, configuration changes, odd top-level entries
- * and a merge, made with plain git.
+ * replaced by a folder and back (with names git sorts between the two), mode changes,
+ * configuration changes, odd top-level entries and a merge, made with plain git.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,6 +80,10 @@ static void make_history(const char *repo)
 	   "git rm -q documents/plan/2021/U3/kh-2021-3.xml && git commit -qm delete && "
 	   "git mv documents/plan/2023/U2 documents/plan/2023/U9 && git commit -qm 'move a folder' && "
 	   "chmod +x documents/plan/2021/U0/kh-2021-15.xml && git commit -qam mode && "
+	   /* names that git sorts between a file and a folder of the same name ("x" < "x-b" <
+	    * "x.a" < "x/"), around the file replaced by a folder and back below */
+	   "echo n > documents/plan/2021/U4/kh-2021-9.xml-b && echo n > documents/plan/2021/U4/kh-2021-9.xml.a && "
+	   "git add -A && git commit -qm neighbours && "
 	   "git rm -q documents/plan/2021/U4/kh-2021-9.xml && mkdir -p documents/plan/2021/U4/kh-2021-9.xml && "
 	   "echo x > documents/plan/2021/U4/kh-2021-9.xml/inner && git add -A && git commit -qm 'file to folder' && "
 	   "git rm -rq documents/plan/2021/U4/kh-2021-9.xml && echo back > documents/plan/2021/U4/kh-2021-9.xml && "
@@ -198,6 +202,40 @@ static int check_cb(const char *commit, const char *const *paths, size_t npaths,
 	return 0;
 }
 
+typedef struct {
+	char commit[41];
+	char paths[1024];
+} record_state;
+
+static int record_cb(const char *commit, const char *const *paths, size_t npaths, void *payload)
+{
+	record_state *st = payload;
+	size_t o = 0;
+
+	if (strcmp(commit, st->commit) != 0)
+		return 0;
+	for (size_t i = 0; i < npaths; i++)
+		o += (size_t)snprintf(st->paths + o, sizeof(st->paths) - o, "%s\n", paths[i]);
+	return 1;
+}
+
+/* The record of the commit whose subject is SUBJECT, its paths one a line, in their order. */
+static void record_of(char *out, size_t size, docket_repo *repo, const char *path, const char *subject)
+{
+	record_state st;
+	char cmd[512];
+	FILE *p;
+
+	memset(&st, 0, sizeof(st));
+	snprintf(cmd, sizeof(cmd), "git -C %s log --first-parent --format=%%H --grep='^%s$' main", path, subject);
+	assert_non_null(p = popen(cmd, "r"));
+	assert_non_null(fgets(st.commit, sizeof(st.commit), p));
+	pclose(p);
+	assert_int_equal(strlen(st.commit), 40);
+	assert_int_equal(docket_history_scan(repo, NULL, record_cb, &st), 1);
+	snprintf(out, size, "%s", st.paths);
+}
+
 static int count_cb(const char *what, size_t done, size_t total, void *payload)
 {
 	size_t *calls = payload;
@@ -270,8 +308,55 @@ static void test_index_same_with_any_threads_and_as_git_diff(void **state)
 	assert_int_equal(docket_history_scan(repo, NULL, check_cb, &st), 0);
 	assert_true(st.commits > 310);
 	assert_true(st.paths > 320);
+	/* the order within a record: a folder's files, then the path that was a file on the other
+	 * side (docket_history_for takes a document's first path in a record) */
+	{
+		char got[1024];
+		record_of(got, sizeof(got), repo, path, "file to folder");
+		assert_string_equal(got, "documents/plan/2021/U4/kh-2021-9.xml/inner\ndocuments/plan/2021/U4/kh-2021-9.xml\n");
+		record_of(got, sizeof(got), repo, path, "folder to file");
+		assert_string_equal(got, "documents/plan/2021/U4/kh-2021-9.xml/inner\ndocuments/plan/2021/U4/kh-2021-9.xml\n");
+		record_of(got, sizeof(got), repo, path, "move");
+		assert_string_equal(got, "documents/plan/2022/U1/kh-2022-1.xml\ndocuments/plan/2022/U2/kh-2022-1.xml\n");
+	}
 	git_repository_free(st.git);
 	free(one);
+	docket_repo_free(repo);
+}
+
+/*
+ * A tree whose entries are not in git's order (git fsck's treeNotSorted; git never writes one,
+ * but a forged object store may hold one): entries are matched by name, not by a merge that
+ * would take entries out of order for new, nor by a binary search (libgit2's, which the index
+ * used before, found c.xml changed here).
+ */
+static void test_unsorted_tree(void **state)
+{
+	docket_repo *repo = NULL;
+	char path[128], got[1024];
+	(void)state;
+
+	snprintf(path, sizeof(path), "%s/u", dir);
+	assert_int_equal(docket_repo_init(&repo, path, 0), 0);
+	docket_repo_free(repo);
+	repo = NULL;
+	sh("cd %s && git config user.name T && git config user.email t@t.invalid && git config commit.gpgsign false && "
+	   "mkdir -p documents && echo a > documents/a.xml && echo b > documents/b.xml && echo c > documents/c.xml && "
+	   "git add -A && git commit -qm sorted && "
+	   /* the same documents/ but b.xml changed, its entries written c, a, b */
+	   "A=$(git rev-parse HEAD:documents/a.xml) && C=$(git rev-parse HEAD:documents/c.xml) && "
+	   "B=$(echo b2 | git hash-object -w --stdin) && "
+	   "D=$( (printf '100644 c.xml\\0'; echo $C | xxd -r -p; printf '100644 a.xml\\0'; echo $A | xxd -r -p; "
+	   "      printf '100644 b.xml\\0'; echo $B | xxd -r -p) | git hash-object -t tree -w --literally --stdin) && "
+	   "T=$( (git ls-tree HEAD | grep -v 'documents$'; printf '040000 tree %%s\\tdocuments\\n' $D) | git mktree) && "
+	   "N=$(git commit-tree $T -p HEAD -m unsorted) && git update-ref refs/heads/main $N && "
+	   "git reset -q --hard && echo a2 > documents/a.xml && git add -A && git commit -qm 'sorted again'", path);
+	assert_int_equal(docket_repo_open(&repo, path), 0);
+	assert_int_equal(docket_history_update(NULL, NULL, repo), 0);
+	record_of(got, sizeof(got), repo, path, "unsorted");
+	assert_string_equal(got, "documents/b.xml\ndocuments/README.md\n");
+	record_of(got, sizeof(got), repo, path, "sorted again");
+	assert_string_equal(got, "documents/a.xml\n");
 	docket_repo_free(repo);
 }
 
@@ -279,6 +364,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_index_same_with_any_threads_and_as_git_diff),
+		cmocka_unit_test(test_unsorted_tree),
 	};
 	int rc;
 

@@ -355,11 +355,127 @@ static void test_refs_index(void **state)
 	docket_repo_free(keep);
 }
 
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	assert_non_null(f);
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	assert_non_null(buf = malloc((size_t)n + 1));
+	assert_int_equal(fread(buf, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+static int count_cb(const char *what, size_t done, size_t total, void *payload)
+{
+	size_t *calls = payload;
+	assert_string_equal(what, "indexing references");
+	assert_true(done <= total);
+	assert_true(done >= calls[1]);
+	calls[0]++;
+	calls[1] = done;
+	calls[2] = total;
+	return 0;
+}
+
+static int stop_cb(const char *what, size_t done, size_t total, void *payload)
+{
+	(void)what;
+	(void)total;
+	(void)payload;
+	return done > 0; /* stop after the first chunk */
+}
+
+/* docket_lookup_update: the reference index read by 1, 2 or 3 threads is the same file,
+ * and the one a lookup builds; progress counts every document; a stop writes nothing. */
+static void test_lookup_update(void **state)
+{
+	docket_repo *repo = NULL;
+	docket_lookup_options o = DOCKET_LOOKUP_OPTIONS_INIT;
+	char refs[192], ids[192], got[16384], again[16384], *one, *other;
+	size_t onelen, otherlen, docs = 0;
+	list all = { NULL, 0, 0 };
+	(void)state;
+
+	/* more documents than a chunk (1024), half of them naming a plan */
+	sh("mkdir -p documents/report/2023/M && for i in $(seq 1 1500); do "
+	   "  if [ $((i %% 2)) = 0 ]; then printf '<r><plan ref=\"kh-m%%d\"/></r>' $((i %% 7)); else printf '<r/>'; fi "
+	   "  > documents/report/2023/M/bc-m$i.xml; done && git add -A && git commit -qm many");
+	snprintf(refs, sizeof(refs), "%s/.git/docket/refs", work);
+	snprintf(ids, sizeof(ids), "%s/.git/docket/ids", work);
+	assert_int_equal(docket_repo_open(&repo, work), 0);
+	assert_int_equal(docket_repo_walk(repo, NULL, "documents/", walk_cb, &all), 0);
+	for (size_t i = 0; i < all.n; i++)
+		docs += strlen(all.paths[i]) > 4 && strcmp(all.paths[i] + strlen(all.paths[i]) - 4, ".xml") == 0;
+	list_free(&all);
+	docket_repo_free(repo);
+	repo = NULL;
+	assert_true(docs > 1500);
+
+	/* as a lookup builds it */
+	unlink(refs);
+	unlink(ids);
+	assert_int_equal(docket_repo_open(&repo, work), 0);
+	refs_of(got, sizeof(got), repo, "kh-m3");
+	docket_repo_free(repo);
+	one = slurp(refs, &onelen);
+	for (unsigned int jobs = 1; jobs <= 3; jobs++) {
+		size_t calls[3] = { 0, 0, 0 };
+		unlink(refs);
+		unlink(ids);
+		assert_int_equal(docket_repo_open(&repo, work), 0);
+		o.jobs = jobs;
+		o.progress_cb = count_cb;
+		o.payload = calls;
+		assert_int_equal(docket_lookup_update(repo, &o), 0);
+		assert_int_equal(calls[2], docs);
+		assert_int_equal(calls[1], docs);
+		assert_true(calls[0] >= 3); /* 0, after the first chunk, at the end */
+		other = slurp(refs, &otherlen);
+		assert_int_equal(onelen, otherlen);
+		assert_memory_equal(one, other, onelen);
+		free(other);
+		/* built: a second update has nothing to read */
+		calls[0] = 0;
+		assert_int_equal(docket_lookup_update(repo, &o), 0);
+		assert_int_equal(calls[0], 0);
+		docket_repo_free(repo);
+		repo = NULL;
+	}
+	assert_int_equal(docket_repo_open(&repo, work), 0);
+	refs_of(again, sizeof(again), repo, "kh-m3");
+	assert_string_equal(got, again);
+	assert_non_null(strstr(got, "documents/report/2023/M/bc-m10.xml\n"));
+	docket_repo_free(repo);
+	repo = NULL;
+
+	/* a progress callback that stops: an error, and no index written */
+	unlink(refs);
+	unlink(ids);
+	assert_int_equal(docket_repo_open(&repo, work), 0);
+	o.progress_cb = stop_cb;
+	assert_int_equal(docket_lookup_update(repo, &o), DOCKET_ERROR);
+	assert_int_equal(access(refs, F_OK), -1);
+	o.version = 0;
+	assert_int_equal(docket_lookup_update(repo, &o), DOCKET_EUSAGE);
+	assert_int_equal(docket_lookup_update(repo, NULL), 0);
+	assert_int_equal(access(refs, F_OK), 0);
+	docket_repo_free(repo);
+	free(one);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup_agrees_with_walk),
 		cmocka_unit_test(test_refs_index),
+		cmocka_unit_test(test_lookup_update),
 	};
 	int r;
 	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);

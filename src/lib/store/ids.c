@@ -32,10 +32,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "store_internal.h"
+#include "docket/lookup.h"
 
 #define REFRESH 256
 
@@ -67,6 +69,7 @@ typedef struct {
 	size_t nadded;
 	int kind;
 	git_repository *git; /* while building: to read the documents changed */
+	const docket_lookup_options *opts; /* while docket_lookup_update builds: progress, jobs */
 } ids_cache;
 
 typedef struct {
@@ -489,16 +492,23 @@ static int records_of_blob(strvec *out, ids_cache *c, const char *path, const gi
 	return error;
 }
 
+/* A document file found under documents/: its path and its blob. */
+typedef struct {
+	char *path;
+	git_oid id;
+} docfile;
+
 typedef struct {
 	ids_cache *c;
-	strvec *out;
+	strvec *out;   /* the ids: the paths themselves */
+	docfile *docs; /* the references: the files to read */
+	size_t ndocs, cap;
 } build_state;
 
 static int all_cb(const char *root, const git_tree_entry *e, void *payload)
 {
 	build_state *b = payload;
 	docket_buf path = DOCKET_BUF_INIT;
-	int r;
 
 	if (is_annex_folder(e))
 		return 1; /* skip the subtree */
@@ -506,9 +516,138 @@ static int all_cb(const char *root, const git_tree_entry *e, void *payload)
 		return 0;
 	if (docket_buf_printf(&path, "documents/%s%s", root, git_tree_entry_name(e)) < 0)
 		return -1;
-	r = records_of_blob(b->out, b->c, path.ptr, git_tree_entry_id(e)) < 0 ? -1 : 0;
-	docket_buf_free(&path);
-	return r;
+	if (b->c->kind == IDX_IDS)
+		return strvec_take(b->out, docket_buf_detach(&path, NULL)) < 0 ? -1 : 0;
+	if (b->ndocs == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 1024;
+		docfile *g = realloc(b->docs, cap * sizeof(*g));
+		if (!g) {
+			docket_buf_free(&path);
+			docket_error_set(DOCKET_ERROR, "out of memory");
+			return -1;
+		}
+		b->docs = g;
+		b->cap = cap;
+	}
+	b->docs[b->ndocs].path = docket_buf_detach(&path, NULL);
+	b->docs[b->ndocs].id = *git_tree_entry_id(e);
+	b->ndocs++;
+	return 0;
+}
+
+/*
+ * Reading the documents for the reference index. A document's records depend on its bytes
+ * only and are sorted afterwards, so the files are read by several threads at once, each
+ * with its own repository handle (a git_repository must not be shared between threads) and
+ * its own records, in chunks between two progress reports.
+ */
+#define CHUNK 1024
+
+typedef struct {
+	git_repository *git;
+	git_odb *odb;
+	const docfile *docs;
+	size_t from, to;
+	strvec out;
+	int error;
+	char message[512];
+} reader;
+
+static void *read_run(void *arg)
+{
+	reader *r = arg;
+
+	for (size_t i = r->from; i < r->to && !r->error; i++) {
+		git_odb_object *obj = NULL;
+		if (git_odb_read(&obj, r->odb, &r->docs[i].id) < 0 || git_odb_object_type(obj) != GIT_OBJECT_BLOB) {
+			docket_error_git(DOCKET_ERROR, "cannot read '%s'", r->docs[i].path);
+			r->error = DOCKET_ERROR;
+		} else if (records_of(&r->out, IDX_REFS, r->docs[i].path, git_odb_object_data(obj),
+		                      git_odb_object_size(obj)) < 0) {
+			r->error = DOCKET_ERROR;
+		}
+		if (r->error)
+			snprintf(r->message, sizeof(r->message), "%s", docket_error_last());
+		git_odb_object_free(obj);
+	}
+	return NULL;
+}
+
+static int read_docs(strvec *out, ids_cache *c, docket_repo *repo, const docfile *docs, size_t n)
+{
+	const docket_lookup_options *opts = c->opts;
+	reader r[64];
+	pthread_t tid[64];
+	unsigned int jobs = docket_jobs(opts ? opts->jobs : 0), t, started;
+	int error = 0;
+
+	/* below a chunk, threads cost more than they save */
+	if (n < CHUNK)
+		jobs = 1;
+	memset(r, 0, sizeof(r));
+	for (t = 0; t < jobs; t++) {
+		r[t].docs = docs;
+		if (t == 0)
+			r[t].git = c->git;
+		else if (git_repository_open_bare(&r[t].git, docket_repo_gitdir(repo)) < 0) {
+			error = docket_error_git(DOCKET_ERROR, "cannot open the repository for indexing");
+			goto cleanup;
+		}
+		if (git_repository_odb(&r[t].odb, r[t].git) < 0) {
+			error = docket_error_git(DOCKET_ERROR, "cannot open the object database for indexing");
+			goto cleanup;
+		}
+	}
+	if (opts && opts->progress_cb && opts->progress_cb("indexing references", 0, n, opts->payload)) {
+		error = docket_error_set(DOCKET_ERROR, "stopped");
+		goto cleanup;
+	}
+	for (size_t lo = 0; lo < n;) {
+		size_t hi = n - lo > CHUNK ? lo + CHUNK : n, per = (hi - lo + jobs - 1) / jobs;
+		for (t = 0; t < jobs; t++) {
+			r[t].from = lo + t * per < hi ? lo + t * per : hi;
+			r[t].to = r[t].from + per < hi ? r[t].from + per : hi;
+		}
+		started = 0;
+		for (t = 1; t < jobs; t++) {
+			if (r[t].from == r[t].to)
+				continue;
+			if (pthread_create(&tid[t], NULL, read_run, &r[t]) != 0) {
+				r[t].error = DOCKET_ERROR;
+				snprintf(r[t].message, sizeof(r[t].message), "cannot start a thread");
+				break;
+			}
+			started = t;
+		}
+		read_run(&r[0]);
+		for (t = 1; t <= started; t++)
+			if (r[t].from != r[t].to)
+				pthread_join(tid[t], NULL);
+		for (t = 0; t < jobs; t++)
+			if (r[t].error) {
+				error = docket_error_set(DOCKET_ERROR, "%s", r[t].message);
+				goto cleanup;
+			}
+		lo = hi;
+		if (opts && opts->progress_cb && opts->progress_cb("indexing references", lo, n, opts->payload)) {
+			error = docket_error_set(DOCKET_ERROR, "stopped");
+			goto cleanup;
+		}
+	}
+	for (t = 0; t < jobs && !error; t++) {
+		for (size_t i = 0; i < r[t].out.n && !error; i++) {
+			error = strvec_take(out, r[t].out.v[i]);
+			r[t].out.v[i] = NULL;
+		}
+	}
+cleanup:
+	for (t = 0; t < jobs; t++) {
+		strvec_free(&r[t].out);
+		git_odb_free(r[t].odb);
+		if (t > 0)
+			git_repository_free(r[t].git);
+	}
+	return error;
 }
 
 /* The records of every document file of the documents/ tree TREE (zero: none). */
@@ -516,7 +655,7 @@ static int build_full(ids_cache *c, docket_repo *repo, const git_oid *tree)
 {
 	git_tree *t = NULL;
 	strvec all = { NULL, 0, 0 };
-	build_state b = { c, &all };
+	build_state b = { c, &all, NULL, 0, 0 };
 	int error = 0;
 
 	c->git = docket_repo_git(repo);
@@ -528,6 +667,11 @@ static int build_full(ids_cache *c, docket_repo *repo, const git_oid *tree)
 			        docket_error_git(DOCKET_ERROR, "cannot read the documents/ tree");
 		git_tree_free(t);
 	}
+	if (!error && b.ndocs)
+		error = read_docs(&all, c, repo, b.docs, b.ndocs);
+	for (size_t i = 0; i < b.ndocs; i++)
+		free(b.docs[i].path);
+	free(b.docs);
 	if (error < 0) {
 		strvec_free(&all);
 		return error;
@@ -714,8 +858,8 @@ static int documents_tree(git_oid *out, int *is_tip, docket_repo *repo, const ch
 	return 0;
 }
 
-/* The index KIND of REPO brought to REV's documents/ tree. */
-static int ids_view(ids_cache **out, docket_repo *repo, const char *rev, int kind)
+/* The index KIND of REPO brought to REV's documents/ tree; OPTS while it builds (may be NULL). */
+static int ids_view(ids_cache **out, docket_repo *repo, const char *rev, int kind, const docket_lookup_options *opts)
 {
 	void **slot = docket_repo_ids_slot(repo);
 	ids_caches *cs = *slot;
@@ -736,7 +880,10 @@ static int ids_view(ids_cache **out, docket_repo *repo, const char *rev, int kin
 	if (!c->loaded)
 		load_file(c, repo);
 	if (!c->loaded) {
-		if ((error = build_full(c, repo, &tree)) < 0)
+		c->opts = opts;
+		error = build_full(c, repo, &tree);
+		c->opts = NULL;
+		if (error < 0)
 			return error;
 	} else if (git_oid_equal(&c->base, &tree)) {
 		drop_view(c);
@@ -815,7 +962,7 @@ int docket_ids_each(docket_repo *repo, const char *rev, const char *key, int pre
 	ids_cache *c = NULL;
 	int error;
 
-	if ((error = ids_view(&c, repo, rev, IDX_IDS)) < 0)
+	if ((error = ids_view(&c, repo, rev, IDX_IDS, NULL)) < 0)
 		return error;
 	return each(c, key, prefix, fn, payload);
 }
@@ -825,9 +972,22 @@ int docket_refs_each(docket_repo *repo, const char *rev, const char *target, doc
 	ids_cache *c = NULL;
 	int error;
 
-	if ((error = ids_view(&c, repo, rev, IDX_REFS)) < 0)
+	if ((error = ids_view(&c, repo, rev, IDX_REFS, NULL)) < 0)
 		return error;
 	if ((error = each(c, target, 0, fn, payload)) != 0)
 		return error;
 	return strcmp(target, "*") ? each(c, "*", 0, fn, payload) : 0;
+}
+
+int docket_lookup_update(docket_repo *repo, const docket_lookup_options *opts)
+{
+	ids_cache *c = NULL;
+	int error;
+
+	if (opts && (error = docket_options_check(opts->version, DOCKET_LOOKUP_OPTIONS_VERSION,
+	                                          "docket_lookup_options", "DOCKET_LOOKUP_OPTIONS_INIT")) < 0)
+		return error;
+	if ((error = ids_view(&c, repo, NULL, IDX_IDS, opts)) < 0)
+		return error;
+	return ids_view(&c, repo, NULL, IDX_REFS, opts);
 }
