@@ -70,6 +70,7 @@ typedef struct {
 	/* the replay: the worker threads, the commits read but not judged yet (a ring), and
 	 * the progress counter */
 	docket_pool *pool;
+	git_odb *odb;
 	void **window;
 	size_t wcap, whead, wlen;
 	size_t judged, total;
@@ -488,11 +489,12 @@ static docket_doc *as_drafted(docket_doc *doc);
  */
 typedef struct {
 	docket_task task;
-	/* in */
+	/* in: the blobs of both versions (has_old, has_new: in the trees), read here through the
+	 * object database, which is safe to share between threads (a git_repository is not) */
 	char *path;
-	char *oldbuf, *newbuf;
-	size_t oldlen, newlen;
-	int has_old, has_new;
+	git_odb *odb;
+	git_oid old_id, new_id;
+	int has_old, has_new; /* out too: a blob that cannot be read counts as absent */
 	int transition;      /* the commit names a transition (Docket-Transition) */
 	const char *trust;
 	/* out */
@@ -505,25 +507,40 @@ typedef struct {
 	int error;
 } doc_job;
 
+/* Read blob ID from ODB into *OUT; ENOTFOUND when it cannot be read (or is no blob). */
+static int read_odb_blob(git_odb_object **out, git_odb *odb, const git_oid *id)
+{
+	*out = NULL;
+	if (git_odb_read(out, odb, id) < 0 || git_odb_object_type(*out) != GIT_OBJECT_BLOB) {
+		git_odb_object_free(*out);
+		*out = NULL;
+		git_error_clear();
+		return DOCKET_ENOTFOUND;
+	}
+	return 0;
+}
+
 static void doc_job_run(docket_task *t)
 {
 	doc_job *j = (doc_job *)t;
 	docket_doc *eff;
+	git_odb_object *ob = NULL, *nb = NULL;
 	xmlNodePtr *skip = NULL, steps_list[1];
 	size_t nskip = 0;
 
-	if (j->has_old && docket_doc_parse(&j->old, j->oldbuf, j->oldlen, j->path) < 0)
+	j->has_old = j->has_old && read_odb_blob(&ob, j->odb, &j->old_id) == 0;
+	j->has_new = j->has_new && read_odb_blob(&nb, j->odb, &j->new_id) == 0;
+	if (j->has_old && docket_doc_parse(&j->old, git_odb_object_data(ob), git_odb_object_size(ob), j->path) < 0)
 		j->old = NULL;
 	docket_error_clear();
-	if (j->has_new && docket_doc_parse(&j->doc, j->newbuf, j->newlen, j->path) < 0) {
+	if (j->has_new && docket_doc_parse(&j->doc, git_odb_object_data(nb), git_odb_object_size(nb), j->path) < 0) {
 		j->doc = NULL;
 		if (!(j->parse_error = docket_strdup(docket_error_last())))
 			j->error = DOCKET_ERROR;
 	}
 	docket_error_clear();
-	free(j->oldbuf);
-	free(j->newbuf);
-	j->oldbuf = j->newbuf = NULL;
+	git_odb_object_free(ob);
+	git_odb_object_free(nb);
 	if (!j->doc)
 		return;
 	/* a task made and sent at once is judged as sent from its drafted self (as_drafted) */
@@ -552,8 +569,6 @@ static void doc_job_free(doc_job *j)
 	if (!j)
 		return;
 	free(j->path);
-	free(j->oldbuf);
-	free(j->newbuf);
 	docket_doc_free(j->old);
 	docket_doc_free(j->doc);
 	docket_doc_free(j->drafted);
@@ -1581,6 +1596,10 @@ static void check_path(audit_ctx *a, const char *commit, git_tree *ptree, git_tr
 /* A commit read and handed to the workers, waiting its turn to be judged. */
 typedef struct {
 	char commit[41];
+	/* the commit, its tree and its first parent's, looked up once (NULL: no path changed) */
+	git_commit *c, *p;
+	git_tree *tree, *ptree;
+	char parent[41];
 	char **paths;
 	size_t npaths;
 	doc_job **docs;  /* by path: the document changes to judge (NULL for other paths) */
@@ -1598,6 +1617,10 @@ static void pending_free(pending *p)
 	}
 	free(p->paths);
 	free(p->docs);
+	git_tree_free(p->tree);
+	git_tree_free(p->ptree);
+	git_commit_free(p->c);
+	git_commit_free(p->p);
 	if (p->csig)
 		docket_csig_pre_clear(&p->csig->pre);
 	free(p->csig);
@@ -1615,6 +1638,18 @@ static int is_document_path(const char *path)
 	if (slash && dir && slash - dir > 8 && strncmp(slash - 8, ".annexes", 8) == 0)
 		return 0;
 	return strncmp(path, "documents/", 10) == 0 && n > 4 && strcmp(path + n - 4, ".xml") == 0;
+}
+
+/* The id of the blob at PATH in TREE (NULL: none) into OUT; 0 when there is none. */
+static int blob_id(git_oid *out, git_tree *tree, const char *path)
+{
+	git_tree_entry *e = NULL;
+	int found = tree && git_tree_entry_bypath(&e, tree, path) == 0 && git_tree_entry_type(e) == GIT_OBJECT_BLOB;
+
+	if (found)
+		git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return found;
 }
 
 /* The job for document PATH of the commit C (trees TREE, PTREE), or NULL when not wanted. */
@@ -1638,8 +1673,10 @@ static int doc_job_new(doc_job **out, audit_ctx *a, git_tree *ptree, git_tree *t
 	tr = docket_trailer(msg, "Docket-Transition");
 	j->transition = tr != NULL;
 	free(tr);
-	j->has_old = ptree && read_tree_blob(&j->oldbuf, &j->oldlen, a, ptree, path) == 0;
-	j->has_new = read_tree_blob(&j->newbuf, &j->newlen, a, tree, path) == 0;
+	j->odb = a->odb;
+	j->has_old = blob_id(&j->old_id, ptree, path);
+	j->has_new = blob_id(&j->new_id, tree, path);
+	git_error_clear();
 	docket_error_clear();
 	*out = j;
 	return 0;
@@ -1649,8 +1686,6 @@ static int doc_job_new(doc_job **out, audit_ctx *a, git_tree *ptree, git_tree *t
 static int pending_new(pending **out, audit_ctx *a, const char *commit, const char *const *paths, size_t npaths)
 {
 	git_repository *git = docket_repo_git(a->repo);
-	git_commit *c = NULL, *p = NULL;
-	git_tree *tree = NULL, *ptree = NULL;
 	git_oid oid;
 	pending *pc;
 	int error = 0;
@@ -1670,18 +1705,20 @@ static int pending_new(pending **out, audit_ctx *a, const char *commit, const ch
 		}
 	if (!npaths)
 		goto done;
-	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 ||
-	    git_commit_tree(&tree, c) < 0) {
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&pc->c, git, &oid) < 0 ||
+	    git_commit_tree(&pc->tree, pc->c) < 0) {
 		error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
 		goto done;
 	}
-	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0)
-		git_commit_tree(&ptree, p);
+	if (git_commit_parentcount(pc->c) > 0 && git_commit_parent(&pc->p, pc->c, 0) == 0 &&
+	    git_commit_tree(&pc->ptree, pc->p) == 0)
+		git_oid_tostr(pc->parent, sizeof(pc->parent), git_commit_id(pc->p));
 	git_error_clear();
 	for (size_t i = 0; i < npaths && !error; i++) {
 		if (!is_document_path(paths[i]))
 			continue;
-		if ((error = doc_job_new(&pc->docs[i], a, ptree, tree, git_commit_message(c), paths[i])) == 0 && pc->docs[i])
+		if ((error = doc_job_new(&pc->docs[i], a, pc->ptree, pc->tree, git_commit_message(pc->c), paths[i])) == 0 &&
+		    pc->docs[i])
 			docket_pool_submit(a->pool, &pc->docs[i]->task);
 	}
 	if (!error) {
@@ -1696,10 +1733,6 @@ static int pending_new(pending **out, audit_ctx *a, const char *commit, const ch
 		docket_pool_submit(a->pool, &pc->csig->task);
 	}
 done:
-	git_tree_free(tree);
-	git_tree_free(ptree);
-	git_commit_free(c);
-	git_commit_free(p);
 	if (error < 0) {
 		/* what was handed to the workers must be finished before it is freed */
 		for (size_t i = 0; pc->docs && i < pc->npaths; i++)
@@ -1715,11 +1748,9 @@ done:
 /* Judge PC, whose work the workers have done or are doing, by the rules at its parent. */
 static void judge(audit_ctx *a, pending *pc)
 {
-	git_repository *git = docket_repo_git(a->repo);
-	git_commit *c = NULL, *p = NULL;
-	git_tree *tree = NULL, *ptree = NULL;
-	git_oid oid;
-	char parent[41] = "";
+	git_commit *c = pc->c;
+	git_tree *tree = pc->tree, *ptree = pc->ptree;
+	const char *parent = pc->parent;
 	const char *msg, *commit = pc->commit;
 	const char *const *paths = (const char *const *)pc->paths;
 	size_t i, npaths = pc->npaths;
@@ -1734,13 +1765,6 @@ static void judge(audit_ctx *a, pending *pc)
 		docket_pool_wait(a->pool, &pc->csig->task);
 	if (!npaths || a->error)
 		return;
-	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 ||
-	    git_commit_tree(&tree, c) < 0) {
-		a->error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
-		goto done;
-	}
-	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0 && git_commit_tree(&ptree, p) == 0)
-		git_oid_tostr(parent, sizeof(parent), git_commit_id(p));
 	msg = git_commit_message(c);
 	if ((a->error = names_update(a, ptree, tree, paths, npaths)) < 0)
 		goto done;
@@ -1783,10 +1807,6 @@ static void judge(audit_ctx *a, pending *pc)
 	}
 done:
 	docket_buf_free(&apath);
-	git_tree_free(tree);
-	git_tree_free(ptree);
-	git_commit_free(c);
-	git_commit_free(p);
 }
 
 /* Judge the oldest commit waiting, and report progress. */
@@ -1860,6 +1880,8 @@ static int audit_start(audit_ctx *a)
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	/* libxml2 initialised before any thread parses */
 	xmlInitParser();
+	if (git_repository_odb(&a->odb, docket_repo_git(a->repo)) < 0)
+		return docket_error_git(DOCKET_ERROR, "cannot open the object database");
 	if ((error = docket_pool_new(&a->pool, jobs)) < 0)
 		return error;
 	return 0;
@@ -1875,6 +1897,8 @@ static void audit_stop(audit_ctx *a)
 	}
 	docket_pool_free(a->pool);
 	a->pool = NULL;
+	git_odb_free(a->odb);
+	a->odb = NULL;
 	free(a->window);
 	a->window = NULL;
 }
