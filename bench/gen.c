@@ -20,6 +20,7 @@
  *   FIRST: number the documents from FIRST (to extend an existing history: the
  *   configuration commit is not written, the keys in WORKDIR are reused, and the new
  *   documents go as far as approved — four commits each)
+ * When stderr is a terminal, a counter of the documents written in each round goes there.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -27,6 +28,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <libxml/tree.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
@@ -207,6 +209,8 @@ int main(int argc, char **argv)
 	int *regn;
 	signer *reviewers, approver, clerk, drafter0;
 	int fresh;
+	/* a counter on stderr when it is a terminal: a province's history takes minutes */
+	int progress = isatty(2);
 	static const char *const tr[5] = { "add", "submit", "review", "approve", "issue" };
 	static const char *const st[5] = { "draft", "submitted", "reviewed", "approved", "issued" };
 
@@ -299,6 +303,8 @@ int main(int argc, char **argv)
 	 * registers written before stay as they are */
 	for (int round = 0; round < (fresh ? 5 : 4); round++) {
 		for (long k = 0; k < ndocs; k++) {
+			if (progress && (k % 1000 == 0 || k == ndocs - 1))
+				fprintf(stderr, "\rdocket-bench-gen: %s: %ld/%ld documents", tr[round], k + 1, ndocs);
 			long i = first + k, u = i % nunits, year = 2021 + (i / nunits) % 10;
 			char id[64], docpath[160], msg[1024], date[40], who[16], email[64], unit[16];
 			xmlDocPtr x = NULL;
@@ -440,6 +446,8 @@ int main(int argc, char **argv)
 				free((char *)ch[1].path);
 		}
 	}
+	if (progress)
+		fputc('\n', stderr);
 	if (fflush(stdout) != 0)
 		return 1;
 	return 0;

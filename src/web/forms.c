@@ -211,6 +211,27 @@ static void form_begin(wreq *r, const char *action)
 }
 
 /* Record DOC as ID's new content; a redirect to the document, or the refusal. */
+/* The page of a refused write: ERROR's status and message, FINDINGS (may be NULL) as a list. */
+static void serve_not_written(wreq *r, int error, const docket_findings *findings)
+{
+	r->status = web_status_for(error);
+	serve_page_begin(r, "Không ghi được");
+	web_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
+	web_escape(&r->out, docket_error_last());
+	web_puts(&r->out, "</p>");
+	if (findings && docket_findings_count(findings)) {
+		web_puts(&r->out, "<ul class=\"findings\">");
+		for (size_t i = 0; i < docket_findings_count(findings); i++) {
+			web_puts(&r->out, "<li>");
+			web_escape(&r->out, docket_findings_get(findings, i)->message);
+			web_puts(&r->out, "</li>");
+		}
+		web_puts(&r->out, "</ul>");
+	}
+	web_puts(&r->out, "<p>Nothing was written.</p>");
+	serve_page_end(r);
+}
+
 static void record(wreq *r, const char *id, xmlDocPtr doc, const char *message, const char *done)
 {
 	docket_action_result res;
@@ -225,23 +246,7 @@ static void record(wreq *r, const char *id, xmlDocPtr doc, const char *message, 
 	}
 	if ((error = web_load_key(r)) < 0 ||
 	    (error = docket_edit_buffer(&res, r->repo, id, r->person, message, (const char *)buf, (size_t)len)) < 0) {
-		r->status = web_status_for(error);
-		serve_page_begin(r, "Không ghi được");
-		web_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
-		web_escape(&r->out, docket_error_last());
-		web_puts(&r->out, "</p>");
-		if (res.findings && docket_findings_count(res.findings)) {
-			size_t i;
-			web_puts(&r->out, "<ul class=\"findings\">");
-			for (i = 0; i < docket_findings_count(res.findings); i++) {
-				web_puts(&r->out, "<li>");
-				web_escape(&r->out, docket_findings_get(res.findings, i)->message);
-				web_puts(&r->out, "</li>");
-			}
-			web_puts(&r->out, "</ul>");
-		}
-		web_puts(&r->out, "<p>Nothing was written.</p>");
-		serve_page_end(r);
+		serve_not_written(r, error, res.findings);
 	} else {
 		web_buf u = WEB_BUF_INIT;
 		web_puts(&u, "/doc/");
@@ -1067,22 +1072,7 @@ void web_figures_post(wreq *r, const char *id)
 	opts.message = message && *message ? message : "Nhập số liệu";
 	if ((error = web_load_key(r)) < 0 ||
 	    (error = docket_report_fill(&res, r->repo, id, figs, n, &opts)) < 0) {
-		r->status = web_status_for(error);
-		serve_page_begin(r, "Không ghi được");
-		web_printf(&r->out, "<h1>%d</h1><p class=\"error\">", r->status);
-		web_escape(&r->out, docket_error_last());
-		web_puts(&r->out, "</p>");
-		if (res.findings && docket_findings_count(res.findings)) {
-			web_puts(&r->out, "<ul class=\"findings\">");
-			for (i = 0; i < docket_findings_count(res.findings); i++) {
-				web_puts(&r->out, "<li>");
-				web_escape(&r->out, docket_findings_get(res.findings, i)->message);
-				web_puts(&r->out, "</li>");
-			}
-			web_puts(&r->out, "</ul>");
-		}
-		web_puts(&r->out, "<p>Nothing was written.</p>");
-		serve_page_end(r);
+		serve_not_written(r, error, res.findings);
 	} else {
 		web_buf u = WEB_BUF_INIT;
 		web_puts(&u, "/doc/");

@@ -72,6 +72,22 @@ int docket_buf_puts(docket_buf *b, const char *s)
 	return docket_buf_put(b, s, strlen(s));
 }
 
+int docket_buf_put_xml(docket_buf *b, const char *s)
+{
+	int error = 0;
+
+	for (; s && *s && !error; s++) {
+		switch (*s) {
+		case '&': error = docket_buf_puts(b, "&amp;"); break;
+		case '<': error = docket_buf_puts(b, "&lt;"); break;
+		case '>': error = docket_buf_puts(b, "&gt;"); break;
+		case '"': error = docket_buf_puts(b, "&quot;"); break;
+		default: error = docket_buf_put(b, s, 1);
+		}
+	}
+	return error;
+}
+
 int docket_buf_printf(docket_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -36,6 +36,8 @@ typedef struct {
 int docket_buf_grow(docket_buf *b, size_t extra);
 int docket_buf_put(docket_buf *b, const char *data, size_t len);
 int docket_buf_puts(docket_buf *b, const char *s);
+/* Append S (NULL: nothing) escaped for XML text and attribute values (& < > "). */
+int docket_buf_put_xml(docket_buf *b, const char *s);
 int docket_buf_printf(docket_buf *b, const char *fmt, ...) DOCKET_PRINTF(2, 3);
 /* Hand the buffer over: *out gets ptr (never NULL), the buffer is reset. */
 char *docket_buf_detach(docket_buf *b, size_t *out_len);

@@ -555,8 +555,8 @@ static int act_fill(docket_txn *txn, void *payload)
 	const docket_action_options *a = c->a;
 	docket_repo *repo = docket_txn_repo(txn);
 	const char *base = docket_txn_base(txn);
-	char *buf = NULL, *cfgbuf = NULL, *newbuf = NULL, *unit = NULL, *now = NULL, *state_copy = NULL;
-	size_t len = 0, cfglen = 0, newlen = 0;
+	char *buf = NULL, *newbuf = NULL, *unit = NULL, *now = NULL, *state_copy = NULL;
+	size_t len = 0, newlen = 0;
 	docket_doc *doc = NULL, *edited = NULL, *linked = NULL;
 	docket_config *cfg = NULL;
 	docket_workflow *wf = NULL;
@@ -588,18 +588,9 @@ static int act_fill(docket_txn *txn, void *payload)
 		goto cleanup;
 	id = docket_doc_id(doc);
 	root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
-	if ((error = docket_txn_read(&cfgbuf, &cfglen, txn, DOCKET_CONFIG_PATH)) < 0 ||
-	    (error = docket_config_parse(&cfg, cfgbuf, cfglen, DOCKET_CONFIG_PATH)) < 0)
+	if ((error = docket_txn_actor(&cfg, &person, txn, a->actor,
+	                              "who is acting? give --as PERSON or set DOCKET_ACTOR")) < 0)
 		goto cleanup;
-	if (!a->actor) {
-		error = docket_error_set(DOCKET_EUSAGE, "who is acting? give --as PERSON or set DOCKET_ACTOR");
-		goto cleanup;
-	}
-	if (docket_config_person(&person, cfg, a->actor) < 0) {
-		error = docket_error_set(DOCKET_EDENIED, "'%s' is not a person of this organisation (see 'docket person list')",
-		                         a->actor);
-		goto cleanup;
-	}
 	if ((error = docket_message_check(a->message, c->kind == ACT_EDIT ? "cannot commit" : "cannot take the transition")) < 0)
 		goto cleanup;
 	if ((error = docket_workflow_load(&wf, repo, base, docket_doc_kind(doc))) < 0)
@@ -880,7 +871,6 @@ done:
 	error = 0;
 cleanup:
 	free(buf);
-	free(cfgbuf);
 	free(newbuf);
 	free(unit);
 	free(now);

@@ -447,27 +447,11 @@ int docket_config_has_certs(const docket_config *cfg)
 
 /* --- writing --------------------------------------------------------------------------- */
 
-static int esc(docket_buf *b, const char *s)
-{
-	int error = 0;
-
-	for (; s && *s && !error; s++) {
-		switch (*s) {
-		case '&': error = docket_buf_puts(b, "&amp;"); break;
-		case '<': error = docket_buf_puts(b, "&lt;"); break;
-		case '>': error = docket_buf_puts(b, "&gt;"); break;
-		case '"': error = docket_buf_puts(b, "&quot;"); break;
-		default: error = docket_buf_put(b, s, 1);
-		}
-	}
-	return error;
-}
-
 static int attr_out(docket_buf *b, const char *name, const char *v)
 {
 	if (!v)
 		return 0;
-	if (docket_buf_printf(b, " %s=\"", name) < 0 || esc(b, v) < 0 || docket_buf_puts(b, "\"") < 0)
+	if (docket_buf_printf(b, " %s=\"", name) < 0 || docket_buf_put_xml(b, v) < 0 || docket_buf_puts(b, "\"") < 0)
 		return DOCKET_ERROR;
 	return 0;
 }
@@ -476,7 +460,7 @@ static int elem_out(docket_buf *b, const char *indent, const char *name, const c
 {
 	if (!v)
 		return 0;
-	if (docket_buf_printf(b, "%s<%s>", indent, name) < 0 || esc(b, v) < 0 ||
+	if (docket_buf_printf(b, "%s<%s>", indent, name) < 0 || docket_buf_put_xml(b, v) < 0 ||
 	    docket_buf_printf(b, "</%s>\n", name) < 0)
 		return DOCKET_ERROR;
 	return 0;
@@ -1034,6 +1018,34 @@ cleanup:
 	return error;
 }
 
+int docket_txn_config(docket_config **cfg, docket_txn *txn)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int error;
+
+	*cfg = NULL;
+	if ((error = docket_txn_read(&buf, &len, txn, DOCKET_CONFIG_PATH)) == 0)
+		error = docket_config_parse(cfg, buf, len, DOCKET_CONFIG_PATH);
+	free(buf);
+	return error;
+}
+
+int docket_txn_actor(docket_config **cfg, docket_person *person, docket_txn *txn, const char *actor,
+                     const char *question)
+{
+	int error;
+
+	if ((error = docket_txn_config(cfg, txn)) < 0)
+		return error;
+	if (!actor)
+		return docket_error_set(DOCKET_EUSAGE, "%s", question);
+	if (docket_config_person(person, *cfg, actor) < 0)
+		return docket_error_set(DOCKET_EDENIED, "'%s' is not a person of this organisation (see 'docket person list')",
+		                        actor);
+	return 0;
+}
+
 static int change_fill(docket_txn *txn, void *payload)
 {
 	const change *c = payload;
@@ -1043,8 +1055,7 @@ static int change_fill(docket_txn *txn, void *payload)
 	size_t len = 0;
 	int error;
 
-	if ((error = docket_txn_read(&buf, &len, txn, DOCKET_CONFIG_PATH)) < 0 ||
-	    (error = docket_config_parse(&cfg, buf, len, DOCKET_CONFIG_PATH)) < 0)
+	if ((error = docket_txn_config(&cfg, txn)) < 0)
 		goto cleanup;
 	if (docket_config_has_admin(cfg)) {
 		docket_person who;

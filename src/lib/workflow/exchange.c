@@ -65,27 +65,12 @@ static char *text_at(xmlNodePtr root, const char *ns, const char *path)
 	return n ? docket_xml_text_trim(n) : NULL;
 }
 
-static int esc(docket_buf *b, const char *s)
-{
-	int error = 0;
-	for (; s && *s && !error; s++) {
-		switch (*s) {
-		case '&': error = docket_buf_puts(b, "&amp;"); break;
-		case '<': error = docket_buf_puts(b, "&lt;"); break;
-		case '>': error = docket_buf_puts(b, "&gt;"); break;
-		case '"': error = docket_buf_puts(b, "&quot;"); break;
-		default: error = docket_buf_put(b, s, 1);
-		}
-	}
-	return error;
-}
-
 /* <edXML:NAME>VALUE</edXML:NAME> on its own line at INDENT; nothing when VALUE is NULL. */
 static int el(docket_buf *b, const char *indent, const char *name, const char *value)
 {
 	if (!value)
 		return 0;
-	if (docket_buf_printf(b, "%s<edXML:%s>", indent, name) < 0 || esc(b, value) < 0 ||
+	if (docket_buf_printf(b, "%s<edXML:%s>", indent, name) < 0 || docket_buf_put_xml(b, value) < 0 ||
 	    docket_buf_printf(b, "</edXML:%s>\n", name) < 0)
 		return DOCKET_ERROR;
 	return 0;
@@ -323,9 +308,9 @@ static int export_annexes(docket_buf *b, docket_repo *repo, const docket_export_
 		    (error = sha256(md, data, len)) == 0 && (error = docket_base64_encode(&dg64, md, 32)) == 0 &&
 		    (error = docket_base64_encode(&b64, (const unsigned char *)data, len)) == 0) {
 			error = docket_buf_printf(b, "      <edXML:Attachment ContentId=\"annex-%zu\" ContentType=\"", k + 1) < 0 ||
-			        esc(b, type) < 0 ||
+			        docket_buf_put_xml(b, type) < 0 ||
 			        docket_buf_puts(b, "\" ContentTransferEncoded=\"base64\" AttachmentName=\"") < 0 ||
-			        esc(b, name) < 0 ||
+			        docket_buf_put_xml(b, name) < 0 ||
 			        docket_buf_printf(b, "\" Description=\"annex\" DigestAlgorithm=\"" SHA256_URI "\" "
 			                          "DigestValue=\"%s\">", dg64) < 0 ||
 			        docket_buf_puts(b, b64) < 0 || docket_buf_puts(b, "</edXML:Attachment>\n") < 0 ?
@@ -549,7 +534,7 @@ static int export_fill(docket_buf *b, docket_repo *repo, const docket_config *cf
 	error = DOCKET_ERROR;
 	if (docket_buf_puts(b, "    <edXML:AttachmentEncoded>\n      <edXML:Attachment ContentId=\"document\" "
 	                    "ContentType=\"application/xml\" ContentTransferEncoded=\"base64\" AttachmentName=\"") < 0 ||
-	    esc(b, docket_doc_id(doc)) < 0 ||
+	    docket_buf_put_xml(b, docket_doc_id(doc)) < 0 ||
 	    docket_buf_printf(b, ".xml\" Description=\"document\" DigestAlgorithm=\"" SHA256_URI "\" DigestValue=\"%s\">",
 	                      dg64) < 0 ||
 	    docket_buf_puts(b, b64) < 0 || docket_buf_puts(b, "</edXML:Attachment>\n") < 0)

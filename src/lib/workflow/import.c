@@ -46,9 +46,9 @@ static int import_fill(docket_txn *txn, void *payload)
 	docket_person person;
 	docket_buf why = DOCKET_BUF_INIT, msg = DOCKET_BUF_INIT;
 	const docket_transition_def *t;
-	char *cfgbuf = NULL, *now = NULL, *unit = NULL, *path = NULL, *existing = NULL, *newbuf = NULL;
+	char *now = NULL, *unit = NULL, *path = NULL, *existing = NULL, *newbuf = NULL;
 	char *date = NULL;
-	size_t cfglen = 0, newlen = 0;
+	size_t newlen = 0;
 	const char *id, *role;
 	xmlNodePtr root;
 	int error;
@@ -59,18 +59,9 @@ static int import_fill(docket_txn *txn, void *payload)
 		goto cleanup;
 	id = docket_doc_id(doc);
 	root = xmlDocGetRootElement((xmlDocPtr)docket_doc_xml(doc));
-	if ((error = docket_txn_read(&cfgbuf, &cfglen, txn, DOCKET_CONFIG_PATH)) < 0 ||
-	    (error = docket_config_parse(&cfg, cfgbuf, cfglen, DOCKET_CONFIG_PATH)) < 0)
+	if ((error = docket_txn_actor(&cfg, &person, txn, o->actor,
+	                              "who is recording it? give --as CLERK or set DOCKET_ACTOR")) < 0)
 		goto cleanup;
-	if (!o->actor) {
-		error = docket_error_set(DOCKET_EUSAGE, "who is recording it? give --as CLERK or set DOCKET_ACTOR");
-		goto cleanup;
-	}
-	if (docket_config_person(&person, cfg, o->actor) < 0) {
-		error = docket_error_set(DOCKET_EDENIED, "'%s' is not a person of this organisation (see 'docket person list')",
-		                         o->actor);
-		goto cleanup;
-	}
 	if ((error = docket_message_check(o->message, "cannot import")) < 0)
 		goto cleanup;
 	if ((error = docket_workflow_load(&wf, repo, base, docket_doc_kind(doc))) < 0)
@@ -173,7 +164,6 @@ static int import_fill(docket_txn *txn, void *payload)
 	c->out->to = docket_strdup(t->to);
 	error = 0;
 cleanup:
-	free(cfgbuf);
 	free(now);
 	free(unit);
 	free(path);

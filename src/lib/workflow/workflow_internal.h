@@ -77,6 +77,16 @@ const docket_transition_def *docket_workflow_numbering(const docket_workflow *wf
 int docket_signing_check(docket_doc *doc, const docket_transition_def *t, const docket_transition_def *numbering,
                          const docket_person *p, const char *id);
 
+/* The configuration as TXN's base holds it, parsed into *CFG (the caller frees it). */
+int docket_txn_config(docket_config **cfg, docket_txn *txn);
+/*
+ * The configuration of TXN and ACTOR's person in it (borrowing from *CFG, which the caller
+ * frees even on failure). No ACTOR: DOCKET_EUSAGE with QUESTION as the message ("who is
+ * acting? ..."); an ACTOR the configuration does not know: DOCKET_EDENIED.
+ */
+int docket_txn_actor(docket_config **cfg, docket_person *person, docket_txn *txn, const char *actor,
+                     const char *question);
+
 /* --- numbering (number.c) ----------------------------------------------------------------- */
 
 /*
