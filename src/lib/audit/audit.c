@@ -32,6 +32,20 @@
 /* The version of the rules: a cache made under other rules is not trusted. */
 #define AUDIT_RULES "5"
 
+/*
+ * A commit's tree and the folders under it looked up so far: its changed paths share their
+ * folders (documents/K/Y/U/), whose trees - larger than libgit2 keeps in its object cache -
+ * would otherwise be read from the pack again for each path and each check.
+ */
+typedef struct {
+	git_tree *root; /* borrowed (NULL in audit_ctx's last: only the folders are kept) */
+	git_oid id;     /* the root's */
+	int has_id;
+	char **dir;
+	git_tree **t;
+	size_t n, cap;
+} tree_dirs;
+
 typedef struct {
 	docket_repo *repo;
 	const docket_audit_options *opts;
@@ -70,10 +84,112 @@ typedef struct {
 	/* the replay: the worker threads, the commits read but not judged yet (a ring), and
 	 * the progress counter */
 	docket_pool *pool;
+	git_odb *odb;
+	tree_dirs last; /* the folders of the last commit read: the next one's parent's */
 	void **window;
 	size_t wcap, whead, wlen;
 	size_t judged, total;
 } audit_ctx;
+
+/* --- trees and the folders looked up in them ---------------------------------------------- */
+
+static void dirs_clear(tree_dirs *w)
+{
+	for (size_t i = 0; i < w->n; i++) {
+		free(w->dir[i]);
+		git_tree_free(w->t[i]);
+	}
+	free(w->dir);
+	free(w->t);
+	memset(w, 0, sizeof(*w));
+}
+
+static int dirs_add(tree_dirs *w, const char *dir, size_t len, git_tree *t)
+{
+	char *d;
+
+	if (w->n == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 8;
+		char **dv = realloc(w->dir, cap * sizeof(*dv));
+		git_tree **tv = dv ? realloc(w->t, cap * sizeof(*tv)) : NULL;
+		if (dv)
+			w->dir = dv;
+		if (!tv)
+			return -1;
+		w->t = tv;
+		w->cap = cap;
+	}
+	if (!(d = docket_strndup(dir, len)))
+		return -1;
+	w->dir[w->n] = d;
+	w->t[w->n++] = t;
+	return 0;
+}
+
+/* The tree of folder DIR (LEN bytes, "" the root) of W, or NULL when there is none. */
+static git_tree *dirs_tree(git_repository *git, tree_dirs *w, const char *dir, size_t len)
+{
+	const char *name = dir + len;
+	const git_tree_entry *e;
+	git_tree *parent, *t = NULL;
+	char *base;
+
+	if (!len)
+		return w->root;
+	for (size_t i = 0; i < w->n; i++)
+		if (strlen(w->dir[i]) == len && memcmp(w->dir[i], dir, len) == 0)
+			return w->t[i];
+	while (name > dir && name[-1] != '/')
+		name--;
+	if (!(parent = dirs_tree(git, w, dir, name > dir ? (size_t)(name - 1 - dir) : 0)) ||
+	    !(base = docket_strndup(name, len - (size_t)(name - dir))))
+		return NULL;
+	e = git_tree_entry_byname(parent, base);
+	free(base);
+	if (!e || git_tree_entry_type(e) != GIT_OBJECT_TREE || git_tree_lookup(&t, git, git_tree_entry_id(e)) < 0)
+		return NULL;
+	if (dirs_add(w, dir, len, t) < 0) {
+		git_tree_free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* git_tree_entry_bypath on W's tree (an empty W has none): *OUT to free with git_tree_entry_free. */
+static int dirs_entry(git_tree_entry **out, git_repository *git, tree_dirs *w, const char *path)
+{
+	const char *slash = strrchr(path, '/'), *base = slash ? slash + 1 : path;
+	const git_tree_entry *e;
+	git_tree *t;
+
+	*out = NULL;
+	if (!w->root || !*base || !(t = dirs_tree(git, w, path, slash ? (size_t)(slash - path) : 0)) ||
+	    !(e = git_tree_entry_byname(t, base)) || git_tree_entry_dup(out, e) < 0) {
+		git_error_clear();
+		return DOCKET_ENOTFOUND;
+	}
+	return 0;
+}
+
+/* W for tree ROOT, starting from the folders of PREV when it is the same tree. */
+static void dirs_init(tree_dirs *w, git_tree *root, const tree_dirs *prev)
+{
+	memset(w, 0, sizeof(*w));
+	if (!(w->root = root))
+		return;
+	git_oid_cpy(&w->id, git_tree_id(root));
+	w->has_id = 1;
+	if (!prev->has_id || !git_oid_equal(&w->id, &prev->id))
+		return;
+	for (size_t i = 0; i < prev->n; i++) {
+		git_object *t = NULL;
+		if (git_object_dup(&t, (git_object *)prev->t[i]) < 0 ||
+		    dirs_add(w, prev->dir[i], strlen(prev->dir[i]), (git_tree *)t) < 0) {
+			git_object_free(t);
+			return; /* the rest looked up again when needed */
+		}
+	}
+}
 
 static void certs_reset(audit_ctx *a)
 {
@@ -488,11 +604,12 @@ static docket_doc *as_drafted(docket_doc *doc);
  */
 typedef struct {
 	docket_task task;
-	/* in */
+	/* in: the blobs of both versions (has_old, has_new: in the trees), read here through the
+	 * object database, which is safe to share between threads (a git_repository is not) */
 	char *path;
-	char *oldbuf, *newbuf;
-	size_t oldlen, newlen;
-	int has_old, has_new;
+	git_odb *odb;
+	git_oid old_id, new_id;
+	int has_old, has_new; /* out too: a blob that cannot be read counts as absent */
 	int transition;      /* the commit names a transition (Docket-Transition) */
 	const char *trust;
 	/* out */
@@ -505,25 +622,40 @@ typedef struct {
 	int error;
 } doc_job;
 
+/* Read blob ID from ODB into *OUT; ENOTFOUND when it cannot be read (or is no blob). */
+static int read_odb_blob(git_odb_object **out, git_odb *odb, const git_oid *id)
+{
+	*out = NULL;
+	if (git_odb_read(out, odb, id) < 0 || git_odb_object_type(*out) != GIT_OBJECT_BLOB) {
+		git_odb_object_free(*out);
+		*out = NULL;
+		git_error_clear();
+		return DOCKET_ENOTFOUND;
+	}
+	return 0;
+}
+
 static void doc_job_run(docket_task *t)
 {
 	doc_job *j = (doc_job *)t;
 	docket_doc *eff;
+	git_odb_object *ob = NULL, *nb = NULL;
 	xmlNodePtr *skip = NULL, steps_list[1];
 	size_t nskip = 0;
 
-	if (j->has_old && docket_doc_parse(&j->old, j->oldbuf, j->oldlen, j->path) < 0)
+	j->has_old = j->has_old && read_odb_blob(&ob, j->odb, &j->old_id) == 0;
+	j->has_new = j->has_new && read_odb_blob(&nb, j->odb, &j->new_id) == 0;
+	if (j->has_old && docket_doc_parse(&j->old, git_odb_object_data(ob), git_odb_object_size(ob), j->path) < 0)
 		j->old = NULL;
 	docket_error_clear();
-	if (j->has_new && docket_doc_parse(&j->doc, j->newbuf, j->newlen, j->path) < 0) {
+	if (j->has_new && docket_doc_parse(&j->doc, git_odb_object_data(nb), git_odb_object_size(nb), j->path) < 0) {
 		j->doc = NULL;
 		if (!(j->parse_error = docket_strdup(docket_error_last())))
 			j->error = DOCKET_ERROR;
 	}
 	docket_error_clear();
-	free(j->oldbuf);
-	free(j->newbuf);
-	j->oldbuf = j->newbuf = NULL;
+	git_odb_object_free(ob);
+	git_odb_object_free(nb);
 	if (!j->doc)
 		return;
 	/* a task made and sent at once is judged as sent from its drafted self (as_drafted) */
@@ -552,8 +684,6 @@ static void doc_job_free(doc_job *j)
 	if (!j)
 		return;
 	free(j->path);
-	free(j->oldbuf);
-	free(j->newbuf);
 	docket_doc_free(j->old);
 	docket_doc_free(j->doc);
 	docket_doc_free(j->drafted);
@@ -1486,8 +1616,10 @@ cleanup:
  * four appears or goes only with a changed path at or under it (the history index lists
  * every file under a folder added or removed).
  */
-static int names_update(audit_ctx *a, git_tree *ptree, git_tree *tree, const char *const *paths, size_t npaths)
+static int names_update(audit_ctx *a, git_tree *ptree, tree_dirs *ptw, tree_dirs *tw, const char *const *paths,
+                        size_t npaths)
 {
+	git_repository *git = docket_repo_git(a->repo);
 	xmlHashTablePtr seen = NULL;
 	int error = 0;
 
@@ -1522,10 +1654,10 @@ static int names_update(audit_ctx *a, git_tree *ptree, git_tree *tree, const cha
 			error = docket_error_set(DOCKET_ERROR, "out of memory");
 			break;
 		}
-		before = ptree && git_tree_entry_bypath(&e, ptree, four) == 0;
+		before = dirs_entry(&e, git, ptw, four) == 0;
 		git_tree_entry_free(e);
 		e = NULL;
-		after = tree && git_tree_entry_bypath(&e, tree, four) == 0;
+		after = dirs_entry(&e, git, tw, four) == 0;
 		git_tree_entry_free(e);
 		if (before != after && names_add(a, strrchr(four, '/') + 1, after - before) < 0)
 			error = docket_error_set(DOCKET_ERROR, "out of memory");
@@ -1540,8 +1672,9 @@ static int names_update(audit_ctx *a, git_tree *ptree, git_tree *tree, const cha
  * ('..', '.git', a newline, a space, an unknown folder), and a new file whose id another file
  * already has - which would make that id name two documents.
  */
-static void check_path(audit_ctx *a, const char *commit, git_tree *ptree, git_tree *tree, const char *path)
+static void check_path(audit_ctx *a, const char *commit, tree_dirs *ptw, tree_dirs *tw, const char *path)
 {
+	git_repository *git = docket_repo_git(a->repo);
 	const char *why = docket_layout_check(path, 1), *base = strrchr(path, '/');
 	git_tree_entry *e = NULL;
 	char q[512], id[DOCKET_ID_MAX + 1], name[DOCKET_ID_MAX + 8];
@@ -1553,7 +1686,7 @@ static void check_path(audit_ctx *a, const char *commit, git_tree *ptree, git_tr
 		return;
 	}
 	if (strncmp(path, "documents/", 10) != 0 || !base || strcmp(base, "/README.md") == 0 ||
-	    git_tree_entry_bypath(&e, tree, path) < 0) {
+	    dirs_entry(&e, git, tw, path) < 0) {
 		docket_error_clear(); /* not in TREE: a deletion, judged elsewhere */
 		return;
 	}
@@ -1562,7 +1695,7 @@ static void check_path(audit_ctx *a, const char *commit, git_tree *ptree, git_tr
 		        (unsigned)git_tree_entry_filemode(e));
 	git_tree_entry_free(e);
 	e = NULL;
-	if (ptree && git_tree_entry_bypath(&e, ptree, path) == 0) {
+	if (dirs_entry(&e, git, ptw, path) == 0) {
 		git_tree_entry_free(e);
 		return; /* not new */
 	}
@@ -1581,6 +1714,11 @@ static void check_path(audit_ctx *a, const char *commit, git_tree *ptree, git_tr
 /* A commit read and handed to the workers, waiting its turn to be judged. */
 typedef struct {
 	char commit[41];
+	/* the commit, its tree and its first parent's, looked up once (NULL: no path changed) */
+	git_commit *c, *p;
+	git_tree *tree, *ptree;
+	tree_dirs tw, ptw; /* their folders */
+	char parent[41];
 	char **paths;
 	size_t npaths;
 	doc_job **docs;  /* by path: the document changes to judge (NULL for other paths) */
@@ -1598,6 +1736,12 @@ static void pending_free(pending *p)
 	}
 	free(p->paths);
 	free(p->docs);
+	dirs_clear(&p->tw);
+	dirs_clear(&p->ptw);
+	git_tree_free(p->tree);
+	git_tree_free(p->ptree);
+	git_commit_free(p->c);
+	git_commit_free(p->p);
 	if (p->csig)
 		docket_csig_pre_clear(&p->csig->pre);
 	free(p->csig);
@@ -1617,9 +1761,20 @@ static int is_document_path(const char *path)
 	return strncmp(path, "documents/", 10) == 0 && n > 4 && strcmp(path + n - 4, ".xml") == 0;
 }
 
+/* The id of the blob at PATH in W's tree into OUT; 0 when there is none. */
+static int blob_id(git_oid *out, git_repository *git, tree_dirs *w, const char *path)
+{
+	git_tree_entry *e = NULL;
+	int found = dirs_entry(&e, git, w, path) == 0 && git_tree_entry_type(e) == GIT_OBJECT_BLOB;
+
+	if (found)
+		git_oid_cpy(out, git_tree_entry_id(e));
+	git_tree_entry_free(e);
+	return found;
+}
+
 /* The job for document PATH of the commit C (trees TREE, PTREE), or NULL when not wanted. */
-static int doc_job_new(doc_job **out, audit_ctx *a, git_tree *ptree, git_tree *tree, const char *msg,
-                       const char *path)
+static int doc_job_new(doc_job **out, audit_ctx *a, pending *pc, const char *msg, const char *path)
 {
 	const char *base = strrchr(path, '/');
 	char id[256], *tr;
@@ -1638,8 +1793,10 @@ static int doc_job_new(doc_job **out, audit_ctx *a, git_tree *ptree, git_tree *t
 	tr = docket_trailer(msg, "Docket-Transition");
 	j->transition = tr != NULL;
 	free(tr);
-	j->has_old = ptree && read_tree_blob(&j->oldbuf, &j->oldlen, a, ptree, path) == 0;
-	j->has_new = read_tree_blob(&j->newbuf, &j->newlen, a, tree, path) == 0;
+	j->odb = a->odb;
+	j->has_old = blob_id(&j->old_id, docket_repo_git(a->repo), &pc->ptw, path);
+	j->has_new = blob_id(&j->new_id, docket_repo_git(a->repo), &pc->tw, path);
+	git_error_clear();
 	docket_error_clear();
 	*out = j;
 	return 0;
@@ -1649,8 +1806,6 @@ static int doc_job_new(doc_job **out, audit_ctx *a, git_tree *ptree, git_tree *t
 static int pending_new(pending **out, audit_ctx *a, const char *commit, const char *const *paths, size_t npaths)
 {
 	git_repository *git = docket_repo_git(a->repo);
-	git_commit *c = NULL, *p = NULL;
-	git_tree *tree = NULL, *ptree = NULL;
 	git_oid oid;
 	pending *pc;
 	int error = 0;
@@ -1670,18 +1825,22 @@ static int pending_new(pending **out, audit_ctx *a, const char *commit, const ch
 		}
 	if (!npaths)
 		goto done;
-	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 ||
-	    git_commit_tree(&tree, c) < 0) {
+	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&pc->c, git, &oid) < 0 ||
+	    git_commit_tree(&pc->tree, pc->c) < 0) {
 		error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
 		goto done;
 	}
-	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0)
-		git_commit_tree(&ptree, p);
+	if (git_commit_parentcount(pc->c) > 0 && git_commit_parent(&pc->p, pc->c, 0) == 0 &&
+	    git_commit_tree(&pc->ptree, pc->p) == 0)
+		git_oid_tostr(pc->parent, sizeof(pc->parent), git_commit_id(pc->p));
 	git_error_clear();
+	dirs_init(&pc->ptw, pc->ptree, &a->last);
+	dirs_init(&pc->tw, pc->tree, &a->last);
 	for (size_t i = 0; i < npaths && !error; i++) {
 		if (!is_document_path(paths[i]))
 			continue;
-		if ((error = doc_job_new(&pc->docs[i], a, ptree, tree, git_commit_message(c), paths[i])) == 0 && pc->docs[i])
+		if ((error = doc_job_new(&pc->docs[i], a, pc, git_commit_message(pc->c), paths[i])) == 0 &&
+		    pc->docs[i])
 			docket_pool_submit(a->pool, &pc->docs[i]->task);
 	}
 	if (!error) {
@@ -1694,12 +1853,12 @@ static int pending_new(pending **out, audit_ctx *a, const char *commit, const ch
 			goto done;
 		pc->csig->verify = a->opts->trust != NULL;
 		docket_pool_submit(a->pool, &pc->csig->task);
+		/* the next commit's parent is, in a line of history, this commit */
+		dirs_clear(&a->last);
+		dirs_init(&a->last, pc->tree, &pc->tw);
+		a->last.root = NULL;
 	}
 done:
-	git_tree_free(tree);
-	git_tree_free(ptree);
-	git_commit_free(c);
-	git_commit_free(p);
 	if (error < 0) {
 		/* what was handed to the workers must be finished before it is freed */
 		for (size_t i = 0; pc->docs && i < pc->npaths; i++)
@@ -1715,11 +1874,9 @@ done:
 /* Judge PC, whose work the workers have done or are doing, by the rules at its parent. */
 static void judge(audit_ctx *a, pending *pc)
 {
-	git_repository *git = docket_repo_git(a->repo);
-	git_commit *c = NULL, *p = NULL;
-	git_tree *tree = NULL, *ptree = NULL;
-	git_oid oid;
-	char parent[41] = "";
+	git_commit *c = pc->c;
+	git_tree *tree = pc->tree, *ptree = pc->ptree;
+	const char *parent = pc->parent;
 	const char *msg, *commit = pc->commit;
 	const char *const *paths = (const char *const *)pc->paths;
 	size_t i, npaths = pc->npaths;
@@ -1734,19 +1891,12 @@ static void judge(audit_ctx *a, pending *pc)
 		docket_pool_wait(a->pool, &pc->csig->task);
 	if (!npaths || a->error)
 		return;
-	if (git_oid_fromstr(&oid, commit) < 0 || git_commit_lookup(&c, git, &oid) < 0 ||
-	    git_commit_tree(&tree, c) < 0) {
-		a->error = docket_error_git(DOCKET_ERROR, "cannot read commit %s", commit);
-		goto done;
-	}
-	if (git_commit_parentcount(c) > 0 && git_commit_parent(&p, c, 0) == 0 && git_commit_tree(&ptree, p) == 0)
-		git_oid_tostr(parent, sizeof(parent), git_commit_id(p));
 	msg = git_commit_message(c);
-	if ((a->error = names_update(a, ptree, tree, paths, npaths)) < 0)
+	if ((a->error = names_update(a, ptree, &pc->ptw, &pc->tw, paths, npaths)) < 0)
 		goto done;
 	audit_trailers(a, commit, msg);
 	for (i = 0; i < npaths && !a->error; i++) {
-		check_path(a, commit, ptree, tree, paths[i]);
+		check_path(a, commit, &pc->ptw, &pc->tw, paths[i]);
 		if (strncmp(paths[i], ".docket/register/", 17) == 0) {
 			/* the register grows only by an issue, in the same commit as the number */
 			audit_register(a, commit, ptree, tree, msg, paths[i], report_cb);
@@ -1783,10 +1933,6 @@ static void judge(audit_ctx *a, pending *pc)
 	}
 done:
 	docket_buf_free(&apath);
-	git_tree_free(tree);
-	git_tree_free(ptree);
-	git_commit_free(c);
-	git_commit_free(p);
 }
 
 /* Judge the oldest commit waiting, and report progress. */
@@ -1860,6 +2006,8 @@ static int audit_start(audit_ctx *a)
 		return docket_error_set(DOCKET_ERROR, "out of memory");
 	/* libxml2 initialised before any thread parses */
 	xmlInitParser();
+	if (git_repository_odb(&a->odb, docket_repo_git(a->repo)) < 0)
+		return docket_error_git(DOCKET_ERROR, "cannot open the object database");
 	if ((error = docket_pool_new(&a->pool, jobs)) < 0)
 		return error;
 	return 0;
@@ -1875,6 +2023,9 @@ static void audit_stop(audit_ctx *a)
 	}
 	docket_pool_free(a->pool);
 	a->pool = NULL;
+	git_odb_free(a->odb);
+	a->odb = NULL;
+	dirs_clear(&a->last);
 	free(a->window);
 	a->window = NULL;
 }

@@ -129,32 +129,65 @@ static int in_subtree(xmlNodePtr node, xmlNodePtr top)
 	return 0;
 }
 
-/* The node set of a same-document reference: TOP with its attributes, namespaces and descendants. */
-static int visible_cb(void *data, xmlNodePtr node, xmlNodePtr parent)
+/*
+ * The subtree TOP on its own: a deep copy, the root of a scratch document that shares TOP's
+ * dictionary (names are not copied again). Exclusive C14N renders on an element only the
+ * namespaces it visibly uses, wherever they were declared, so the copy - which declares on
+ * its root what it uses from TOP's ancestors - canonicalises to the same bytes as TOP does
+ * in its document, and C14N walks the subtree instead of the whole document with a node
+ * set callback for every node (the signatures make up most of a document).
+ */
+static xmlDocPtr scratch_copy(xmlNodePtr top)
 {
-	xmlNodePtr top = data;
+	xmlDocPtr doc;
+	xmlNodePtr copy;
 
-	if (node->type == XML_NAMESPACE_DECL)
-		return parent && in_subtree(parent, top);
-	return in_subtree(node, top);
+	if ((doc = xmlNewDoc((const xmlChar *)"1.0")) == NULL)
+		return NULL;
+	if (top->doc && top->doc->dict) {
+		doc->dict = top->doc->dict;
+		xmlDictReference(doc->dict);
+	}
+	if ((copy = xmlDocCopyNode(top, doc, 1)) == NULL) {
+		xmlFreeDoc(doc);
+		return NULL;
+	}
+	xmlDocSetRootElement(doc, copy);
+	return doc;
+}
+
+/* Exclusive C14N 1.0 (no comments) of DOC's nodes that VISIBLE keeps (NULL: all) into OUT;
+ * WHAT names them in the error. */
+static int c14n_doc(docket_buf *out, xmlDocPtr doc, xmlC14NIsVisibleCallback visible, void *data, const char *what)
+{
+	xmlOutputBufferPtr ob;
+	int error;
+
+	if ((ob = xmlAllocOutputBuffer(NULL)) == NULL)
+		return docket_error_set(DOCKET_ERROR, "out of memory");
+	if (xmlC14NExecute(doc, visible, data, XML_C14N_EXCLUSIVE_1_0, NULL, 0, ob) < 0)
+		error = docket_error_set(DOCKET_EINVALID, "cannot canonicalise %s", what);
+	else
+		error = docket_buf_put(out, (const char *)xmlOutputBufferGetContent(ob), xmlOutputBufferGetSize(ob));
+	xmlOutputBufferClose(ob);
+	return error;
 }
 
 /* Exclusive C14N 1.0 (no comments) of the subtree TOP into OUT. */
 static int c14n(docket_buf *out, xmlNodePtr top)
 {
-	xmlOutputBufferPtr ob;
-	int rc, error;
+	docket_buf what = DOCKET_BUF_INIT;
+	xmlDocPtr doc;
+	int error;
 
-	if ((ob = xmlAllocOutputBuffer(NULL)) == NULL)
+	if ((doc = scratch_copy(top)) == NULL)
 		return docket_error_set(DOCKET_ERROR, "out of memory");
-	rc = xmlC14NExecute(top->doc, visible_cb, top, XML_C14N_EXCLUSIVE_1_0, NULL, 0, ob);
-	if (rc < 0) {
-		error = docket_error_set(DOCKET_EINVALID, "cannot canonicalise element '%s'", (const char *)top->name);
-	} else {
-		error = docket_buf_put(out, (const char *)xmlOutputBufferGetContent(ob),
-		                       xmlOutputBufferGetSize(ob));
-	}
-	xmlOutputBufferClose(ob);
+	if (docket_buf_printf(&what, "element '%s'", (const char *)top->name) == 0)
+		error = c14n_doc(out, doc, NULL, NULL, what.ptr);
+	else
+		error = docket_error_set(DOCKET_ERROR, "out of memory");
+	xmlFreeDoc(doc);
+	docket_buf_free(&what);
 	return error;
 }
 
@@ -196,16 +229,17 @@ static int header_visible_cb(void *data, xmlNodePtr node, xmlNodePtr parent)
 
 static int header_digest(unsigned char md[32], xmlNodePtr header)
 {
-	xmlOutputBufferPtr ob;
-	int error = 0;
+	docket_buf b = DOCKET_BUF_INIT;
+	xmlDocPtr doc;
+	int error;
 
-	if ((ob = xmlAllocOutputBuffer(NULL)) == NULL)
+	if ((doc = scratch_copy(header)) == NULL)
 		return docket_error_set(DOCKET_ERROR, "out of memory");
-	if (xmlC14NExecute(header->doc, header_visible_cb, header, XML_C14N_EXCLUSIVE_1_0, NULL, 0, ob) < 0)
-		error = docket_error_set(DOCKET_EINVALID, "cannot canonicalise the header");
-	else if (!EVP_Digest(xmlOutputBufferGetContent(ob), xmlOutputBufferGetSize(ob), md, NULL, EVP_sha256(), NULL))
+	if ((error = c14n_doc(&b, doc, header_visible_cb, xmlDocGetRootElement(doc), "the header")) == 0 &&
+	    !EVP_Digest(b.ptr ? b.ptr : "", b.len, md, NULL, EVP_sha256(), NULL))
 		error = docket_error_ssl(DOCKET_ERROR, "cannot compute a digest");
-	xmlOutputBufferClose(ob);
+	xmlFreeDoc(doc);
+	docket_buf_free(&b);
 	return error;
 }
 
@@ -748,6 +782,11 @@ cleanup:
 /* --- verification -------------------------------------------------------------------------- */
 
 typedef struct {
+	int done;
+	unsigned char md[32];
+} digest_memo;
+
+typedef struct {
 	xmlDocPtr doc;
 	xmlNodePtr root;
 	xmlNodePtr content;   /* the root's content child, NULL when not exactly one */
@@ -755,6 +794,15 @@ typedef struct {
 	int ncontent, nheader;
 	const char *doc_id;
 	X509_STORE *store;
+	/* what every signature of the document shares, computed once for all of them: the
+	 * digests of the content and of the header as referenced, the header as bound, and the
+	 * canonical form of the workflow steps 1..steps_done one after the other (steps_end[k]
+	 * is where step k + 1 ends), extended as far as a signature's step needs */
+	digest_memo content_ref, header_ref, header_bind;
+	docket_buf steps;
+	size_t *steps_end, steps_cap;
+	int steps_done;
+	xmlNodePtr steps_next;
 } vctx;
 
 enum { REF_CONTENT, REF_HEADER, REF_PROPS, REF_KINDS };
@@ -876,7 +924,23 @@ static int check_reference(docket_sig_result *res, vctx *v, xmlNodePtr sig, cons
 	return 0;
 }
 
-static int reference_digest_ok(xmlNodePtr ref, xmlNodePtr target, int *ok)
+/* The digest of TARGET into MD, from MEMO (may be NULL) when it was computed before. */
+static int digest_memoised(unsigned char md[32], digest_memo *memo, xmlNodePtr target)
+{
+	int error;
+
+	if (memo && memo->done) {
+		memcpy(md, memo->md, 32);
+		return 0;
+	}
+	if ((error = digest_node(md, target)) < 0 || !memo)
+		return error;
+	memcpy(memo->md, md, 32);
+	memo->done = 1;
+	return 0;
+}
+
+static int reference_digest_ok(vctx *v, xmlNodePtr ref, xmlNodePtr target, int *ok)
 {
 	xmlNodePtr dv = NULL;
 	unsigned char md[32], *want = NULL;
@@ -894,7 +958,8 @@ static int reference_digest_ok(xmlNodePtr ref, xmlNodePtr target, int *ok)
 		error = 0;  /* malformed: simply not ok */
 		goto cleanup;
 	}
-	if ((error = digest_node(md, target)) < 0)
+	if ((error = digest_memoised(md, target == v->content ? &v->content_ref : target == v->header ?
+	                             &v->header_ref : NULL, target)) < 0)
 		goto cleanup;
 	*ok = CRYPTO_memcmp(md, want, sizeof(md)) == 0;
 cleanup:
@@ -1061,6 +1126,41 @@ static int digest_is(xmlNodePtr n, const unsigned char md[32])
 }
 
 /*
+ * steps_digest for verification: the canonical form of each step is computed once for every
+ * signature of the document (a signature bound to step N digests steps 1..N).
+ */
+static int steps_digest_shared(unsigned char md[32], vctx *v, int n)
+{
+	size_t len;
+	int error;
+
+	if (v->steps_done == 0 && !v->steps_next) {
+		xmlNodePtr wf = NULL;
+		count_children(v->root, DOCKET_NS, "workflow", &wf);
+		v->steps_next = wf ? wf->children : NULL;
+	}
+	for (; v->steps_done < n && v->steps_next; v->steps_next = v->steps_next->next) {
+		if (!docket_xml_is(v->steps_next, DOCKET_NS, "step"))
+			continue;
+		if ((size_t)v->steps_done == v->steps_cap) {
+			size_t cap = v->steps_cap ? 2 * v->steps_cap : 16, *grown = realloc(v->steps_end, cap * sizeof(*grown));
+			if (!grown)
+				return docket_error_set(DOCKET_ERROR, "out of memory");
+			v->steps_end = grown;
+			v->steps_cap = cap;
+		}
+		if ((error = c14n(&v->steps, v->steps_next)) < 0)
+			return error;
+		v->steps_end[v->steps_done++] = v->steps.len;
+	}
+	/* fewer steps than N: all of them, as steps_digest does */
+	len = v->steps_done ? v->steps_end[(n < v->steps_done ? n : v->steps_done) - 1] : 0;
+	if (!EVP_Digest(v->steps.ptr ? v->steps.ptr : "", len, md, NULL, EVP_sha256(), NULL))
+		return docket_error_ssl(DOCKET_ERROR, "cannot compute a digest");
+	return 0;
+}
+
+/*
  * What binds the signature to this document beyond its references: the header as the
  * approvers signed it (HeaderDigest) and its workflow step (Step, StepsDigest). A signature
  * without Step was made before step binding (legacy): it is judged by its references alone.
@@ -1081,9 +1181,12 @@ static int binding_ok(docket_sig_result *res, vctx *v, xmlNodePtr sp)
 	if (hd) {
 		if (!v->header)
 			return fail(res, "signature wrapping: the document has %d header elements", v->nheader);
-		if ((error = header_digest(md, v->header)) < 0)
-			return error;
-		if (!digest_is(hd, md))
+		if (!v->header_bind.done) {
+			if ((error = header_digest(v->header_bind.md, v->header)) < 0)
+				return error;
+			v->header_bind.done = 1;
+		}
+		if (!digest_is(hd, v->header_bind.md))
 			return fail(res, "header changed after signing (subject, signer, recipients or other header fields)");
 	}
 	if (!st) {
@@ -1110,7 +1213,7 @@ static int binding_ok(docket_sig_result *res, vctx *v, xmlNodePtr sp)
 		return fail(res, "it is bound to step %ld, which takes '%s', not '%s'", n, tr ? tr : "",
 		            res->transition ? res->transition : "");
 	}
-	if ((error = steps_digest(md, v->root, (int)n)) < 0)
+	if ((error = steps_digest_shared(md, v, (int)n)) < 0)
 		return error;
 	if (!sd || !digest_is(sd, md)) {
 		res->misplaced = 1;
@@ -1193,7 +1296,7 @@ static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 		error = fail(res, "signature value does not match: the signed information was altered or signed by another key");
 		goto done;
 	}
-	if ((error = reference_digest_ok(r.ref[REF_PROPS], r.target[REF_PROPS], &ok)) < 0)
+	if ((error = reference_digest_ok(v, r.ref[REF_PROPS], r.target[REF_PROPS], &ok)) < 0)
 		goto done;
 	if (!ok) {
 		error = fail(res, "signed properties changed after signing");
@@ -1215,14 +1318,14 @@ static int verify_one(docket_sig_result *res, vctx *v, xmlNodePtr sig)
 		goto done;
 	}
 	if (r.ref[REF_HEADER]) {
-		if ((error = reference_digest_ok(r.ref[REF_HEADER], r.target[REF_HEADER], &ok)) < 0)
+		if ((error = reference_digest_ok(v, r.ref[REF_HEADER], r.target[REF_HEADER], &ok)) < 0)
 			goto done;
 		if (!ok) {
 			error = fail(res, "header changed after signing (number, date or other header fields)");
 			goto done;
 		}
 	}
-	if ((error = reference_digest_ok(r.ref[REF_CONTENT], r.target[REF_CONTENT], &ok)) < 0)
+	if ((error = reference_digest_ok(v, r.ref[REF_CONTENT], r.target[REF_CONTENT], &ok)) < 0)
 		goto done;
 	if (!ok) {
 		error = fail(res, "content changed after signing");
@@ -1539,6 +1642,8 @@ int docket_xmldsig_verify_xml_skip(docket_sig_result **out, size_t *n, xmlDocPtr
 cleanup:
 	docket_sig_results_free(res, count);
 	X509_STORE_free(v.store);
+	docket_buf_free(&v.steps);
+	free(v.steps_end);
 	return error;
 }
 
