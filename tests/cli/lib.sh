@@ -35,6 +35,18 @@ expect_grep() {
 	grep -qF -- "$1" "$2" || { echo "--- $2:"; cat "$2"; fail "'$1' not found in $2"; }
 }
 
+# expect_counts FILE WHAT COUNT...: the progress FILE (stderr: counts ended by \r, the last by a
+# newline) holds the line "docket: WHAT COUNT" for each COUNT, e.g. expect_counts err "indexing
+# history" 0/12 12/12.
+expect_counts() {
+	local file=$1 what=$2 c
+	shift 2
+	for c in "$@"; do
+		tr '\r' '\n' <"$file" | grep -qxF "docket: $what $c" ||
+			{ cat -A "$file"; fail "no 'docket: $what $c' in the progress on stderr"; }
+	done
+}
+
 # fsck_clean REPO: git fsck --strict passes.
 fsck_clean() {
 	git -C "$1" fsck --strict --no-progress >"$WORK/fsck" 2>&1 || { cat "$WORK/fsck"; fail "git fsck --strict failed in $1"; }

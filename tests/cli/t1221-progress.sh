@@ -33,10 +33,7 @@ for mode in quiet progress json json-progress; do
 	case $mode in
 	progress)
 		# the last count is the whole history, ended by a newline
-		tr '\r' '\n' <"$WORK/err" | grep -qx "docket: indexing history $N/$N" ||
-			{ cat -A "$WORK/err"; fail "log --progress: no 'indexing history $N/$N' on stderr"; }
-		tr '\r' '\n' <"$WORK/err" | grep -qx "docket: indexing history 0/$N" ||
-			{ cat -A "$WORK/err"; fail "log --progress: the count does not start at 0/$N"; }
+		expect_counts "$WORK/err" "indexing history" "0/$N" "$N/$N"
 		;;
 	*)
 		[ ! -s "$WORK/err" ] || { cat -A "$WORK/err"; fail "log $args wrote to stderr"; }
@@ -50,8 +47,7 @@ ok "log on a fresh clone: 'indexing history 0/$N' .. '$N/$N' on stderr with --pr
 
 # --- audit ----------------------------------------------------------------------------------
 expect_exit 0 d audit --no-cache --progress
-tr '\r' '\n' <"$WORK/err" | grep -qx "docket: auditing $N/$N" ||
-	{ cat -A "$WORK/err"; fail "audit --progress: no 'auditing $N/$N' on stderr"; }
+expect_counts "$WORK/err" auditing "$N/$N"
 grep -q "^docket: audited $N commits" "$WORK/err" || fail "audit --progress: the summary is gone"
 cp "$WORK/out" "$WORK/audit.progress.out"
 expect_exit 0 d audit --no-cache
@@ -64,8 +60,7 @@ python3 -m json.tool "$WORK/out" >/dev/null || fail "audit --json --progress is 
 expect_exit 0 d audit --progress
 d person add minh --name "Trần Văn Minh" --position "TỔ TRƯỞNG" --unit CTTT --role reviewer >/dev/null || fail "person add"
 expect_exit 0 d audit --progress
-tr '\r' '\n' <"$WORK/err" | grep -qx "docket: auditing 1/1" ||
-	{ cat -A "$WORK/err"; fail "a re-run after one new commit did not count 1/1"; }
+expect_counts "$WORK/err" auditing 1/1   # a re-run after one new commit
 ok "audit: 'auditing $N/$N' on stderr with --progress only; stdout unchanged; never with --json"
 
 for bad in 0 65 -1 two ""; do

@@ -41,12 +41,8 @@ for mode in quiet progress json json-progress; do
 	cp "$WORK/clone/.git/docket/ids" "$WORK/ids.$mode"
 	case $mode in
 	progress)
-		tr '\r' '\n' <"$WORK/err" | grep -qx "docket: indexing references 0/$N" ||
-			{ cat -A "$WORK/err"; fail "status --plan --progress: the count does not start at 0/$N"; }
-		tr '\r' '\n' <"$WORK/err" | grep -qx "docket: indexing references 1024/$N" ||
-			{ cat -A "$WORK/err"; fail "status --plan --progress: no count after the first chunk"; }
-		tr '\r' '\n' <"$WORK/err" | grep -qx "docket: indexing references $N/$N" ||
-			{ cat -A "$WORK/err"; fail "status --plan --progress: no 'indexing references $N/$N' on stderr"; }
+		# from nothing, after the first chunk, to the whole
+		expect_counts "$WORK/err" "indexing references" "0/$N" "1024/$N" "$N/$N"
 		;;
 	*)
 		[ ! -s "$WORK/err" ] || { cat -A "$WORK/err"; fail "status --plan $args wrote to stderr"; }
