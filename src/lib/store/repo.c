@@ -503,6 +503,14 @@ docket_repo *docket_txn_repo(docket_txn *txn)
 	return txn->repo;
 }
 
+int docket_txn_staged(const docket_txn *txn, const char *path)
+{
+	for (size_t i = 0; i < txn->nfiles; i++)
+		if (strcmp(txn->files[i].path, path) == 0)
+			return 1;
+	return 0;
+}
+
 int docket_txn_read(char **out, size_t *out_len, docket_txn *txn, const char *path)
 {
 	size_t i;

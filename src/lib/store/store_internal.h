@@ -35,6 +35,8 @@ int docket_repo_tag(char out_oid[41], docket_repo *repo, const char *refname, co
 int docket_repo_open_branch(docket_repo **out, docket_repo *repo, const char *branch);
 /* The full name of the branch REPO works on (borrowed), e.g. "refs/heads/main". */
 const char *docket_repo_branch(const docket_repo *repo);
+/* Whether PATH is staged in TXN (written in this transaction, not read from its base). */
+int docket_txn_staged(const docket_txn *txn, const char *path);
 
 /*
  * Commit DATA (LEN bytes, the serialised DOC) at PATH as a new document, as ACTOR (may be

@@ -346,43 +346,53 @@ void docket_config_memo_clear(void)
 int docket_config_load(docket_config **out, docket_repo *repo, const char *rev)
 {
 	docket_buf spec = DOCKET_BUF_INIT;
-	git_object *blob = NULL;
+	git_object *tree = NULL;
+	git_tree_entry *entry = NULL;
+	git_blob *blob = NULL;
 	char *buf = NULL;
 	size_t len = 0;
 	int error;
 
 	*out = NULL;
-	/* the blob's id first (a miss, or anything unusual, reads it the ordinary way below,
-	 * with the ordinary errors) */
-	if (docket_buf_printf(&spec, "%s:%s", rev ? rev : docket_repo_branch(repo), DOCKET_CONFIG_PATH) == 0 &&
-	    git_revparse_single(&blob, docket_repo_git(repo), spec.ptr) == 0 &&
-	    git_object_type(blob) == GIT_OBJECT_BLOB) {
+	/* the blob's id from the tree, without reading the blob (1.4 MB at 1,500 schools: read
+	 * and hashed only on a miss); anything unusual reads it the ordinary way below, with the
+	 * ordinary errors */
+	if (docket_buf_printf(&spec, "%s^{tree}", rev ? rev : docket_repo_branch(repo)) == 0 &&
+	    git_revparse_single(&tree, docket_repo_git(repo), spec.ptr) == 0 &&
+	    git_object_type(tree) == GIT_OBJECT_TREE &&
+	    git_tree_entry_bypath(&entry, (git_tree *)tree, DOCKET_CONFIG_PATH) == 0 &&
+	    git_tree_entry_type(entry) == GIT_OBJECT_BLOB) {
 		int hit = 0;
 		pthread_mutex_lock(&memo_lock);
-		if (memo && git_oid_equal(&memo_id, git_object_id(blob))) {
+		if (memo && git_oid_equal(&memo_id, git_tree_entry_id(entry))) {
 			hit = 1;
 			error = config_dup(out, memo);
 		}
 		pthread_mutex_unlock(&memo_lock);
-		if (!hit) {
-			const git_blob *b = (const git_blob *)blob;
+		if (!hit && git_blob_lookup(&blob, docket_repo_git(repo), git_tree_entry_id(entry)) == 0) {
 			docket_config *copy = NULL;
-			error = docket_config_parse(out, (const char *)git_blob_rawcontent(b), (size_t)git_blob_rawsize(b),
+			hit = 1;
+			error = docket_config_parse(out, (const char *)git_blob_rawcontent(blob), (size_t)git_blob_rawsize(blob),
 			                            DOCKET_CONFIG_PATH);
 			if (error == 0 && config_dup(&copy, *out) == 0) {
 				pthread_mutex_lock(&memo_lock);
 				docket_config_free(memo);
 				memo = copy;
-				git_oid_cpy(&memo_id, git_object_id(blob));
+				git_oid_cpy(&memo_id, git_tree_entry_id(entry));
 				pthread_mutex_unlock(&memo_lock);
 			} else if (error == 0)
 				docket_error_clear(); /* no copy kept: the next load parses again */
 		}
-		git_object_free(blob);
-		docket_buf_free(&spec);
-		return error;
+		if (hit) {
+			git_blob_free(blob);
+			git_tree_entry_free(entry);
+			git_object_free(tree);
+			docket_buf_free(&spec);
+			return error;
+		}
 	}
-	git_object_free(blob);
+	git_tree_entry_free(entry);
+	git_object_free(tree);
 	docket_buf_free(&spec);
 	docket_error_clear();
 	if ((error = docket_repo_read(&buf, &len, repo, rev, DOCKET_CONFIG_PATH)) < 0)
@@ -1132,11 +1142,16 @@ cleanup:
 
 int docket_txn_config(docket_config **cfg, docket_txn *txn)
 {
+	const char *base = docket_txn_base(txn);
 	char *buf = NULL;
 	size_t len = 0;
 	int error;
 
 	*cfg = NULL;
+	/* as committed at the base, unless this transaction changed it: the configuration parsed
+	 * already in this process (docket_config_load's memo) serves it */
+	if (base[0] && !docket_txn_staged(txn, DOCKET_CONFIG_PATH))
+		return docket_config_load(cfg, docket_txn_repo(txn), base);
 	if ((error = docket_txn_read(&buf, &len, txn, DOCKET_CONFIG_PATH)) == 0)
 		error = docket_config_parse(cfg, buf, len, DOCKET_CONFIG_PATH);
 	free(buf);
