@@ -1,6 +1,9 @@
 # Shared helpers for docket's end-to-end tests. Source it first:  . "$(dirname "$0")/lib.sh"
 # Every test runs in a fresh temporary directory that is removed on exit.
-set -eu
+set -eEu
+# a command that fails outside expect_exit and friends ends the test (set -e): say which, so
+# that no test fails without a word
+trap 'echo "FAIL [${TEST_NAME-$(basename "$0" .sh)}]: line $LINENO: \"$BASH_COMMAND\" exited $?" >&2' ERR
 : "${DOCKET:?DOCKET must name the docket binary (ctest sets it)}"
 : "${DOCKET_SRC:?}"
 RES="$DOCKET_SRC/tests/resources"
