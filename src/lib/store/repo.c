@@ -716,6 +716,33 @@ static void host_name(char *out, size_t size)
 	out[size - 1] = '\0';
 }
 
+/*
+ * Whether process PID is gone: no such process, or one that has died and is only waiting to
+ * be reaped (a zombie, state Z or X in /proc/PID/stat: a docket killed with its parent is
+ * reaped by init whenever init gets to it). A pid we may not signal is taken as alive.
+ */
+static int process_gone(long pid)
+{
+	char path[64], buf[512], *rparen;
+	ssize_t n;
+	int fd;
+
+	if (kill((pid_t)pid, 0) < 0)
+		return errno == ESRCH;
+	snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return 0;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	/* "PID (COMM) STATE ...": COMM may hold spaces and parentheses, the last ')' ends it */
+	if (!(rparen = strrchr(buf, ')')) || rparen[1] != ' ')
+		return 0;
+	return rparen[2] == 'Z' || rparen[2] == 'X';
+}
+
 /* Remove BRANCH's .lock if the owner record REC (NUL-terminated) shows a dead docket made it. */
 static void clear_stale_branch_lock(docket_repo *repo, const char *rec)
 {
@@ -729,7 +756,7 @@ static void clear_stale_branch_lock(docket_repo *repo, const char *rec)
 	if (sscanf(rec, "%ld %255s %lld %511s", &pid, rhost, &start, rbranch) != 4 ||
 	    strcmp(rbranch, repo->branch) != 0 || strcmp(rhost, host) != 0)
 		return;
-	if (pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno == EPERM))
+	if (pid <= 0 || !process_gone(pid))
 		return; /* alive (or a pid reused): not ours to judge */
 	if (docket_buf_printf(&lock, "%s%s.lock", repo->gitdir, repo->branch) == 0 &&
 	    lstat(lock.ptr, &st) == 0 && S_ISREG(st.st_mode) &&
